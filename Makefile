@@ -1,0 +1,41 @@
+# Two commands on a fresh machine:  make run  (service + demo on SQLite)   make test  (all checks)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+# The pure core: no Flask, no database; type-checked strictly.
+CORE := survey/questions.py survey/answers.py survey/text.py survey/references.py
+
+.PHONY: setup run test lint bench clean
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+run: setup
+	FLASK_DEBUG=1 $(BIN)/flask --app app db upgrade
+	FLASK_DEBUG=1 $(BIN)/flask --app app demo
+	FLASK_DEBUG=1 $(BIN)/flask --app app run --port $(PORT)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy $(CORE)
+
+test: lint
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
+
+bench: setup
+	$(BIN)/python bench/submit.py
+
+clean:
+	rm -rf $(VENV) node_modules instance .pytest_cache .mypy_cache .ruff_cache

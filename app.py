@@ -1,0 +1,135 @@
+"""The application factory: configuration, extensions, blueprints and command groups."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, abort, send_from_directory
+from flask.typing import ResponseReturnValue
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from survey.accounts import login_manager
+from survey.database import db
+from survey.extensions import csrf, migrate
+
+ROOT = Path(__file__).resolve().parent
+GOVUK_DIST = ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"
+DEV_SECRET_KEY = "development-only-not-secret"  # noqa: S105 - used only with FLASK_DEBUG or tests
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the Flask application from the environment (or `test_config` in tests)."""
+    app = Flask(__name__, instance_relative_config=True, template_folder="templates")
+    _configure(app, test_config)
+    _init_templates(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    WTFormsHelpers(app)
+    _register_blueprints(app)
+    _register_commands(app)
+    _serve_govuk_frontend(app)
+    return app
+
+
+def database_url(app: Flask) -> str:
+    """`DATABASE_URL`, or by default an SQLite file in the instance folder."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        return "sqlite:///" + str(Path(app.instance_path) / "csp.sqlite3")
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
+    app.config.from_mapping(
+        MAX_CONTENT_LENGTH=10 * 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PARTNERSHIP_NAME=os.environ.get("PARTNERSHIP_NAME", "Community Safety Partnership"),
+        SERVICE_NAME="Have your say on community safety",
+    )
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    else:
+        app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app)
+        secret = os.environ.get("SECRET_KEY", "").strip()
+        if secret:
+            app.config["SECRET_KEY"] = secret
+        elif app.debug:
+            app.config["SECRET_KEY"] = DEV_SECRET_KEY
+        else:
+            raise SystemExit(
+                "SECRET_KEY is not set: set it to a long random value "
+                "(or set FLASK_DEBUG=1 for local development only)"
+            )
+        if not app.debug:
+            app.config["SESSION_COOKIE_SECURE"] = os.environ.get("INSECURE_COOKIES") != "1"
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+
+
+def _init_templates(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(ROOT / "templates"),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    # GOV.UK Frontend 5.14's template asks whether to use the 2025 GOV.UK brand; this is a
+    # partnership's service, not GOV.UK, so it keeps the plain Design System look.
+    app.jinja_env.globals["govukRebrand"] = False
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    from survey.display import register_filters
+
+    register_filters(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from survey.web.accounts import bp as accounts_bp
+    from survey.web.admin import bp as admin_bp
+    from survey.web.errors import register_error_pages
+    from survey.web.officers import bp as officers_bp
+    from survey.web.residents import bp as residents_bp
+
+    app.register_blueprint(residents_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(officers_bp, url_prefix="/officers")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    register_error_pages(app)
+
+
+def _register_commands(app: Flask) -> None:
+    from survey.cli import consultations_cli, demo_command, responses_cli, users_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(consultations_cli)
+    app.cli.add_command(responses_cli)
+    app.cli.add_command(demo_command)
+
+
+def _serve_govuk_frontend(app: Flask) -> None:
+    """Serve GOV.UK Frontend's CSS, JavaScript, fonts and images from the npm package."""
+
+    @app.get("/assets/<path:filename>")
+    def govuk_assets(filename: str) -> ResponseReturnValue:
+        return send_from_directory(GOVUK_DIST / "assets", filename, max_age=86400)
+
+    @app.get("/govuk/<any('govuk-frontend.min.css', 'govuk-frontend.min.js'):filename>")
+    def govuk_bundle(filename: str) -> ResponseReturnValue:
+        if not (GOVUK_DIST / filename).exists():
+            abort(404)
+        return send_from_directory(GOVUK_DIST, filename, max_age=86400)

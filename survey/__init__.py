@@ -1,0 +1,1 @@
+"""Survey: consultations, residents' responses, officers' tools and (later) results."""

@@ -1,0 +1,168 @@
+"""Flask CLI commands: accounts, consultation definitions, responses and the demo.
+
+Every failure ends with a one-line message and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from survey import consultations as store
+from survey.accounts import AccountError, create_user, find_user, set_password
+from survey.answers import check_response
+from survey.clock import today
+from survey.consultations import ConsultationError
+from survey.database import db, utcnow
+from survey.demo import SLUG as DEMO_SLUG
+from survey.demo import definition as demo_definition
+from survey.demo import responses as demo_responses
+from survey.models import Channel, Role, Status
+from survey.questions import DefinitionErrors, definition_to_dict, parse_definition
+from survey.recording import record_response
+
+users_cli = click.Group("users", help="Manage staff accounts (officers, councillors, admins).")
+consultations_cli = click.Group("consultations", help="Load and export consultation definitions.")
+responses_cli = click.Group("responses", help="Import and export responses (CSV or XLSX).")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    required=True,
+    help="What the account may do.",
+)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from standard input instead of prompting.",
+)
+@with_appcontext
+def create_user_command(email: str, role: str, password_stdin: bool) -> None:
+    """Create a staff account with EMAIL as its sign-in name."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(email, password, role)
+        db.session.commit()
+    except AccountError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Created {user.role} account for {user.email}")
+
+
+@consultations_cli.command("load")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def load_consultation(file: Path) -> None:
+    """Create or update (matched by slug) a consultation from a JSON definition FILE."""
+    raw = _read_json(file)
+    try:
+        spec = parse_definition(raw)
+        consultation, created = store.save_definition(spec)
+        db.session.commit()
+    except DefinitionErrors as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{file.name}: nothing saved: {exc}") from None
+    except ConsultationError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{file.name}: nothing saved: {exc}") from None
+    verb = "Created" if created else "Updated"
+    click.echo(
+        f"{verb} consultation '{consultation.slug}' with {len(spec.questions)} questions "
+        f"(status: {consultation.status})"
+    )
+
+
+def _read_json(file: Path) -> object:
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise click.ClickException(f"{file}: no such file") from None
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{file}: not UTF-8 text") from None
+    except OSError as exc:
+        raise click.ClickException(f"{file}: cannot be read ({exc.strerror})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise click.ClickException(
+            f"{file.name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
+
+
+@consultations_cli.command("export")
+@click.argument("slug")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    required=True,
+    help="Where to write the JSON definition.",
+)
+@with_appcontext
+def export_consultation(slug: str, out: Path) -> None:
+    """Write consultation SLUG's definition as JSON, in the format `load` reads."""
+    consultation = store.by_slug(slug)
+    if consultation is None:
+        raise click.ClickException(f"No consultation with the slug '{slug}'")
+    data = definition_to_dict(store.spec_of(consultation))
+    try:
+        out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"{out}: cannot be written ({exc.strerror})") from None
+    click.echo(f"Wrote {out}")
+
+
+DEMO_PASSWORDS = {
+    "officer@example.org": ("officer", "demo-officer-password"),
+    "councillor@example.org": ("councillor", "demo-councillor-password"),
+    "admin@example.org": ("admin", "demo-admin-password"),
+}
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Load the demo consultation, 64 responses and demo accounts (safe to run again)."""
+    spec = parse_definition(demo_definition(today()))
+    consultation, created = store.save_definition(spec)
+    consultation.status = Status.OPEN.value
+    db.session.flush()
+    added = 0
+    if store.response_count(consultation.id) == 0:
+        specs = [q.spec() for q in consultation.questions]
+        for item in demo_responses(utcnow()):
+            values, problems = check_response(specs, item.raw, enforce_required=False)
+            if problems:
+                raise click.ClickException(f"demo data does not fit the questions: {problems}")
+            record_response(
+                consultation, values, Channel(item.channel), submitted_at=item.submitted_at
+            )
+            added += 1
+    for email, (role, password) in DEMO_PASSWORDS.items():
+        user = find_user(email)
+        try:
+            if user is None:
+                create_user(email, password, role)
+            else:
+                set_password(user, password)
+                user.role = role
+                user.active = True
+        except AccountError as exc:
+            db.session.rollback()
+            raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    total = store.response_count(consultation.id)
+    note = f" ({added} added now)" if added else ""
+    click.echo(f"Demo consultation '{DEMO_SLUG}' is open, with {total} responses{note}")
+    click.echo("Sign in at /sign-in with:")
+    for email, (role, password) in DEMO_PASSWORDS.items():
+        click.echo(f"  {role:<10} {email}  password: {password}")

@@ -1,0 +1,198 @@
+"""Typed SQLAlchemy 2.0 models for accounts, consultations, questions, responses and answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from survey.database import UTCDateTime, db, utcnow
+from survey.questions import QuestionSpec, QuestionType
+
+
+class Role(StrEnum):
+    """What an account may do: councillors read, officers run consultations, admins manage."""
+
+    COUNCILLOR = "councillor"
+    OFFICER = "officer"
+    ADMIN = "admin"
+
+
+class Status(StrEnum):
+    """Where a consultation is in its life."""
+
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Channel(StrEnum):
+    """How a response reached the partnership."""
+
+    ONLINE = "online"
+    PAPER = "paper"
+    EMAIL = "email"
+    EVENT = "event"
+
+
+class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
+    """An officer, councillor or admin account. Residents never have one."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[str] = mapped_column(sa.String(20))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        return self.active
+
+    def can(self, needed: Role) -> bool:
+        """True when this account's role includes `needed` (admin > officer > councillor)."""
+        order = [Role.COUNCILLOR, Role.OFFICER, Role.ADMIN]
+        return order.index(Role(self.role)) >= order.index(needed)
+
+
+class Consultation(db.Model):  # type: ignore[name-defined,misc]
+    """A public consultation: its text, dates, status and questions."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    summary: Mapped[str] = mapped_column(sa.Text)
+    how_used: Mapped[str] = mapped_column(sa.Text, default="")
+    privacy: Mapped[str] = mapped_column(sa.Text, default="")
+    opens: Mapped[dt.date] = mapped_column(sa.Date)
+    closes: Mapped[dt.date] = mapped_column(sa.Date)
+    status: Mapped[str] = mapped_column(sa.String(10), default=Status.DRAFT.value)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="consultation",
+        order_by="Question.position",
+        cascade="all, delete-orphan",
+    )
+
+    def accepting(self, today: dt.date) -> bool:
+        """True when residents can answer: opened by an officer and within its dates."""
+        return self.status == Status.OPEN and self.opens <= today <= self.closes
+
+
+class Question(db.Model):  # type: ignore[name-defined,misc]
+    """One question of a consultation, in its place in the order."""
+
+    __table_args__ = (sa.UniqueConstraint("consultation_id", "key", name="uq_question_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("consultation.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    key: Mapped[str] = mapped_column(sa.String(40))
+    type: Mapped[str] = mapped_column(sa.String(20))
+    text: Mapped[str] = mapped_column(sa.String(500))
+    hint: Mapped[str] = mapped_column(sa.String(500), default="")
+    required: Mapped[bool] = mapped_column(default=True)
+    options: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    rows: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    breakdown: Mapped[bool] = mapped_column(default=False)
+    codebook: Mapped[str | None] = mapped_column(sa.String(80))
+    other: Mapped[bool] = mapped_column(default=False)
+
+    consultation: Mapped[Consultation] = relationship(back_populates="questions")
+
+    def spec(self) -> QuestionSpec:
+        """The pure-core view of this question."""
+        return QuestionSpec(
+            key=self.key,
+            type=QuestionType(self.type),
+            text=self.text,
+            hint=self.hint or "",
+            required=self.required,
+            options=tuple(self.options or ()),
+            rows=tuple(self.rows or ()),
+            breakdown=self.breakdown,
+            codebook=self.codebook,
+            other=self.other,
+        )
+
+    def apply(self, spec: QuestionSpec) -> None:
+        """Copy a checked specification onto this row."""
+        self.key = spec.key
+        self.type = spec.type.value
+        self.text = spec.text
+        self.hint = spec.hint
+        self.required = spec.required
+        self.options = list(spec.options)
+        self.rows = list(spec.rows)
+        self.breakdown = spec.breakdown
+        self.codebook = spec.codebook
+        self.other = spec.other
+
+
+class Response(db.Model):  # type: ignore[name-defined,misc]
+    """One resident's response, however it arrived."""
+
+    __table_args__ = (
+        sa.Index("ix_response_consultation_submitted", "consultation_id", "submitted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("consultation.id", ondelete="CASCADE")
+    )
+    reference: Mapped[str] = mapped_column(sa.String(8), unique=True)
+    submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    channel: Mapped[str] = mapped_column(sa.String(10))
+    # The resident's draft token: a second submit of the same draft finds this row instead of
+    # recording the response twice.
+    submission_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    entered_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="response", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Answer(db.Model):  # type: ignore[name-defined,misc]
+    """One chosen option (or free text) of one question in one response.
+
+    A multi-choice answer has a row per option ticked and a matrix answer a row per statement,
+    so every count is `GROUP BY question_id, row, option`.
+    """
+
+    __table_args__ = (sa.Index("ix_answer_question_row_option", "question_id", "row", "option"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("response.id", ondelete="CASCADE"), index=True
+    )
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("question.id", ondelete="CASCADE"))
+    row: Mapped[int | None]
+    option: Mapped[int | None]
+    text: Mapped[str | None] = mapped_column(sa.Text)
+
+    response: Mapped[Response] = relationship(back_populates="answers")
+
+
+class Draft(db.Model):  # type: ignore[name-defined,misc]
+    """A resident's answers in progress, kept server-side (a cookie could not hold free text)."""
+
+    token: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("consultation.id", ondelete="CASCADE"), index=True
+    )
+    answers: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

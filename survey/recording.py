@@ -1,0 +1,93 @@
+"""The one write path for responses: online, typed in by an officer, or imported from a file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from survey.answers import AnswerValue, to_rows
+from survey.database import db, utcnow
+from survey.models import Answer, Channel, Consultation, Draft, Response
+from survey.references import new_reference
+
+
+class ReferenceTaken(ValueError):
+    """An imported response's reference already belongs to another response."""
+
+
+def reference_exists(reference: str) -> bool:
+    """True when a response already has this reference."""
+    return (
+        db.session.scalar(sa.select(Response.id).where(Response.reference == reference)) is not None
+    )
+
+
+def unused_reference(taken: set[str] | None = None) -> str:
+    """A fresh reference, not in the database nor in `taken`."""
+    while True:
+        reference = new_reference()
+        if (taken is None or reference not in taken) and not reference_exists(reference):
+            return reference
+
+
+def record_response(
+    consultation: Consultation,
+    values: Mapping[str, AnswerValue],
+    channel: Channel,
+    *,
+    reference: str | None = None,
+    submitted_at: dt.datetime | None = None,
+    submission_token: str | None = None,
+    entered_by_id: int | None = None,
+) -> Response:
+    """Add one checked response and its answers to the session; the caller commits.
+
+    `values` must come from `check_response` against this consultation's questions.
+    """
+    questions = {q.key: q for q in consultation.questions}
+    response = Response(
+        consultation_id=consultation.id,
+        reference=reference or unused_reference(),
+        submitted_at=submitted_at or utcnow(),
+        channel=channel.value,
+        submission_token=submission_token,
+        entered_by_id=entered_by_id,
+    )
+    for key, value in values.items():
+        question = questions[key]
+        for stored in to_rows(value):
+            response.answers.append(
+                Answer(
+                    question_id=question.id, row=stored.row, option=stored.option, text=stored.text
+                )
+            )
+    db.session.add(response)
+    return response
+
+
+def submit_once(
+    consultation: Consultation, values: Mapping[str, AnswerValue], token: str
+) -> Response:
+    """Record an online response and drop its draft, once per draft token even if sent twice."""
+    existing = find_by_token(token)
+    if existing is not None:
+        return existing
+    response = record_response(consultation, values, Channel.ONLINE, submission_token=token)
+    db.session.execute(sa.delete(Draft).where(Draft.token == token))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        existing = find_by_token(token)
+        if existing is None:
+            raise
+        return existing
+    return response
+
+
+def find_by_token(token: str) -> Response | None:
+    """The response recorded from this draft token, if any."""
+    return db.session.scalar(sa.select(Response).where(Response.submission_token == token))

@@ -1,0 +1,77 @@
+"""Signing staff in and out. Residents never need an account."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
+from wtforms import EmailField, PasswordField, SubmitField
+from wtforms.validators import InputRequired, Length
+
+from survey.accounts import authenticate
+from survey.models import Role
+
+bp = Blueprint("accounts", __name__)
+
+
+class SignInForm(FlaskForm):  # type: ignore[misc]
+    email = EmailField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter your email address"), Length(max=254)],
+    )
+    password = PasswordField(
+        "Password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter your password"), Length(max=1024)],
+    )
+    submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+def _home_for(role: str) -> str:
+    return (
+        url_for("officers.index")
+        if role in (Role.OFFICER, Role.ADMIN)
+        else url_for("accounts.signed_in")
+    )
+
+
+def _safe_next(target: str | None) -> str | None:
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        return redirect(_home_for(current_user.role))
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data or "", form.password.data or "")
+        if user is not None:
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")) or _home_for(user.role))
+        form.email.errors.append("Enter a correct email address and password")
+    return render_template("accounts/sign_in.html", form=form)
+
+
+@bp.post("/sign-out")
+def sign_out() -> ResponseReturnValue:
+    logout_user()
+    flash("You have signed out", "success")
+    return redirect(url_for("accounts.sign_in"))
+
+
+@bp.get("/signed-in")
+def signed_in() -> ResponseReturnValue:
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.sign_in"))
+    return render_template("accounts/signed_in.html")

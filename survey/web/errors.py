@@ -1,0 +1,38 @@
+"""Friendly error pages in the GOV.UK style, including a missing or forged CSRF token."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+PAGES = {
+    400: ("Sorry, there is a problem with what was sent", "errors/400.html"),
+    403: ("You do not have permission to see this page", "errors/403.html"),
+    404: ("Page not found", "errors/404.html"),
+    405: ("Sorry, there is a problem with what was sent", "errors/400.html"),
+    413: ("The file is too large", "errors/413.html"),
+    500: ("Sorry, there is a problem with the service", "errors/500.html"),
+}
+
+
+def register_error_pages(app: Flask) -> None:
+    """Show each HTTP error, and a failed CSRF check, as a page a person can act on."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error: CSRFError) -> ResponseReturnValue:
+        return render_template("errors/csrf.html", reason=error.description), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> ResponseReturnValue:
+        code = error.code or 500
+        title, template = PAGES.get(code, PAGES[400] if code < 500 else PAGES[500])
+        return render_template(template, title=title, error=error), code
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> ResponseReturnValue:
+        if app.debug or app.testing:
+            raise error
+        app.logger.exception("Unhandled error")
+        return render_template("errors/500.html", title=PAGES[500][0]), 500

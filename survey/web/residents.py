@@ -1,0 +1,212 @@
+"""The residents' pages: open consultations, one question per page, check answers, confirmation.
+
+No login. Answers in progress are kept server-side in a draft whose token is in the session
+cookie; the draft token is also the submission's idempotency key, so a double click or a
+back-and-resubmit records one response.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+
+from survey import consultations as store
+from survey.answers import check_answer, check_response, describe
+from survey.clock import today
+from survey.database import db
+from survey.drafts import get_draft, new_draft, raw_answers, save_answer
+from survey.models import Consultation, Draft, Response, Status
+from survey.questions import QuestionSpec
+from survey.recording import find_by_token, submit_once
+from survey.web.question_pages import answer_html, error_list, question_fields, raw_from_form
+
+bp = Blueprint("residents", __name__)
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    return render_template("residents/index.html", consultations=store.open_consultations(today()))
+
+
+@bp.get("/privacy")
+def privacy() -> ResponseReturnValue:
+    return render_template("residents/privacy.html")
+
+
+@bp.get("/accessibility")
+def accessibility() -> ResponseReturnValue:
+    return render_template("residents/accessibility.html")
+
+
+def _public(slug: str) -> Consultation:
+    consultation = store.by_slug(slug)
+    if consultation is None or consultation.status == Status.DRAFT:
+        abort(404)
+    return consultation
+
+
+def _state(name: str) -> dict[str, str]:
+    value = session.get(name)
+    return dict(value) if isinstance(value, dict) else {}
+
+
+def _remember(name: str, slug: str, token: str | None) -> None:
+    state = _state(name)
+    if token is None:
+        state.pop(slug, None)
+    else:
+        state[slug] = token
+    session[name] = state
+
+
+def _current_draft(consultation: Consultation) -> Draft | None:
+    return get_draft(consultation, _state("drafts").get(consultation.slug))
+
+
+def _specs(consultation: Consultation) -> list[QuestionSpec]:
+    return [q.spec() for q in consultation.questions]
+
+
+@bp.get("/consultations/<slug>")
+def start(slug: str) -> ResponseReturnValue:
+    consultation = _public(slug)
+    specs = _specs(consultation)
+    return render_template(
+        "residents/start.html",
+        consultation=consultation,
+        accepting=consultation.accepting(today()),
+        today=today(),
+        first_key=specs[0].key if specs else None,
+        question_count=len(specs),
+    )
+
+
+def _not_accepting(consultation: Consultation) -> ResponseReturnValue:
+    return redirect(url_for("residents.start", slug=consultation.slug))
+
+
+@bp.route("/consultations/<slug>/questions/<key>", methods=["GET", "POST"])
+def question(slug: str, key: str) -> ResponseReturnValue:
+    consultation = _public(slug)
+    if not consultation.accepting(today()):
+        return _not_accepting(consultation)
+    specs = _specs(consultation)
+    index = next((i for i, s in enumerate(specs) if s.key == key), None)
+    if index is None:
+        abort(404)
+    spec = specs[index]
+    draft = _current_draft(consultation)
+    changing = request.args.get("change") == "1"
+    problems = []
+    if request.method == "POST":
+        raw = raw_from_form(spec, request.form)
+        checked = check_answer(spec, raw)
+        if not checked.problems:
+            if draft is None:
+                draft = new_draft(consultation)
+                _remember("drafts", slug, draft.token)
+            save_answer(draft, spec.key, raw if checked.value is not None else None)
+            db.session.commit()
+            return redirect(_next_url(slug, specs, index, changing))
+        problems = checked.problems
+    else:
+        raw = raw_answers(draft).get(spec.key)
+    return render_template(
+        "residents/question.html",
+        spec=spec,
+        fields=question_fields(spec, raw, problems, caption=_caption(index, len(specs))),
+        errors=error_list(spec, problems),
+        back_url=_back_url(slug, specs, index, changing),
+        preview=False,
+    )
+
+
+def _caption(index: int, total: int) -> str:
+    return f"Question {index + 1} of {total}"
+
+
+def _next_url(slug: str, specs: list[QuestionSpec], index: int, changing: bool) -> str:
+    if changing or index + 1 >= len(specs):
+        return url_for("residents.check", slug=slug)
+    return url_for("residents.question", slug=slug, key=specs[index + 1].key)
+
+
+def _back_url(slug: str, specs: list[QuestionSpec], index: int, changing: bool) -> str:
+    if changing:
+        return url_for("residents.check", slug=slug)
+    if index == 0:
+        return url_for("residents.start", slug=slug)
+    return url_for("residents.question", slug=slug, key=specs[index - 1].key)
+
+
+@bp.route("/consultations/<slug>/check", methods=["GET", "POST"])
+def check(slug: str) -> ResponseReturnValue:
+    consultation = _public(slug)
+    token = _state("drafts").get(slug)
+    done = find_by_token(token) if token else None
+    if done is None and request.method == "POST":
+        submitted = _state("submitted").get(slug)
+        done = find_by_token(submitted) if submitted else None
+    if done is not None and request.method == "POST":
+        return _confirm(slug, done)
+    if not consultation.accepting(today()):
+        return _not_accepting(consultation)
+    draft = _current_draft(consultation)
+    specs = _specs(consultation)
+    raw = raw_answers(draft)
+    values, problems = check_response(specs, raw)
+    if problems:
+        first = next(s for s in specs if s.key in problems)
+        return redirect(url_for("residents.question", slug=slug, key=first.key))
+    if request.method == "POST" and draft is not None:
+        response = submit_once(consultation, values, draft.token)
+        return _confirm(slug, response)
+    if draft is None:
+        return redirect(url_for("residents.start", slug=slug))
+    rows = [_summary_row(slug, spec, values.get(spec.key)) for spec in specs]
+    return render_template(
+        "residents/check.html",
+        consultation=consultation,
+        rows=rows,
+        back_url=_last_question(slug, specs),
+    )
+
+
+def _last_question(slug: str, specs: list[QuestionSpec]) -> str:
+    return url_for("residents.question", slug=slug, key=specs[-1].key)
+
+
+def _summary_row(slug: str, spec: QuestionSpec, value: Any) -> dict[str, Any]:
+    return {
+        "key": {"text": spec.text},
+        "value": {"html": answer_html(describe(spec, value))},
+        "actions": {
+            "items": [
+                {
+                    "href": url_for("residents.question", slug=slug, key=spec.key, change="1"),
+                    "text": "Change",
+                    "visuallyHiddenText": spec.text,
+                }
+            ]
+        },
+    }
+
+
+def _confirm(slug: str, response: Response) -> ResponseReturnValue:
+    _remember("drafts", slug, None)
+    _remember("submitted", slug, response.submission_token)
+    return redirect(url_for("residents.confirmation", slug=slug))
+
+
+@bp.get("/consultations/<slug>/confirmation")
+def confirmation(slug: str) -> ResponseReturnValue:
+    consultation = _public(slug)
+    token = _state("submitted").get(slug)
+    response = find_by_token(token) if token else None
+    if response is None or response.consultation_id != consultation.id:
+        return redirect(url_for("residents.start", slug=slug))
+    return render_template(
+        "residents/confirmation.html", consultation=consultation, response=response
+    )

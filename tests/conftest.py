@@ -1,0 +1,117 @@
+"""Fixtures: an app per test on SQLite and on PostgreSQL, the test client, the CLI runner.
+
+Database tests run once per backend. PostgreSQL is chosen by TEST_DATABASE_URL; where it is
+not set or not reachable those runs skip with the reason, except under CI=true, where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from flask_migrate import upgrade
+
+from app import create_app
+from survey.database import db
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _postgres_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL", "").strip()
+    reason = ""
+    if not url:
+        reason = "TEST_DATABASE_URL is not set"
+    else:
+        try:
+            engine = sa.create_engine(url)
+            with engine.connect():
+                pass
+            engine.dispose()
+        except sa.exc.OperationalError as exc:
+            reason = f"PostgreSQL at TEST_DATABASE_URL is not reachable: {exc.orig}"
+    if reason:
+        if IN_CI:
+            pytest.fail(f"{reason} (CI=true: PostgreSQL tests must run)", pytrace=False)
+        pytest.skip(reason)
+    return url
+
+
+def _reset_postgres(url: str) -> None:
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def _config(url: str) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SERVER_NAME": "localhost",
+    }
+
+
+@pytest.fixture(scope="session")
+def database_urls(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Where each backend's test database is; its schema is built lazily by migrations."""
+    return {"sqlite": "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")}
+
+
+_migrated: set[str] = set()
+
+
+def _migrate(url: str, backend: str) -> None:
+    if url in _migrated:
+        return
+    if backend == "postgresql":
+        _reset_postgres(url)
+    app = create_app(_config(url))
+    with app.app_context():
+        upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    _migrated.add(url)
+
+
+def _empty_tables() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    else:
+        for name in tables:
+            db.session.execute(sa.text(f"DELETE FROM {name}"))
+    db.session.commit()
+
+
+@pytest.fixture(params=BACKENDS)
+def app(request: pytest.FixtureRequest, database_urls: dict[str, str]) -> Iterator[Flask]:
+    """A fresh app on an empty, migrated database, once per backend."""
+    backend = request.param
+    url = database_urls["sqlite"] if backend == "sqlite" else _postgres_url()
+    _migrate(url, backend)
+    application = create_app(_config(url))
+    with application.app_context():
+        _empty_tables()
+        yield application
+        db.session.remove()
+        _empty_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
