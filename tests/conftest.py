@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 
@@ -99,12 +99,26 @@ def app(request: pytest.FixtureRequest, database_urls: dict[str, str]) -> Iterat
     url = database_urls["sqlite"] if backend == "sqlite" else _postgres_url()
     _migrate(url, backend)
     application = create_app(_config(url))
+    application.test_client_class = FreshGlobalsClient
     with application.app_context():
         _empty_tables()
         yield application
         db.session.remove()
         _empty_tables()
         db.engine.dispose()
+
+
+class FreshGlobalsClient(FlaskClient):
+    """A test client whose every request starts with an empty `g`, as in production.
+
+    The fixtures keep an app context open so tests can use the database; Flask reuses that
+    context for requests, which would carry `g` (such as Flask-Login's signed-in user) from
+    one request, or one client, to the next.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        vars(g._get_current_object()).clear()
+        return super().open(*args, **kwargs)
 
 
 @pytest.fixture

@@ -1,25 +1,128 @@
-"""Admins' pages: managing staff accounts."""
+"""Admins' pages: managing staff accounts (create, change role, deactivate)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovPasswordInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import EmailField, PasswordField, RadioField, SubmitField
+from wtforms.validators import InputRequired, Length
 
+from survey.accounts import MIN_PASSWORD_LENGTH, AccountError, create_user
 from survey.database import db
 from survey.models import Role, User
 from survey.web.access import role_required
 
 bp = Blueprint("admin", __name__)
 
+ROLE_CHOICES = [
+    (Role.OFFICER.value, "Officer: runs consultations and sees results"),
+    (Role.COUNCILLOR.value, "Councillor: reads results only"),
+    (Role.ADMIN.value, "Admin: everything an officer can do, and manages accounts"),
+]
+
+
+class NewAccountForm(FlaskForm):  # type: ignore[misc]
+    email = EmailField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter an email address"), Length(max=254)],
+    )
+    role = RadioField(
+        "Role",
+        choices=ROLE_CHOICES,
+        widget=GovRadioInput(),
+        validators=[InputRequired("Select a role")],
+    )
+    password = PasswordField(
+        "Temporary password",
+        widget=GovPasswordInput(),
+        description=f"At least {MIN_PASSWORD_LENGTH} characters. Give it to the person securely.",
+        validators=[InputRequired("Enter a temporary password")],
+    )
+    submit = SubmitField("Create account", widget=GovSubmitInput())
+
+
+class RoleForm(FlaskForm):  # type: ignore[misc]
+    role = RadioField(
+        "Role",
+        choices=ROLE_CHOICES,
+        widget=GovRadioInput(),
+        validators=[InputRequired("Select a role")],
+    )
+    submit = SubmitField("Save role", widget=GovSubmitInput())
+
 
 def _all_users() -> Sequence[User]:
     return db.session.scalars(sa.select(User).order_by(User.email)).all()
+
+
+def _user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
 
 
 @bp.get("/users")
 @role_required(Role.ADMIN)
 def users() -> ResponseReturnValue:
     return render_template("admin/users.html", users=_all_users())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def new_user() -> ResponseReturnValue:
+    form = NewAccountForm()
+    if form.validate_on_submit():
+        try:
+            user = create_user(form.email.data or "", form.password.data or "", form.role.data)
+            db.session.commit()
+        except AccountError as exc:
+            db.session.rollback()
+            field = form.password if "Password" in str(exc) else form.email
+            field.errors.append(str(exc))
+        else:
+            flash(f"Account created for {user.email}", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/new_user.html", form=form)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def user(user_id: int) -> ResponseReturnValue:
+    account = _user(user_id)
+    form = RoleForm(role=account.role)
+    if form.validate_on_submit():
+        if account.id == current_user.id and form.role.data != Role.ADMIN.value:
+            form.role.errors.append("You cannot remove your own admin role")
+        else:
+            account.role = Role(form.role.data).value
+            db.session.commit()
+            flash(f"{account.email} is now {account.role}", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user.html", account=account, form=form)
+
+
+@bp.post("/users/<int:user_id>/active")
+@role_required(Role.ADMIN)
+def toggle_active(user_id: int) -> ResponseReturnValue:
+    account = _user(user_id)
+    if account.id == current_user.id:
+        flash("You cannot deactivate your own account", "info")
+        return redirect(url_for("admin.user", user_id=account.id))
+    account.active = not account.active
+    db.session.commit()
+    state = "reactivated" if account.active else "deactivated: it can no longer sign in"
+    flash(f"{account.email} {state}", "success")
+    return redirect(url_for("admin.users"))

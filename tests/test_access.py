@@ -1,0 +1,82 @@
+"""Who may see what: every staff route, for anonymous visitors, councillors, officers, admins.
+
+The table is built from the app's own URL map, so a new route is covered the day it is added.
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from survey.models import Status
+from tests.support import make_consultation, sign_in
+
+# Values for URL parts, so every route can be visited.
+URL_VALUES = {"slug": "safer-streets", "key": "agree", "user_id": 1, "reference": "CDFGHJKM"}
+PUBLIC_PREFIXES = ("/assets/", "/govuk/", "/static/")
+
+
+def staff_urls(app: Flask) -> list[tuple[str, str]]:
+    """(url, minimum role) for every GET route under /officers and /admin."""
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in (rule.methods or set()):
+            continue
+        if rule.rule.startswith("/admin"):
+            needed = "admin"
+        elif rule.rule.startswith("/officers"):
+            needed = "officer"
+        else:
+            continue
+        missing = set(rule.arguments) - set(URL_VALUES)
+        assert not missing, f"add sample values for {missing} (route {rule.rule})"
+        with app.test_request_context():
+            from flask import url_for
+
+            url = url_for(rule.endpoint, **{k: URL_VALUES[k] for k in rule.arguments})
+        urls.append((url, needed))
+    assert urls, "no staff routes found"
+    return urls
+
+
+ALLOWED = {
+    "councillor": set(),
+    "officer": {"officer"},
+    "admin": {"officer", "admin"},
+}
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_from_every_staff_page(
+    app: Flask, client: FlaskClient
+) -> None:
+    make_consultation(status=Status.OPEN)
+    for url, _ in staff_urls(app):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.headers["Location"].startswith("/sign-in"), url
+
+
+@pytest.mark.parametrize("role", ["councillor", "officer", "admin"])
+def test_each_role_sees_only_its_pages(app: Flask, client: FlaskClient, role: str) -> None:
+    make_consultation(status=Status.OPEN)
+    sign_in(client, role)
+    for url, needed in staff_urls(app):
+        status = client.get(url).status_code
+        if needed in ALLOWED[role]:
+            assert status in (200, 302, 404), f"{role} should reach {url}, got {status}"
+            assert status != 403
+        else:
+            assert status == 403, f"{role} should get 403 at {url}, got {status}"
+
+
+def test_public_pages_need_no_account(client: FlaskClient) -> None:
+    make_consultation(status=Status.OPEN)
+    for url in ("/", "/consultations/safer-streets", "/privacy", "/accessibility", "/sign-in"):
+        assert client.get(url).status_code == 200, url
+
+
+def test_a_draft_consultation_is_not_public(client: FlaskClient) -> None:
+    make_consultation(status=Status.DRAFT)
+    assert client.get("/consultations/safer-streets").status_code == 404
+    assert client.get("/consultations/safer-streets/questions/agree").status_code == 404
