@@ -144,13 +144,12 @@ def _back_url(slug: str, specs: list[QuestionSpec], index: int, changing: bool) 
 @bp.route("/consultations/<slug>/check", methods=["GET", "POST"])
 def check(slug: str) -> ResponseReturnValue:
     consultation = _public(slug)
-    token = _state("drafts").get(slug)
-    done = find_by_token(token) if token else None
-    if done is None and request.method == "POST":
-        submitted = _state("submitted").get(slug)
-        done = find_by_token(submitted) if submitted else None
-    if done is not None and request.method == "POST":
-        return _confirm(slug, done)
+    if request.method == "POST":
+        # A second click, or the back button then resubmit: the draft was already sent.
+        token = _state("drafts").get(slug) or _state("submitted").get(slug)
+        done = find_by_token(token) if token else None
+        if done is not None:
+            return _confirm(slug, done)
     if not consultation.accepting(today()):
         return _not_accepting(consultation)
     draft = _current_draft(consultation)

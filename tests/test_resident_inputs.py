@@ -1,0 +1,138 @@
+"""Whatever a resident (or a bot) sends, the answer is a clear page, never a 500."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from survey.database import db
+from survey.models import Answer, Question, Response
+from tests.support import csrf_token, error_summary, heading, make_consultation, page, post_form
+from tests.test_residents_journey import BASE, answer_all
+
+NASTY = [
+    ("control characters", "a\x00b\x01c\x1bd", "abcd"),
+    ("emoji", "Scared 😱 of 🚗 crime", "Scared 😱 of 🚗 crime"),
+    ("right-to-left", "أخاف من السرقة", "أخاف من السرقة"),
+    ("combining marks", "cafe\u0301 Zalgo z\u0335\u0321", "café Zalgo z\u0335\u0321"),
+    ("html and script", "<script>alert('x')</script><b>bold</b>", None),
+    ("sql-looking", "'; DROP TABLE response; --", "'; DROP TABLE response; --"),
+]
+
+
+@pytest.mark.parametrize(("label", "typed", "stored"), NASTY, ids=[n[0] for n in NASTY])
+def test_free_text_is_stored_clean_and_shown_escaped(
+    client: FlaskClient, label: str, typed: str, stored: str | None
+) -> None:
+    make_consultation()
+    answer_all(client)
+    response = post_form(client, f"{BASE}/questions/worries?change=1", {"answer": typed})
+    assert response.status_code == 302, label
+    check = client.get(f"{BASE}/check")
+    assert check.status_code == 200
+    shown = page(check).get_text()
+    expected = stored if stored is not None else typed
+    assert expected in shown
+    assert "<script>alert" not in check.get_data(as_text=True)
+    post_form(client, f"{BASE}/check")
+    saved = db.session.scalar(
+        sa.select(Answer.text).join(Question).where(Question.key == "worries")
+    )
+    assert saved == expected
+
+
+def test_invalid_utf8_and_lone_surrogates_in_the_body_are_replaced_not_fatal(
+    client: FlaskClient,
+) -> None:
+    make_consultation()
+    answer_all(client)
+    form = client.get(f"{BASE}/questions/worries")
+    body = b"csrf_token=" + csrf_token(form).encode() + b"&answer=before%ED%A0%80%FFafter"
+    response = client.post(
+        f"{BASE}/questions/worries?change=1",
+        data=body,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 302
+    post_form(client, f"{BASE}/check")
+    saved = db.session.scalar(
+        sa.select(Answer.text).join(Question).where(Question.key == "worries")
+    )
+    assert saved is not None and saved.startswith("before") and saved.endswith("after")
+    assert all(not 0xD800 <= ord(ch) <= 0xDFFF for ch in saved)
+
+
+def test_over_long_free_text_is_refused_with_the_limit(client: FlaskClient) -> None:
+    make_consultation()
+    response = post_form(client, f"{BASE}/questions/worries", {"answer": "x" * 5001})
+    assert response.status_code == 200
+    assert error_summary(response) == ["Your answer must be 5,000 characters or fewer"]
+    field = page(response).find("textarea", attrs={"name": "answer"})
+    assert len(field.get_text()) == 5001, "what the resident typed is given back to edit"
+
+
+def test_a_megabyte_of_text_gets_a_clear_error_not_a_crash(client: FlaskClient) -> None:
+    make_consultation()
+    response = post_form(client, f"{BASE}/questions/worries", {"answer": "y" * 1_000_000})
+    assert response.status_code == 200
+    assert error_summary(response) == ["Your answer must be 5,000 characters or fewer"]
+
+
+def test_a_forged_option_is_refused_by_name(client: FlaskClient) -> None:
+    make_consultation()
+    response = post_form(client, f"{BASE}/questions/area", {"answer": "<i>Mars</i>"})
+    assert error_summary(response) == ["'<i>Mars</i>' is not one of the options (North, South)"]
+    assert "<i>Mars</i>" not in response.get_data(as_text=True)
+
+
+def test_missing_csrf_token_gives_a_clear_page_and_saves_nothing(client: FlaskClient) -> None:
+    make_consultation()
+    response = client.post(f"{BASE}/questions/agree", data={"answer": "Yes"})
+    assert response.status_code == 400
+    assert heading(response) == "Your page has expired"
+
+
+def test_forged_csrf_token_gives_a_clear_page(client: FlaskClient) -> None:
+    make_consultation()
+    client.get(f"{BASE}/questions/agree")
+    response = client.post(f"{BASE}/questions/agree", data={"answer": "Yes", "csrf_token": "x"})
+    assert response.status_code == 400
+    assert heading(response) == "Your page has expired"
+
+
+def test_back_and_resubmit_records_one_response(client: FlaskClient) -> None:
+    make_consultation()
+    answer_all(client)
+    check = client.get(f"{BASE}/check")
+    token = csrf_token(check)
+    client.post(f"{BASE}/check", data={"csrf_token": token})
+    # The browser's back button shows the cached check page; the resident sends it again.
+    again = client.post(f"{BASE}/check", data={"csrf_token": token}, follow_redirects=True)
+    assert "Response sent" in heading(again)
+    assert db.session.scalar(sa.select(sa.func.count(Response.id))) == 1
+
+
+def test_a_new_response_after_submitting_starts_a_fresh_draft(client: FlaskClient) -> None:
+    make_consultation()
+    answer_all(client)
+    post_form(client, f"{BASE}/check")
+    answer_all(client)
+    post_form(client, f"{BASE}/check")
+    references = db.session.scalars(sa.select(Response.reference)).all()
+    assert len(set(references)) == 2
+
+
+def test_check_page_sends_back_to_the_first_unanswered_required_question(
+    client: FlaskClient,
+) -> None:
+    make_consultation()
+    post_form(client, f"{BASE}/questions/agree", {"answer": "Yes"})
+    response = client.get(f"{BASE}/check")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/questions/safe")
+
+
+def test_unknown_question_is_not_found(client: FlaskClient) -> None:
+    make_consultation()
+    assert client.get(f"{BASE}/questions/nope").status_code == 404
