@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -279,6 +281,20 @@ def parse_definition(raw: Any) -> ConsultationSpec:
     unknown = sorted(set(raw) - DEFINITION_FIELDS - OPTIONAL_DEFINITION_FIELDS)
     if unknown:
         problems.append(f"unknown field {', '.join(repr(u) for u in unknown)}")
+    details = parse_details(raw, problems)
+    questions = parse_questions(raw.get("questions"), problems)
+    if problems:
+        raise DefinitionErrors(problems)
+    assert details is not None
+    return replace(details, questions=questions)
+
+
+def parse_details(raw: Mapping[str, Any], problems: list[str]) -> ConsultationSpec | None:
+    """Check a consultation's slug, text and dates (not its questions); None if any problem.
+
+    The JSON loader and the officers' details form share these rules.
+    """
+    start = len(problems)
     slug = raw.get("slug")
     if not isinstance(slug, str) or not SLUG_PATTERN.match(slug):
         problems.append("slug must use only a-z, 0-9 and hyphens (at most 80 characters)")
@@ -292,11 +308,16 @@ def parse_definition(raw: Any) -> ConsultationSpec:
     closes = parse_date(raw.get("closes"), "closes", problems)
     if opens and closes and closes < opens:
         problems.append("closes must be on or after opens")
-    questions = parse_questions(raw.get("questions"), problems)
-    if problems:
-        raise DefinitionErrors(problems)
+    if len(problems) > start:
+        return None
     assert isinstance(slug, str) and opens and closes
-    return ConsultationSpec(slug, title, summary, opens, closes, questions, how_used, privacy)
+    return ConsultationSpec(slug, title, summary, opens, closes, (), how_used, privacy)
+
+
+def suggest_slug(title: str) -> str:
+    """A slug made from a title: accents dropped, runs of anything else become one hyphen."""
+    plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:80].rstrip("-")
 
 
 def question_to_dict(spec: QuestionSpec) -> dict[str, Any]:

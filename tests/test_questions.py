@@ -13,7 +13,9 @@ from survey.questions import (
     QuestionType,
     definition_to_dict,
     parse_definition,
+    parse_details,
     structure_changes,
+    suggest_slug,
 )
 from tests.support import open_definition
 
@@ -137,3 +139,24 @@ def test_structure_changes_list_what_is_frozen_but_not_wording() -> None:
         "its options",
         "whether it is a breakdown",
     ]
+
+
+def test_details_alone_need_no_questions_and_keep_the_definition_rules() -> None:
+    details = {k: v for k, v in open_definition().items() if k != "questions"}
+    problems: list[str] = []
+    spec = parse_details(details, problems)
+    assert problems == [] and spec is not None
+    assert spec.questions == () and spec.slug == "safer-streets"
+    refused = parse_details({**details, "title": " ", "closes": "2000-01-01"}, problems)
+    assert refused is None
+    assert problems == ["title is empty", "closes must be on or after opens"]
+
+
+def test_slug_suggested_from_a_title_fits_the_slug_rules() -> None:
+    assert suggest_slug("Community Safety 2026: Have your say!") == (
+        "community-safety-2026-have-your-say"
+    )
+    assert suggest_slug("Café & Bar  --  Öffnungszeiten") == "cafe-bar-offnungszeiten"
+    assert suggest_slug("!!!") == ""
+    long = suggest_slug("word " * 40)
+    assert len(long) <= 80 and not long.endswith("-")
