@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 # The pure core: no Flask, no database; type-checked strictly.
-CORE := survey/questions.py survey/answers.py survey/text.py survey/references.py
+CORE := survey/questions.py survey/answers.py survey/text.py survey/references.py \
+	survey/spreadsheets.py survey/responses_io.py
 
 .PHONY: setup run test lint bench clean
 

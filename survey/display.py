@@ -7,9 +7,11 @@ they can never disagree.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from flask import Flask
+if TYPE_CHECKING:  # only `register_filters` needs Flask; the pure core formats through here too
+    from flask import Flask
 
 LOCAL_ZONE = ZoneInfo("Europe/London")
 
