@@ -21,9 +21,13 @@ from survey.database import db, utcnow
 from survey.demo import SLUG as DEMO_SLUG
 from survey.demo import definition as demo_definition
 from survey.demo import responses as demo_responses
-from survey.models import Channel, Role, Status
+from survey.display import plural
+from survey.models import Channel, Consultation, Role, Status
 from survey.questions import DefinitionErrors, definition_to_dict, parse_definition
 from survey.recording import record_response
+from survey.responses_io import ImportRefused
+from survey.spreadsheets import MAX_FILE_BYTES, UnreadableFile, file_format
+from survey.transfers import export_responses, import_responses
 
 users_cli = click.Group("users", help="Manage staff accounts (officers, councillors, admins).")
 consultations_cli = click.Group("consultations", help="Load and export consultation definitions.")
@@ -119,6 +123,84 @@ def export_consultation(slug: str, out: Path) -> None:
     except OSError as exc:
         raise click.ClickException(f"{out}: cannot be written ({exc.strerror})") from None
     click.echo(f"Wrote {out}")
+
+
+@responses_cli.command("import")
+@click.argument("slug")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--channel",
+    type=click.Choice([c.value for c in Channel]),
+    default=Channel.PAPER.value,
+    show_default=True,
+    help="How responses arrived, for rows whose channel column is blank or missing.",
+)
+@with_appcontext
+def import_responses_command(slug: str, file: Path, channel: str) -> None:
+    """Import responses to consultation SLUG from FILE (.csv or .xlsx), all or none.
+
+    A file with any problem is refused whole; every problem is listed by row and column.
+    The format is described in docs/formats.md.
+    """
+    consultation = _consultation(slug)
+    data = _read_upload(file)
+    try:
+        count = import_responses(consultation, data, file.name, Channel(channel))
+    except UnreadableFile as exc:
+        raise click.ClickException(f"{file.name}: nothing imported. {exc}") from None
+    except ImportRefused as exc:
+        if len(exc.problems) == 1:
+            raise click.ClickException(
+                f"{file.name}: nothing imported: {exc.problems[0]}"
+            ) from None
+        for problem in exc.problems:
+            click.echo(f"{file.name}: {problem}", err=True)
+        raise click.ClickException(
+            f"{file.name}: nothing imported: {plural(len(exc.problems), 'problem')} (listed above)"
+        ) from None
+    click.echo(f"Imported {plural(count, 'response')} to '{consultation.slug}' from {file.name}")
+
+
+@responses_cli.command("export")
+@click.argument("slug")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    required=True,
+    help="Where to write the responses: a name ending .csv or .xlsx.",
+)
+@with_appcontext
+def export_responses_command(slug: str, out: Path) -> None:
+    """Write every response to consultation SLUG to a CSV or XLSX file that `import` reads."""
+    consultation = _consultation(slug)
+    try:
+        fmt = file_format(out.name)
+    except UnreadableFile as exc:
+        raise click.ClickException(f"{out.name}: {exc}") from None
+    data = export_responses(consultation, fmt)
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise click.ClickException(f"{out}: cannot be written ({exc.strerror})") from None
+    count = store.response_count(consultation.id)
+    click.echo(f"Wrote {plural(count, 'response')} to {out}")
+
+
+def _consultation(slug: str) -> Consultation:
+    consultation = store.by_slug(slug)
+    if consultation is None:
+        raise click.ClickException(f"No consultation with the slug '{slug}'")
+    return consultation
+
+
+def _read_upload(file: Path) -> bytes:
+    try:
+        with file.open("rb") as handle:
+            return handle.read(MAX_FILE_BYTES + 1)  # read_file refuses anything larger
+    except FileNotFoundError:
+        raise click.ClickException(f"{file}: no such file") from None
+    except OSError as exc:
+        raise click.ClickException(f"{file}: cannot be read ({exc.strerror})") from None
 
 
 DEMO_PASSWORDS = {

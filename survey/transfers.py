@@ -1,0 +1,172 @@
+"""Data access for importing and exporting a consultation's responses as CSV or XLSX.
+
+The web page and the command line both call `import_responses` and `export_responses`, so an
+import behaves identically from either. Parsing and checking are in the pure core
+(`survey.responses_io`, `survey.spreadsheets`); recording is `record_response`, the one write
+path for responses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterator
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from survey.answers import StoredRow, from_rows
+from survey.database import db
+from survey.models import Answer, Channel, Consultation, Response
+from survey.questions import QuestionSpec
+from survey.recording import record_response
+from survey.references import new_reference
+from survey.responses_io import (
+    ExportResponse,
+    ImportRefused,
+    ParsedFile,
+    export_rows,
+    parse_table,
+)
+from survey.spreadsheets import FileFormat, file_format, read_file, write_file
+
+CHANNELS = tuple(channel.value for channel in Channel)
+CHUNK = 500  # references per lookup query, and responses per flush while importing
+_ResponseFields = tuple[int, str, dt.datetime, str]  # id, reference, submitted_at, channel
+
+
+def import_responses(
+    consultation: Consultation,
+    data: bytes,
+    filename: str,
+    default_channel: Channel = Channel.PAPER,
+    *,
+    entered_by_id: int | None = None,
+) -> int:
+    """Record every response in the file and commit, or record none; returns how many.
+
+    Raises UnreadableFile when the file cannot be read at all, and ImportRefused listing every
+    problem (by row and column) when any row cannot be recorded.
+    """
+    table = read_file(data, file_format(filename))
+    specs = [question.spec() for question in consultation.questions]
+
+    def check() -> ParsedFile:
+        return parse_table(
+            specs,
+            table,
+            channels=CHANNELS,
+            default_channel=default_channel.value,
+            taken=taken_references,
+        )
+
+    parsed = check()
+    if parsed.problems:
+        raise ImportRefused(list(parsed.problems))
+    given = {row.reference for row in parsed.rows if row.reference}
+    fresh = iter(fresh_references(sum(1 for r in parsed.rows if not r.reference), given))
+    try:
+        for count, row in enumerate(parsed.rows, start=1):
+            record_response(
+                consultation,
+                row.values,
+                Channel(row.channel),
+                reference=row.reference or next(fresh),
+                submitted_at=row.submitted_at,
+                entered_by_id=entered_by_id,
+            )
+            if count % CHUNK == 0:
+                db.session.flush()
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        # Someone else stored one of the file's references after it was checked: say which.
+        clashes = check().problems
+        if clashes:
+            raise ImportRefused(list(clashes)) from None
+        raise
+    except BaseException:
+        db.session.rollback()
+        raise
+    return len(parsed.rows)
+
+
+def export_responses(consultation: Consultation, fmt: FileFormat) -> bytes:
+    """Every response to the consultation as a file in the format `import_responses` reads."""
+    specs = [question.spec() for question in consultation.questions]
+    return write_file(export_rows(specs, stored_responses(consultation)), fmt)
+
+
+def stored_responses(consultation: Consultation) -> Iterator[ExportResponse]:
+    """The consultation's responses with their answers, oldest first, from one query."""
+    specs: dict[int, QuestionSpec] = {q.id: q.spec() for q in consultation.questions}
+    query = (
+        sa.select(
+            Response.id,
+            Response.reference,
+            Response.submitted_at,
+            Response.channel,
+            Answer.question_id,
+            Answer.row,
+            Answer.option,
+            Answer.text,
+        )
+        .outerjoin(Answer, Answer.response_id == Response.id)
+        .where(Response.consultation_id == consultation.id)
+        .order_by(Response.submitted_at, Response.id, Answer.id)
+        .execution_options(yield_per=1000)
+    )
+    current: _ResponseFields | None = None
+    stored: dict[int, list[StoredRow]] = {}
+    for (
+        response_id,
+        reference,
+        submitted_at,
+        channel,
+        question_id,
+        row,
+        option,
+        text,
+    ) in db.session.execute(query):
+        if current is None or current[0] != response_id:
+            if current is not None:
+                yield _export_response(current, stored, specs)
+            current, stored = (response_id, reference, submitted_at, channel), {}
+        if question_id is not None:
+            stored.setdefault(question_id, []).append(StoredRow(row, option, text))
+    if current is not None:
+        yield _export_response(current, stored, specs)
+
+
+def _export_response(
+    response: _ResponseFields,
+    stored: dict[int, list[StoredRow]],
+    specs: dict[int, QuestionSpec],
+) -> ExportResponse:
+    _, reference, submitted_at, channel = response
+    answers = {}
+    for question_id, rows in stored.items():
+        value = from_rows(specs[question_id], rows)
+        if value is not None:
+            answers[specs[question_id].key] = value
+    return ExportResponse(reference, submitted_at, channel, answers)
+
+
+def taken_references(references: Collection[str]) -> set[str]:
+    """Which of `references` already belong to stored responses (a query per 500)."""
+    taken: set[str] = set()
+    wanted = sorted(references)
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        taken.update(
+            db.session.scalars(sa.select(Response.reference).where(Response.reference.in_(chunk)))
+        )
+    return taken
+
+
+def fresh_references(count: int, avoid: Collection[str] = ()) -> list[str]:
+    """`count` new references, unused in the database and not in `avoid`, checked in bulk."""
+    chosen: set[str] = set()
+    while len(chosen) < count:
+        candidates = {new_reference() for _ in range(count - len(chosen))} - set(avoid) - chosen
+        chosen |= candidates - taken_references(candidates)
+    return list(chosen)
