@@ -110,10 +110,12 @@ def _register_blueprints(app: Flask) -> None:
     from survey.web.errors import register_error_pages
     from survey.web.officers import bp as officers_bp
     from survey.web.residents import bp as residents_bp
+    from survey.web.transfers import bp as transfers_bp
 
     app.register_blueprint(residents_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(officers_bp, url_prefix="/officers")
+    app.register_blueprint(transfers_bp, url_prefix="/officers")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     register_error_pages(app)
 

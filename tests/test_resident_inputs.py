@@ -136,3 +136,11 @@ def test_check_page_sends_back_to_the_first_unanswered_required_question(
 def test_unknown_question_is_not_found(client: FlaskClient) -> None:
     make_consultation()
     assert client.get(f"{BASE}/questions/nope").status_code == 404
+
+
+def test_a_matrix_left_blank_links_its_error_to_the_first_statement(client: FlaskClient) -> None:
+    make_consultation()
+    response = post_form(client, f"{BASE}/questions/support", {})
+    assert error_summary(response) == ["Select an answer for each statement"]
+    link = page(response).select_one(".govuk-error-summary__list a")["href"]
+    assert link == "#row-0" and page(response).find(id="row-0") is not None

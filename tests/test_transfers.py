@@ -1,25 +1,28 @@
-"""Importing and exporting responses from the command line (db)."""
+"""Importing and exporting responses from the command line and the officers' pages (db)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
+import openpyxl
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask.testing import FlaskCliRunner
+from flask.testing import FlaskClient, FlaskCliRunner
 
 from survey import transfers
 from survey.answers import RawMulti, check_response
 from survey.database import db
-from survey.models import Channel, Consultation, Response
+from survey.models import Channel, Consultation, Response, User
 from survey.recording import record_response
 from survey.responses_io import ExportResponse
 from survey.spreadsheets import FileFormat
-from tests.support import make_consultation
+from tests.support import error_summary, heading, make_consultation, page, post_form, sign_in
 
 SLUG = "safer-streets"
+IMPORT_URL = f"/officers/consultations/{SLUG}/import"
 EVERY_TYPE = {
     "agree": "Don't know",
     "safe": "Strongly disagree",
@@ -33,6 +36,7 @@ BAD_FILE = (
     b"HJKM2346,2026-02-30,web,Maybe,\n"
     b"HJKM2346,,,Yes,\n"
 )
+GOOD_FILE = "agree,hear,hear/other,worries\nYes,Website;other,Parish news,Café ☕\nno,,,\n".encode()
 
 
 def add_responses(consultation: Consultation) -> None:
@@ -194,3 +198,155 @@ def test_export_reads_every_response_in_one_query(app: Flask) -> None:
         sa.event.remove(db.engine, "before_cursor_execute", count)
     assert data.decode("utf-8-sig").count("\r\n") >= 19
     assert len([s for s in statements if "FROM response" in s]) == 1, statements
+
+
+# Web
+
+
+def upload(client: FlaskClient, data: bytes, name: str, channel: str = "paper") -> object:
+    return post_form(
+        client,
+        IMPORT_URL,
+        {"file": (io.BytesIO(data), name), "channel": channel},
+        content_type="multipart/form-data",
+    )
+
+
+def test_officer_sees_the_import_form_with_this_consultations_columns(
+    client: FlaskClient,
+) -> None:
+    make_consultation()
+    sign_in(client, "officer")
+    response = client.get(IMPORT_URL)
+    assert response.status_code == 200
+    assert heading(response) == "Safer streets Import responses"
+    columns = [code.get_text() for code in page(response).select(".govuk-details li code")]
+    assert columns[:4] == ["reference", "submitted_at", "channel", "agree"]
+    assert "support/Anti-social behaviour" in columns and "hear/other" in columns
+
+
+def test_officer_uploading_a_bad_file_sees_every_problem_and_nothing_is_imported(
+    client: FlaskClient,
+) -> None:
+    make_consultation()
+    sign_in(client, "officer")
+    response = upload(client, BAD_FILE, "bad.csv")
+    assert response.status_code == 200
+    assert page(response).title.get_text().startswith("Error: ")
+    summary = error_summary(response)
+    assert summary[0].startswith("row 1, column 'colour': there is no question")
+    assert len(summary) == 5
+    rows = [
+        [cell.get_text(strip=True) for cell in tr.select("td")]
+        for tr in page(response).select("#problems ~ .app-table-wrap tbody tr")
+    ]
+    assert rows[1:] == [
+        [
+            "2",
+            "submitted_at",
+            "'2026-02-30' is not a date like 2026-01-31 or a date and time like "
+            "2026-01-31T14:05 (ISO 8601)",
+        ],
+        ["2", "channel", "'web' is not a channel (use one of online, paper, email, event)"],
+        ["2", "agree", "'Maybe' is not one of the options (Yes, No, Don't know)"],
+        ["3", "reference", "HJKM2346 is also used in row 2"],
+    ]
+    assert "Problems in bad.csv" in page(response).get_text()
+    assert response_total() == 0
+
+
+def test_officer_uploading_a_file_that_is_not_utf8_is_told_how_to_save_it(
+    client: FlaskClient,
+) -> None:
+    make_consultation()
+    sign_in(client, "officer")
+    response = upload(client, "agree\nNo\n".encode("utf-16"), "unicode.csv")
+    [message] = error_summary(response)
+    assert message.startswith("The file is saved as UTF-16")
+    assert page(response).select_one(".govuk-error-summary__list a")["href"] == "#file"
+    nothing = post_form(client, IMPORT_URL, {"channel": "paper"})
+    assert error_summary(nothing) == ["Select a CSV or Excel file"]
+    assert response_total() == 0
+
+
+def test_officer_imports_a_good_file_and_sees_how_many(client: FlaskClient) -> None:
+    consultation = make_consultation()
+    sign_in(client, "officer")
+    response = upload(client, GOOD_FILE, "paper.csv", channel="email")
+    assert response.status_code == 302
+    shown = client.get(response.headers["Location"])
+    banner = page(shown).select_one(".govuk-notification-banner--success")
+    assert banner is not None and "2 responses imported" in banner.get_text()
+    officer = db.session.scalar(sa.select(User.id))
+    assert db.session.execute(sa.select(Response.channel, Response.entered_by_id)).all() == [
+        ("email", officer),
+        ("email", officer),
+    ]
+    answers = stored(consultation)[0].answers
+    assert answers["hear"].other == "Parish news"  # type: ignore[union-attr]
+    assert answers["worries"].text == "Café ☕"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("fmt", list(FileFormat))
+def test_web_export_downloads_a_file_that_imports_back_the_same(
+    client: FlaskClient, fmt: FileFormat
+) -> None:
+    consultation = make_consultation()
+    add_responses(consultation)
+    before = stored(consultation)
+    sign_in(client, "officer")
+    download = client.get(f"/officers/consultations/{SLUG}/export.{fmt.value}")
+    assert download.status_code == 200
+    assert download.headers["Content-Type"].startswith(fmt.media_type.split(";")[0])
+    assert download.headers["Content-Disposition"] == (
+        f'attachment; filename="{SLUG}-responses.{fmt.value}"'
+    )
+    assert download.headers["Cache-Control"] == "no-store"
+    forget_responses()
+    assert upload(client, download.data, f"back.{fmt.value}").status_code == 302
+    assert stored(consultation) == before
+
+
+def test_xlsx_download_holds_text_not_formulas(client: FlaskClient) -> None:
+    consultation = make_consultation()
+    add_responses(consultation)
+    sign_in(client, "officer")
+    data = client.get(f"/officers/consultations/{SLUG}/export.xlsx").data
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+    values = [cell.value for row in sheet.iter_rows(min_row=2) for cell in row if cell.value]
+    assert "'=1+1" in values and "'+44 7700 900123" in values
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_export_page_links_to_both_downloads(client: FlaskClient) -> None:
+    make_consultation()
+    sign_in(client, "officer")
+    response = client.get(f"/officers/consultations/{SLUG}/export")
+    assert heading(response) == "Safer streets Export responses"
+    links = {a["href"] for a in page(response).select("a[download]")}
+    assert links == {
+        f"/officers/consultations/{SLUG}/export.csv",
+        f"/officers/consultations/{SLUG}/export.xlsx",
+    }
+
+
+def test_councillors_can_neither_import_nor_export(client: FlaskClient) -> None:
+    consultation = make_consultation()
+    add_responses(consultation)
+    sign_in(client, "councillor")
+    for suffix in ("import", "export", "export.csv", "export.xlsx"):
+        assert client.get(f"/officers/consultations/{SLUG}/{suffix}").status_code == 403, suffix
+    token = page(client.get("/")).find("input", attrs={"name": "csrf_token"})
+    posted = client.post(
+        IMPORT_URL,
+        data={"file": (io.BytesIO(GOOD_FILE), "x.csv"), "csrf_token": token["value"]},
+        content_type="multipart/form-data",
+    )
+    assert posted.status_code == 403
+    assert response_total() == 3
+
+
+def test_unknown_consultations_are_not_found(client: FlaskClient) -> None:
+    sign_in(client, "officer")
+    for suffix in ("import", "export", "export.csv"):
+        assert client.get(f"/officers/consultations/nope/{suffix}").status_code == 404

@@ -32,6 +32,8 @@ def field_id(spec: QuestionSpec, problem: Problem, prefix: str = "") -> str:
         return f"{prefix}row-{problem.part}"
     if problem.part == "other":
         return f"{prefix}other"
+    if spec.type is QuestionType.MATRIX:
+        return f"{prefix}row-0"  # a matrix has no "answer" input: its first statement's radios
     return f"{prefix}answer"
 
 
