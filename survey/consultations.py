@@ -16,6 +16,10 @@ class ConsultationError(ValueError):
     """A change to a consultation was refused; the message says why."""
 
 
+class KeyTaken(ConsultationError):
+    """Another question of the consultation already has this key."""
+
+
 def by_slug(slug: str) -> Consultation | None:
     """The consultation with this slug, if any."""
     return db.session.scalar(sa.select(Consultation).where(Consultation.slug == slug))
@@ -88,12 +92,7 @@ def save_definition(spec: ConsultationSpec) -> tuple[Consultation, bool]:
         db.session.add(consultation)
     else:
         _check_frozen(consultation, spec.questions)
-    consultation.title = spec.title
-    consultation.summary = spec.summary
-    consultation.how_used = spec.how_used
-    consultation.privacy = spec.privacy
-    consultation.opens = spec.opens
-    consultation.closes = spec.closes
+    _apply_details(consultation, spec)
     existing = {q.key: q for q in consultation.questions}
     wanted = {q.key for q in spec.questions}
     for key, question in existing.items():
@@ -108,6 +107,31 @@ def save_definition(spec: ConsultationSpec) -> tuple[Consultation, bool]:
             consultation.questions.append(question)
     db.session.flush()
     return consultation, created
+
+
+def create_consultation(spec: ConsultationSpec) -> Consultation:
+    """Add a draft consultation with `spec`'s details; the slug must be unused. Caller commits."""
+    if by_slug(spec.slug) is not None:
+        raise ConsultationError(f"A consultation with the slug '{spec.slug}' already exists")
+    consultation = Consultation(slug=spec.slug, status=Status.DRAFT.value)
+    _apply_details(consultation, spec)
+    db.session.add(consultation)
+    db.session.flush()
+    return consultation
+
+
+def update_details(consultation: Consultation, spec: ConsultationSpec) -> None:
+    """Change title, text and dates; the slug stays, as links to it may have been shared."""
+    _apply_details(consultation, spec)
+
+
+def _apply_details(consultation: Consultation, spec: ConsultationSpec) -> None:
+    consultation.title = spec.title
+    consultation.summary = spec.summary
+    consultation.how_used = spec.how_used
+    consultation.privacy = spec.privacy
+    consultation.opens = spec.opens
+    consultation.closes = spec.closes
 
 
 def _check_frozen(consultation: Consultation, new: Sequence[QuestionSpec]) -> None:
@@ -139,7 +163,7 @@ def has_responses(consultation: Consultation) -> bool:
 def add_question(consultation: Consultation, spec: QuestionSpec) -> Question:
     """Append a question; its key must be new in this consultation. Caller commits."""
     if any(q.key == spec.key for q in consultation.questions):
-        raise ConsultationError(f"A question with the key '{spec.key}' already exists")
+        raise KeyTaken(f"A question with the key '{spec.key}' already exists")
     question = Question(position=len(consultation.questions))
     question.apply(spec)
     consultation.questions.append(question)
@@ -151,7 +175,7 @@ def update_question(question: Question, spec: QuestionSpec) -> None:
     """Change a question; structure is frozen once the consultation has responses."""
     consultation = question.consultation
     if spec.key != question.key and any(q.key == spec.key for q in consultation.questions):
-        raise ConsultationError(f"A question with the key '{spec.key}' already exists")
+        raise KeyTaken(f"A question with the key '{spec.key}' already exists")
     if has_responses(consultation):
         changes = structure_changes(question.spec(), spec)
         if changes:
