@@ -1,22 +1,252 @@
-"""Officers' pages: running consultations, entering paper responses, imports and exports."""
+"""Officers' pages: the consultation list, a consultation's details, page and status.
+
+Questions, the resident preview and paper responses are in their own modules, whose routes
+register on this blueprint (imported at the end of this module).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
+from sqlalchemy.exc import IntegrityError
+from wtforms import StringField, SubmitField, TextAreaField
 
 from survey import consultations as store
-from survey.models import Role
+from survey.clock import today
+from survey.consultations import ConsultationError
+from survey.database import db
+from survey.display import long_date
+from survey.models import Consultation, Question, Role, Status
+from survey.questions import (
+    TYPE_LABELS,
+    ConsultationSpec,
+    QuestionType,
+    parse_details,
+    suggest_slug,
+)
 from survey.web.access import role_required
+from survey.web.date_input import DateParts, form_errors
+from survey.web.definition_problems import detail_problem
 
 bp = Blueprint("officers", __name__)
+
+# Links to the import and export pages, shown once that blueprint is registered.
+TRANSFER_LINKS = [
+    ("transfers.import_responses", "Import responses from a file"),
+    ("transfers.export_responses", "Export responses"),
+]
+
+
+class ConsultationForm(FlaskForm):  # type: ignore[misc]
+    title = StringField("Title", widget=GovTextInput())
+    slug = StringField(
+        "Slug",
+        widget=GovTextInput(),
+        description="The end of the consultation's web address. Use lower-case letters a-z, "
+        "numbers 0-9 and hyphens. Leave blank to make one from the title.",
+    )
+    summary = TextAreaField(
+        "Summary", widget=GovTextArea(), description="Residents read this before they start."
+    )
+    how_used = TextAreaField(
+        "How answers will be used (optional)",
+        widget=GovTextArea(),
+        description="Leave blank to use the standard wording.",
+    )
+    privacy = TextAreaField(
+        "Privacy notice (optional)",
+        widget=GovTextArea(),
+        description="Leave blank to use the standard wording and link to the privacy notice.",
+    )
+    opens = DateParts(
+        "Opens", describes="the date the consultation opens", description="For example, 1 3 2026"
+    )
+    closes = DateParts(
+        "Closes",
+        describes="the date the consultation closes",
+        description="For example, 31 3 2026. Residents can answer until the end of this day.",
+    )
+    submit = SubmitField("Save and continue", widget=GovSubmitInput())
+
+
+def consultation_or_404(slug: str) -> Consultation:
+    """The consultation with this slug, or a 404 page."""
+    consultation = store.by_slug(slug)
+    if consultation is None:
+        abort(404)
+    return consultation
+
+
+def question_or_404(consultation: Consultation, key: str) -> Question:
+    """The consultation's question with this key, or a 404 page."""
+    question = next((q for q in consultation.questions if q.key == key), None)
+    if question is None:
+        abort(404)
+    return question
+
+
+def consultation_url(consultation: Consultation, anchor: str | None = None) -> str:
+    """The officers' page for a consultation."""
+    return url_for("officers.consultation", slug=consultation.slug, _anchor=anchor)
 
 
 @bp.get("/")
 @role_required(Role.OFFICER)
 def index() -> ResponseReturnValue:
+    """Every consultation with its status, dates and response count."""
     return render_template(
         "officers/index.html",
         consultations=store.all_consultations(),
         counts=store.response_counts(),
     )
+
+
+@bp.route("/new-consultation", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def new_consultation() -> ResponseReturnValue:
+    """Create a draft consultation from its details; questions come next."""
+    form = ConsultationForm()
+    if form.is_submitted():
+        spec = _checked_details(form, None)
+        if spec is not None:
+            try:
+                consultation = store.create_consultation(spec)
+                db.session.commit()
+            except (ConsultationError, IntegrityError):
+                db.session.rollback()
+                taken = f"A consultation with the slug '{spec.slug}' already exists"
+                form.slug.errors.append(taken)
+            else:
+                flash("Consultation created. Now add its questions.", "success")
+                return redirect(consultation_url(consultation))
+    return _details_page(form, None)
+
+
+@bp.route("/consultations/<slug>/details", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def edit_details(slug: str) -> ResponseReturnValue:
+    """Change a consultation's title, text and dates."""
+    consultation = consultation_or_404(slug)
+    form = ConsultationForm(obj=consultation)
+    if form.is_submitted():
+        spec = _checked_details(form, consultation.slug)
+        if spec is not None:
+            store.update_details(consultation, spec)
+            db.session.commit()
+            flash("Consultation details saved", "success")
+            return redirect(consultation_url(consultation))
+    return _details_page(form, consultation)
+
+
+def _details_page(form: ConsultationForm, consultation: Consultation | None) -> ResponseReturnValue:
+    """The create or change details page, with any errors."""
+    return render_template(
+        "officers/consultation_form.html",
+        form=form,
+        consultation=consultation,
+        errors=form_errors(form),
+    )
+
+
+def _checked_details(form: ConsultationForm, slug: str | None) -> ConsultationSpec | None:
+    """The form's details checked by the core's rules, or None with errors on the fields."""
+    form.validate()
+    if slug is None:
+        slug = (form.slug.data or "").strip() or suggest_slug(form.title.data or "")
+        form.slug.data = slug
+    raw = {
+        "slug": slug,
+        "title": form.title.data,
+        "summary": form.summary.data,
+        "how_used": form.how_used.data,
+        "privacy": form.privacy.data,
+        "opens": form.opens.iso,
+        "closes": form.closes.iso,
+    }
+    problems: list[str] = []
+    spec = parse_details(raw, problems)
+    for problem in problems:
+        name, message = detail_problem(problem)
+        if name == "slug" and not slug:
+            if not (form.title.data or "").strip():
+                continue  # "Enter a title" says it: the slug is made from the title
+            message = "Enter a slug: the title has no letters or numbers to make one from"
+        field = form[name]
+        if not field.errors:
+            field.errors.append(message)
+    return spec if not form_errors(form) else None
+
+
+@bp.get("/consultations/<slug>")
+@role_required(Role.OFFICER)
+def consultation(slug: str) -> ResponseReturnValue:
+    """One consultation: its status, dates, responses and questions, with actions."""
+    return _consultation_page(consultation_or_404(slug))
+
+
+def _consultation_page(
+    consultation: Consultation, errors: list[dict[str, str]] | None = None
+) -> ResponseReturnValue:
+    """The consultation page, with any errors from a refused action."""
+    return render_template(
+        "officers/consultation.html",
+        consultation=consultation,
+        responses=store.response_count(consultation.id),
+        resident_url=url_for("residents.start", slug=consultation.slug, _external=True),
+        type_labels={t.value: TYPE_LABELS[t] for t in QuestionType},
+        transfer_links=_transfer_links(consultation),
+        errors=errors or [],
+    )
+
+
+def _transfer_links(consultation: Consultation) -> list[tuple[str, str]]:
+    """(url, text) for the import and export pages, where that blueprint exists."""
+    return [
+        (url_for(endpoint, slug=consultation.slug), text)
+        for endpoint, text in TRANSFER_LINKS
+        if endpoint in current_app.view_functions
+    ]
+
+
+@bp.post("/consultations/<slug>/status")
+@role_required(Role.OFFICER)
+def change_status(slug: str) -> ResponseReturnValue:
+    """Open, close or return a consultation to draft."""
+    consultation = consultation_or_404(slug)
+    try:
+        status = Status(request.form.get("status", ""))
+    except ValueError:
+        abort(400)
+    try:
+        store.set_status(consultation, status)
+    except ConsultationError as exc:
+        db.session.rollback()
+        return _consultation_page(consultation, [{"text": str(exc), "href": "#questions"}])
+    db.session.commit()
+    message, category = _status_message(consultation)
+    flash(message, category)
+    return redirect(consultation_url(consultation))
+
+
+def _status_message(consultation: Consultation) -> tuple[str, str]:
+    """What changing the status did, as residents will see it, and the banner's kind."""
+    if consultation.status == Status.DRAFT:
+        return "Consultation returned to draft. Residents can no longer see it.", "success"
+    if consultation.status == Status.CLOSED:
+        return "Consultation closed. Residents can no longer answer it.", "success"
+    opens, closes = long_date(consultation.opens), long_date(consultation.closes)
+    if consultation.closes < today():
+        return (
+            f"Consultation opened, but its closing date ({closes}) has passed, so residents "
+            "cannot answer it. Change its dates to let them.",
+            "info",
+        )
+    if consultation.opens > today():
+        return f"Consultation opened. Residents can answer it from {opens} to {closes}.", "success"
+    return f"Consultation opened. Residents can answer it until {closes}.", "success"
+
+
+# Importing these registers their routes on `bp`.
+from survey.web import paper_entry, preview, question_builder  # noqa: E402, F401

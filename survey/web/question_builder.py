@@ -1,0 +1,300 @@
+"""Officers add, change, reorder and remove a consultation's questions.
+
+The form becomes the same question dict the JSON loader reads, checked by the core's
+`parse_question`, so the browser and files share one set of rules. Once a consultation has
+responses its questions' structure is frozen: the form shows it as text, and a forged change
+is refused by `survey.consultations` with its own message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
+
+from survey import consultations as store
+from survey.consultations import ConsultationError, KeyTaken
+from survey.database import db
+from survey.models import Consultation, Question, Role
+from survey.questions import (
+    CHOICE_TYPES,
+    TYPE_LABELS,
+    QuestionSpec,
+    QuestionType,
+    parse_question,
+    question_to_dict,
+)
+from survey.web.access import role_required
+from survey.web.date_input import form_errors
+from survey.web.definition_problems import question_problem
+from survey.web.officers import bp, consultation_or_404, consultation_url, question_or_404
+
+FROZEN_FIELDS = ("key", "type", "options", "other", "rows", "breakdown")
+FROZEN_ID = "frozen-details"
+DEFAULT_CODEBOOK = "community-safety"
+
+
+class QuestionForm(FlaskForm):  # type: ignore[misc]
+    text = StringField("Question", widget=GovTextInput())
+    hint = StringField(
+        "Hint (optional)", widget=GovTextInput(), description="Shown under the question."
+    )
+    key = StringField(
+        "Key",
+        widget=GovTextInput(),
+        description="A short name for the question in files and results, like feel_safe. "
+        "Start with a lower-case letter; use only a-z, 0-9 and _.",
+    )
+    type = RadioField(
+        "Type of question",
+        choices=[(t.value, TYPE_LABELS[t]) for t in QuestionType],
+        widget=GovRadioInput(),
+        validate_choice=False,
+    )
+    required = RadioField(
+        "Must residents answer this question?",
+        choices=[("yes", "Yes"), ("no", "No, it is optional")],
+        default="yes",
+        widget=GovRadioInput(),
+        validate_choice=False,
+    )
+    options = TextAreaField(
+        "Options",
+        widget=GovTextArea(),
+        description="For 'Choose one option' and 'Choose one or more options' questions. "
+        "One option per line.",
+    )
+    other = BooleanField(
+        "Offer 'Other - please specify'",
+        widget=GovCheckboxInput(),
+        description="For 'Choose one or more options' questions.",
+    )
+    breakdown = BooleanField(
+        "Use this question to break down results, for example by area",
+        widget=GovCheckboxInput(),
+        description="For 'Choose one option' questions.",
+    )
+    rows = TextAreaField(
+        "Statements",
+        widget=GovTextArea(),
+        description="For questions with several statements. One statement per line; residents "
+        "answer each on the agreement scale.",
+    )
+    codebook = StringField(
+        "Codebook",
+        widget=GovTextInput(),
+        default=DEFAULT_CODEBOOK,
+        description="For free text questions: the themes answers are coded against. "
+        "Leave blank for none.",
+    )
+    submit = SubmitField("Save question", widget=GovSubmitInput())
+
+
+@bp.route("/consultations/<slug>/new-question", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def new_question(slug: str) -> ResponseReturnValue:
+    """Add a question at the end of the consultation."""
+    consultation = consultation_or_404(slug)
+    form = QuestionForm()
+    errors: list[dict[str, str]] = []
+    if form.is_submitted():
+        spec = _checked_question(form, request.form, None)
+        if spec is not None:
+            try:
+                store.add_question(consultation, spec)
+            except KeyTaken as exc:
+                db.session.rollback()
+                form.key.errors.append(str(exc))
+            else:
+                db.session.commit()
+                flash(f"Question added: {spec.text}", "success")
+                return redirect(consultation_url(consultation, "questions"))
+        errors = form_errors(form)
+    return _form_page(consultation, None, form, errors)
+
+
+@bp.route("/consultations/<slug>/questions/<key>", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def edit_question(slug: str, key: str) -> ResponseReturnValue:
+    """Change a question; only its wording once there are responses."""
+    consultation = consultation_or_404(slug)
+    question = question_or_404(consultation, key)
+    frozen = store.has_responses(consultation)
+    form = QuestionForm(data=_form_data(question.spec()))
+    errors: list[dict[str, str]] = []
+    if form.is_submitted():
+        stored = question.spec() if frozen else None
+        spec = _checked_question(form, request.form, stored)
+        if spec is not None:
+            try:
+                store.update_question(question, spec)
+            except KeyTaken as exc:
+                db.session.rollback()
+                form.key.errors.append(str(exc))
+            except ConsultationError as exc:
+                db.session.rollback()
+                errors.append({"text": str(exc), "href": "#" + FROZEN_ID})
+            else:
+                db.session.commit()
+                flash(f"Question saved: {spec.text}", "success")
+                return redirect(consultation_url(consultation, "questions"))
+        errors = errors + form_errors(form)
+    return _form_page(consultation, question, form, errors, frozen=frozen)
+
+
+def _form_page(
+    consultation: Consultation,
+    question: Question | None,
+    form: QuestionForm,
+    errors: list[dict[str, str]],
+    *,
+    frozen: bool = False,
+) -> ResponseReturnValue:
+    """The add or change question page, with any errors."""
+    return render_template(
+        "officers/question_form.html",
+        consultation=consultation,
+        question=question,
+        form=form,
+        errors=errors,
+        frozen=frozen,
+        frozen_rows=_frozen_rows(question.spec()) if question and frozen else [],
+        frozen_id=FROZEN_ID,
+    )
+
+
+def _form_data(spec: QuestionSpec) -> dict[str, Any]:
+    """The form's fields filled in from a stored question."""
+    return {
+        "text": spec.text,
+        "hint": spec.hint,
+        "key": spec.key,
+        "type": spec.type.value,
+        "required": "yes" if spec.required else "no",
+        "options": "\n".join(spec.options),
+        "other": spec.other,
+        "breakdown": spec.breakdown,
+        "rows": "\n".join(spec.rows),
+        # A free text question may have no codebook; others show the default, for a change of type.
+        "codebook": spec.codebook
+        or ("" if spec.type is QuestionType.FREE_TEXT else DEFAULT_CODEBOOK),
+    }
+
+
+def _checked_question(
+    form: QuestionForm, posted: Mapping[str, str], frozen: QuestionSpec | None
+) -> QuestionSpec | None:
+    """The form's question checked by the core's rules, or None with errors on the fields."""
+    form.validate()
+    raw = _question_dict(form, posted, frozen)
+    problems: list[str] = []
+    spec = parse_question(raw, "question", problems)
+    for problem in problems:
+        name, message = question_problem(problem, raw.get("key"))
+        field = form[name]
+        if not field.errors:
+            field.errors.append(message)
+    return spec if not form_errors(form) else None
+
+
+def _question_dict(
+    form: QuestionForm, posted: Mapping[str, str], frozen: QuestionSpec | None
+) -> dict[str, Any]:
+    """What the officer gave, as the JSON loader's question dict.
+
+    A frozen field is not on the page, so unless a (forged) form sends it, it keeps its
+    stored value: an unticked box and a box not shown both send nothing.
+    """
+    required = {"yes": True, "no": False}.get(form.required.data or "", form.required.data)
+    raw: dict[str, Any] = {
+        "key": (form.key.data or "").strip(),
+        "type": form.type.data,
+        "text": form.text.data or "",
+        "hint": form.hint.data or "",
+        "required": required,
+        "options": _lines(form.options.data),
+        "other": form.other.data,
+        "breakdown": form.breakdown.data,
+        "rows": _lines(form.rows.data),
+    }
+    if frozen is not None:
+        stored = question_to_dict(frozen)
+        for name in FROZEN_FIELDS:
+            if name not in posted:
+                raw[name] = stored.get(name)
+    codebook = (form.codebook.data or "").strip()
+    if raw["type"] == QuestionType.FREE_TEXT.value and codebook:
+        raw["codebook"] = codebook
+    return raw
+
+
+def _lines(text: str | None) -> list[str]:
+    """One entry per non-blank line of a textarea."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _frozen_rows(spec: QuestionSpec) -> list[dict[str, Any]]:
+    """Summary list rows for the parts of a question that can no longer change."""
+    rows = [("Key", [spec.key]), ("Type of question", [TYPE_LABELS[spec.type]])]
+    if spec.type in CHOICE_TYPES:
+        other = ["Other - please specify"] if spec.other else []
+        rows.append(("Options", [*spec.options, *other]))
+    if spec.type is QuestionType.SINGLE_CHOICE:
+        rows.append(("Breaks down results", ["Yes" if spec.breakdown else "No"]))
+    if spec.type is QuestionType.MATRIX:
+        rows.append(("Statements", list(spec.rows)))
+    return [{"key": {"text": label}, "value": {"lines": lines}} for label, lines in rows]
+
+
+@bp.post("/consultations/<slug>/questions/<key>/move")
+@role_required(Role.OFFICER)
+def move_question(slug: str, key: str) -> ResponseReturnValue:
+    """Move a question one place up or down."""
+    consultation = consultation_or_404(slug)
+    question = question_or_404(consultation, key)
+    step = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
+    if step is None:
+        abort(400)
+    store.move_question(question, step)
+    db.session.commit()
+    flash(f"Question moved {request.form['direction']}: {question.text}", "success")
+    return redirect(consultation_url(consultation, "questions"))
+
+
+@bp.route("/consultations/<slug>/questions/<key>/remove", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def remove_question(slug: str, key: str) -> ResponseReturnValue:
+    """Ask for confirmation, then remove a question (never once there are responses)."""
+    consultation = consultation_or_404(slug)
+    question = question_or_404(consultation, key)
+    errors: list[dict[str, str]] = []
+    if request.method == "POST":
+        text = question.text
+        try:
+            store.remove_question(question)
+        except ConsultationError as exc:
+            db.session.rollback()
+            errors.append({"text": str(exc), "href": "#cannot-remove"})
+        else:
+            db.session.commit()
+            flash(f"Question removed: {text}", "success")
+            return redirect(consultation_url(consultation, "questions"))
+    return render_template(
+        "officers/remove_question.html",
+        consultation=consultation,
+        question=question,
+        frozen=store.has_responses(consultation),
+        errors=errors,
+        edit_url=url_for("officers.edit_question", slug=slug, key=key),
+    )
