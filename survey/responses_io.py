@@ -23,6 +23,7 @@ from survey.answers import (
     to_raw,
 )
 from survey.answers import Problem as AnswerProblem
+from survey.clock import midday_on
 from survey.display import LOCAL_ZONE, iso_timestamp
 from survey.questions import QuestionSpec, QuestionType
 from survey.references import LENGTH as REFERENCE_LENGTH
@@ -123,9 +124,15 @@ def columns_for(specs: Sequence[QuestionSpec]) -> list[Column]:
 
 
 def parse_submitted_at(text: str) -> dt.datetime:
-    """An ISO 8601 date or date and time; without an offset it is UK time. Returned in UTC."""
+    """An ISO 8601 date and time, UK time unless it has an offset, in UTC.
+
+    A date alone is midday UK time that day, as for paper responses entered by date, so
+    its date reads the same in UTC as in the UK.
+    """
     value = text.strip()
     try:
+        if len(value) <= len("2026-01-31"):
+            return midday_on(dt.date.fromisoformat(value))
         moment = dt.datetime.fromisoformat(value)
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=LOCAL_ZONE)

@@ -236,14 +236,16 @@ def test_xlsx_numbers_and_dates_become_the_text_a_person_typed() -> None:
     rows = parse(table).rows
     assert [r.submitted_at for r in rows] == [
         dt.datetime(2026, 1, 5, 14, 5, 1, tzinfo=dt.UTC),  # GMT in January
-        dt.datetime(2026, 6, 30, 23, 0, tzinfo=dt.UTC),  # midnight BST
+        dt.datetime(2026, 7, 1, 11, 0, tzinfo=dt.UTC),  # a date alone is midday, here BST
         dt.datetime(2026, 7, 1, 9, 0, tzinfo=dt.UTC),
     ]
     assert [r.channel for r in rows] == ["paper", "email", "paper"]
 
 
-def test_dates_without_an_offset_are_uk_time() -> None:
-    assert parse_submitted_at("2026-01-31") == dt.datetime(2026, 1, 31, tzinfo=dt.UTC)
+def test_times_without_an_offset_are_uk_time_and_a_date_alone_is_midday() -> None:
+    assert parse_submitted_at("2026-01-31") == dt.datetime(2026, 1, 31, 12, tzinfo=dt.UTC)
+    assert parse_submitted_at("2026-07-31") == dt.datetime(2026, 7, 31, 11, tzinfo=dt.UTC)
+    assert parse_submitted_at("2026-07-31 00:00") == dt.datetime(2026, 7, 30, 23, tzinfo=dt.UTC)
     assert parse_submitted_at("2026-07-31 14:05") == dt.datetime(2026, 7, 31, 13, 5, tzinfo=dt.UTC)
     assert parse_submitted_at("2026-07-31T14:05Z") == dt.datetime(2026, 7, 31, 14, 5, tzinfo=dt.UTC)
     with pytest.raises(ValueError, match="'31/01/2026' is not a date like 2026-01-31"):
