@@ -6,7 +6,10 @@ import codecs
 import csv
 import datetime as dt
 import io
+import json
+import re
 from collections.abc import Collection, Mapping
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -31,6 +34,7 @@ from survey.spreadsheets import (
     read_file,
     read_xlsx,
     restore,
+    write_csv,
     write_file,
 )
 from tests.support import open_definition
@@ -346,3 +350,32 @@ def test_rows_with_newlines_keep_their_spreadsheet_row_numbers() -> None:
     parsed = parse(csv_table(text))
     assert [r.row for r in parsed.rows] == [2, 4]
     assert parsed.rows[0].values["worries"].text == "line one\nline two"  # type: ignore[union-attr]
+
+
+def test_the_examples_in_the_format_documentation_are_read_without_problems() -> None:
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "formats.md").read_text("utf-8")
+    blocks = re.findall(r"```(json|csv)\n(.*?)```", doc, flags=re.S)
+    definitions = [json.loads(text) for kind, text in blocks if kind == "json"]
+    specs = parse_definition(definitions[0]).questions
+    for example in definitions[1:]:  # one question of each type
+        assert parse_definition({**definitions[0], "questions": [example]}).questions
+    export, paper = [text for kind, text in blocks if kind == "csv"]
+    for text in (export, paper):
+        parsed = parse_table(
+            specs, read_csv(text.encode()), channels=CHANNELS, default_channel="paper"
+        )
+        assert parsed.problems == () and parsed.rows, text
+    # The export example is what an export of those responses really writes.
+    table = read_csv(export.encode())
+    rows = parse_table(specs, table, channels=CHANNELS, default_channel="paper").rows
+    again = [
+        ExportResponse(
+            r.reference or "", r.submitted_at or dt.datetime.now(dt.UTC), r.channel, r.values
+        )
+        for r in rows
+    ]
+    assert cells(write_csv(export_rows(specs, again)).decode("utf-8-sig")) == cells(export)
+
+
+def cells(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text, newline="")))
