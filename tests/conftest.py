@@ -7,6 +7,7 @@ not set or not reachable those runs skip with the reason, except under CI=true, 
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 BACKENDS = ["sqlite", "postgresql"]
 
 
-def _postgres_url() -> str:
+def _postgres_server() -> str:
     url = os.environ.get("TEST_DATABASE_URL", "").strip()
     reason = ""
     if not url:
@@ -44,12 +45,33 @@ def _postgres_url() -> str:
     return url
 
 
-def _reset_postgres(url: str) -> None:
-    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-        conn.execute(sa.text("CREATE SCHEMA public"))
-    engine.dispose()
+_own_databases: list[sa.URL] = []
+
+
+def _postgres_url() -> str:
+    """A database of this test run's own on the TEST_DATABASE_URL server, so that several
+    runs at once (a developer's and CI's) never empty each other's tables."""
+    if not _own_databases:
+        server = sa.make_url(_postgres_server())
+        name = f"{server.database or 'test'}_{os.getpid()}_{secrets.token_hex(3)}"
+        engine = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        engine.dispose()
+        _own_databases.append(server.set(database=name))
+    return _own_databases[0].render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_own_databases() -> Iterator[None]:
+    """Drop the run's own PostgreSQL database when the run ends."""
+    yield
+    for own in _own_databases:
+        server = sa.make_url(os.environ["TEST_DATABASE_URL"])
+        engine = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{own.database}" WITH (FORCE)'))
+        engine.dispose()
 
 
 def _config(url: str) -> dict[str, Any]:
@@ -74,8 +96,6 @@ _migrated: set[str] = set()
 def _migrate(url: str, backend: str) -> None:
     if url in _migrated:
         return
-    if backend == "postgresql":
-        _reset_postgres(url)
     app = create_app(_config(url))
     with app.app_context():
         upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
