@@ -53,7 +53,7 @@ SHORT_TEXT_LIMIT = 500  # question text, hints, options and statements
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 DEFINITION_FIELDS = frozenset({"slug", "title", "summary", "opens", "closes", "questions"})
-OPTIONAL_DEFINITION_FIELDS = frozenset({"how_used", "privacy", "status"})
+OPTIONAL_DEFINITION_FIELDS = frozenset({"how_used", "privacy"})
 QUESTION_FIELDS = frozenset({"key", "type", "text"})
 OPTIONAL_QUESTION_FIELDS = frozenset(
     {"hint", "required", "options", "rows", "breakdown", "codebook", "other"}

@@ -160,3 +160,8 @@ def test_slug_suggested_from_a_title_fits_the_slug_rules() -> None:
     assert suggest_slug("!!!") == ""
     long = suggest_slug("word " * 40)
     assert len(long) <= 80 and not long.endswith("-")
+
+
+def test_status_is_not_part_of_a_definition() -> None:
+    """Opening and closing is an officer's decision, not something a file can slip in."""
+    assert problems_of(open_definition(status="open")) == ["unknown field 'status'"]
