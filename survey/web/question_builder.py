@@ -149,8 +149,16 @@ def edit_question(slug: str, key: str) -> ResponseReturnValue:
                 db.session.commit()
                 flash(f"Question saved: {spec.text}", "success")
                 return redirect(consultation_url(consultation, "questions"))
-        errors = errors + form_errors(form)
+        errors = errors + _linkable(form_errors(form), frozen)
     return _form_page(consultation, question, form, errors, frozen=frozen)
+
+
+def _linkable(errors: list[dict[str, str]], frozen: bool) -> list[dict[str, str]]:
+    """Errors on fields a frozen page does not show (from a forged form) link to their text."""
+    hidden = {f"#{name}" for name in FROZEN_FIELDS}
+    if not frozen:
+        return errors
+    return [{**e, "href": "#" + FROZEN_ID} if e["href"] in hidden else e for e in errors]
 
 
 def _form_page(
