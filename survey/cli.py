@@ -114,9 +114,7 @@ def _read_json(file: Path) -> object:
 @with_appcontext
 def export_consultation(slug: str, out: Path) -> None:
     """Write consultation SLUG's definition as JSON, in the format `load` reads."""
-    consultation = store.by_slug(slug)
-    if consultation is None:
-        raise click.ClickException(f"No consultation with the slug '{slug}'")
+    consultation = _consultation(slug)
     data = definition_to_dict(store.spec_of(consultation))
     try:
         out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

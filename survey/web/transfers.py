@@ -6,7 +6,7 @@ Thin: the import and the export are `survey.transfers`' functions, the same ones
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -22,6 +22,7 @@ from survey.models import Channel, Consultation, Role
 from survey.responses_io import ImportRefused, columns_for
 from survey.spreadsheets import MAX_FILE_BYTES, MAX_ROWS, FileFormat, UnreadableFile
 from survey.web.access import role_required
+from survey.web.officers import consultation_or_404
 
 bp = Blueprint("transfers", __name__)
 
@@ -56,17 +57,10 @@ class ImportForm(FlaskForm):  # type: ignore[misc]
     submit = SubmitField("Import responses", widget=GovSubmitInput())
 
 
-def _consultation(slug: str) -> Consultation:
-    consultation = store.by_slug(slug)
-    if consultation is None:
-        abort(404)
-    return consultation
-
-
 @bp.route("/consultations/<slug>/import", methods=["GET", "POST"])
 @role_required(Role.OFFICER)
 def import_responses(slug: str) -> ResponseReturnValue:
-    consultation = _consultation(slug)
+    consultation = consultation_or_404(slug)
     form = ImportForm()
     refused: ImportRefused | None = None
     if form.validate_on_submit():
@@ -103,7 +97,7 @@ def import_responses(slug: str) -> ResponseReturnValue:
 @bp.get("/consultations/<slug>/export")
 @role_required(Role.OFFICER)
 def export_responses(slug: str) -> ResponseReturnValue:
-    consultation = _consultation(slug)
+    consultation = consultation_or_404(slug)
     return render_template(
         "officers/transfers/export.html",
         consultation=consultation,
@@ -114,13 +108,13 @@ def export_responses(slug: str) -> ResponseReturnValue:
 @bp.get("/consultations/<slug>/export.csv")
 @role_required(Role.OFFICER)
 def export_csv(slug: str) -> ResponseReturnValue:
-    return _download(_consultation(slug), FileFormat.CSV)
+    return _download(consultation_or_404(slug), FileFormat.CSV)
 
 
 @bp.get("/consultations/<slug>/export.xlsx")
 @role_required(Role.OFFICER)
 def export_xlsx(slug: str) -> ResponseReturnValue:
-    return _download(_consultation(slug), FileFormat.XLSX)
+    return _download(consultation_or_404(slug), FileFormat.XLSX)
 
 
 def _download(consultation: Consultation, fmt: FileFormat) -> Response:
