@@ -45,7 +45,8 @@ def record_response(
 ) -> Response:
     """Add one checked response and its answers to the session; the caller commits.
 
-    `values` must come from `check_response` against this consultation's questions.
+    `values` must come from `check_response` against this consultation's questions. The
+    response is flushed, so a unique reference or submission token is enforced here.
     """
     questions = {q.key: q for q in consultation.questions}
     response = Response(
@@ -56,15 +57,24 @@ def record_response(
         submission_token=submission_token,
         entered_by_id=entered_by_id,
     )
-    for key, value in values.items():
-        question = questions[key]
-        for stored in to_rows(value):
-            response.answers.append(
-                Answer(
-                    question_id=question.id, row=stored.row, option=stored.option, text=stored.text
-                )
-            )
     db.session.add(response)
+    db.session.flush()  # the response's id, for its answers
+    rows = [
+        {
+            "response_id": response.id,
+            "question_id": questions[key].id,
+            "row": stored.row,
+            "option": stored.option,
+            "text": stored.text,
+        }
+        for key, value in values.items()
+        for stored in to_rows(value)
+    ]
+    if rows:
+        # One executemany on the table rather than ORM objects: the ORM wants each answer's
+        # id back, which on SQLite costs an INSERT ... RETURNING per answer (15 for a typical
+        # response), and its bulk insert splits rows by which columns are None.
+        db.session.execute(sa.insert(Answer.__table__), rows)
     return response
 
 
@@ -75,9 +85,9 @@ def submit_once(
     existing = find_by_token(token)
     if existing is not None:
         return existing
-    response = record_response(consultation, values, Channel.ONLINE, submission_token=token)
-    db.session.execute(sa.delete(Draft).where(Draft.token == token))
     try:
+        response = record_response(consultation, values, Channel.ONLINE, submission_token=token)
+        db.session.execute(sa.delete(Draft).where(Draft.token == token))
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

@@ -1,0 +1,68 @@
+"""The one write path: every answer stored, and a draft sent twice at once recorded once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from survey import recording
+from survey.answers import AnswerValue, RawMulti, StoredRow, check_response, from_rows
+from survey.database import db
+from survey.models import Answer, Channel, Consultation, Response
+from tests.support import make_consultation
+
+RAW: dict[str, Any] = {
+    "agree": "Yes",
+    "safe": "Agree",
+    "support": {0: "Strongly agree", 1: "Disagree"},
+    "area": "North",
+    "hear": RawMulti(("Website", "Other"), "Parish magazine"),
+    "worries": "Speeding outside the school 😀",
+}
+
+
+def _values(consultation: Consultation) -> dict[str, AnswerValue]:
+    values, problems = check_response([q.spec() for q in consultation.questions], RAW)
+    assert not problems
+    return values
+
+
+def test_every_answer_is_stored_and_reads_back_the_same(app: Flask) -> None:
+    consultation = make_consultation()
+    values = _values(consultation)
+    response = recording.record_response(consultation, values, Channel.PAPER)
+    db.session.commit()
+    answers = db.session.scalars(sa.select(Answer).where(Answer.response_id == response.id))
+    rows: dict[int, list[StoredRow]] = {}
+    for answer in answers:
+        rows.setdefault(answer.question_id, []).append(
+            StoredRow(answer.row, answer.option, answer.text)
+        )
+    stored = {q.key: from_rows(q.spec(), rows.get(q.id, [])) for q in consultation.questions}
+    assert stored == values
+    assert len(response.answers) == 8  # 2 matrix rows and 2 ticked options
+
+
+def test_a_draft_sent_twice_at_once_is_recorded_once(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    consultation = make_consultation()
+    values = _values(consultation)
+    first = recording.submit_once(consultation, values, "draft-token")
+    # The second request looked for the token before the first had committed, so only the
+    # unique constraint on the token stops it; it is then given the first one's response.
+    real = recording.find_by_token
+    lookups: list[str] = []
+
+    def not_yet_committed(token: str) -> Response | None:
+        lookups.append(token)
+        return None if len(lookups) == 1 else real(token)
+
+    monkeypatch.setattr(recording, "find_by_token", not_yet_committed)
+    second = recording.submit_once(consultation, values, "draft-token")
+    assert second.reference == first.reference
+    assert len(lookups) == 2
+    assert db.session.scalar(sa.select(sa.func.count(Response.id))) == 1
