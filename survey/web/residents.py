@@ -17,7 +17,7 @@ from survey.answers import check_answer, check_response, describe
 from survey.clock import today
 from survey.database import db
 from survey.drafts import get_draft, new_draft, raw_answers, save_answer
-from survey.models import Consultation, Draft, Response, Status
+from survey.models import Consultation, Draft, Status
 from survey.questions import QuestionSpec
 from survey.recording import find_by_token, submit_once
 from survey.web.question_pages import answer_html, error_list, question_fields, raw_from_form
@@ -144,15 +144,16 @@ def _back_url(slug: str, specs: list[QuestionSpec], index: int, changing: bool) 
 @bp.route("/consultations/<slug>/check", methods=["GET", "POST"])
 def check(slug: str) -> ResponseReturnValue:
     consultation = _public(slug)
-    if request.method == "POST":
-        # A second click, or the back button then resubmit: the draft was already sent.
+    draft = _current_draft(consultation)
+    if request.method == "POST" and draft is None:
+        # A second click, or the back button then resubmit: the draft was already sent (a
+        # draft is deleted in the transaction that records its response).
         token = _state("drafts").get(slug) or _state("submitted").get(slug)
         done = find_by_token(token) if token else None
         if done is not None:
-            return _confirm(slug, done)
+            return _confirm(slug, token)
     if not consultation.accepting(today()):
         return _not_accepting(consultation)
-    draft = _current_draft(consultation)
     specs = _specs(consultation)
     raw = raw_answers(draft)
     values, problems = check_response(specs, raw)
@@ -160,8 +161,9 @@ def check(slug: str) -> ResponseReturnValue:
         first = next(s for s in specs if s.key in problems)
         return redirect(url_for("residents.question", slug=slug, key=first.key))
     if request.method == "POST" and draft is not None:
-        response = submit_once(consultation, values, draft.token)
-        return _confirm(slug, response)
+        token = draft.token
+        submit_once(consultation, values, token)
+        return _confirm(slug, token)
     if draft is None:
         return redirect(url_for("residents.start", slug=slug))
     rows = [_summary_row(slug, spec, values.get(spec.key)) for spec in specs]
@@ -193,9 +195,11 @@ def _summary_row(slug: str, spec: QuestionSpec, value: Any) -> dict[str, Any]:
     }
 
 
-def _confirm(slug: str, response: Response) -> ResponseReturnValue:
+def _confirm(slug: str, token: str) -> ResponseReturnValue:
+    # Takes the token, not the response: reading it from a just-committed response would
+    # reload the row for nothing.
     _remember("drafts", slug, None)
-    _remember("submitted", slug, response.submission_token)
+    _remember("submitted", slug, token)
     return redirect(url_for("residents.confirmation", slug=slug))
 
 
