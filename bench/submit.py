@@ -6,8 +6,7 @@ process with its own httpx client, so that the load generator is not serialised 
 
 1. prepares one resident draft per submission by walking the journey as a browser would
    (question pages, answers, check page), each in its own cookie jar; not timed, but its
-   page latencies are reported as extra information; then waits (up to 75 s) for the
-   preparation's closed connections to leave TIME_WAIT;
+   page latencies are reported as extra information;
 2. ceiling: all clients hammer the trivial GET /health endpoint, for the same server's
    requests per second;
 3. timed: every client fires its prepared final POST /check submissions one after another,
@@ -37,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import math
 import multiprocessing as mp
@@ -179,34 +179,6 @@ def server_cpu(server_pgid: int, db_marker: str | None) -> dict[str, float]:
     return {"app": app / tick, "db": db / tick, "machine": busy / tick}
 
 
-def time_wait_sockets() -> int | None:
-    """TCP sockets in TIME_WAIT on this machine (Linux), or None when unknown."""
-    total = None
-    for name in ("/proc/net/sockstat", "/proc/net/sockstat6"):
-        try:
-            for line in Path(name).read_text().splitlines():
-                fields = line.split()
-                if fields and fields[0] in ("TCP:", "TCP6:") and "tw" in fields:
-                    total = (total or 0) + int(fields[fields.index("tw") + 1])
-        except (OSError, ValueError, IndexError):
-            continue
-    return total
-
-
-def drain_time_wait(below: int = 1000, limit: float = 75.0) -> dict[str, float | None]:
-    """Wait (at most `limit` s) until fewer than `below` sockets are in TIME_WAIT."""
-    start = time.monotonic()
-    first = count = time_wait_sockets()
-    while count is not None and count >= below and time.monotonic() - start < limit:
-        time.sleep(1)
-        count = time_wait_sockets()
-    return {
-        "time_wait_before": first,
-        "time_wait_after": count,
-        "waited_s": time.monotonic() - start,
-    }
-
-
 def _sync(barrier: Any, cfg: dict[str, Any], out: dict[str, Any], label: str) -> None:
     """Wait for every client; one of them notes the time and the server's CPU so far."""
     if barrier.wait(cfg["barrier_timeout"]) == 0:
@@ -268,12 +240,12 @@ def client_main(cfg: dict[str, Any], index: int, barrier: Any, results: Any) -> 
         out["page_latency"] = lat
         out["journey_ms"] = journeys
 
-        # The preparation opened ~15 connections per resident, and a sync worker closes each
-        # one, leaving it in TIME_WAIT for 60 s. Tens of thousands of those on one loopback
-        # interface made the kernel's port allocation slow, which showed as a p99 of 200-300
-        # ms in the timed phase. Let them expire first: the timed phases then measure the app.
-        if barrier.wait(cfg["barrier_timeout"]) == 0:
-            out["drain"] = drain_time_wait()
+        # No garbage collection in the clients while they measure: 16 processes in lockstep
+        # reached a full collection together, which on 2 cores stalled every request for up to
+        # a second (a p99 of 200-470 ms that was the load generator's, not the server's). What
+        # they allocate from here on is small and bounded.
+        gc.collect()
+        gc.disable()
 
         # 2. Ceiling, just before the timed phase: GET /health.
         _ceiling(client, cfg, barrier, out, "health_before")
@@ -313,6 +285,7 @@ def client_main(cfg: dict[str, Any], index: int, barrier: Any, results: Any) -> 
 
         # 5. Not timed: the reference each acknowledged resident is shown.
         _sync(barrier, cfg, out, "confirm")
+        gc.enable()
         acknowledged = []
         for token, cookie in done:
             client.cookies.clear()
@@ -433,6 +406,10 @@ def _tail(log: Path) -> str:
 # --- databases ------------------------------------------------------------------------------
 
 
+def pg_url() -> str:
+    return os.environ.get("BENCH_DATABASE_URL", "").strip() or DEFAULT_PG_URL
+
+
 def reset_postgres(url: str) -> None:
     """Create the benchmark database if missing, then give it an empty `public` schema."""
     import psycopg
@@ -449,13 +426,19 @@ def reset_postgres(url: str) -> None:
         "password": parsed.password,
     }
     params = {k: v for k, v in params.items() if v is not None}
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
-        if exists is None:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    with psycopg.connect(dbname=name, autocommit=True, **params) as conn:
-        conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
-        conn.execute("CREATE SCHEMA public")
+    try:
+        with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
+            found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+            if found.fetchone() is None:
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        with psycopg.connect(dbname=name, autocommit=True, **params) as conn:
+            conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
+            conn.execute("CREATE SCHEMA public")
+    except psycopg.OperationalError as exc:
+        raise SystemExit(
+            f"PostgreSQL for the benchmark is not reachable ({exc}); set BENCH_DATABASE_URL "
+            "or run with --backend sqlite"
+        ) from None
 
 
 def online_count(engine: sa.Engine) -> int:
@@ -617,7 +600,6 @@ def summarise(results: list[dict], online_before: int, engine: sa.Engine) -> dic
     submits = [x for r in results for x in r["submit_latency"]]
     acknowledged = [a for r in results for a in r["acknowledged"]]
     errors = [e for r in results for e in r["errors"]]
-    drain = next((r["drain"] for r in results if "drain" in r), {})
     marks = {m["label"]: m for r in results for m in r["marks"]}
 
     def cpu_ms(start: str, end: str, requests: int) -> dict[str, float]:
@@ -664,7 +646,6 @@ def summarise(results: list[dict], online_before: int, engine: sa.Engine) -> dic
             "journey_p50_ms": percentile(journeys, 50),
             "journey_p99_ms": percentile(journeys, 99),
         },
-        "time_wait_drain": drain,
         "errors": errors,
         "integrity": verify(engine, online_before, acknowledged),
     }
@@ -675,7 +656,7 @@ def run_backend(args: argparse.Namespace, backend: str, workdir: Path) -> dict[s
     if backend == "sqlite":
         url = "sqlite:///" + str(workdir / "bench.sqlite3")
     else:
-        url = os.environ.get("BENCH_DATABASE_URL", "").strip() or DEFAULT_PG_URL
+        url = pg_url()
         reset_postgres(url)
         parsed = sa.engine.make_url(url)
         # How a backend serving this database names itself in `ps` ("user database host").
@@ -748,12 +729,10 @@ def report(figures: dict[str, dict[str, Any]]) -> bool:
     print()
     print(f"/health ceiling ({figures_clients(figures)} clients), bracketing the timed phase:")
     for backend, f in figures.items():
-        b, a, d = f["health"]["before"], f["health"]["after"], f["time_wait_drain"]
+        b, a = f["health"]["before"], f["health"]["after"]
         print(
             f"  {backend:<11}before {b['per_second']:.0f} req/s (p99 {b['p99_ms']:.1f} ms), "
-            f"after {a['per_second']:.0f} req/s (p99 {a['p99_ms']:.1f} ms); first waited "
-            f"{d.get('waited_s', 0):.0f} s for TIME_WAIT sockets {d.get('time_wait_before')} -> "
-            f"{d.get('time_wait_after')}"
+            f"after {a['per_second']:.0f} req/s (p99 {a['p99_ms']:.1f} ms)"
         )
     print()
     cpus = os.cpu_count()
@@ -834,6 +813,8 @@ def main() -> int:
     if not 1 <= args.submissions <= 20000 or not 1 <= args.health_requests <= 100000:
         parser.error("keep --submissions to 1-20000 and --health-requests to 1-100000")
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    if "postgresql" in backends:
+        reset_postgres(pg_url())  # fail now, not after the SQLite run, if it is unusable
     workdir = Path(tempfile.mkdtemp(prefix="bench-submit-"))
     figures: dict[str, dict[str, Any]] = {}
     try:
