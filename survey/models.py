@@ -172,7 +172,13 @@ class Answer(db.Model):  # type: ignore[name-defined,misc]
     so every count is `GROUP BY question_id, row, option`.
     """
 
-    __table_args__ = (sa.Index("ix_answer_question_row_option", "question_id", "row", "option"),)
+    # Covers both the counts (GROUP BY question, row, option) and the breakdowns, which find the
+    # responses in a group (one option of a breakdown question) without touching the table.
+    __table_args__ = (
+        sa.Index(
+            "ix_answer_question_row_option_response", "question_id", "row", "option", "response_id"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(
@@ -196,3 +202,84 @@ class Draft(db.Model):  # type: ignore[name-defined,misc]
     answers: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class Coding(StrEnum):
+    """Who decided an answer's themes: the codebook's phrases, or an officer."""
+
+    AUTO = "auto"
+    OFFICER = "officer"
+
+
+class Theme(db.Model):  # type: ignore[name-defined,misc]
+    """A theme of one consultation's codebook, that free-text answers are coded with.
+
+    Each consultation gets its own copy of a codebook's themes, so officers can add, rename,
+    merge and describe themes for it without changing any other consultation.
+    """
+
+    __table_args__ = (
+        sa.UniqueConstraint("consultation_id", "codebook", "name", name="uq_theme_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("consultation.id", ondelete="CASCADE"), index=True
+    )
+    codebook: Mapped[str] = mapped_column(sa.String(80))
+    name: Mapped[str] = mapped_column(sa.String(120))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    # Words and phrases residents use for this theme, for auto-coding.
+    phrases: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class AnswerCoding(db.Model):  # type: ignore[name-defined,misc]
+    """Who last decided one free-text answer's themes, and when (its themes are AnswerTheme rows).
+
+    An answer with no row here is not yet coded. An officer's decision, even "no theme",
+    is never overwritten by auto-coding.
+    """
+
+    __tablename__ = "answer_coding"
+
+    answer_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("answer.id", ondelete="CASCADE"), primary_key=True
+    )
+    source: Mapped[str] = mapped_column(sa.String(10))
+    coded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    coded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AnswerTheme(db.Model):  # type: ignore[name-defined,misc]
+    """One theme that one free-text answer mentions; an answer may have several."""
+
+    __tablename__ = "answer_theme"
+    __table_args__ = (sa.Index("ix_answer_theme_theme_answer", "theme_id", "answer_id"),)
+
+    answer_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("answer.id", ondelete="CASCADE"), primary_key=True
+    )
+    theme_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class ThemeSuggestion(db.Model):  # type: ignore[name-defined,misc]
+    """A theme the model learnt from officers' codes suggests for an answer, with a confidence.
+
+    Suggestions are shown to officers in the review queue; they are not codes and do not count
+    in results until an officer accepts them.
+    """
+
+    __tablename__ = "theme_suggestion"
+
+    answer_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("answer.id", ondelete="CASCADE"), primary_key=True
+    )
+    theme_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True
+    )
+    confidence: Mapped[float]
