@@ -6,7 +6,8 @@ PORT ?= 5000
 TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 # The pure core: no Flask, no database; type-checked strictly.
 CORE := survey/questions.py survey/answers.py survey/text.py survey/references.py \
-	survey/spreadsheets.py survey/responses_io.py
+	survey/spreadsheets.py survey/responses_io.py survey/statistics.py survey/results.py \
+	survey/display.py
 
 .PHONY: setup run test lint bench clean
 

@@ -7,11 +7,14 @@ they can never disagree.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:  # only `register_filters` needs Flask; the pure core formats through here too
     from flask import Flask
+
+    from survey.statistics import Share
 
 LOCAL_ZONE = ZoneInfo("Europe/London")
 
@@ -45,9 +48,65 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{number(count)} {word}"
 
 
+def rounded(value: float, places: int = 0) -> str:
+    """A number rounded half away from zero (82.5 -> 83, not Python's banker's 82)."""
+    exponent = Decimal(1).scaleb(-places)
+    text = str(Decimal(repr(value)).quantize(exponent, rounding=ROUND_HALF_UP))
+    return "0" if text.lstrip("-").strip("0.") == "" else text
+
+
+def percent(value: float, places: int = 0) -> str:
+    """A percentage: 82%, or 22.7% with places=1."""
+    return f"{rounded(value, places)}%"
+
+
+def fewer_than(share: Share) -> str:
+    """How a suppressed count is written: 'fewer than 5'."""
+    return f"fewer than {number(share.threshold)}"
+
+
+def share_count(share: Share) -> str:
+    """The count of a share: '50', or 'fewer than 5' when suppressed."""
+    return fewer_than(share) if share.count is None else number(share.count)
+
+
+def share_percent(share: Share) -> str:
+    """The percentage of a share: '82%', or 'fewer than 5' when suppressed."""
+    if share.percent is None:
+        return fewer_than(share) if share.count is None else "-"
+    return percent(share.percent)
+
+
+def share_of(share: Share) -> str:
+    """A share with its base: '50 of 61 (82%)', or 'fewer than 5 of 61'."""
+    if share.count is None:
+        return f"{fewer_than(share)} of {number(share.base)}"
+    if share.base == 0:
+        return "0 of 0"
+    return f"{number(share.count)} of {number(share.base)} ({share_percent(share)})"
+
+
+def interval(share: Share) -> str:
+    """The 95% interval of a share: '72% to 89%', or '' when there is none."""
+    if share.interval is None:
+        return ""
+    low, high = share.interval
+    return f"{percent(low)} to {percent(high)}"
+
+
+def points(value: float) -> str:
+    """A difference of percentages in points, signed: '+45 points', '-3 points', '0 points'."""
+    text = rounded(value)
+    sign = "+" if not text.startswith("-") and text != "0" else ""
+    word = "point" if text.lstrip("-") == "1" else "points"
+    return f"{sign}{text} {word}"
+
+
 def register_filters(app: Flask) -> None:
     """Make the formatting functions available to templates."""
     app.add_template_filter(number)
     app.add_template_filter(long_date)
     app.add_template_filter(date_time)
     app.add_template_filter(plural)
+    for formatter in (percent, share_count, share_percent, share_of, interval, points):
+        app.add_template_filter(formatter)
