@@ -128,6 +128,10 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(responses_cli)
     app.cli.add_command(demo_command)
 
+    from survey.results_cli import results_cli
+
+    app.cli.add_command(results_cli)
+
 
 def _serve_govuk_frontend(app: Flask) -> None:
     """Serve GOV.UK Frontend's CSS, JavaScript, fonts and images from the npm package."""

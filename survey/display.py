@@ -52,7 +52,7 @@ def rounded(value: float, places: int = 0) -> str:
     """A number rounded half away from zero (82.5 -> 83, not Python's banker's 82)."""
     exponent = Decimal(1).scaleb(-places)
     text = str(Decimal(repr(value)).quantize(exponent, rounding=ROUND_HALF_UP))
-    return "0" if text.lstrip("-").strip("0.") == "" else text
+    return text.lstrip("-") if text.strip("-0.") == "" else text  # never "-0"
 
 
 def percent(value: float, places: int = 0) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from survey.questions import (
+    OTHER_LABEL,
     OTHER_OPTION,
     QuestionSpec,
     QuestionType,
@@ -269,14 +270,23 @@ def choice_result(
         )
         for index in indexes
     )
+    # Listing the "Other" texts would give away how many there are: only when that can be shown.
+    other_hidden = any(o.share.suppressed for o in options if o.label == OTHER_LABEL)
     return ChoiceResult(
         key=spec.key,
         text=spec.text,
         type=spec.type,
         answered=None if hidden else answered,
         options=options,
-        other_texts=() if hidden else tuple(other_texts),
+        other_texts=() if hidden or other_hidden else tuple(other_texts),
     )
+
+
+def _theme_order(theme: ThemeCount) -> tuple[float, str]:
+    """Most mentioned first. Suppressed counts rank between 5 and 0, by name among themselves,
+    so the order says nothing that the page does not."""
+    count = theme.share.count
+    return (-(theme.share.threshold - 0.5 if count is None else count), theme.theme)
 
 
 def text_result(
@@ -290,10 +300,16 @@ def text_result(
     """A free-text result: themes sorted by how many mention them, then by name."""
     hidden = is_small(answered, threshold)
     themes = tuple(
-        ThemeCount(
-            name, hidden_share(answered, threshold) if hidden else share(n, answered, threshold)
+        sorted(
+            (
+                ThemeCount(
+                    name,
+                    hidden_share(answered, threshold) if hidden else share(n, answered, threshold),
+                )
+                for name, n in theme_counts.items()
+            ),
+            key=_theme_order,
         )
-        for name, n in sorted(theme_counts.items(), key=lambda item: (-item[1], item[0]))
     )
     return TextResult(
         key=spec.key,
