@@ -79,7 +79,19 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
             )
         if not app.debug:
             app.config["SESSION_COOKIE_SECURE"] = os.environ.get("INSECURE_COOKIES") != "1"
+        app.config["SUPPRESSION_THRESHOLD"] = _threshold(os.environ.get("SUPPRESSION_THRESHOLD"))
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+
+
+def _threshold(value: str | None) -> int:
+    """SUPPRESSION_THRESHOLD: counts below it are shown as "fewer than N" (default 5)."""
+    if value is None or not value.strip():
+        return 5
+    if not value.strip().isdigit() or int(value) < 1:
+        raise SystemExit(
+            f"SUPPRESSION_THRESHOLD must be a whole number of 1 or more, not {value!r}"
+        )
+    return int(value)
 
 
 def _init_templates(app: Flask) -> None:
