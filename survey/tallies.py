@@ -66,7 +66,9 @@ def consultation_results(
     questions = list(consultation.questions)
     chosen = _group(questions, group) if group else None
     in_group = _responses_in(chosen[0].id, chosen[1]) if chosen else None
-    total = _count_responses(consultation.id, in_group)
+    _tune_for_counting()
+    arrivals = _arrivals(consultation.id, in_group)
+    total = sum(arrivals.values())
     hidden = is_small(total, minimum)
     return ConsultationResults(
         slug=consultation.slug,
@@ -76,8 +78,8 @@ def consultation_results(
         threshold=minimum,
         group=Group(chosen[0].key, chosen[0].text, chosen[2]) if chosen else None,
         responses=None if hidden else total,
-        channels=() if hidden else _channels(consultation.id, in_group, minimum),
-        weeks=() if hidden else _weeks(consultation.id, in_group, minimum),
+        channels=() if hidden else _channels(arrivals, minimum),
+        weeks=() if hidden else _weeks(arrivals, minimum),
         questions=_question_results(questions, in_group, minimum),
         breakdown_questions=tuple(
             BreakdownQuestion(q.key, q.text, tuple(q.options)) for q in questions if q.breakdown
@@ -131,6 +133,16 @@ def breakdown(
     )
 
 
+def _tune_for_counting() -> None:
+    """On PostgreSQL, let this transaction's hashes and DISTINCTs work in memory, not on disk.
+
+    The default work_mem (4 MB) makes counting a million respondents spill to temporary files.
+    SET LOCAL ends with the transaction, so other work keeps the server's setting.
+    """
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(sa.text("SET LOCAL work_mem = '64MB'"))
+
+
 def _group(questions: Sequence[Question], group: tuple[str, str]) -> tuple[Question, int, str]:
     key, label = group
     for question in questions:
@@ -149,31 +161,33 @@ def _responses_in(question_id: int, option: int) -> sa.Select[tuple[int]]:
     )
 
 
-def _count_responses(consultation_id: int, in_group: sa.Select[tuple[int]] | None) -> int:
-    statement = sa.select(sa.func.count(Response.id)).where(
-        Response.consultation_id == consultation_id
-    )
-    if in_group is not None:
-        statement = statement.where(Response.id.in_(in_group))
-    return db.session.scalar(statement) or 0
-
-
-def _channels(
-    consultation_id: int, in_group: sa.Select[tuple[int]] | None, minimum: int
-) -> tuple[Count, ...]:
+def _arrivals(
+    consultation_id: int, in_group: sa.Select[tuple[int]] | None
+) -> dict[tuple[dt.date, str], int]:
+    """Responses per (UTC day, channel) in one pass; total, channels and weeks add up from it."""
+    day = _day_expression().label("day")
     statement = (
-        sa.select(Response.channel, sa.func.count())
+        sa.select(day, Response.channel, sa.func.count())
         .where(Response.consultation_id == consultation_id)
-        .group_by(Response.channel)
-        .order_by(Response.channel)
+        .group_by(day, Response.channel)
     )
     if in_group is not None:
         statement = statement.where(Response.id.in_(in_group))
-    rows = db.session.execute(statement).all()
-    total = sum(n for _, n in rows)
+    arrivals: dict[tuple[dt.date, str], int] = {}
+    for value, channel, n in db.session.execute(statement):  # a row per day and channel
+        on = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+        arrivals[(on, channel)] = n
+    return arrivals
+
+
+def _channels(arrivals: dict[tuple[dt.date, str], int], minimum: int) -> tuple[Count, ...]:
+    per_channel: dict[str, int] = defaultdict(int)
+    for (_, channel), n in arrivals.items():
+        per_channel[channel] += n
+    total = sum(per_channel.values())
     order = [c.value for c in Channel]  # a fixed order: ranking would hint at hidden counts
-    ordered = sorted(rows, key=lambda row: order.index(row[0]) if row[0] in order else len(order))
-    return tuple(Count(channel, share(n, total, minimum)) for channel, n in ordered)
+    ordered = sorted(per_channel, key=lambda c: order.index(c) if c in order else len(order))
+    return tuple(Count(channel, share(per_channel[channel], total, minimum)) for channel in ordered)
 
 
 def _day_expression() -> sa.ColumnElement[dt.date]:
@@ -183,20 +197,9 @@ def _day_expression() -> sa.ColumnElement[dt.date]:
     return sa.func.date(Response.submitted_at)
 
 
-def _weeks(
-    consultation_id: int, in_group: sa.Select[tuple[int]] | None, minimum: int
-) -> tuple[Week, ...]:
-    day = _day_expression().label("day")
-    statement = (
-        sa.select(day, sa.func.count())
-        .where(Response.consultation_id == consultation_id)
-        .group_by(day)
-    )
-    if in_group is not None:
-        statement = statement.where(Response.id.in_(in_group))
+def _weeks(arrivals: dict[tuple[dt.date, str], int], minimum: int) -> tuple[Week, ...]:
     per_week: dict[dt.date, int] = defaultdict(int)
-    for value, n in db.session.execute(statement):  # one row per day, not per response
-        on = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+    for (on, _), n in arrivals.items():
         per_week[on - dt.timedelta(days=on.weekday())] += n
     if not per_week:
         return ()
@@ -309,23 +312,26 @@ def _text_counts(
     """Per free-text question: answers, answers coded, and coded answers with a theme."""
     if not question_ids:
         return {}, {}, {}
-    has_theme = sa.exists().where(AnswerTheme.answer_id == Answer.id)
-    statement = (
-        sa.select(
-            Answer.question_id,
-            sa.func.count(),
-            sa.func.count(AnswerCoding.answer_id),
-            sa.func.count(AnswerCoding.answer_id).filter(has_theme),
+
+    def per_question(statement: sa.Select[tuple[int, int]]) -> dict[int, int]:
+        statement = statement.where(Answer.question_id.in_(question_ids)).group_by(
+            Answer.question_id
         )
-        .outerjoin(AnswerCoding, AnswerCoding.answer_id == Answer.id)
-        .where(Answer.question_id.in_(question_ids))
-        .group_by(Answer.question_id)
+        if in_group is not None:
+            statement = statement.where(Answer.response_id.in_(in_group))
+        return {question_id: n for question_id, n in db.session.execute(statement)}
+
+    answered = per_question(sa.select(Answer.question_id, sa.func.count()))
+    coded = per_question(
+        sa.select(Answer.question_id, sa.func.count()).join(
+            AnswerCoding, AnswerCoding.answer_id == Answer.id
+        )
     )
-    if in_group is not None:
-        statement = statement.where(Answer.response_id.in_(in_group))
-    answered, coded, themed = {}, {}, {}
-    for question_id, n, n_coded, n_themed in db.session.execute(statement):
-        answered[question_id], coded[question_id], themed[question_id] = n, n_coded, n_themed
+    themed = per_question(
+        sa.select(Answer.question_id, sa.func.count(sa.distinct(AnswerTheme.answer_id))).join(
+            AnswerTheme, AnswerTheme.answer_id == Answer.id
+        )
+    )
     return answered, coded, themed
 
 
