@@ -7,7 +7,7 @@ in a fresh process so that memory is measured honestly:
 
 - `consultation_results` for everyone (every question, channels, weeks), timed several times;
 - the same for one breakdown group (area = Keynsham), and the agreement breakdown by area;
-- the process's peak resident memory (ru_maxrss), before and after.
+- the process's peak resident memory (VmHWM), before and after.
 
 Targets (issue 3): all results in at most 1 s on PostgreSQL and 2 s on SQLite, peak memory
 under 200 MB.
@@ -242,6 +242,11 @@ def _load_sqlite(engine: sa.Engine, cid: int, chunks: Iterator[tuple]) -> None:
 
 
 def _rss_mb() -> float:
+    """This process's peak resident memory. VmHWM, not ru_maxrss: Linux carries ru_maxrss over
+    an exec, so a child of the (large) building process would report the builder's peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
