@@ -144,6 +144,10 @@ def _register_commands(app: Flask) -> None:
 
     app.cli.add_command(results_cli)
 
+    from survey.personal_data_cli import personal_data_cli
+
+    app.cli.add_command(personal_data_cli)
+
 
 def _serve_govuk_frontend(app: Flask) -> None:
     """Serve GOV.UK Frontend's CSS, JavaScript, fonts and images from the npm package."""
