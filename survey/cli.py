@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from survey import audit
 from survey import consultations as store
 from survey.accounts import AccountError, create_user, find_user, set_password
 from survey.answers import check_response
@@ -176,6 +177,8 @@ def export_responses_command(slug: str, out: Path) -> None:
     except UnreadableFile as exc:
         raise click.ClickException(f"{out.name}: {exc}") from None
     data = export_responses(consultation, fmt)
+    audit.record("responses exported (personal data)", consultation, str(out))
+    db.session.commit()
     try:
         out.write_bytes(data)
     except OSError as exc:

@@ -283,3 +283,26 @@ class ThemeSuggestion(db.Model):  # type: ignore[name-defined,misc]
         sa.ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True
     )
     confidence: Mapped[float]
+
+
+class AuditEvent(db.Model):  # type: ignore[name-defined,misc]
+    """One thing an officer or admin did, for the audit log that admins read.
+
+    The actor's email is copied so the record still says who it was after the account goes.
+    """
+
+    __tablename__ = "audit_event"
+    __table_args__ = (sa.Index("ix_audit_event_at", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    actor: Mapped[str] = mapped_column(sa.String(254))
+    action: Mapped[str] = mapped_column(sa.String(60), index=True)
+    consultation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("consultation.id", ondelete="SET NULL")
+    )
+    subject: Mapped[str] = mapped_column(sa.String(300), default="")
+    detail: Mapped[str] = mapped_column(sa.Text, default="")

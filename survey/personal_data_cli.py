@@ -10,6 +10,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from survey import audit
 from survey.consultations import by_slug
 from survey.database import db, utcnow
 from survey.display import long_date, plural
@@ -41,7 +42,10 @@ def _response(reference: str) -> Response:
 @with_appcontext
 def export_command(reference: str, out: Path | None) -> None:
     """Print (or write to --out) everything stored for the response REFERENCE, as JSON."""
-    text = json.dumps(respondent_record(_response(reference)), indent=2, ensure_ascii=False)
+    response = _response(reference)
+    text = json.dumps(respondent_record(response), indent=2, ensure_ascii=False)
+    audit.record("respondent's answers exported", subject=response.reference)
+    db.session.commit()
     if out is None:
         click.echo(text)
         return
@@ -62,6 +66,7 @@ def delete_command(reference: str, yes: bool) -> None:
     if not yes:
         click.confirm(f"Delete response {response.reference} and all its answers?", abort=True)
     delete_response(response)
+    audit.record("response deleted", subject=response.reference)
     db.session.commit()
     click.echo(f"Deleted response {response.reference} and its answers")
 
@@ -88,6 +93,7 @@ def purge_command(days: int | None, slug: str | None) -> None:
             raise click.ClickException(f"No consultation with the slug '{slug}'")
     before = utcnow() - dt.timedelta(days=days)
     cleared = purge_free_text(before, consultation)
+    audit.record("free text purged", consultation, f"before {before.date()}", f"{cleared} answers")
     db.session.commit()
     click.echo(
         f"Cleared the text of {plural(cleared, 'answer')} "

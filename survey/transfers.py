@@ -14,6 +14,7 @@ from collections.abc import Collection, Iterator
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from survey import audit
 from survey.answers import StoredRow, from_rows
 from survey.database import db
 from survey.models import Answer, Channel, Consultation, Response
@@ -76,6 +77,7 @@ def import_responses(
             )
             if count % CHUNK == 0:
                 db.session.flush()
+        audit.record("responses imported", consultation, filename, f"{len(parsed.rows)} responses")
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

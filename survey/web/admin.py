@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -18,6 +18,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import EmailField, PasswordField, RadioField, SubmitField
 from wtforms.validators import InputRequired, Length
 
+from survey import audit
 from survey.accounts import MIN_PASSWORD_LENGTH, AccountError, create_user
 from survey.database import db
 from survey.models import Role, User
@@ -87,6 +88,7 @@ def new_user() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             user = create_user(form.email.data or "", form.password.data or "", form.role.data)
+            audit.record("account created", subject=f"{user.email} ({user.role})")
             db.session.commit()
         except AccountError as exc:
             db.session.rollback()
@@ -108,6 +110,7 @@ def user(user_id: int) -> ResponseReturnValue:
             form.role.errors.append("You cannot remove your own admin role")
         else:
             account.role = Role(form.role.data).value
+            audit.record("account role changed", subject=f"{account.email} ({account.role})")
             db.session.commit()
             flash(f"{account.email} is now {account.role}", "success")
             return redirect(url_for("admin.users"))
@@ -122,7 +125,30 @@ def toggle_active(user_id: int) -> ResponseReturnValue:
         flash("You cannot deactivate your own account", "info")
         return redirect(url_for("admin.user", user_id=account.id))
     account.active = not account.active
+    action = "account reactivated" if account.active else "account deactivated"
+    audit.record(action, subject=account.email)
     db.session.commit()
     state = "reactivated" if account.active else "deactivated: it can no longer sign in"
     flash(f"{account.email} {state}", "success")
     return redirect(url_for("admin.users"))
+
+
+@bp.get("/audit")
+@role_required(Role.ADMIN)
+def audit_log() -> ResponseReturnValue:
+    """The audit log of officers' and admins' actions, newest first, filterable by action."""
+    page = request.args.get("page", 1, type=int) or 1
+    action = request.args.get("action") or None
+    events, total = audit.events(page, action)
+    pages = max(1, -(-total // audit.PAGE_SIZE))
+    if page < 1 or page > pages:
+        abort(404)
+    return render_template(
+        "admin/audit.html",
+        events=events,
+        total=total,
+        page=page,
+        pages=pages,
+        action=action,
+        actions=audit.actions(),
+    )

@@ -13,6 +13,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovT
 from sqlalchemy.exc import IntegrityError
 from wtforms import StringField, SubmitField, TextAreaField
 
+from survey import audit
 from survey import consultations as store
 from survey.clock import today
 from survey.consultations import ConsultationError
@@ -113,6 +114,7 @@ def new_consultation() -> ResponseReturnValue:
         if spec is not None:
             try:
                 consultation = store.create_consultation(spec)
+                audit.record("consultation created", consultation, spec.title)
                 db.session.commit()
             except (ConsultationError, IntegrityError):
                 db.session.rollback()
@@ -134,6 +136,7 @@ def edit_details(slug: str) -> ResponseReturnValue:
         spec = _checked_details(form, consultation.slug)
         if spec is not None:
             store.update_details(consultation, spec)
+            audit.record("consultation details changed", consultation, spec.title)
             db.session.commit()
             flash("Consultation details saved", "success")
             return redirect(consultation_url(consultation))
@@ -224,6 +227,12 @@ def change_status(slug: str) -> ResponseReturnValue:
     except ConsultationError as exc:
         db.session.rollback()
         return _consultation_page(consultation, [{"text": str(exc), "href": "#questions"}])
+    audit.record(
+        f"consultation {status.value}"
+        if status is not Status.DRAFT
+        else "consultation returned to draft",
+        consultation,
+    )
     db.session.commit()
     message, category = _status_message(consultation)
     flash(message, category)

@@ -20,6 +20,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
 from sqlalchemy.exc import IntegrityError
 from wtforms import HiddenField, RadioField
 
+from survey import audit
 from survey import consultations as store
 from survey.answers import AnswerValue, Problem, RawAnswer, check_response
 from survey.clock import midday_on, today
@@ -163,6 +164,7 @@ def _record(
             entered_by_id=current_user.id,
         )
         reference = response.reference
+        audit.record(f"{channel.value} response entered", consultation, reference)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

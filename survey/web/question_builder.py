@@ -23,6 +23,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
 
+from survey import audit
 from survey import consultations as store
 from survey.consultations import ConsultationError, KeyTaken
 from survey.database import db
@@ -117,6 +118,7 @@ def new_question(slug: str) -> ResponseReturnValue:
                 db.session.rollback()
                 form.key.errors.append(str(exc))
             else:
+                audit.record("question added", consultation, f"{spec.key}: {spec.text}")
                 db.session.commit()
                 flash(f"Question added: {spec.text}", "success")
                 return redirect(consultation_url(consultation, "questions"))
@@ -146,6 +148,7 @@ def edit_question(slug: str, key: str) -> ResponseReturnValue:
                 db.session.rollback()
                 errors.append({"text": str(exc), "href": "#" + FROZEN_ID})
             else:
+                audit.record("question changed", consultation, f"{spec.key}: {spec.text}")
                 db.session.commit()
                 flash(f"Question saved: {spec.text}", "success")
                 return redirect(consultation_url(consultation, "questions"))
@@ -275,6 +278,7 @@ def move_question(slug: str, key: str) -> ResponseReturnValue:
     if step is None:
         abort(400)
     store.move_question(question, step)
+    audit.record(f"question moved {request.form['direction']}", consultation, question.key)
     db.session.commit()
     flash(f"Question moved {request.form['direction']}: {question.text}", "success")
     return redirect(consultation_url(consultation, "questions"))
@@ -295,6 +299,7 @@ def remove_question(slug: str, key: str) -> ResponseReturnValue:
             db.session.rollback()
             errors.append({"text": str(exc), "href": "#cannot-remove"})
         else:
+            audit.record("question removed", consultation, f"{key}: {text}")
             db.session.commit()
             flash(f"Question removed: {text}", "success")
             return redirect(consultation_url(consultation, "questions"))

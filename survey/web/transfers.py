@@ -15,8 +15,9 @@ from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovS
 from wtforms import RadioField, SubmitField
 from wtforms.validators import InputRequired
 
+from survey import audit, transfers
 from survey import consultations as store
-from survey import transfers
+from survey.database import db
 from survey.display import plural
 from survey.models import Channel, Consultation, Role
 from survey.responses_io import ImportRefused, columns_for
@@ -119,6 +120,8 @@ def export_xlsx(slug: str) -> ResponseReturnValue:
 
 def _download(consultation: Consultation, fmt: FileFormat) -> Response:
     data = transfers.export_responses(consultation, fmt)
+    audit.record("responses exported (personal data)", consultation, fmt.value.upper())
+    db.session.commit()
     filename = f"{consultation.slug}-responses.{fmt.value}"  # slugs are a-z, 0-9 and hyphens
     return Response(
         data,
