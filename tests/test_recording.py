@@ -52,17 +52,33 @@ def test_a_draft_sent_twice_at_once_is_recorded_once(
     consultation = make_consultation()
     values = _values(consultation)
     first = recording.submit_once(consultation, values, "draft-token")
-    # The second request looked for the token before the first had committed, so only the
-    # unique constraint on the token stops it; it is then given the first one's response.
+    # The second request read the draft before the first had committed, so only the unique
+    # constraint on the token stops it; it is then given the first one's response.
     real = recording.find_by_token
     lookups: list[str] = []
 
-    def not_yet_committed(token: str) -> Response | None:
+    def counted(token: str) -> Response | None:
         lookups.append(token)
-        return None if len(lookups) == 1 else real(token)
+        return real(token)
 
-    monkeypatch.setattr(recording, "find_by_token", not_yet_committed)
+    monkeypatch.setattr(recording, "find_by_token", counted)
     second = recording.submit_once(consultation, values, "draft-token")
     assert second.reference == first.reference
-    assert len(lookups) == 2
+    assert lookups == ["draft-token"]
     assert db.session.scalar(sa.select(sa.func.count(Response.id))) == 1
+
+
+def test_a_reference_already_taken_is_drawn_again(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    consultation = make_consultation()
+    values = _values(consultation)
+    recording.record_response(consultation, values, Channel.PAPER, reference="CDFGHJKM")
+    db.session.commit()
+    drawn = iter(["CDFGHJKM", "CDFGHJKM", "NPQRTWXY"])
+    monkeypatch.setattr(recording, "new_reference", lambda: next(drawn))
+    response = recording.submit_once(consultation, values, "draft-token")
+    assert response.reference == "NPQRTWXY"
+    assert response.submission_token == "draft-token"
+    references = db.session.scalars(sa.select(Response.reference).order_by(Response.id)).all()
+    assert references == ["CDFGHJKM", "NPQRTWXY"]
