@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 
-from survey.database import db
+from survey.database import db, utcnow
 from survey.models import Consultation, Question, Response, Status
 from survey.questions import ConsultationSpec, QuestionSpec, structure_changes
 
@@ -18,6 +18,54 @@ class ConsultationError(ValueError):
 
 class KeyTaken(ConsultationError):
     """Another question of the consultation already has this key."""
+
+
+# Question specifications per (consultation id, updated_at): residents' pages and the write
+# path need them on every request, and they change only when an officer edits the questions,
+# which moves updated_at (see _touch_edited_consultations), so a stale entry is never used.
+_QUESTIONS: dict[tuple[int, dt.datetime], tuple[tuple[QuestionSpec, ...], dict[str, int]]] = {}
+_QUESTIONS_KEPT = 256
+
+
+def question_specs(consultation: Consultation) -> tuple[QuestionSpec, ...]:
+    """The consultation's questions, in order, as specifications (cached per process)."""
+    return _questions(consultation)[0]
+
+
+def question_ids(consultation: Consultation) -> dict[str, int]:
+    """Question key -> question id (cached per process)."""
+    return _questions(consultation)[1]
+
+
+def _questions(
+    consultation: Consultation,
+) -> tuple[tuple[QuestionSpec, ...], dict[str, int]]:
+    key = (consultation.id, consultation.updated_at)
+    found = _QUESTIONS.get(key)
+    if found is None:
+        questions = consultation.questions
+        found = (tuple(q.spec() for q in questions), {q.key: q.id for q in questions})
+        if len(_QUESTIONS) >= _QUESTIONS_KEPT:
+            _QUESTIONS.clear()
+        _QUESTIONS[key] = found
+    return found
+
+
+@sa.event.listens_for(sa.orm.Session, "before_flush")
+def _touch_edited_consultations(
+    session: sa.orm.Session, context: object, instances: object
+) -> None:
+    """Move a consultation's updated_at whenever its questions are added, changed or removed."""
+    touched: set[int] = set()
+    for item in list(session.new) + list(session.dirty) + list(session.deleted):
+        owner: Consultation | None = None
+        if isinstance(item, Question):
+            owner = item.consultation
+        elif isinstance(item, Consultation) and session.is_modified(item):
+            owner = item
+        if owner is not None and id(owner) not in touched:
+            touched.add(id(owner))
+            owner.updated_at = utcnow()
 
 
 def by_slug(slug: str) -> Consultation | None:

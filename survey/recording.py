@@ -8,6 +8,7 @@ from collections.abc import Mapping
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from survey import consultations as store
 from survey.answers import AnswerValue, to_rows
 from survey.database import db, utcnow
 from survey.models import Answer, Channel, Consultation, Draft, Response
@@ -48,7 +49,7 @@ def record_response(
     `values` must come from `check_response` against this consultation's questions. The
     response is flushed, so a unique reference or submission token is enforced here.
     """
-    questions = {q.key: q for q in consultation.questions}
+    question_ids = store.question_ids(consultation)
     response = Response(
         consultation_id=consultation.id,
         reference=reference or unused_reference(),
@@ -62,7 +63,7 @@ def record_response(
     rows = [
         {
             "response_id": response.id,
-            "question_id": questions[key].id,
+            "question_id": question_ids[key],
             "row": stored.row,
             "option": stored.option,
             "text": stored.text,

@@ -66,7 +66,7 @@ def _current_draft(consultation: Consultation) -> Draft | None:
 
 
 def _specs(consultation: Consultation) -> list[QuestionSpec]:
-    return [q.spec() for q in consultation.questions]
+    return list(store.question_specs(consultation))
 
 
 @bp.get("/consultations/<slug>")

@@ -1,0 +1,58 @@
+"""The per-process cache of question specifications never serves a question as it was."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from flask import Flask
+
+from survey import consultations as store
+from survey.database import db
+from survey.questions import QuestionSpec, QuestionType, parse_definition
+from tests.support import make_consultation, open_definition
+
+
+def keys_and_texts(slug: str = "safer-streets") -> list[tuple[str, str]]:
+    db.session.expire_all()  # as a new request would see it
+    consultation = store.by_slug(slug)
+    assert consultation is not None
+    return [(spec.key, spec.text) for spec in store.question_specs(consultation)]
+
+
+def test_edits_to_questions_are_seen_at_once(app: Flask) -> None:
+    consultation = make_consultation()
+    first = keys_and_texts()
+    assert first[0] == ("agree", "Do you agree with the priorities?")
+
+    question = consultation.questions[0]
+    store.update_question(
+        question, dataclasses.replace(question.spec(), text="Do you agree with these priorities?")
+    )
+    db.session.commit()
+    assert keys_and_texts()[0] == ("agree", "Do you agree with these priorities?")
+
+    store.move_question(store.by_slug("safer-streets").questions[0], 1)  # type: ignore[union-attr]
+    db.session.commit()
+    assert [key for key, _ in keys_and_texts()][:2] == ["safe", "agree"]
+
+    store.add_question(
+        store.by_slug("safer-streets"),  # type: ignore[arg-type]
+        QuestionSpec("extra", QuestionType.FREE_TEXT, "Anything else?", required=False),
+    )
+    db.session.commit()
+    assert keys_and_texts()[-1] == ("extra", "Anything else?")
+
+    store.remove_question(store.by_slug("safer-streets").questions[-1])  # type: ignore[union-attr]
+    db.session.commit()
+    assert "extra" not in [key for key, _ in keys_and_texts()]
+
+
+def test_a_definition_reloaded_from_a_file_is_seen_at_once(app: Flask) -> None:
+    make_consultation()
+    keys_and_texts()
+    definition = open_definition()
+    definition["questions"][1]["text"] = "I feel safe at night"
+    store.save_definition(parse_definition(definition))
+    db.session.commit()
+    assert keys_and_texts()[1] == ("safe", "I feel safe at night")
+    assert store.question_ids(store.by_slug("safer-streets"))["safe"] > 0  # type: ignore[arg-type]
