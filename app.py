@@ -129,6 +129,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(officers_bp, url_prefix="/officers")
     app.register_blueprint(transfers_bp, url_prefix="/officers")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    from survey.web.councillors import bp as councillors_bp
+
+    app.register_blueprint(councillors_bp, url_prefix="/results")
     register_error_pages(app)
 
 

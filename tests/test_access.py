@@ -18,7 +18,7 @@ PUBLIC_PREFIXES = ("/assets/", "/govuk/", "/static/")
 
 
 def staff_urls(app: Flask) -> list[tuple[str, str]]:
-    """(url, minimum role) for every GET route under /officers and /admin."""
+    """(url, minimum role) for every GET route under /results, /officers and /admin."""
     urls = []
     for rule in app.url_map.iter_rules():
         if "GET" not in (rule.methods or set()):
@@ -27,6 +27,8 @@ def staff_urls(app: Flask) -> list[tuple[str, str]]:
             needed = "admin"
         elif rule.rule.startswith("/officers"):
             needed = "officer"
+        elif rule.rule.startswith("/results"):
+            needed = "councillor"
         else:
             continue
         missing = set(rule.arguments) - set(URL_VALUES)
@@ -41,9 +43,9 @@ def staff_urls(app: Flask) -> list[tuple[str, str]]:
 
 
 ALLOWED = {
-    "councillor": set(),
-    "officer": {"officer"},
-    "admin": {"officer", "admin"},
+    "councillor": {"councillor"},
+    "officer": {"councillor", "officer"},
+    "admin": {"councillor", "officer", "admin"},
 }
 
 

@@ -33,11 +33,10 @@ class SignInForm(FlaskForm):  # type: ignore[misc]
 
 
 def _home_for(role: str) -> str:
-    return (
-        url_for("officers.index")
-        if role in (Role.OFFICER, Role.ADMIN)
-        else url_for("accounts.signed_in")
-    )
+    """Where each role starts: officers at their consultations, councillors at the results."""
+    if role in (Role.OFFICER, Role.ADMIN):
+        return url_for("officers.index")
+    return url_for("councillors.index")
 
 
 def _safe_next(target: str | None) -> str | None:
