@@ -258,6 +258,13 @@ def move_question(question: Question, step: int) -> None:
         item.position = position
 
 
+def set_results_published(consultation: Consultation, published: bool) -> None:
+    """Publish the results to residents ("You said"), or withdraw them; only once closed."""
+    if published and consultation.status != Status.CLOSED:
+        raise ConsultationError("Close the consultation before publishing its results")
+    consultation.results_published = published
+
+
 def set_status(consultation: Consultation, status: Status) -> None:
     """Open, close or return a consultation to draft."""
     if status is Status.OPEN and not consultation.questions:

@@ -73,6 +73,8 @@ class Consultation(db.Model):  # type: ignore[name-defined,misc]
     opens: Mapped[dt.date] = mapped_column(sa.Date)
     closes: Mapped[dt.date] = mapped_column(sa.Date)
     status: Mapped[str] = mapped_column(sa.String(10), default=Status.DRAFT.value)
+    # An officer may publish the results ("You said") once the consultation has closed.
+    results_published: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -11,7 +11,7 @@ from survey.answers import AnswerValue, Choice
 from survey.database import db
 from survey.models import Channel, Consultation, Status
 from survey.recording import record_response
-from tests.support import make_consultation, page, sign_in
+from tests.support import csrf_token, error_summary, make_consultation, page, sign_in
 
 YES, NO, DONT_KNOW = 0, 1, 2
 NORTH, SOUTH = 0, 1
@@ -115,3 +115,36 @@ def test_small_counts_never_reach_the_page_or_the_download(client: FlaskClient) 
     for shown in (html, download):
         assert "fewer than 5" in shown
         assert ">3<" not in shown and ",3," not in shown and "33%" not in shown
+
+
+def test_officers_publish_results_after_closing_and_residents_read_them(
+    client: FlaskClient,
+) -> None:
+    consultation = seventy_agreeing()
+    resident = client.application.test_client()
+    assert resident.get("/consultations/safer-streets/results").status_code == 404
+    sign_in(client, "officer")
+    officer_page = "/officers/consultations/safer-streets"
+    token = csrf_token(client.get(officer_page))
+    refused = client.post(
+        f"{officer_page}/published", data={"published": "yes", "csrf_token": token}
+    )
+    assert error_summary(refused) == ["Close the consultation before publishing its results"]
+    consultation.status = Status.CLOSED.value
+    db.session.commit()
+    client.post(f"{officer_page}/published", data={"published": "yes", "csrf_token": token})
+    shown = page(resident.get("/consultations/safer-streets/results"))
+    text = shown.get_text(" ", strip=True)
+    assert (
+        "Of the 20 people who answered “Do you agree with the priorities?”, 14 (70%) agreed."
+        in text
+    )
+    assert table_rows(shown, "Do you agree with the priorities?")[1] == [
+        "No",
+        "fewer than 5",
+        "fewer than 5",
+    ]
+    start = page(resident.get("/consultations/safer-streets"))
+    assert "Read what people said" in start.get_text()
+    client.post(f"{officer_page}/published", data={"published": "no", "csrf_token": token})
+    assert resident.get("/consultations/safer-streets/results").status_code == 404

@@ -239,6 +239,28 @@ def change_status(slug: str) -> ResponseReturnValue:
     return redirect(consultation_url(consultation))
 
 
+@bp.post("/consultations/<slug>/published")
+@role_required(Role.OFFICER)
+def publish_results(slug: str) -> ResponseReturnValue:
+    """Publish the results to residents once closed, or withdraw them."""
+    consultation = consultation_or_404(slug)
+    publish = request.form.get("published") == "yes"
+    try:
+        store.set_results_published(consultation, publish)
+    except ConsultationError as exc:
+        db.session.rollback()
+        return _consultation_page(consultation, [{"text": str(exc), "href": "#results"}])
+    audit.record("results published" if publish else "results withdrawn", consultation)
+    db.session.commit()
+    flash(
+        "Results published: residents can now read them"
+        if publish
+        else "Results withdrawn: residents can no longer read them",
+        "success",
+    )
+    return redirect(consultation_url(consultation, "results"))
+
+
 def _status_message(consultation: Consultation) -> tuple[str, str]:
     """What changing the status did, as residents will see it, and the banner's kind."""
     if consultation.status == Status.DRAFT:

@@ -13,6 +13,7 @@ from flask import Blueprint, abort, redirect, render_template, request, session,
 from flask.typing import ResponseReturnValue
 
 from survey import consultations as store
+from survey import tables
 from survey.answers import check_answer, check_response, describe
 from survey.clock import today
 from survey.database import db
@@ -20,6 +21,7 @@ from survey.drafts import get_draft, new_draft, raw_answers, save_answer
 from survey.models import Consultation, Draft, Status
 from survey.questions import QuestionSpec
 from survey.recording import find_by_token, submit_once
+from survey.tallies import consultation_results
 from survey.web.question_pages import answer_html, error_list, question_fields, raw_from_form
 
 bp = Blueprint("residents", __name__)
@@ -80,6 +82,21 @@ def start(slug: str) -> ResponseReturnValue:
         today=today(),
         first_key=specs[0].key if specs else None,
         question_count=len(specs),
+    )
+
+
+@bp.get("/consultations/<slug>/results")
+def results(slug: str) -> ResponseReturnValue:
+    """'You said': the results, once an officer has published them after closing."""
+    consultation = _public(slug)
+    if not (consultation.results_published and consultation.status == Status.CLOSED):
+        abort(404)
+    found = consultation_results(consultation)
+    return render_template(
+        "residents/results.html",
+        consultation=consultation,
+        results=found,
+        sections=[(r, tables.question_table(r, found.threshold)) for r in found.questions],
     )
 
 
