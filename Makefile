@@ -7,7 +7,7 @@ TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 # The pure core: no Flask, no database; type-checked strictly.
 CORE := survey/questions.py survey/answers.py survey/text.py survey/references.py \
 	survey/spreadsheets.py survey/responses_io.py survey/statistics.py survey/results.py \
-	survey/display.py survey/charts.py survey/report.py survey/tables.py
+	survey/display.py survey/charts.py survey/report.py survey/tables.py survey/coding.py
 
 .PHONY: setup run test lint bench clean
 

@@ -1,0 +1,43 @@
+"""The labelled resident answers in bench/data/worries.csv, and their fixed split in two halves.
+
+Shared by the benchmarks. The answers were written for the purpose, in residents' own words
+(misspellings, several themes, no theme), separately from the codebook's phrase lists, and
+labelled with the 14 themes of the community-safety codebook as an officer would code them.
+The split is by a hash of each answer's text, so it never changes: the development half may be
+read while improving the codebook; the held-out half is only ever scored.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data" / "worries.csv"
+DEV, HELD_OUT = "dev", "held-out"
+
+
+@dataclass(frozen=True)
+class Labelled:
+    text: str
+    themes: tuple[str, ...]
+    half: str
+
+
+def half_of(text: str) -> str:
+    """Which half an answer is in: 'dev' or 'held-out', by its text's SHA-256."""
+    return DEV if hashlib.sha256(text.encode("utf-8")).digest()[0] % 2 == 0 else HELD_OUT
+
+
+def labelled_answers(path: Path = DATA) -> list[Labelled]:
+    """Every labelled answer, in file order."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [
+            Labelled(
+                row["text"],
+                tuple(t.strip() for t in row["themes"].split(";") if t.strip()),
+                half_of(row["text"]),
+            )
+            for row in csv.DictReader(handle)
+        ]
