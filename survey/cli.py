@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from survey import audit
+from survey import audit, themes
 from survey import consultations as store
 from survey.accounts import AccountError, create_user, find_user, set_password
 from survey.answers import check_response
@@ -22,7 +22,7 @@ from survey.database import db, utcnow
 from survey.demo import SLUG as DEMO_SLUG
 from survey.demo import definition as demo_definition
 from survey.demo import responses as demo_responses
-from survey.display import plural
+from survey.display import number, plural
 from survey.models import Channel, Consultation, Role, Status
 from survey.questions import DefinitionErrors, definition_to_dict, parse_definition
 from survey.recording import record_response
@@ -33,6 +33,7 @@ from survey.transfers import export_responses, import_responses
 users_cli = click.Group("users", help="Manage staff accounts (officers, councillors, admins).")
 consultations_cli = click.Group("consultations", help="Load and export consultation definitions.")
 responses_cli = click.Group("responses", help="Import and export responses (CSV or XLSX).")
+themes_cli = click.Group("themes", help="Code free-text answers with themes.")
 
 
 @users_cli.command("create")
@@ -185,6 +186,29 @@ def export_responses_command(slug: str, out: Path) -> None:
         raise click.ClickException(f"{out}: cannot be written ({exc.strerror})") from None
     count = store.response_count(consultation.id)
     click.echo(f"Wrote {plural(count, 'response')} to {out}")
+
+
+@themes_cli.command("autocode")
+@click.argument("slug")
+@click.option("--question", "key", help="The key of one free-text question (default: all).")
+@with_appcontext
+def autocode_command(slug: str, key: str | None) -> None:
+    """Code consultation SLUG's free-text answers by its codebooks' phrases.
+
+    Earlier auto codes are replaced; answers an officer has coded are left as they are.
+    """
+    consultation = _consultation(slug)
+    try:
+        question = themes.coded_question(consultation, key) if key else None
+    except themes.ThemeError as exc:
+        raise click.ClickException(str(exc)) from None
+    if question is None and not themes.coded_questions(consultation):
+        raise click.ClickException(f"'{slug}' has no free-text questions with a codebook")
+    for result in themes.autocode(consultation, question):
+        click.echo(
+            f"{result.question_key}: auto-coded {plural(result.coded, 'answer')}, "
+            f"{number(result.themed)} with a theme; kept {number(result.kept)} coded by officers"
+        )
 
 
 def _consultation(slug: str) -> Consultation:

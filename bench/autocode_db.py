@@ -1,0 +1,165 @@
+"""Benchmark: `flask themes autocode` on a consultation with many free-text answers.
+
+Not a test: it prints figures. For each backend it builds a fresh database (migrations), one
+consultation, and --answers responses to its free-text question (bulk inserts, texts from
+bench/data/worries.csv), then times auto-coding them all (a first run, then a second run
+after officers have reviewed 10% of the answers, which it must keep).
+
+    .venv/bin/python bench/autocode_db.py [--answers 100000] [--backend sqlite|postgresql|both]
+    BENCH_THEMES_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_themes
+
+The PostgreSQL database is created if missing and its `public` schema is dropped and rebuilt:
+never point BENCH_THEMES_DATABASE_URL at a database holding anything you want to keep.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import tempfile
+import time
+from itertools import cycle, islice
+from pathlib import Path
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from flask_migrate import upgrade  # noqa: E402
+from labelled import labelled_answers  # noqa: E402
+
+from app import create_app  # noqa: E402
+from survey import themes  # noqa: E402
+from survey.consultations import save_definition  # noqa: E402
+from survey.database import db  # noqa: E402
+from survey.models import Answer, AnswerCoding, Coding, Response  # noqa: E402
+from survey.questions import parse_definition  # noqa: E402
+
+DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_themes"
+CHUNK = 10_000
+
+
+def fresh_postgres(url: str) -> str:
+    target = sa.make_url(url)
+    server = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        exists = conn.scalar(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}
+        )
+        if not exists:
+            conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
+    server.dispose()
+    engine = sa.create_engine(target, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
+def run(backend: str, url: str, count: int) -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True})
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        today = dt.date.today()
+        consultation, _ = save_definition(
+            parse_definition(
+                {
+                    "slug": "bench",
+                    "title": "Bench",
+                    "summary": "Bench",
+                    "opens": today.isoformat(),
+                    "closes": today.isoformat(),
+                    "questions": [
+                        {
+                            "key": "worries",
+                            "type": "free_text",
+                            "text": "What are you most worried about?",
+                            "codebook": "community-safety",
+                        }
+                    ],
+                }
+            )
+        )
+        db.session.commit()
+        question = consultation.questions[0]
+        texts = islice(cycle(a.text for a in labelled_answers()), count)
+        now = dt.datetime.now(dt.UTC)
+        started = time.perf_counter()
+        for start in range(0, count, CHUNK):
+            size = min(CHUNK, count - start)
+            db.session.execute(
+                sa.insert(Response.__table__),
+                [
+                    {
+                        "consultation_id": consultation.id,
+                        "reference": f"{start + n:08d}",
+                        "submitted_at": now,
+                        "channel": "online",
+                        "submission_token": None,
+                        "entered_by_id": None,
+                    }
+                    for n in range(size)
+                ],
+            )
+        ids = db.session.scalars(sa.select(Response.id).order_by(Response.id)).all()
+        db.session.execute(
+            sa.insert(Answer.__table__),
+            [
+                {
+                    "response_id": rid,
+                    "question_id": question.id,
+                    "row": None,
+                    "option": None,
+                    "text": text,
+                }
+                for rid, text in zip(ids, texts, strict=False)
+            ],
+        )
+        db.session.commit()
+        print(f"{backend}: {count:,} answers inserted in {time.perf_counter() - started:.1f} s")
+
+        started = time.perf_counter()
+        (first,) = themes.autocode(consultation)
+        took = time.perf_counter() - started
+        print(
+            f"{backend}: first run coded {first.coded:,} ({first.themed:,} with a theme) in "
+            f"{took:.2f} s: {first.coded / took:,.0f} answers/s"
+        )
+        reviewed = db.session.scalars(sa.select(AnswerCoding.answer_id).limit(count // 10)).all()
+        db.session.execute(
+            sa.update(AnswerCoding)
+            .where(AnswerCoding.answer_id.in_(reviewed))
+            .values(source=Coding.OFFICER.value)
+        )
+        db.session.commit()
+        started = time.perf_counter()
+        (second,) = themes.autocode(consultation)
+        took = time.perf_counter() - started
+        print(
+            f"{backend}: second run coded {second.coded:,}, kept {second.kept:,} officer codes, "
+            f"in {took:.2f} s: {second.coded / took:,.0f} answers/s"
+        )
+        db.session.remove()
+        db.engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--answers", type=int, default=100_000)
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    args = parser.parse_args()
+    if args.backend in ("sqlite", "both"):
+        with tempfile.TemporaryDirectory() as folder:
+            run("sqlite", f"sqlite:///{folder}/bench.sqlite3", args.answers)
+    if args.backend in ("postgresql", "both"):
+        url = os.environ.get("BENCH_THEMES_DATABASE_URL", "").strip() or DEFAULT_PG_URL
+        run("postgresql", fresh_postgres(url), args.answers)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,230 @@
+"""Theme coding data access and the `flask themes` commands, on SQLite and PostgreSQL (db)."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskCliRunner
+
+from survey import themes
+from survey.accounts import create_user
+from survey.answers import Text
+from survey.database import db
+from survey.models import Answer, AnswerCoding, AnswerTheme, Channel, Consultation, Theme, User
+from survey.recording import record_response
+from survey.themes import Show, ThemeError
+from tests.support import PASSWORD, make_consultation
+
+pytestmark = pytest.mark.db
+
+
+def answered(consultation: Consultation, *worries: str) -> list[Answer]:
+    """Record one response per text to the 'worries' question; returns the answers."""
+    answers = []
+    for text in worries:
+        response = record_response(consultation, {"worries": Text(text)}, Channel.PAPER)
+        db.session.flush()
+        answers.append(
+            db.session.scalar(sa.select(Answer).where(Answer.response_id == response.id))
+        )
+    db.session.commit()
+    return answers
+
+
+def officer() -> User:
+    user = create_user("coder@example.org", PASSWORD, "officer")
+    db.session.commit()
+    return user
+
+
+def names_of(answer: Answer) -> list[str]:
+    return list(
+        db.session.scalars(
+            sa.select(Theme.name)
+            .join(AnswerTheme, AnswerTheme.theme_id == Theme.id)
+            .where(AnswerTheme.answer_id == answer.id)
+            .order_by(Theme.position)
+        )
+    )
+
+
+def theme_named(consultation: Consultation, name: str) -> Theme:
+    return db.session.scalar(
+        sa.select(Theme).where(Theme.consultation_id == consultation.id, Theme.name == name)
+    )
+
+
+def test_a_consultation_gets_its_own_copy_of_the_codebook_on_first_use(app: Flask) -> None:
+    consultation = make_consultation()
+    other = make_consultation(slug="other")
+    themes.ensure_themes(consultation)
+    themes.ensure_themes(consultation)  # a second use adds nothing
+    db.session.commit()
+    names = [t.name for t in themes.themes_of(consultation.id, "community-safety")]
+    assert len(names) == 14 and names[0] == "Alcohol misuse" and names[-1] == "Victims"
+    assert themes.themes_of(other.id, "community-safety") == []
+
+
+def test_autocode_gives_each_answer_every_theme_it_mentions_or_none(app: Flask) -> None:
+    consultation = make_consultation()
+    multi, burgled, nothing = answered(
+        consultation,
+        "Drunk teenagers smashing the bus shelter",
+        "We were burgled twice",
+        "Nothing, it is lovely here",
+    )
+    (result,) = themes.autocode(consultation)
+    assert (result.question_key, result.coded, result.themed, result.kept) == ("worries", 3, 2, 0)
+    assert names_of(multi) == ["Alcohol misuse", "Anti-social behaviour", "Young people"]
+    assert names_of(burgled) == ["Volume crime"]
+    assert names_of(nothing) == []
+    coding = db.session.get(AnswerCoding, nothing.id)
+    assert coding.source == "auto" and coding.coded_by_id is None  # coded: no theme
+
+
+def test_officer_codes_survive_a_new_auto_coding_run(app: Flask) -> None:
+    consultation = make_consultation()
+    coder = officer()
+    reviewed, cleared, auto = answered(
+        consultation, "Burglaries", "Speeding cars outside the school", "Drug dealing"
+    )
+    themes.autocode(consultation)
+    hate = theme_named(consultation, "Hate crime")
+    themes.record_coding(reviewed, [hate.id], coder.id)
+    themes.record_coding(cleared, [], coder.id)  # an officer's "no theme"
+    db.session.commit()
+    (result,) = themes.autocode(consultation)
+    assert (result.coded, result.kept) == (1, 2)
+    assert names_of(reviewed) == ["Hate crime"]
+    assert names_of(cleared) == []
+    assert names_of(auto) == ["Drug misuse"]
+    coding = db.session.get(AnswerCoding, reviewed.id)
+    assert (coding.source, coding.coded_by_id) == ("officer", coder.id)
+
+
+def test_running_autocode_again_replaces_only_auto_codes(app: Flask) -> None:
+    consultation = make_consultation()
+    (answer,) = answered(consultation, "Graffiti on the walls")
+    themes.autocode(consultation)
+    asb = theme_named(consultation, "Anti-social behaviour")
+    themes.describe_theme(asb, asb.description, ["vandalism"])  # graffiti no longer listed
+    db.session.commit()
+    themes.autocode(consultation)
+    assert names_of(answer) == []
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AnswerCoding)) == 1
+
+
+def test_record_coding_refuses_a_theme_of_another_consultation(app: Flask) -> None:
+    consultation = make_consultation()
+    other = make_consultation(slug="other")
+    themes.ensure_themes(other)
+    (answer,) = answered(consultation, "Litter")
+    with pytest.raises(ThemeError):
+        themes.record_coding(answer, [theme_named(other, "Victims").id], None)
+
+
+def test_added_themes_go_last_and_names_are_checked(app: Flask) -> None:
+    consultation = make_consultation()
+    themes.ensure_themes(consultation)
+    added = themes.add_theme(consultation, "community-safety", "  Street   lighting ", "Dark")
+    assert added.name == "Street lighting" and added.position == 14
+    with pytest.raises(ThemeError, match="Enter a name for the theme"):
+        themes.add_theme(consultation, "community-safety", "   ")
+    with pytest.raises(ThemeError, match="already a theme called 'Victims'"):
+        themes.add_theme(consultation, "community-safety", "victims")
+    with pytest.raises(ThemeError, match="already a theme called 'Victims'"):
+        themes.rename_theme(added, "VICTIMS")
+    themes.rename_theme(added, "Street lights")
+    assert added.name == "Street lights"
+
+
+def test_merge_moves_codes_without_duplicates_and_removes_the_theme(app: Flask) -> None:
+    consultation = make_consultation()
+    both, only_drugs, only_alcohol = answered(
+        consultation, "Drunks and drug dealers", "Cannabis smell", "Street drinkers"
+    )
+    themes.autocode(consultation)
+    drugs = theme_named(consultation, "Drug misuse")
+    alcohol = theme_named(consultation, "Alcohol misuse")
+    moved = themes.merge_themes(drugs, alcohol)
+    db.session.commit()
+    assert moved == 2
+    assert theme_named(consultation, "Drug misuse") is None
+    for answer in (both, only_drugs, only_alcohol):
+        assert names_of(answer) == ["Alcohol misuse"]
+    assert "cannabis" in alcohol.phrases and "booze" in alcohol.phrases
+    with pytest.raises(ThemeError, match="cannot merge into itself"):
+        themes.merge_themes(alcohol, alcohol)
+
+
+def test_review_page_filters_by_coding_state_and_theme(app: Flask) -> None:
+    consultation = make_consultation()
+    coder = officer()
+    first, second, third = answered(consultation, "Burglary", "Speeding", "Burgled again")
+    themes.autocode(consultation)
+    question = themes.coded_question(consultation, "worries")
+    (fourth,) = answered(consultation, "Dog mess")  # after the run: uncoded
+    themes.record_coding(first, [], coder.id)
+    db.session.commit()
+
+    def ids(show: Show, theme: Theme | None = None) -> list[int]:
+        page = themes.review_page(question, show, theme.id if theme else None)
+        return [item.answer_id for item in page.items]
+
+    volume = theme_named(consultation, "Volume crime")
+    assert ids(Show.TO_REVIEW) == [second.id, third.id, fourth.id]
+    assert ids(Show.UNCODED) == [fourth.id]
+    assert ids(Show.AUTO) == [second.id, third.id]
+    assert ids(Show.REVIEWED) == [first.id]
+    assert ids(Show.ALL, volume) == [third.id]
+    reviewed = themes.review_page(question, Show.REVIEWED).items[0]
+    assert reviewed.coded_by == "coder@example.org" and reviewed.coded_at is not None
+    counts = themes.coding_counts(question)
+    assert (counts.answers, counts.uncoded, counts.auto, counts.reviewed) == (4, 1, 2, 1)
+
+
+def test_review_page_pages_through_answers(app: Flask) -> None:
+    consultation = make_consultation()
+    answered(consultation, *[f"Answer {n}" for n in range(5)])
+    question = themes.coded_question(consultation, "worries")
+    page = themes.review_page(question, Show.ALL, page=3, per_page=2)
+    assert (page.total, page.pages, page.page) == (5, 3, 3)
+    assert [item.text for item in page.items] == ["Answer 4"]
+    assert themes.review_page(question, Show.ALL, page=99, per_page=2).page == 3
+
+
+def test_theme_summaries_count_answers_per_theme(app: Flask) -> None:
+    consultation = make_consultation()
+    answered(consultation, "Burglary", "Burglaries and drugs", "Nothing")
+    themes.autocode(consultation)
+    question = themes.coded_question(consultation, "worries")
+    counts = {s.name: s.answers for s in themes.theme_summaries(question)}
+    assert counts["Volume crime"] == 2 and counts["Drug misuse"] == 1 and counts["Victims"] == 0
+
+
+def test_cli_autocode_prints_how_many_answers_were_coded(runner: FlaskCliRunner) -> None:
+    consultation = make_consultation()
+    answered(consultation, "Burglary", "Nothing much")
+    result = runner.invoke(args=["themes", "autocode", "safer-streets", "--question", "worries"])
+    assert result.exit_code == 0, result.output
+    assert "worries: auto-coded 2 answers, 1 with a theme; kept 0 coded by officers" in (
+        result.output
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["nowhere"], "Error: No consultation with the slug 'nowhere'"),
+        (["safer-streets", "--question", "nope"], "has no question with the key 'nope'"),
+        (["safer-streets", "--question", "agree"], "'agree' is not a free-text question"),
+    ],
+)
+def test_cli_autocode_refuses_an_unknown_slug_or_key_in_one_line(
+    runner: FlaskCliRunner, args: list[str], message: str
+) -> None:
+    make_consultation()
+    result = runner.invoke(args=["themes", "autocode", *args])
+    assert result.exit_code == 1
+    assert message in result.output and len(result.output.strip().splitlines()) == 1
