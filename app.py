@@ -119,6 +119,7 @@ def _init_templates(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from survey.web.accounts import bp as accounts_bp
     from survey.web.admin import bp as admin_bp
+    from survey.web.coding import bp as coding_bp
     from survey.web.errors import register_error_pages
     from survey.web.officers import bp as officers_bp
     from survey.web.residents import bp as residents_bp
@@ -128,6 +129,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(officers_bp, url_prefix="/officers")
     app.register_blueprint(transfers_bp, url_prefix="/officers")
+    app.register_blueprint(coding_bp, url_prefix="/officers")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     from survey.web.councillors import bp as councillors_bp
 
@@ -136,11 +138,12 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
-    from survey.cli import consultations_cli, demo_command, responses_cli, users_cli
+    from survey.cli import consultations_cli, demo_command, responses_cli, themes_cli, users_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(consultations_cli)
     app.cli.add_command(responses_cli)
+    app.cli.add_command(themes_cli)
     app.cli.add_command(demo_command)
 
     from survey.results_cli import results_cli

@@ -13,7 +13,13 @@ from survey.models import Status
 from tests.support import make_consultation, sign_in
 
 # Values for URL parts, so every route can be visited.
-URL_VALUES = {"slug": "safer-streets", "key": "agree", "user_id": 1, "reference": "CDFGHJKM"}
+URL_VALUES = {
+    "slug": "safer-streets",
+    "key": "agree",
+    "user_id": 1,
+    "reference": "CDFGHJKM",
+    "theme_id": 1,
+}
 PUBLIC_PREFIXES = ("/assets/", "/govuk/", "/static/")
 
 

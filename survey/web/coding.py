@@ -1,0 +1,287 @@
+"""Officers' pages for coding free-text answers with themes: auto-code, review, manage themes.
+
+Thin: every change is a `survey.themes` function, the same ones `flask themes` calls.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from survey import audit, themes
+from survey.database import db
+from survey.display import number, plural
+from survey.models import Consultation, Question, Role, Theme
+from survey.themes import ReviewItem, Show, ThemeError
+from survey.web.access import role_required
+from survey.web.officers import consultation_or_404
+
+bp = Blueprint("coding", __name__)
+
+PER_PAGE = 20
+SUGGESTED = 0.5  # a learnt suggestion at least this confident is ticked in the queue
+SHOW_LABELS = {
+    Show.TO_REVIEW: "Not yet reviewed",
+    Show.UNCODED: "Not yet coded",
+    Show.AUTO: "Auto-coded",
+    Show.REVIEWED: "Reviewed by an officer",
+    Show.ALL: "All answers",
+}
+
+
+def _question_or_404(consultation: Consultation, key: str) -> Question:
+    try:
+        return themes.coded_question(consultation, key)
+    except ThemeError:
+        abort(404)
+
+
+def _theme_or_404(consultation: Consultation, question: Question, theme_id: int) -> Theme:
+    theme = themes.theme_of(consultation, theme_id)
+    if theme is None or theme.codebook != question.codebook:
+        abort(404)
+    return theme
+
+
+@bp.get("/consultations/<slug>/themes")
+@role_required(Role.OFFICER)
+def overview(slug: str) -> ResponseReturnValue:
+    """The consultation's coded questions, how far each is coded, and the auto-code button."""
+    consultation = consultation_or_404(slug)
+    themes.ensure_themes(consultation)
+    db.session.commit()
+    questions = themes.coded_questions(consultation)
+    return render_template(
+        "officers/coding/overview.html",
+        consultation=consultation,
+        questions=[(q, themes.coding_counts(q)) for q in questions],
+    )
+
+
+@bp.post("/consultations/<slug>/themes/autocode")
+@role_required(Role.OFFICER)
+def autocode(slug: str) -> ResponseReturnValue:
+    """Auto-code every coded question's answers, keeping officers' decisions."""
+    consultation = consultation_or_404(slug)
+    results = themes.autocode(consultation)
+    coded = sum(r.coded for r in results)
+    themed = sum(r.themed for r in results)
+    kept = sum(r.kept for r in results)
+    audit.record("answers auto-coded", consultation, detail=f"{coded} answers, {kept} kept")
+    db.session.commit()
+    message = f"{plural(coded, 'answer')} auto-coded, {number(themed)} with at least one theme."
+    if kept:
+        message += f" {plural(kept, 'answer')} reviewed by officers kept as they were."
+    flash(message, "success")
+    return redirect(url_for(".overview", slug=slug))
+
+
+@bp.get("/consultations/<slug>/themes/<key>/review")
+@role_required(Role.OFFICER)
+def review(slug: str, key: str) -> ResponseReturnValue:
+    """The review queue: a form per answer with its themes as checkboxes."""
+    consultation = consultation_or_404(slug)
+    question = _question_or_404(consultation, key)
+    themes.ensure_themes(consultation)
+    db.session.commit()
+    show, theme_id, page_number = _filters()
+    theme_list = themes.question_themes(question)
+    if theme_id is not None and theme_id not in {t.id for t in theme_list}:
+        theme_id = None
+    page = themes.review_page(question, show, theme_id, page_number, PER_PAGE)
+    matcher = themes.matcher_of(theme_list)
+    ticked = {item.answer_id: _ticked(item, matcher, theme_list) for item in page.items}
+    return render_template(
+        "officers/coding/review.html",
+        consultation=consultation,
+        question=question,
+        themes=theme_list,
+        page=page,
+        ticked=ticked,
+        show=show,
+        show_labels=SHOW_LABELS,
+        theme_id=theme_id,
+        counts=themes.coding_counts(question),
+        filters=_filter_args(show, theme_id),
+    )
+
+
+def _ticked(item: ReviewItem, matcher: themes.Matcher, theme_list: list[Theme]) -> set[int]:
+    """Themes ticked for an answer: its codes, or for an uncoded one, what is suggested."""
+    if item.source is not None:
+        return set(item.theme_ids)
+    found = {theme_list[i].id for i in matcher.theme_indexes(item.text)}
+    learnt = {theme for theme, confidence in item.suggested.items() if confidence >= SUGGESTED}
+    return found | learnt
+
+
+def _filters() -> tuple[Show, int | None, int]:
+    """The queue's filters from the query string, ignoring anything malformed."""
+    try:
+        show = Show(request.args.get("show", Show.TO_REVIEW.value))
+    except ValueError:
+        show = Show.TO_REVIEW
+    theme = request.args.get("theme", "")
+    page = request.args.get("page", "1")
+    return (
+        show,
+        int(theme) if theme.isdigit() else None,
+        int(page) if page.isdigit() else 1,
+    )
+
+
+def _filter_args(show: Show, theme_id: int | None) -> dict[str, Any]:
+    args: dict[str, Any] = {"show": show.value}
+    if theme_id is not None:
+        args["theme"] = theme_id
+    return args
+
+
+@bp.post("/consultations/<slug>/themes/<key>/answers/<int:answer_id>")
+@role_required(Role.OFFICER)
+def code_answer(slug: str, key: str, answer_id: int) -> ResponseReturnValue:
+    """Record an officer's themes for one answer, then go on to the next in the queue."""
+    consultation = consultation_or_404(slug)
+    question = _question_or_404(consultation, key)
+    answer = themes.answer_of(question, answer_id)
+    if answer is None:
+        abort(404)
+    chosen = [int(v) for v in request.form.getlist("theme") if v.isdigit()]
+    try:
+        themes.record_coding(answer, chosen, current_user.id)
+    except ThemeError:
+        db.session.rollback()
+        abort(400)
+    db.session.commit()
+    show, theme_id, page_number = _filters()
+    following = request.form.get("next", "")
+    anchor = f"answer-{following}" if following.isdigit() else "queue"
+    flash(f"Themes saved for response {answer.response.reference}", "success")
+    return redirect(
+        url_for(
+            ".review",
+            slug=slug,
+            key=key,
+            page=page_number,
+            _anchor=anchor,
+            **_filter_args(show, theme_id),
+        )
+    )
+
+
+@bp.route("/consultations/<slug>/themes/<key>/themes", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def manage(slug: str, key: str) -> ResponseReturnValue:
+    """The question's themes with their counts, and a form to add one."""
+    consultation = consultation_or_404(slug)
+    question = _question_or_404(consultation, key)
+    themes.ensure_themes(consultation)
+    errors: list[dict[str, str]] = []
+    name = request.form.get("name", "")
+    description = request.form.get("description", "")
+    if request.method == "POST":
+        try:
+            theme = themes.add_theme(consultation, question.codebook or "", name, description)
+        except ThemeError as exc:
+            db.session.rollback()
+            errors.append({"text": str(exc), "href": "#name"})
+        else:
+            audit.record("theme added", consultation, theme.name)
+            db.session.commit()
+            flash(f"Theme '{theme.name}' added", "success")
+            return redirect(url_for(".manage", slug=slug, key=key))
+    db.session.commit()
+    return render_template(
+        "officers/coding/themes.html",
+        consultation=consultation,
+        question=question,
+        summaries=themes.theme_summaries(question),
+        errors=errors,
+        name=name,
+        description=description,
+    )
+
+
+@bp.route("/consultations/<slug>/themes/<key>/themes/<int:theme_id>", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def edit_theme(slug: str, key: str, theme_id: int) -> ResponseReturnValue:
+    """Rename a theme, change its description and phrases."""
+    consultation = consultation_or_404(slug)
+    question = _question_or_404(consultation, key)
+    theme = _theme_or_404(consultation, question, theme_id)
+    errors: list[dict[str, str]] = []
+    values = {
+        "name": theme.name,
+        "description": theme.description,
+        "phrases": "\n".join(theme.phrases or ()),
+    }
+    if request.method == "POST":
+        values = {field: request.form.get(field, "") for field in values}
+        try:
+            themes.rename_theme(theme, values["name"])
+        except ThemeError as exc:
+            errors.append({"text": str(exc), "href": "#name"})
+        try:
+            themes.describe_theme(theme, values["description"], values["phrases"].splitlines())
+        except ThemeError as exc:
+            errors.append({"text": str(exc), "href": "#description"})
+        if errors:
+            db.session.rollback()
+        else:
+            audit.record("theme changed", consultation, theme.name)
+            db.session.commit()
+            flash(f"Theme '{theme.name}' saved", "success")
+            return redirect(url_for(".manage", slug=slug, key=key))
+    return _theme_page(consultation, question, theme, values, errors)
+
+
+@bp.post("/consultations/<slug>/themes/<key>/themes/<int:theme_id>/merge")
+@role_required(Role.OFFICER)
+def merge_theme(slug: str, key: str, theme_id: int) -> ResponseReturnValue:
+    """Merge a theme into another: its codes and phrases move, and it is removed."""
+    consultation = consultation_or_404(slug)
+    question = _question_or_404(consultation, key)
+    theme = _theme_or_404(consultation, question, theme_id)
+    into_id = request.form.get("into", "")
+    into = themes.theme_of(consultation, int(into_id)) if into_id.isdigit() else None
+    values = {
+        "name": theme.name,
+        "description": theme.description,
+        "phrases": "\n".join(theme.phrases or ()),
+    }
+    if into is None or into.codebook != question.codebook:
+        error = {"text": "Select the theme to merge into", "href": "#into"}
+        return _theme_page(consultation, question, theme, values, [error])
+    name = theme.name
+    try:
+        moved = themes.merge_themes(theme, into)
+    except ThemeError as exc:
+        db.session.rollback()
+        error = {"text": str(exc)[0].upper() + str(exc)[1:], "href": "#into"}
+        return _theme_page(consultation, question, theme, values, [error])
+    audit.record("themes merged", consultation, f"{name} into {into.name}", f"{moved} answers")
+    db.session.commit()
+    flash(f"'{name}' merged into '{into.name}': {plural(moved, 'answer')} moved", "success")
+    return redirect(url_for(".manage", slug=slug, key=key))
+
+
+def _theme_page(
+    consultation: Consultation,
+    question: Question,
+    theme: Theme,
+    values: dict[str, str],
+    errors: list[dict[str, str]],
+) -> ResponseReturnValue:
+    others = [t for t in themes.question_themes(question) if t.id != theme.id]
+    return render_template(  # errors are shown on the page, as the other forms do
+        "officers/coding/theme.html",
+        consultation=consultation,
+        question=question,
+        theme=theme,
+        values=values,
+        others=others,
+        errors=errors,
+    )

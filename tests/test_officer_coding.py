@@ -1,0 +1,211 @@
+"""Officers code free-text answers with themes in the browser (Flask test client, db)."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+
+from survey import themes
+from survey.database import db
+from survey.models import Answer, AnswerCoding, Theme
+from tests.support import (
+    csrf_token,
+    error_summary,
+    heading,
+    make_consultation,
+    page,
+    post_form,
+    sign_in,
+)
+from tests.test_themes import answered, names_of, theme_named
+
+pytestmark = pytest.mark.db
+
+SLUG = "safer-streets"
+OVERVIEW = f"/officers/consultations/{SLUG}/themes"
+REVIEW = f"{OVERVIEW}/worries/review"
+MANAGE = f"{OVERVIEW}/worries/themes"
+
+
+def press_autocode(client: FlaskClient) -> object:
+    """Press the Auto-code answers button on the themes page, as an officer would."""
+    overview = client.get(OVERVIEW)
+    form = page(overview).find("form", action=f"{OVERVIEW}/autocode")
+    assert form is not None, "no auto-code button"
+    return client.post(form["action"], data={"csrf_token": csrf_token(overview)})
+
+
+def save(client: FlaskClient, answer: Answer, *chosen: Theme, query: str = "") -> object:
+    """Tick `chosen` on the answer's form in the queue and press Save and next."""
+    queue = client.get(REVIEW + query)
+    form = page(queue).find("form", id=f"answer-{answer.id}")
+    assert form is not None, "answer is not in the queue"
+    data: dict[str, object] = {
+        field["name"]: field["value"] for field in form.select("input[type=hidden]")
+    }
+    data["theme"] = [str(t.id) for t in chosen]
+    return client.post(form["action"], data=data)
+
+
+def ticked(client: FlaskClient, answer: Answer, query: str = "?show=all") -> list[str]:
+    form = page(client.get(REVIEW + query)).find("form", id=f"answer-{answer.id}")
+    return [
+        form.find("label", attrs={"for": box["id"]}).get_text(" ", strip=True)
+        for box in form.select("input[type=checkbox][checked]")
+    ]
+
+
+def test_the_consultation_page_links_to_theme_coding(client: FlaskClient) -> None:
+    make_consultation()
+    sign_in(client, "officer")
+    consultation_page = page(client.get(f"/officers/consultations/{SLUG}"))
+    link = consultation_page.find("a", string="Code free-text answers by theme")
+    assert link is not None and link["href"] == OVERVIEW
+
+
+def test_councillors_cannot_see_the_coding_pages(client: FlaskClient) -> None:
+    make_consultation()
+    sign_in(client, "councillor")
+    assert client.get(OVERVIEW).status_code == 403
+    assert client.get(REVIEW).status_code == 403
+
+
+def test_a_post_without_its_csrf_token_is_refused_and_codes_nothing(client: FlaskClient) -> None:
+    consultation = make_consultation()
+    (answer,) = answered(consultation, "Burglary")
+    sign_in(client, "officer")
+    assert client.post(f"{OVERVIEW}/autocode").status_code == 400
+    assert client.post(f"{OVERVIEW}/worries/answers/{answer.id}", data={}).status_code == 400
+    assert db.session.get(AnswerCoding, answer.id) is None
+
+
+def test_the_autocode_button_codes_answers_and_says_how_many(client: FlaskClient) -> None:
+    consultation = make_consultation()
+    multi, nothing = answered(consultation, "Drunk kids and speeding cars", "All fine")
+    sign_in(client, "officer")
+    response = press_autocode(client)
+    assert response.status_code == 302
+    assert names_of(multi) == ["Alcohol misuse", "Young people", "Road safety"]
+    banner = page(client.get(OVERVIEW)).select_one(".govuk-notification-banner").get_text(" ")
+    assert "2 answers auto-coded, 1 with at least one theme." in " ".join(banner.split())
+    assert ticked(client, multi) == ["Alcohol misuse", "Young people", "Road safety"]
+    assert ticked(client, nothing) == []
+
+
+def test_an_officer_codes_a_multi_theme_answer_and_the_queue_moves_on(
+    client: FlaskClient,
+) -> None:
+    consultation = make_consultation()
+    first, second = answered(consultation, "Kids on bikes", "Litter")
+    themes.autocode(consultation)
+    sign_in(client, "officer")
+    young = theme_named(consultation, "Young people")
+    roads = theme_named(consultation, "Road safety")
+    response = save(client, first, young, roads)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"#answer-{second.id}")
+    assert names_of(first) == ["Young people", "Road safety"]
+    coding = db.session.get(AnswerCoding, first.id)
+    assert coding.source == "officer"
+    queue = page(client.get(REVIEW))  # not yet reviewed: the coded answer has left
+    assert queue.find("form", id=f"answer-{first.id}") is None
+    assert queue.find("form", id=f"answer-{second.id}") is not None
+    reviewed = page(client.get(REVIEW + "?show=reviewed"))
+    hint = reviewed.find(id=f"answer-{first.id}-coded").get_text(" ", strip=True)
+    assert hint.startswith("Reviewed by officer@example.org on ")
+
+
+def test_officer_codes_survive_the_autocode_button(client: FlaskClient) -> None:
+    consultation = make_consultation()
+    (answer,) = answered(consultation, "Burglary on our road")
+    sign_in(client, "officer")
+    save(client, answer)  # uncoded; the officer decides: no theme
+    press_autocode(client)
+    assert names_of(answer) == []
+    assert db.session.get(AnswerCoding, answer.id).source == "officer"
+
+
+def test_uncoded_answers_have_their_suggested_themes_ticked(client: FlaskClient) -> None:
+    consultation = make_consultation()
+    (answer,) = answered(consultation, "Drug dealers")
+    sign_in(client, "officer")
+    assert ticked(client, answer, "?show=uncoded") == ["Drug misuse"]
+
+
+def test_the_queue_filters_by_theme(client: FlaskClient) -> None:
+    consultation = make_consultation()
+    drugs, litter = answered(consultation, "Drug dealers", "Litter")
+    themes.autocode(consultation)
+    sign_in(client, "officer")
+    theme = theme_named(consultation, "Drug misuse")
+    queue = page(client.get(f"{REVIEW}?show=auto&theme={theme.id}"))
+    assert queue.find("form", id=f"answer-{drugs.id}") is not None
+    assert queue.find("form", id=f"answer-{litter.id}") is None
+    assert "with the theme Drug misuse: 1 answer" in queue.find(id="queue").get_text(" ")
+
+
+def test_adding_a_theme_checks_its_name(client: FlaskClient) -> None:
+    consultation = make_consultation()
+    sign_in(client, "officer")
+    response = post_form(client, MANAGE, {"name": "  "})
+    assert error_summary(response) == ["Enter a name for the theme"]
+    response = post_form(client, MANAGE, {"name": "victims"})
+    assert error_summary(response) == ["There is already a theme called 'Victims'"]
+    response = post_form(client, MANAGE, {"name": "Street lighting", "description": "Dark"})
+    assert response.status_code == 302
+    assert theme_named(consultation, "Street lighting").description == "Dark"
+
+
+def test_renaming_and_describing_a_theme(client: FlaskClient) -> None:
+    consultation = make_consultation()
+    themes.ensure_themes(consultation)
+    db.session.commit()
+    theme = theme_named(consultation, "Victims")
+    sign_in(client, "officer")
+    url = f"{MANAGE}/{theme.id}"
+    response = post_form(client, url, {"name": "Road safety", "description": "", "phrases": ""})
+    assert error_summary(response) == ["There is already a theme called 'Road safety'"]
+    response = post_form(
+        client,
+        url,
+        {"name": "Victims and witnesses", "description": "Support", "phrases": "victim\nwitness"},
+    )
+    assert response.status_code == 302
+    db.session.refresh(theme)
+    assert (theme.name, theme.description, theme.phrases) == (
+        "Victims and witnesses",
+        "Support",
+        ["victim", "witness"],
+    )
+
+
+def test_merging_moves_codes_and_refuses_a_merge_into_itself(client: FlaskClient) -> None:
+    consultation = make_consultation()
+    both, drugs_only = answered(consultation, "Drunks and drug dealers", "Cannabis")
+    themes.autocode(consultation)
+    drugs = theme_named(consultation, "Drug misuse")
+    alcohol = theme_named(consultation, "Alcohol misuse")
+    sign_in(client, "officer")
+    edit = client.get(f"{MANAGE}/{drugs.id}")
+    merge_url = f"{MANAGE}/{drugs.id}/merge"
+    response = client.post(merge_url, data={"csrf_token": csrf_token(edit), "into": ""})
+    assert error_summary(response) == ["Select the theme to merge into"]
+    response = client.post(merge_url, data={"csrf_token": csrf_token(edit), "into": drugs.id})
+    assert error_summary(response) == [
+        "Choose a different theme to merge into: a theme cannot merge into itself"
+    ]
+    response = client.post(merge_url, data={"csrf_token": csrf_token(edit), "into": alcohol.id})
+    assert response.status_code == 302
+    assert names_of(both) == ["Alcohol misuse"] and names_of(drugs_only) == ["Alcohol misuse"]
+    assert theme_named(consultation, "Drug misuse") is None
+    listing = page(client.get(MANAGE))
+    assert "'Drug misuse' merged into 'Alcohol misuse': 2 answers moved" in " ".join(
+        listing.get_text(" ").split()
+    )
+
+
+def test_a_question_without_a_codebook_has_no_review_page(client: FlaskClient) -> None:
+    make_consultation()
+    sign_in(client, "officer")
+    assert client.get(f"{OVERVIEW}/agree/review").status_code == 404
+    assert heading(client.get(OVERVIEW)) == "Safer streets Code answers by theme"
