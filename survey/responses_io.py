@@ -36,7 +36,9 @@ SUBMITTED_AT = "submitted_at"
 CHANNEL = "channel"
 RESPONSE_COLUMNS = (REFERENCE, SUBMITTED_AT, CHANNEL)
 OTHER_COLUMN = "other"  # KEY/other holds a multi-choice question's "please specify" text
-SEPARATOR = ";"  # between the options ticked on a multi-choice question
+THEMES_COLUMN = "themes"  # KEY_themes holds the themes a coded free-text answer has
+SEPARATOR = ";"  # between the options ticked on a multi-choice question, and between themes
+THEMES_SEPARATOR = "; "  # between theme names, as exports write them
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,8 @@ class ImportRefused(Exception):
 class Column:
     """What one column of a responses file holds: a response field, or (part of) an answer.
 
-    `part` is a matrix statement's index, or OTHER_COLUMN for "Other" text.
+    `part` is a matrix statement's index, OTHER_COLUMN for "Other" text, or THEMES_COLUMN
+    for the themes of a free-text answer coded with a codebook.
     """
 
     name: str
@@ -87,6 +90,7 @@ class ParsedRow:
     channel: str
     raw: Mapping[str, RawAnswer]
     values: Mapping[str, AnswerValue]
+    themes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # by question key
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,7 @@ class ExportResponse:
     submitted_at: dt.datetime
     channel: str
     answers: Mapping[str, AnswerValue]
+    themes: Mapping[str, Sequence[str]] = field(default_factory=dict)  # by question key
 
 
 def columns_for(specs: Sequence[QuestionSpec]) -> list[Column]:
@@ -120,7 +125,19 @@ def columns_for(specs: Sequence[QuestionSpec]) -> list[Column]:
         columns.append(Column(spec.key, spec.key))
         if spec.other:
             columns.append(Column(f"{spec.key}/{OTHER_COLUMN}", spec.key, OTHER_COLUMN))
+        if is_coded(spec):
+            columns.append(Column(themes_column(spec.key), spec.key, THEMES_COLUMN))
     return columns
+
+
+def is_coded(spec: QuestionSpec) -> bool:
+    """True for a free-text question whose answers are coded with a codebook's themes."""
+    return spec.type is QuestionType.FREE_TEXT and bool(spec.codebook)
+
+
+def themes_column(key: str) -> str:
+    """The name of the column holding a coded question's themes: KEY_themes."""
+    return f"{key}_{THEMES_COLUMN}"
 
 
 def parse_submitted_at(text: str) -> dt.datetime:
@@ -151,14 +168,16 @@ def parse_table(
     channels: Collection[str],
     default_channel: str,
     taken: Callable[[Collection[str]], Collection[str]] = lambda references: (),
+    theme_names: Mapping[str, Sequence[str]] | None = None,
 ) -> ParsedFile:
     """Check every row of `table` against the questions; nothing is recorded here.
 
     Rows without a channel get `default_channel`. `taken` says which of the file's references
     already belong to stored responses (the caller looks them up; this module has no database).
+    `theme_names` are the themes each coded question's KEY_themes column may name.
     """
     columns, problems = _read_header(specs, table)
-    reader = _RowReader(specs, columns, channels, default_channel)
+    reader = _RowReader(specs, columns, channels, default_channel, theme_names or {})
     rows = []
     for number, cells in table.rows:
         parsed, row_problems = reader.read(number, cells)
@@ -194,6 +213,8 @@ def _cell(column: Column, response: ExportResponse, specs: Mapping[str, Question
         if column.name == SUBMITTED_AT:
             return iso_timestamp(response.submitted_at)
         return response.channel
+    if column.part == THEMES_COLUMN:
+        return THEMES_SEPARATOR.join(response.themes.get(column.key, ()))
     spec = specs[column.key]
     value = response.answers.get(column.key)
     if value is None:
@@ -251,6 +272,12 @@ def _read_header(
 def _unknown_column(lookup: str, specs: Mapping[str, QuestionSpec]) -> str:
     key, slash, rest = lookup.partition("/")
     spec = specs.get(key)
+    suffix = f"_{THEMES_COLUMN}"
+    if spec is None and not slash and key.endswith(suffix) and key.removesuffix(suffix) in specs:
+        return (
+            f"question '{key.removesuffix(suffix)}' is not a free-text question coded with "
+            f"themes, so it has no '{key}' column"
+        )
     if spec is None:
         fields = ", ".join(RESPONSE_COLUMNS)
         keys = ", ".join(specs)
@@ -305,11 +332,15 @@ class _RowReader:
         columns: Mapping[int, Column],
         channels: Collection[str],
         default_channel: str,
+        theme_names: Mapping[str, Sequence[str]],
     ) -> None:
         self.specs = specs
         self.columns = columns
         self.channels = channels
         self.default_channel = default_channel
+        self.theme_names = {
+            key: {name.casefold(): name for name in names} for key, names in theme_names.items()
+        }
         self.references: dict[str, int] = {}
         self.names = {(c.key, c.part): c.name for c in columns.values() if c.key is not None}
 
@@ -318,10 +349,13 @@ class _RowReader:
         problems: list[Problem] = []
         fields: dict[str, tuple[str, str]] = {}
         answers: dict[Column, str] = {}
+        theme_cells: dict[Column, str] = {}
         for index, column in self.columns.items():
             cell = cells[index] if index < len(cells) else ""
             if column.key is None:
                 fields[_lookup_name(column.name)] = (column.name, cell)
+            elif column.part == THEMES_COLUMN:
+                theme_cells[column] = cell
             else:
                 answers[column] = cell
         reference = self._reference(number, fields.get(REFERENCE), problems)
@@ -333,9 +367,46 @@ class _RowReader:
             problems.extend(self._answer_problem(number, key, p) for p in found)
         if not values and not answer_problems:
             problems.append(Problem(number, "", "this row has no answers"))
+        themes = self._themes(number, theme_cells, values, problems)
         if problems:
             return None, problems
-        return ParsedRow(number, reference, submitted_at, channel, raw, values), problems
+        return ParsedRow(number, reference, submitted_at, channel, raw, values, themes), problems
+
+    def _themes(
+        self,
+        number: int,
+        cells: Mapping[Column, str],
+        values: Mapping[str, AnswerValue],
+        problems: list[Problem],
+    ) -> dict[str, tuple[str, ...]]:
+        """The themes named in a row's KEY_themes cells, as the question's themes spell them."""
+        themes: dict[str, tuple[str, ...]] = {}
+        for column, cell in cells.items():
+            assert column.key is not None
+            given = [name.strip() for name in cell.split(SEPARATOR) if name.strip()]
+            if not given:
+                continue
+            if column.key not in values:
+                problems.append(
+                    Problem(number, column.name, f"themes are given but '{column.key}' is blank")
+                )
+                continue
+            known = self.theme_names.get(column.key, {})
+            unknown = [name for name in given if name.casefold() not in known]
+            if unknown:
+                listed = "; ".join(known.values()) or "none yet"
+                problems.append(
+                    Problem(
+                        number,
+                        column.name,
+                        f"'{_shorten(unknown[0])}' is not a theme of question '{column.key}' "
+                        f"(its themes are: {listed})",
+                    )
+                )
+                continue
+            names = dict.fromkeys(known[name.casefold()] for name in given)
+            themes[column.key] = tuple(names)
+        return themes
 
     def _reference(
         self, number: int, given: tuple[str, str] | None, problems: list[Problem]

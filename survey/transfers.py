@@ -29,6 +29,15 @@ from survey.responses_io import (
     parse_table,
 )
 from survey.spreadsheets import FileFormat, file_format, read_file, write_file
+from survey.themes import (
+    NAME_SEPARATOR,
+    coded_questions,
+    ensure_themes,
+    question_themes,
+    record_imported_themes,
+    theme_order,
+    themes_of_answer,
+)
 
 CHANNELS = tuple(channel.value for channel in Channel)
 CHUNK = 500  # references per lookup query, and responses per flush while importing
@@ -50,6 +59,8 @@ def import_responses(
     """
     table = read_file(data, file_format(filename))
     specs = [question.spec() for question in consultation.questions]
+    ensure_themes(consultation)
+    names = {q.key: [t.name for t in question_themes(q)] for q in coded_questions(consultation)}
 
     def check() -> ParsedFile:
         return parse_table(
@@ -58,6 +69,7 @@ def import_responses(
             channels=CHANNELS,
             default_channel=default_channel.value,
             taken=taken_references,
+            theme_names=names,
         )
 
     parsed = check()
@@ -65,9 +77,10 @@ def import_responses(
         raise ImportRefused(list(parsed.problems))
     given = {row.reference for row in parsed.rows if row.reference}
     fresh = iter(fresh_references(sum(1 for r in parsed.rows if not r.reference), given))
+    coded: list[tuple[int, dict[str, tuple[str, ...]]]] = []
     try:
         for count, row in enumerate(parsed.rows, start=1):
-            record_response(
+            response = record_response(
                 consultation,
                 row.values,
                 Channel(row.channel),
@@ -75,8 +88,11 @@ def import_responses(
                 submitted_at=row.submitted_at,
                 entered_by_id=entered_by_id,
             )
+            if row.themes:
+                coded.append((response.id, dict(row.themes)))
             if count % CHUNK == 0:
                 db.session.flush()
+        record_imported_themes(consultation, coded, entered_by_id)
         audit.record("responses imported", consultation, filename, f"{len(parsed.rows)} responses")
         db.session.commit()
     except IntegrityError:
@@ -111,14 +127,17 @@ def stored_responses(consultation: Consultation) -> Iterator[ExportResponse]:
             Answer.row,
             Answer.option,
             Answer.text,
+            themes_of_answer(),
         )
         .outerjoin(Answer, Answer.response_id == Response.id)
         .where(Response.consultation_id == consultation.id)
         .order_by(Response.submitted_at, Response.id, Answer.id)
         .execution_options(yield_per=1000)
     )
+    order = theme_order(consultation)
     current: _ResponseFields | None = None
     stored: dict[int, list[StoredRow]] = {}
+    coded: dict[str, list[str]] = {}
     for (
         response_id,
         reference,
@@ -128,21 +147,26 @@ def stored_responses(consultation: Consultation) -> Iterator[ExportResponse]:
         row,
         option,
         text,
+        theme_names,
     ) in db.session.execute(query):
         if current is None or current[0] != response_id:
             if current is not None:
-                yield _export_response(current, stored, specs)
-            current, stored = (response_id, reference, submitted_at, channel), {}
+                yield _export_response(current, stored, specs, coded)
+            current, stored, coded = (response_id, reference, submitted_at, channel), {}, {}
         if question_id is not None:
             stored.setdefault(question_id, []).append(StoredRow(row, option, text))
+        if theme_names:
+            names = theme_names.split(NAME_SEPARATOR)
+            coded[specs[question_id].key] = sorted(names, key=lambda n: order.get(n, len(order)))
     if current is not None:
-        yield _export_response(current, stored, specs)
+        yield _export_response(current, stored, specs, coded)
 
 
 def _export_response(
     response: _ResponseFields,
     stored: dict[int, list[StoredRow]],
     specs: dict[int, QuestionSpec],
+    coded: dict[str, list[str]],
 ) -> ExportResponse:
     _, reference, submitted_at, channel = response
     answers = {}
@@ -150,7 +174,7 @@ def _export_response(
         value = from_rows(specs[question_id], rows)
         if value is not None:
             answers[specs[question_id].key] = value
-    return ExportResponse(reference, submitted_at, channel, answers)
+    return ExportResponse(reference, submitted_at, channel, answers, coded)
 
 
 def taken_references(references: Collection[str]) -> set[str]:

@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 
 from survey.answers import AnswerValue, RawAnswer, RawMulti, check_response
+from survey.coding import load_codebook
 from survey.questions import parse_definition
 from survey.responses_io import (
     ExportResponse,
@@ -43,7 +44,7 @@ SPECS = parse_definition(open_definition()).questions
 CHANNELS = ("online", "paper", "email", "event")
 HEADER = (
     "reference,submitted_at,channel,agree,safe,support/Anti-social behaviour,"
-    "support/Burglary,area,hear,hear/other,worries"
+    "support/Burglary,area,hear,hear/other,worries,worries_themes"
 )
 TRICKY_TEXT = "=SUM(A1:A9)\nSecond line: drunk people 😀 at night\n\u05e9\u05dc\u05d5\u05dd"
 
@@ -121,8 +122,9 @@ def test_export_writes_response_fields_then_questions_in_order() -> None:
         "Newsletter;Website;Other",
         "+44 parish @magazine",
         TRICKY_TEXT,
+        "",
     ]
-    assert second[3:] == ["", "", "", "Disagree", "", "Website", "", ""]
+    assert second[3:] == ["", "", "", "Disagree", "", "Website", "", "", ""]
 
 
 def test_csv_export_neutralises_formula_cells_with_a_quote() -> None:
@@ -360,17 +362,28 @@ def test_the_examples_in_the_format_documentation_are_read_without_problems() ->
     for example in definitions[1:]:  # one question of each type
         assert parse_definition({**definitions[0], "questions": [example]}).questions
     export, paper = [text for kind, text in blocks if kind == "csv"]
+    names = {"worries": [theme.name for theme in load_codebook("community-safety").themes]}
     for text in (export, paper):
         parsed = parse_table(
-            specs, read_csv(text.encode()), channels=CHANNELS, default_channel="paper"
+            specs,
+            read_csv(text.encode()),
+            channels=CHANNELS,
+            default_channel="paper",
+            theme_names=names,
         )
         assert parsed.problems == () and parsed.rows, text
     # The export example is what an export of those responses really writes.
     table = read_csv(export.encode())
-    rows = parse_table(specs, table, channels=CHANNELS, default_channel="paper").rows
+    rows = parse_table(
+        specs, table, channels=CHANNELS, default_channel="paper", theme_names=names
+    ).rows
     again = [
         ExportResponse(
-            r.reference or "", r.submitted_at or dt.datetime.now(dt.UTC), r.channel, r.values
+            r.reference or "",
+            r.submitted_at or dt.datetime.now(dt.UTC),
+            r.channel,
+            r.values,
+            r.themes,
         )
         for r in rows
     ]
