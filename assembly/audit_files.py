@@ -287,15 +287,15 @@ def _cell(cells: Sequence[str], index: int) -> str:
 
 
 def _text(cell: str, name: str, row: int, column: int | None, problems: _Problems) -> str | None:
-    """A text cell cleaned to one line with single spaces, or None when blank."""
+    """A text cell cleaned to one line (single-spaced but for notes), or None when blank.
+
+    Text too long to store is a problem, but is still returned: it is not blank.
+    """
     text = " ".join(clean_line(cell).split()) if name != NOTES else clean_line(cell).strip()
-    if not text:
-        return None
     limit = LIMITS[name]
     if len(text) > limit:
         problems.add(row, column, f"the {name} is longer than {limit:,} characters")
-        return None
-    return text
+    return text or None
 
 
 def _value(
