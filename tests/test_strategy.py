@@ -523,7 +523,8 @@ def test_wrong_types_are_named() -> None:
 
 
 def test_priorities_must_be_a_non_empty_list() -> None:
-    for priorities in ([], None, {"name": "Burglary"}):
+    not_lists: tuple[object, ...] = ([], None, {"name": "Burglary"})
+    for priorities in not_lists:
         definition = minimal()
         definition["priorities"] = priorities
         assert problems_of(definition) == ["priorities must be a non-empty list"]
