@@ -110,7 +110,6 @@ class _Entry:
 
     row: int
     figure: AuditFigure
-    category_column: int
     value_column: int
     unit_column: int | None = None
 
@@ -174,7 +173,7 @@ def _read_long(table: Table, problems: _Problems) -> list[_Entry]:
             source=fields[SOURCE],
             notes=fields[NOTES],
         )
-        entries.append(_Entry(number, figure, columns[CATEGORY], columns[VALUE], columns.get(UNIT)))
+        entries.append(_Entry(number, figure, columns[VALUE], columns.get(UNIT)))
     return entries
 
 
@@ -240,7 +239,7 @@ def _read_wide(table: Table, problems: _Problems) -> tuple[list[_Entry], list[st
         for index, value in values.items():
             if value is not None:
                 figure = AuditFigure(category=category, period=periods[index], value=value)
-                entries.append(_Entry(number, figure, 0, index))
+                entries.append(_Entry(number, figure, index))
     for index in periods.keys() - filled:
         problems.add(
             1,

@@ -135,6 +135,7 @@ def test_a_categorys_unit_is_given_to_all_its_figures() -> None:
         csv_bytes(
             "category,period,value,unit\n"
             "ASB,2016/17,300,\nASB,2017/18,280,incidents\nArson,2017/18,14,\n"
+            "ASB,2018/19,250,Incidents\n"  # the same unit in other capitals is not a conflict
         ),
         "audit.csv",
     )
@@ -142,6 +143,7 @@ def test_a_categorys_unit_is_given_to_all_its_figures() -> None:
         ("ASB", "incidents"),
         ("ASB", "incidents"),
         ("Arson", None),
+        ("ASB", "incidents"),
     ]
 
 
