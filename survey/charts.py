@@ -347,7 +347,11 @@ def breakdown_chart(result: Breakdown, threshold: int) -> Chart:
     by = result.by_text.rstrip("?").lower()
     title = f"Agreement by {by}: {result.statement or result.text}"
     if all(g.agree.percent is None for g in result.groups):
-        words = f"Too few people agreed in any group to show agreement by {by}."
+        words = (
+            "No one has answered this question yet."
+            if all(g.answered == 0 for g in result.groups)
+            else f"Too few people agreed in any group to show agreement by {by}."
+        )
         return _said(breakdown_name(result), title, words, table)
     shown = [_group_bar(group, threshold) for group in result.groups]
     note = "Percentage agreeing in each group, with 95% intervals"

@@ -1,7 +1,8 @@
 """Councillors' pages (officers and admins see them too): results, read-only.
 
-Every figure comes from `survey.tallies` and every table from `survey.tables`, so the page,
-its CSV downloads and the Word draft say the same; small counts are suppressed everywhere.
+Every figure comes from `survey.tallies`, every table from `survey.tables` and every chart from
+`survey.charts`, so the page, its downloads and the Word draft say the same; small counts are
+suppressed everywhere.
 """
 
 from __future__ import annotations
@@ -9,12 +10,14 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template, request
 from flask.typing import ResponseReturnValue
 
+from survey import charts as chart_names
 from survey import consultations as store
 from survey import tables
 from survey.models import Consultation, Role, Status
-from survey.results import ConsultationResults, ScaleResult
+from survey.results import Breakdown, ConsultationResults, ScaleResult
 from survey.spreadsheets import write_csv
 from survey.tallies import UnknownGroup, breakdown, consultation_results
+from survey.web import chart_files
 from survey.web.access import role_required
 
 bp = Blueprint("councillors", __name__)
@@ -50,21 +53,33 @@ def index() -> ResponseReturnValue:
     )
 
 
+def _breakdowns(consultation: Consultation, results: ConsultationResults) -> list[Breakdown]:
+    """Agreement by each breakdown question, for everyone (not within one group)."""
+    if results.group is not None:
+        return []
+    return [
+        breakdown(consultation, by.key, result.key, minimum=results.threshold)
+        for by in results.breakdown_questions
+        for result in results.questions
+        if isinstance(result, ScaleResult)
+    ]
+
+
 @bp.get("/<slug>")
 @role_required(Role.COUNCILLOR)
 def consultation(slug: str) -> ResponseReturnValue:
     chosen = _consultation(slug)
     results = _results(chosen)
+    found = _breakdowns(chosen, results)
+    charts = chart_files.charts(results, found)
     sections = [
-        (result, tables.question_table(result, results.threshold)) for result in results.questions
+        (result, tables.question_table(result, results.threshold), charts[result.key])
+        for result in results.questions
     ]
-    breakdowns = []
-    if results.group is None:
-        for by in results.breakdown_questions:
-            for result in results.questions:
-                if isinstance(result, ScaleResult):
-                    table = breakdown(chosen, by.key, result.key, minimum=results.threshold)
-                    breakdowns.append(tables.breakdown_table(table, results.threshold))
+    breakdowns = [
+        (tables.breakdown_table(b, results.threshold), charts[chart_names.breakdown_name(b)])
+        for b in found
+    ]
     return render_template(
         "councillors/consultation.html",
         consultation=chosen,
@@ -73,8 +88,42 @@ def consultation(slug: str) -> ResponseReturnValue:
         breakdowns=breakdowns,
         channels=tables.channels_table(results.channels),
         weeks=tables.weeks_table(results.weeks),
+        weeks_chart=charts[chart_names.WEEKS_NAME],
         group_value=request.args.get("group", ""),
     )
+
+
+def _chart(slug: str, key: str, kind: str) -> ResponseReturnValue:
+    """A chart of the page (for the chosen group, if any) as SVG, PNG or its table as CSV."""
+    chosen = _consultation(slug)
+    results = _results(chosen)
+    chart = chart_files.charts(results, _breakdowns(chosen, results)).get(key)
+    if chart is None:
+        abort(404)
+    group = results.group
+    name = chart_files.filename(slug, key, *((group.key, group.label) if group else ()))
+    return chart_files.chart_file(chart, kind, name, group)
+
+
+@bp.get("/<slug>/charts/<key>.svg")
+@role_required(Role.COUNCILLOR)
+def chart_svg(slug: str, key: str) -> ResponseReturnValue:
+    """A chart as SVG, for the page."""
+    return _chart(slug, key, "svg")
+
+
+@bp.get("/<slug>/charts/<key>.png")
+@role_required(Role.COUNCILLOR)
+def chart_png(slug: str, key: str) -> ResponseReturnValue:
+    """A chart as PNG at 200 dpi, for documents and slides."""
+    return _chart(slug, key, "png")
+
+
+@bp.get("/<slug>/charts/<key>.csv")
+@role_required(Role.COUNCILLOR)
+def chart_csv(slug: str, key: str) -> ResponseReturnValue:
+    """A chart's data table as CSV."""
+    return _chart(slug, key, "csv")
 
 
 @bp.get("/<slug>/<key>.csv")

@@ -21,7 +21,9 @@ from survey.drafts import get_draft, new_draft, raw_answers, save_answer
 from survey.models import Consultation, Draft, Status
 from survey.questions import QuestionSpec
 from survey.recording import find_by_token, submit_once
+from survey.results import ConsultationResults
 from survey.tallies import consultation_results
+from survey.web import chart_files
 from survey.web.question_pages import answer_html, error_list, question_fields, raw_from_form
 
 bp = Blueprint("residents", __name__)
@@ -85,19 +87,51 @@ def start(slug: str) -> ResponseReturnValue:
     )
 
 
-@bp.get("/consultations/<slug>/results")
-def results(slug: str) -> ResponseReturnValue:
-    """'You said': the results, once an officer has published them after closing."""
+def _published(slug: str) -> tuple[Consultation, ConsultationResults]:
+    """A consultation whose results an officer has published after closing, and its results."""
     consultation = _public(slug)
     if not (consultation.results_published and consultation.status == Status.CLOSED):
         abort(404)
-    found = consultation_results(consultation)
+    return consultation, consultation_results(consultation)
+
+
+@bp.get("/consultations/<slug>/results")
+def results(slug: str) -> ResponseReturnValue:
+    """'You said': the results, once an officer has published them after closing."""
+    consultation, found = _published(slug)
+    charts = chart_files.charts(found)
     return render_template(
         "residents/results.html",
         consultation=consultation,
         results=found,
-        sections=[(r, tables.question_table(r, found.threshold)) for r in found.questions],
+        sections=[
+            (r, tables.question_table(r, found.threshold), charts[r.key]) for r in found.questions
+        ],
     )
+
+
+def _chart(slug: str, key: str, kind: str) -> ResponseReturnValue:
+    """One question's chart from a published 'You said' page: nothing the page does not show."""
+    _, found = _published(slug)
+    if key not in {result.key for result in found.questions}:
+        abort(404)
+    chart = chart_files.charts(found)[key]
+    return chart_files.chart_file(chart, kind, chart_files.filename(slug, key))
+
+
+@bp.get("/consultations/<slug>/results/charts/<key>.svg")
+def chart_svg(slug: str, key: str) -> ResponseReturnValue:
+    return _chart(slug, key, "svg")
+
+
+@bp.get("/consultations/<slug>/results/charts/<key>.png")
+def chart_png(slug: str, key: str) -> ResponseReturnValue:
+    return _chart(slug, key, "png")
+
+
+@bp.get("/consultations/<slug>/results/charts/<key>.csv")
+def chart_csv(slug: str, key: str) -> ResponseReturnValue:
+    return _chart(slug, key, "csv")
 
 
 def _not_accepting(consultation: Consultation) -> ResponseReturnValue:

@@ -1,0 +1,55 @@
+"""Charts as files for the browser: SVG for pages, PNG and CSV to download, drawn once a process.
+
+Charts depend only on the results, which are frozen dataclasses: they are the cache key, so
+a new response (new counts) draws afresh and nothing stale is ever served.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+from flask import Response, abort
+
+from survey import tables
+from survey.charts import Chart, charts_for
+from survey.results import Breakdown, ConsultationResults, Group
+from survey.spreadsheets import write_csv
+
+TYPES = {"svg": "image/svg+xml", "png": "image/png"}
+
+
+@lru_cache(maxsize=32)
+def _drawn(results: ConsultationResults, breakdowns: tuple[Breakdown, ...]) -> dict[str, Chart]:
+    return {chart.name: chart for chart in charts_for(results, breakdowns)}
+
+
+def charts(results: ConsultationResults, breakdowns: Sequence[Breakdown] = ()) -> dict[str, Chart]:
+    """Every chart of these results by name, in page order (cached per process)."""
+    return _drawn(results, tuple(breakdowns))
+
+
+def filename(*parts: str) -> str:
+    """A safe download name from its parts: letters, digits, '-' and '_' only."""
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in "-".join(parts))
+
+
+def chart_file(chart: Chart, kind: str, name: str, group: Group | None = None) -> Response:
+    """The chart as an SVG or PNG image, or its data table as CSV."""
+    if kind == "csv":
+        rows = tables.csv_rows(tables.DataTable(chart.title, chart.headers, chart.rows))
+        if group is not None:
+            rows.insert(1, [f"{group.question} {group.label}"])
+        return Response(
+            write_csv(rows),
+            content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
+    if kind not in TYPES:
+        abort(404)
+    body = chart.svg if kind == "svg" else chart.png
+    response = Response(body, content_type=TYPES[kind])
+    response.headers["Content-Disposition"] = f'inline; filename="{name}.{kind}"'
+    response.headers["Cache-Control"] = "private, max-age=300"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
