@@ -80,7 +80,7 @@ def samples() -> dict[str, Callable[[], charts.Chart]]:
         None,
         tuple(
             GroupShare(area, n, share(a, n, THRESHOLD))
-            for area, n, a in zip(AREAS, (20, 12, 10, 9, 6, 4), (17, 10, 8, 6, 5, 3), strict=True)
+            for area, n, a in zip(AREAS, (20, 12, 10, 9, 6, 6), (17, 10, 8, 6, 5, 3), strict=True)
         ),
     )
     weeks = tuple(

@@ -43,12 +43,12 @@ STYLE = {
     "svg.fonttype": "path",
     "svg.hashsalt": "csp-charts",  # fixed ids for clip paths and hatches: the same bytes
     "font.family": "DejaVu Sans",  # shipped with matplotlib: the same glyphs on every machine
-    "font.size": 11,
-    "axes.titlesize": 11,
-    "axes.labelsize": 11,
-    "xtick.labelsize": 11,
-    "ytick.labelsize": 11,
-    "legend.fontsize": 11,
+    "font.size": 12,
+    "axes.titlesize": 12,
+    "axes.labelsize": 12,
+    "xtick.labelsize": 12,
+    "ytick.labelsize": 12,
+    "legend.fontsize": 12,
     "hatch.linewidth": 1.0,
     "axes.edgecolor": INK,
     "text.color": INK,
@@ -93,7 +93,7 @@ def render(title: str, draw: Callable[[Figure], None], rows: int) -> tuple[bytes
     with rc_context(STYLE):
         figure = Figure(figsize=(WIDTH, 1.9 + 0.55 * max(rows, 1)), layout="constrained")
         FigureCanvasAgg(figure)
-        figure.suptitle(wrap(title, 68), x=0.01, ha="left", fontsize=13, fontweight="bold")
+        figure.suptitle(wrap(title, 68), x=0.01, ha="left", fontsize=14, fontweight="bold")
         draw(figure)
         svg, png = io.BytesIO(), io.BytesIO()
         figure.savefig(svg, format="svg", metadata={**SVG_METADATA, "Title": title})
@@ -183,19 +183,21 @@ def diverging(figure: Figure, statements: Sequence[Diverging], threshold_label: 
     main.set_yticks(range(len(statements)), [wrap(s.label) for s in statements])
     main.set_ylim(len(statements) - 0.5, -0.5)
     main.axvline(0, color=INK, linewidth=1)
+    reach = 25.0
     for y, row in enumerate(statements):
         if row.note:
             main.annotate(row.note, (0, y), xytext=(5, 0), textcoords="offset points", va="center")
             continue
-        _bar(main, y, row.agree)
-        _bar(main, y, row.disagree, sign=-1)
+        reach = max(reach, _bar(main, y, row.agree), _bar(main, y, row.disagree, sign=-1))
         _bar(side, y - 0.17, row.neither, height=0.3)
         _bar(side, y + 0.17, row.dont_know, height=0.3)
-    main.set_xlim(-100, 100)
-    main.set_xticks([-100, -50, 0, 50, 100], ["100%", "50%", "0", "50%", "100%"])
+    limit = min(100, 25 * math.ceil((reach + 12) / 25))  # room for the labels at the ends
+    ticks = range(-limit, limit + 1, 25)
+    main.set_xlim(-limit, limit)
+    main.set_xticks(list(ticks), [f"{abs(t)}%" if t else "0" for t in ticks])
     main.set_title("Disagree ◀   ▶ Agree")
-    side.set_xlim(0, 100)
-    side.set_xticks([0, 50, 100], ["0", "50%", "100%"])
+    side.set_xlim(0, 230)  # bars use the left part: the rest is room for their labels
+    side.set_xticks([0, 100], ["0", "100%"])
     side.set_title("Neither, don't know", loc="left")
     for ax in (main, side):
         _tidy(ax)
