@@ -8,7 +8,7 @@ table and the chart agree.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Context, Decimal
 from enum import StrEnum
@@ -83,14 +83,26 @@ def series(
     return table.periods, tuple(values.get(period) for period in table.periods)
 
 
+def trend_table_headers(trends: Sequence[Trend]) -> tuple[str, str, str, str, str]:
+    """Headings for `trend_table_rows`: the two periods compared name their columns.
+
+    Every trend of an audit compares the same two periods (its last two), so they head the
+    columns rather than repeating in every cell.
+    """
+    first = trends[0] if trends else None
+    previous = first.previous_period if first and first.previous_period else "Previous period"
+    latest = first.latest_period if first else "Latest period"
+    return ("Category", previous, latest, "Change", "% change")
+
+
 def trend_table_rows(trends: Iterable[Trend]) -> list[tuple[str, str, str, str, str]]:
     """Rows for a table of trends: category, previous, latest, change and % change, as text."""
     return [
         (
             f"{t.category} ({t.area})" if t.area else t.category,
-            _figure_in(t.previous_value, t.previous_period),
-            _figure_in(t.latest_value, t.latest_period),
-            NO_FIGURE if t.change is None else _signed(t.change, _figure(abs(t.change))),
+            _figure_cell(t.previous_value, t.previous_period),
+            _figure_cell(t.latest_value, t.latest_period),
+            NO_FIGURE if t.change is None else _signed(t.change, display.figure(abs(t.change))),
             _percent_cell(t.percent_change),
         )
         for t in trends
@@ -147,7 +159,7 @@ def _sentence(t: Trend, earlier: tuple[str, Decimal] | None) -> str:
         return _missing(t, t.previous_period, earlier)
     assert t.previous_value is not None and t.latest_value is not None
     subject = _subject(t)
-    previous, latest = _figure(t.previous_value), _figure(t.latest_value)
+    previous, latest = display.figure(t.previous_value), display.figure(t.latest_value)
     between = f"from {previous} in {t.previous_period} to {latest} in {t.latest_period}"
     if t.direction is Direction.UNCHANGED:
         return (
@@ -155,7 +167,7 @@ def _sentence(t: Trend, earlier: tuple[str, Decimal] | None) -> str:
             f"{t.previous_period} and {t.latest_period}."
         )
     more = "more" if t.change > 0 else "fewer"
-    changed = f"{_figure(abs(t.change))} {more} {_unit(t.unit, abs(t.change))}"
+    changed = f"{display.figure(abs(t.change))} {more} {_unit(t.unit, abs(t.change))}"
     if t.percent_change is None:  # from a base of zero
         return (
             f"{subject} {t.direction} {between} ({changed}); there is no percentage change "
@@ -217,7 +229,7 @@ def _within_sentence(category: str) -> str:
 
 def _amount(value: Decimal, unit: str) -> str:
     """A figure with its unit: '14 offences', '1 offence', '12.5 incidents'."""
-    return f"{_figure(value)} {_unit(unit, value)}"
+    return f"{display.figure(value)} {_unit(unit, value)}"
 
 
 def _unit(unit: str, value: Decimal) -> str:
@@ -245,25 +257,11 @@ def _tiny(percent: Decimal) -> bool:
     return 0 < abs(percent) < _SMALLEST_PERCENT
 
 
-def _figure(value: Decimal) -> str:
-    """A non-negative figure as written: '1,070', or '1,070.25' with its own decimals.
-
-    `survey.display` has thousands separators only for whole numbers (`number`), and
-    rounding only for floats (`rounded`); this joins the two for a Decimal.
-    """
-    if value == value.to_integral_value():
-        return display.number(int(value))
-    exponent = value.normalize().as_tuple().exponent
-    places = -exponent if isinstance(exponent, int) else 0
-    whole, _, fraction = display.rounded(float(value), places).partition(".")
-    return f"{display.number(int(whole))}.{fraction}"
-
-
-def _figure_in(value: Decimal | None, period: str | None) -> str:
-    """A table cell: '872 (2016/17)', 'no figure (2016/17)', or a dash with no period."""
+def _figure_cell(value: Decimal | None, period: str | None) -> str:
+    """A table cell under its period's heading: '872', 'no figure', or a dash with no period."""
     if period is None:
         return NO_FIGURE
-    return f"{'no figure' if value is None else _figure(value)} ({period})"
+    return "no figure" if value is None else display.figure(value)
 
 
 def _signed(value: Decimal, text: str) -> str:

@@ -24,6 +24,16 @@ def number(value: int) -> str:
     return f"{value:,}"
 
 
+def figure(value: Decimal) -> str:
+    """A non-negative figure from a file, as written: '1,070', or '1,070.25' with its decimals."""
+    if value == value.to_integral_value():
+        return number(int(value))
+    exponent = value.normalize().as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) else 0
+    whole, _, fraction = rounded(float(value), places).partition(".")
+    return f"{number(int(whole))}.{fraction}"
+
+
 def long_date(value: dt.date) -> str:
     """A date in GOV.UK style: 5 January 2026."""
     return f"{value.day} {value:%B %Y}"

@@ -7,7 +7,14 @@ from decimal import Decimal
 import pytest
 
 from assembly.audit_files import AuditFigure, AuditTable, read_audit
-from assembly.trends import Direction, Trend, series, trend_table_rows, trends
+from assembly.trends import (
+    Direction,
+    Trend,
+    series,
+    trend_table_headers,
+    trend_table_rows,
+    trends,
+)
 
 PERIODS = ("2016/17", "2017/18")
 
@@ -262,15 +269,23 @@ def test_table_rows_give_each_trend_as_text_with_dashes_and_words_for_what_is_mi
             AuditFigure("Arson", "2017/18", Decimal("14.5")),
         ),
     )
+    assert trend_table_headers(trends(table)) == (
+        "Category",
+        "2016/17",
+        "2017/18",
+        "Change",
+        "% change",
+    )
     assert trend_table_rows(trends(table)) == [
-        ("Burglary", "872 (2016/17)", "1,070 (2017/18)", "+198", "+22.7%"),
-        ("Criminal damage", "226 (2016/17)", "214 (2017/18)", "-12", "-5.3%"),
-        ("Criminal damage (Keynsham)", "9 (2016/17)", "9 (2017/18)", "0", "0.0%"),
-        ("Knife crime", "0 (2016/17)", "12 (2017/18)", "+12", "–"),
-        ("Arson", "no figure (2016/17)", "14.5 (2017/18)", "–", "–"),
+        ("Burglary", "872", "1,070", "+198", "+22.7%"),
+        ("Criminal damage", "226", "214", "-12", "-5.3%"),
+        ("Criminal damage (Keynsham)", "9", "9", "0", "0.0%"),
+        ("Knife crime", "0", "12", "+12", "–"),
+        ("Arson", "no figure", "14.5", "–", "–"),
     ]
     one_period = table_of(("Arson", "2017/18", 14), periods=("2017/18",))
-    assert trend_table_rows(trends(one_period)) == [("Arson", "–", "14 (2017/18)", "–", "–")]
+    assert trend_table_headers(trends(one_period))[1:3] == ("Previous period", "2017/18")
+    assert trend_table_rows(trends(one_period)) == [("Arson", "–", "14", "–", "–")]
 
 
 def test_fifteen_digit_figures_are_written_exactly() -> None:
