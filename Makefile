@@ -7,7 +7,9 @@ TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 # The pure core: no Flask, no database; type-checked strictly.
 CORE := survey/questions.py survey/answers.py survey/text.py survey/references.py \
 	survey/spreadsheets.py survey/responses_io.py survey/statistics.py survey/results.py \
-	survey/display.py survey/charts.py survey/report.py survey/tables.py survey/coding.py
+	survey/display.py survey/charts.py survey/report.py survey/tables.py survey/coding.py \
+	survey/chart_drawing.py assembly/audit_files.py assembly/trends.py assembly/strategy.py \
+	assembly/document.py assembly/wording.py assembly/draft.py assembly/charts.py
 
 .PHONY: setup run test lint bench clean
 

@@ -30,7 +30,7 @@ BODY_PT = 12
 HEADING_PT = {1: 20, 2: 16, 3: 13}
 PICTURE_WIDTH = Cm(16)
 COMMENT_AUTHOR = "Strategy drafting"
-TOC_INSTRUCTION = 'TOC \\o "1-3" \\h \\z \\u'
+TOC_INSTRUCTION = 'TOC \\o "1-2" \\h \\z \\u'  # sections and priorities: a page, not four
 TOC_PLACEHOLDER = "Contents: in Word, right-click here and choose Update Field."
 DARK = RGBColor(0x0B, 0x0C, 0x0C)
 
@@ -178,7 +178,7 @@ class DraftDocument:
         """A picture with alt text and a numbered caption; returns the caption as written."""
         self.figures += 1
         written = f"Figure {self.figures}: {word_text(caption)}"
-        self.doc.add_paragraph(written, style="Caption")
+        self._caption(written)
         paragraph = self.doc.add_paragraph()
         shape = paragraph.add_run().add_picture(io.BytesIO(png), width=PICTURE_WIDTH)
         doc_pr = shape._inline.docPr
@@ -190,7 +190,7 @@ class DraftDocument:
     def table(self, caption: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
         """A captioned table with a bold header row that repeats on every page."""
         self.tables += 1
-        self.doc.add_paragraph(f"Table {self.tables}: {word_text(caption)}", style="Caption")
+        self._caption(f"Table {self.tables}: {word_text(caption)}")
         table: Table = self.doc.add_table(rows=1, cols=len(headers))
         table.style = self.doc.styles["Table Grid"]
         header = table.rows[0]
@@ -198,11 +198,15 @@ class DraftDocument:
         for cell, text in zip(header.cells, headers, strict=True):
             cell.paragraphs[0].add_run(word_text(text)).bold = True
         for row in rows:
-            cells = table.add_row().cells
+            cells = table.add_row().cells  # type: ignore[no-untyped-call]
             for cell, text in zip(cells, row, strict=True):
                 cell.text = word_text(text)
         self.doc.add_paragraph()
         return table
+
+    def _caption(self, text: str) -> None:
+        """A caption kept on the same page as the picture or table after it."""
+        self.doc.add_paragraph(text, style="Caption").paragraph_format.keep_with_next = True
 
     def to_bytes(self) -> bytes:
         out = io.BytesIO()

@@ -106,7 +106,7 @@ def test_contents_field_and_update_on_open() -> None:
         body = package.read("word/document.xml").decode()
         settings = package.read("word/settings.xml").decode()
         footers = [package.read(n).decode() for n in package.namelist() if "footer" in n]
-    assert 'TOC \\o "1-3"' in body
+    assert 'TOC \\o "1-2"' in body
     assert '<w:updateFields w:val="true"/>' in settings
     assert any(" PAGE " in footer for footer in footers)
 

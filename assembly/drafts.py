@@ -1,0 +1,152 @@
+"""Building Word drafts of a strategy from the database, and keeping every build.
+
+Gathers the strategy, its consultation's results (counted in SQL by `survey.tallies`), its
+audit's trends and the charts, hands them to the pure `assembly.draft`, and stores the
+file with what it was built from, so any earlier draft can be fetched again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+import sqlalchemy as sa
+
+from assembly import charts as draft_charts
+from assembly.audits import audit_by_name, audit_table, findings_of
+from assembly.draft import DraftInputs, agreement_result, build_draft
+from assembly.models import HouseTemplate, Strategy, StrategyDraft
+from assembly.strategies import spec_of
+from assembly.trends import trends as audit_trends
+from survey import audit as audit_log
+from survey.consultations import by_slug
+from survey.database import db, utcnow
+from survey.display import iso_timestamp
+from survey.models import User
+from survey.report import results_to_dict
+from survey.results import Breakdown, ConsultationResults
+from survey.tallies import breakdown as breakdown_of
+from survey.tallies import consultation_results
+
+COMMAND_LINE = audit_log.COMMAND_LINE
+
+
+class DraftError(ValueError):
+    """A draft that cannot be built, with the reason for a person."""
+
+
+def build(
+    strategy: Strategy, user: User | None = None, now: dt.datetime | None = None
+) -> StrategyDraft:
+    """Build the next version of a strategy's draft and keep it; the caller commits."""
+    spec = spec_of(strategy)
+    consultation = by_slug(spec.consultation)
+    if consultation is None:
+        raise DraftError(f"the strategy's consultation '{spec.consultation}' no longer exists")
+    audit = audit_by_name(spec.audit)
+    if audit is None:
+        raise DraftError(f"the strategy's audit '{spec.audit}' no longer exists")
+    results = consultation_results(consultation)
+    breakdown = _area_breakdown(consultation, results)
+    table = audit_table(audit)
+    trends = tuple(audit_trends(table))
+    template = current_template()
+    version = _next_version(strategy)
+    built_at = now or utcnow()
+    built_by = user.email if user is not None else COMMAND_LINE
+    inputs = DraftInputs(
+        strategy=spec,
+        results=results,
+        audit_name=audit.name,
+        audit_periods=tuple(audit.periods),
+        trends=trends,
+        findings=findings_of(audit),
+        charts=draft_charts.draft_charts(spec, results, breakdown, table, trends),
+        version=version,
+        built_at=built_at,
+        built_by=built_by,
+        breakdown=breakdown,
+        template=template.docx if template is not None else None,
+        sources={"Audit file": audit.filename} if audit.filename else {},
+    )
+    document = build_draft(inputs)
+    draft = StrategyDraft(
+        strategy_id=strategy.id,
+        version=version,
+        built_at=built_at,
+        built_by_id=user.id if user is not None else None,
+        built_by=built_by,
+        inputs={
+            "strategy": dict(strategy.definition),
+            "consultation": consultation.slug,
+            "responses": results.responses,
+            "results_sha256": _digest(results),
+            "suppression_threshold": results.threshold,
+            "audit": audit.name,
+            "audit_imported_at": iso_timestamp(audit.imported_at),
+            "house_template": template.filename if template is not None else None,
+        },
+        docx=document,
+    )
+    db.session.add(draft)
+    audit_log.record("draft built", consultation, strategy.title, f"version {version}")
+    db.session.flush()
+    return draft
+
+
+def _area_breakdown(consultation: object, results: ConsultationResults) -> Breakdown | None:
+    """Agreement with the priorities by the first breakdown question (area), if both exist."""
+    agreement = agreement_result(results)
+    if agreement is None or not results.breakdown_questions or agreement.statement is not None:
+        return None
+    by = results.breakdown_questions[0]
+    return breakdown_of(consultation, by.key, agreement.key)  # type: ignore[arg-type]
+
+
+def _digest(results: ConsultationResults) -> str:
+    """A fingerprint of every figure the draft used, to tell whether the data has changed."""
+    text = json.dumps(results_to_dict(results), sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _next_version(strategy: Strategy) -> int:
+    last = db.session.scalar(
+        sa.select(sa.func.max(StrategyDraft.version)).where(
+            StrategyDraft.strategy_id == strategy.id
+        )
+    )
+    return (last or 0) + 1
+
+
+def drafts_of(strategy: Strategy) -> list[StrategyDraft]:
+    """Every build of a strategy's draft, newest first (without loading the files)."""
+    return list(
+        db.session.scalars(
+            sa.select(StrategyDraft)
+            .where(StrategyDraft.strategy_id == strategy.id)
+            .order_by(StrategyDraft.version.desc())
+            .options(sa.orm.defer(StrategyDraft.docx))
+        )
+    )
+
+
+def draft_version(strategy: Strategy, version: int) -> StrategyDraft | None:
+    """One build of a strategy's draft, by version number."""
+    return db.session.scalar(
+        sa.select(StrategyDraft).where(
+            StrategyDraft.strategy_id == strategy.id, StrategyDraft.version == version
+        )
+    )
+
+
+def filename_of(strategy: Strategy, draft: StrategyDraft) -> str:
+    """'community-safety-strategy-2026-29-draft-3.docx'."""
+    return f"{strategy.slug}-draft-{draft.version}.docx"
+
+
+def current_template() -> HouseTemplate | None:
+    """The most recently uploaded house template, if any."""
+    return db.session.scalar(
+        sa.select(HouseTemplate).order_by(HouseTemplate.uploaded_at.desc(), HouseTemplate.id.desc())
+    )
