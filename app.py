@@ -138,13 +138,12 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
-    from survey.cli import consultations_cli, demo_command, responses_cli, themes_cli, users_cli
+    from survey.cli import consultations_cli, responses_cli, themes_cli, users_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(consultations_cli)
     app.cli.add_command(responses_cli)
     app.cli.add_command(themes_cli)
-    app.cli.add_command(demo_command)
 
     from survey.results_cli import results_cli
 
@@ -153,6 +152,13 @@ def _register_commands(app: Flask) -> None:
     from survey.personal_data_cli import personal_data_cli
 
     app.cli.add_command(personal_data_cli)
+
+    from assembly.cli import audit_cli, demo_command, draft_cli, strategy_cli
+
+    app.cli.add_command(demo_command)  # the survey's demo, then an audit and a strategy
+    app.cli.add_command(audit_cli)
+    app.cli.add_command(strategy_cli)
+    app.cli.add_command(draft_cli)
 
 
 def _serve_govuk_frontend(app: Flask) -> None:

@@ -70,7 +70,7 @@ def create_user_command(email: str, role: str, password_stdin: bool) -> None:
 @with_appcontext
 def load_consultation(file: Path) -> None:
     """Create or update (matched by slug) a consultation from a JSON definition FILE."""
-    raw = _read_json(file)
+    raw = read_json(file)
     try:
         spec = parse_definition(raw)
         consultation, created = store.save_definition(spec)
@@ -88,7 +88,7 @@ def load_consultation(file: Path) -> None:
     )
 
 
-def _read_json(file: Path) -> object:
+def read_json(file: Path) -> object:
     try:
         text = file.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -143,7 +143,7 @@ def import_responses_command(slug: str, file: Path, channel: str) -> None:
     The format is described in docs/formats.md.
     """
     consultation = _consultation(slug)
-    data = _read_upload(file)
+    data = read_upload(file)
     try:
         count = import_responses(consultation, data, file.name, Channel(channel))
     except UnreadableFile as exc:
@@ -218,7 +218,7 @@ def _consultation(slug: str) -> Consultation:
     return consultation
 
 
-def _read_upload(file: Path) -> bytes:
+def read_upload(file: Path) -> bytes:
     try:
         with file.open("rb") as handle:
             return handle.read(MAX_FILE_BYTES + 1)  # read_file refuses anything larger
@@ -254,6 +254,7 @@ def demo_command() -> None:
                 consultation, values, Channel(item.channel), submitted_at=item.submitted_at
             )
             added += 1
+    themes.autocode(consultation)  # officers' codes, if any, are kept
     for email, (role, password) in DEMO_PASSWORDS.items():
         user = find_user(email)
         try:

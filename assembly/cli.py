@@ -1,0 +1,213 @@
+"""Command line for audits, strategies and Word drafts: `flask audit`, `strategy`, `draft`.
+
+Thin: the same functions the officers' pages call. Failures print one line and exit non-zero.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from assembly import audits, drafts, strategies
+from assembly.audits import AuditError
+from assembly.models import Strategy
+from assembly.pdf import PdfError, docx_to_pdf
+from assembly.strategy import StrategyErrors
+from assembly.trends import trends
+from survey import audit as audit_log
+from survey.cli import demo_command as survey_demo
+from survey.cli import read_json, read_upload
+from survey.database import db
+from survey.display import plural
+from survey.responses_io import ImportRefused
+from survey.spreadsheets import UnreadableFile
+
+audit_cli = click.Group("audit", help="Import crime and disorder audit figures.")
+strategy_cli = click.Group("strategy", help="Load and export strategy definitions.")
+draft_cli = click.Group("draft", help="Build Word drafts of a strategy.")
+
+
+@audit_cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--name", required=True, help="The audit's name, e.g. '2017-18 audit'.")
+@click.option("--replace", is_flag=True, help="Replace the figures of an audit of this name.")
+@with_appcontext
+def import_audit_command(file: Path, name: str, replace: bool) -> None:
+    """Import an audit's figures from FILE (.csv or .xlsx), all or none.
+
+    Long format: columns category, period, value (and optionally area, unit, source, notes).
+    Wide format: a category column, then one column per period. See docs/strategy.md.
+    """
+    data = read_upload(file)
+    try:
+        audit = audits.import_audit(name, file.name, data, None, replace=replace)
+        audit_log.record("audit imported", None, audit.name, file.name)
+        db.session.commit()
+    except (AuditError, UnreadableFile) as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{file.name}: nothing imported. {exc}") from None
+    except ImportRefused as exc:
+        db.session.rollback()
+        for problem in exc.problems:
+            click.echo(f"{file.name}: {problem}", err=True)
+        raise click.ClickException(
+            f"{file.name}: nothing imported: {plural(len(exc.problems), 'problem')} (listed above)"
+        ) from None
+    categories = audits.audit_categories(audit)
+    click.echo(
+        f"Imported audit '{audit.name}': {plural(len(categories), 'category', 'categories')} "
+        f"over {plural(len(audit.periods), 'period')} ({', '.join(audit.periods)})"
+    )
+
+
+@audit_cli.command("show")
+@click.argument("name")
+@with_appcontext
+def show_audit(name: str) -> None:
+    """Print audit NAME's trends: each category's latest period against the one before."""
+    audit = audits.audit_by_name(name)
+    if audit is None:
+        raise click.ClickException(f"no audit called '{name}'")
+    for trend in trends(audits.audit_table(audit)):
+        click.echo(trend.sentence)
+
+
+@strategy_cli.command("load")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def load_strategy(file: Path) -> None:
+    """Create or update (matched by slug) a strategy from a JSON definition FILE."""
+    raw = read_json(file)
+    try:
+        strategy, created = strategies.save_strategy(raw)
+        audit_log.record("strategy loaded", None, strategy.title, file.name)
+        db.session.commit()
+    except StrategyErrors as exc:
+        db.session.rollback()
+        problems = list(exc.problems)
+        if len(problems) == 1:
+            raise click.ClickException(f"{file.name}: nothing saved: {problems[0]}") from None
+        for problem in problems:
+            click.echo(f"{file.name}: {problem}", err=True)
+        raise click.ClickException(
+            f"{file.name}: nothing saved: {plural(len(problems), 'problem')} (listed above)"
+        ) from None
+    spec = strategies.spec_of(strategy)
+    verb = "Created" if created else "Updated"
+    click.echo(
+        f"{verb} strategy '{strategy.slug}' with "
+        f"{plural(len(spec.priorities), 'priority', 'priorities')}"
+    )
+
+
+@strategy_cli.command("export")
+@click.argument("slug")
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="JSON file."
+)
+@with_appcontext
+def export_strategy(slug: str, out: Path) -> None:
+    """Write strategy SLUG's definition as JSON, in the format `load` reads."""
+    strategy = _strategy(slug)
+    text = json.dumps(strategies.definition_of(strategy), indent=2, ensure_ascii=False)
+    _write(out, (text + "\n").encode("utf-8"))
+    click.echo(f"Wrote {out}")
+
+
+@draft_cli.command("build")
+@click.option("--strategy", "slug", required=True, help="The strategy's slug.")
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="DOCX file."
+)
+@click.option("--pdf", is_flag=True, help="Also write a PDF beside it, through LibreOffice.")
+@with_appcontext
+def build_draft_command(slug: str, out: Path, pdf: bool) -> None:
+    """Build the next draft of strategy SLUG as a Word file; every build is kept."""
+    strategy = _strategy(slug)
+    try:
+        draft = drafts.build(strategy)
+        db.session.commit()
+    except drafts.DraftError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    _write(out, draft.docx)
+    click.echo(f"Wrote draft {draft.version} of '{strategy.slug}' to {out}")
+    if pdf:
+        target = out.with_suffix(".pdf")
+        try:
+            _write(target, docx_to_pdf(draft.docx))
+        except PdfError as exc:
+            raise click.ClickException(f"{target}: not written: {exc}") from None
+        click.echo(f"Wrote {target}")
+
+
+@draft_cli.command("list")
+@click.option("--strategy", "slug", required=True, help="The strategy's slug.")
+@with_appcontext
+def list_drafts(slug: str) -> None:
+    """List every build of strategy SLUG's draft, newest first."""
+    strategy = _strategy(slug)
+    for draft in drafts.drafts_of(strategy):
+        click.echo(
+            f"{draft.version}\t{draft.built_at.isoformat(timespec='seconds')}\t{draft.built_by}"
+        )
+
+
+@draft_cli.command("get")
+@click.option("--strategy", "slug", required=True, help="The strategy's slug.")
+@click.option("--version", type=int, required=True, help="The draft's version number.")
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="DOCX file."
+)
+@with_appcontext
+def get_draft(slug: str, version: int, out: Path) -> None:
+    """Write an earlier build of strategy SLUG's draft, exactly as it was built."""
+    strategy = _strategy(slug)
+    draft = drafts.draft_version(strategy, version)
+    if draft is None:
+        raise click.ClickException(f"'{slug}' has no draft {version}")
+    _write(out, draft.docx)
+    click.echo(f"Wrote draft {version} of '{slug}' to {out}")
+
+
+def _strategy(slug: str) -> Strategy:
+    strategy = strategies.by_strategy_slug(slug)
+    if strategy is None:
+        raise click.ClickException(f"no strategy with the slug '{slug}'")
+    return strategy
+
+
+def _write(out: Path, data: bytes) -> None:
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise click.ClickException(f"{out}: cannot be written ({exc.strerror})") from None
+
+
+DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
+DEMO_AUDIT = "Crime and disorder audit 2017/18"
+
+
+@click.command("demo")
+@click.pass_context
+@with_appcontext
+def demo_command(context: click.Context) -> None:
+    """Load the demo consultation and accounts, a demo audit and a demo strategy (safe to rerun)."""
+    context.invoke(survey_demo)
+    if audits.audit_by_name(DEMO_AUDIT) is None:
+        data = (DEMO_DATA / "audit.csv").read_bytes()
+        audits.import_audit(DEMO_AUDIT, "audit.csv", data, None)
+    raw = json.loads((DEMO_DATA / "strategy.json").read_text(encoding="utf-8"))
+    try:
+        strategy, _ = strategies.save_strategy(raw)
+    except StrategyErrors as exc:
+        raise click.ClickException(f"demo strategy does not fit the demo data: {exc}") from None
+    db.session.commit()
+    click.echo(f"Demo audit '{DEMO_AUDIT}' and strategy '{strategy.slug}' are loaded.")
+    click.echo(
+        "Build its Word draft with: flask --app app draft build "
+        f"--strategy {strategy.slug} --out draft.docx"
+    )
