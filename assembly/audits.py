@@ -48,7 +48,7 @@ def import_audit(
     existing = audit_by_name(name)
     if existing is not None and not replace:
         raise AuditError(
-            f"There is already an audit called '{name}': choose another name, "
+            f"There is already an audit called '{existing.name}': choose another name, "
             "or replace its figures"
         )
     table = read_audit(data, filename)  # raises with every problem; nothing stored yet

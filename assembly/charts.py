@@ -15,6 +15,7 @@ from assembly.audit_files import AuditTable
 from assembly.draft import DraftCharts, agreement_result, concerns_result
 from assembly.strategy import PrioritySpec, StrategySpec
 from assembly.trends import Direction, Trend, series, trend_table_headers, trend_table_rows
+from assembly.wording import join_words
 from survey import chart_drawing as draw
 from survey import charts, display
 from survey.charts import Chart
@@ -157,8 +158,8 @@ def priority_chart(
         )
     units = {t.unit for t in linked}
     unit = units.pop() if len(units) == 1 else "figures"
-    named = ", ".join(t.category for t in linked)
-    title = f"{priority.name}: {named}, {periods[0]} to {periods[-1]}"
+    named = join_words([t.category for t in linked])
+    title = f"{named}, {periods[0]} to {periods[-1]}"
     return charts.trend_chart(
         name=f"priority-{_slug(priority.name)}",
         title=title,

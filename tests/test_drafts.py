@@ -1,0 +1,325 @@
+"""Word drafts built from the database (SQLite and PostgreSQL), read back as the file itself."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import docx
+import pytest
+import sqlalchemy as sa
+from docx.oxml.ns import qn
+from flask.testing import FlaskCliRunner
+
+from assembly import drafts, strategies
+from assembly.cli import DEMO_DATA
+from assembly.models import AuditFigure, CrimeAudit, StrategyDraft
+from assembly.pdf import office_python
+from survey import themes
+from survey.answers import check_response
+from survey.consultations import by_slug
+from survey.database import db
+from survey.models import Channel
+from survey.recording import record_response
+from tests.conftest import IN_CI
+
+STRATEGY = "community-safety-strategy-2027-30"
+SECTIONS = [
+    "Introduction",
+    "Vision",
+    "Strategic priorities at a glance",
+    "Summary of audit findings",
+    "Consultation",
+    "How concerns shaped the priorities",
+    "The strategic priorities",
+    "Measures",
+    "Glossary",
+    "Appendix: the data behind the charts, and sources",
+]
+
+
+@pytest.fixture
+def demo(runner: FlaskCliRunner) -> FlaskCliRunner:
+    loaded = runner.invoke(args=["demo"])
+    assert loaded.exit_code == 0, loaded.output
+    return runner
+
+
+def _build(runner: FlaskCliRunner, out: Path, *extra: str) -> docx.document.Document:
+    built = runner.invoke(
+        args=["draft", "build", "--strategy", STRATEGY, "--out", str(out), *extra]
+    )
+    assert built.exit_code == 0, built.output
+    return docx.Document(str(out))
+
+
+def _headings(document: docx.document.Document, level: int) -> list[str]:
+    return [p.text for p in document.paragraphs if p.style.name == f"Heading {level}"]
+
+
+def _text(document: docx.document.Document) -> str:
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_the_demo_draft_has_every_section_in_order(demo: FlaskCliRunner, tmp_path: Path) -> None:
+    document = _build(demo, tmp_path / "draft.docx")
+    assert _headings(document, 1) == SECTIONS
+    priorities = json.loads((DEMO_DATA / "strategy.json").read_text())["priorities"]
+    level_two = _headings(document, 2)
+    for priority in priorities:
+        assert priority["name"] in level_two
+    assert "Draft 1" in [p.text for p in document.paragraphs[:6]]
+
+
+def test_headings_never_skip_a_level(demo: FlaskCliRunner, tmp_path: Path) -> None:
+    document = _build(demo, tmp_path / "draft.docx")
+    last = 0
+    for paragraph in document.paragraphs:
+        if paragraph.style.name.startswith("Heading "):
+            level = int(paragraph.style.name.split()[-1])
+            assert level <= last + 1, f"{paragraph.text!r} jumps from level {last} to {level}"
+            last = level
+
+
+def test_the_draft_says_the_demo_figures(demo: FlaskCliRunner, tmp_path: Path) -> None:
+    text = _text(_build(demo, tmp_path / "draft.docx"))
+    assert (
+        "Of the 61 respondents who answered 'Do you agree with the proposed strategic "
+        "priorities?', 50 (82%) agreed (95% interval 71% to 90%)."
+    ) in text
+    assert "64 responses were received" in text
+    assert (
+        "Burglary rose by 22.7% (198 more offences), from 872 in 2016/17 to 1,070 in 2017/18."
+    ) in text
+    assert "Arson fell by 15.9% (10 fewer offences), from 63 in 2016/17 to 53 in 2017/18." in text
+    assert "Feedback on consultation question 'What are you most worried about?'" in text
+    assert "Public consultation highlighted 14 areas of concern." in text
+    assert "Anti-social behaviour: Anti-social behaviour" not in text  # no echo of the name
+    assert "Lead body" in _headings(_build(demo, tmp_path / "again.docx"), 3)
+
+
+def test_every_picture_has_alt_text_stating_its_message(
+    demo: FlaskCliRunner, tmp_path: Path
+) -> None:
+    document = _build(demo, tmp_path / "draft.docx")
+    shapes = list(document.inline_shapes)
+    assert len(shapes) >= 6
+    described = [shape._inline.docPr.get("descr") or "" for shape in shapes]
+    assert all(len(words) > 20 for words in described), described
+    assert any("82%" in words for words in described)  # the agreement chart's message
+    assert any(words.startswith("Of 11 categories, 7 rose and 4 fell") for words in described)
+
+
+def test_every_table_has_a_repeating_header_row_and_no_merged_cells(
+    demo: FlaskCliRunner, tmp_path: Path
+) -> None:
+    document = _build(demo, tmp_path / "draft.docx")
+    assert len(document.tables) >= 10
+    for table in document.tables:
+        flag = table.rows[0]._tr.trPr.find(qn("w:tblHeader"))
+        assert flag is not None and flag.get(qn("w:val")) == "true"
+        assert "w:gridSpan" not in table._tbl.xml and "w:vMerge" not in table._tbl.xml
+
+
+def test_a_concern_no_one_addresses_is_flagged_for_the_officer(
+    demo: FlaskCliRunner, tmp_path: Path
+) -> None:
+    definition = json.loads((DEMO_DATA / "strategy.json").read_text())
+    definition["other_agencies"] = [
+        entry for entry in definition["other_agencies"] if entry["theme"] != "Road safety"
+    ]
+    strategies.save_strategy(definition)
+    db.session.commit()
+    document = _build(demo, tmp_path / "draft.docx")
+    comments = [comment.text for comment in document.comments]
+    assert len(comments) == 1 and "'Road safety'" in comments[0]
+    assert "Road safety: not yet addressed by this strategy." in _text(document)
+
+
+def test_every_build_is_kept_and_an_earlier_one_can_be_fetched(
+    demo: FlaskCliRunner, tmp_path: Path
+) -> None:
+    _build(demo, tmp_path / "one.docx")
+    _build(demo, tmp_path / "two.docx")
+    listed = demo.invoke(args=["draft", "list", "--strategy", STRATEGY])
+    assert [line.split("\t")[0] for line in listed.output.splitlines()] == ["2", "1"]
+    got = demo.invoke(
+        args=[
+            "draft",
+            "get",
+            "--strategy",
+            STRATEGY,
+            "--version",
+            "1",
+            "--out",
+            str(tmp_path / "v1.docx"),
+        ]
+    )
+    assert got.exit_code == 0, got.output
+    assert (tmp_path / "v1.docx").read_bytes() == (tmp_path / "one.docx").read_bytes()
+    first = db.session.scalar(sa.select(StrategyDraft).where(StrategyDraft.version == 1))
+    assert first is not None
+    assert first.inputs["consultation"] == "community-safety-strategy"
+    assert first.inputs["responses"] == 64
+    assert first.inputs["audit"] == "Crime and disorder audit 2017/18"
+    missing = demo.invoke(
+        args=[
+            "draft",
+            "get",
+            "--strategy",
+            STRATEGY,
+            "--version",
+            "9",
+            "--out",
+            str(tmp_path / "x"),
+        ]
+    )
+    assert missing.exit_code == 1 and "has no draft 9" in missing.output
+
+
+def test_control_characters_in_residents_answers_never_break_the_draft(
+    demo: FlaskCliRunner, tmp_path: Path
+) -> None:
+    consultation = by_slug("community-safety-strategy")
+    assert consultation is not None
+    nasty = "Drunk\x00 people\x07 \x1b[31m shouting \ud800 <w:p> & \u202eevil\ufffe"
+    specs = [question.spec() for question in consultation.questions]
+    raw = {"agree_priorities": "Yes", "worries": nasty, "area": "Bath", "age_band": "25 to 44"}
+    for _ in range(6):  # through the one write path every answer takes
+        values, problems = check_response(specs, raw, enforce_required=False)
+        assert problems == {}
+        record_response(consultation, values, Channel.PAPER)
+    db.session.commit()
+    themes.autocode(consultation)
+    db.session.commit()
+    document = _build(demo, tmp_path / "draft.docx")
+    assert "Of the 67 respondents who answered" in _text(document)
+
+
+def test_a_draft_builds_against_a_missing_audit_with_a_clear_message(
+    demo: FlaskCliRunner, tmp_path: Path
+) -> None:
+    db.session.execute(sa.delete(AuditFigure))
+    db.session.execute(sa.delete(CrimeAudit))
+    db.session.commit()
+    built = demo.invoke(
+        args=["draft", "build", "--strategy", STRATEGY, "--out", str(tmp_path / "d.docx")]
+    )
+    assert built.exit_code == 1
+    assert (
+        "the strategy's audit 'Crime and disorder audit 2017/18' no longer exists" in built.output
+    )
+    assert not (tmp_path / "d.docx").exists()
+
+
+def test_an_audit_file_with_problems_is_refused_whole(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    bad = tmp_path / "audit.csv"
+    bad.write_text("category,2016/17,2017/18\nBurglary,872,n/a\nArson,-3,14\n", encoding="utf-8")
+    result = runner.invoke(args=["audit", "import", str(bad), "--name", "2017-18 audit"])
+    assert result.exit_code == 1
+    assert "nothing imported: 2 problems" in result.output
+    assert "row 2" in result.output and "'n/a' is not a number" in result.output
+    assert "row 3" in result.output
+    assert db.session.scalar(sa.select(sa.func.count(CrimeAudit.id))) == 0
+    assert db.session.scalar(sa.select(sa.func.count(AuditFigure.id))) == 0
+
+
+def test_an_audit_name_is_not_taken_twice_without_replace(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    good = tmp_path / "audit.csv"
+    good.write_text('category,2016/17,2017/18\nBurglary,872,"1,070"\n', encoding="utf-8")
+    first = runner.invoke(args=["audit", "import", str(good), "--name", "Audit"])
+    assert first.exit_code == 0, first.output
+    assert "1 category over 2 periods (2016/17, 2017/18)" in first.output
+    again = runner.invoke(args=["audit", "import", str(good), "--name", "audit"])
+    assert again.exit_code == 1 and "There is already an audit called 'Audit'" in again.output
+    good.write_text("category,2016/17,2017/18\nBurglary,872,900\n", encoding="utf-8")
+    replaced = runner.invoke(args=["audit", "import", str(good), "--name", "Audit", "--replace"])
+    assert replaced.exit_code == 0, replaced.output
+    shown = runner.invoke(args=["audit", "show", "Audit"])
+    assert "Burglary rose by 3.2% (28 more offences), from 872 in 2016/17 to 900" in shown.output
+
+
+def test_a_strategy_naming_an_unknown_theme_or_category_is_refused(
+    demo: FlaskCliRunner, tmp_path: Path
+) -> None:
+    definition = json.loads((DEMO_DATA / "strategy.json").read_text())
+    definition["slug"] = "another"
+    definition["priorities"][0]["themes"] = ["Burglery"]
+    definition["priorities"][1]["audit_categories"] = ["Knife crime"]
+    file = tmp_path / "strategy.json"
+    file.write_text(json.dumps(definition), encoding="utf-8")
+    result = demo.invoke(args=["strategy", "load", str(file)])
+    assert result.exit_code == 1
+    assert "nothing saved: 2 problems" in result.output
+    assert "'Burglery' is not in the consultation's codebook" in result.output
+    assert "'Knife crime' is not in audit 'Crime and disorder audit 2017/18'" in result.output
+    assert strategies.by_strategy_slug("another") is None
+
+
+def test_strategy_export_then_load_gives_the_same_definition(
+    demo: FlaskCliRunner, tmp_path: Path
+) -> None:
+    out = tmp_path / "strategy.json"
+    exported = demo.invoke(args=["strategy", "export", STRATEGY, "--out", str(out)])
+    assert exported.exit_code == 0, exported.output
+    before = strategies.by_strategy_slug(STRATEGY)
+    assert before is not None
+    definition = dict(before.definition)
+    loaded = demo.invoke(args=["strategy", "load", str(out)])
+    assert loaded.exit_code == 0 and "Updated strategy" in loaded.output
+    after = strategies.by_strategy_slug(STRATEGY)
+    assert after is not None and after.definition == definition
+
+
+def test_a_built_draft_is_bytes_python_docx_and_word_can_open(demo: FlaskCliRunner) -> None:
+    strategy = strategies.by_strategy_slug(STRATEGY)
+    assert strategy is not None
+    draft = drafts.build(strategy)
+    db.session.commit()
+    document = docx.Document(io.BytesIO(draft.docx))
+    assert document.core_properties.title == "Community Safety Strategy 2027-30 (draft 1)"
+    assert drafts.filename_of(strategy, draft) == f"{STRATEGY}-draft-1.docx"
+
+
+def _office_or_skip() -> None:
+    """LibreOffice (with its Python API) and pdftotext, or skip with the reason; never in CI."""
+    missing = []
+    if office_python() is None:
+        missing.append("LibreOffice with python3-uno")
+    if shutil.which("pdftotext") is None:
+        missing.append("pdftotext (poppler-utils)")
+    if missing:
+        reason = f"{' and '.join(missing)} not installed"
+        if IN_CI:
+            pytest.fail(f"{reason} (CI=true: the LibreOffice test must run)", pytrace=False)
+        pytest.skip(reason)
+
+
+def test_libreoffice_opens_the_draft_and_fills_in_its_contents(
+    demo: FlaskCliRunner, tmp_path: Path
+) -> None:
+    _office_or_skip()
+    _build(demo, tmp_path / "draft.docx", "--pdf")
+    pdf = tmp_path / "draft.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    flat = " ".join(text.split())
+    assert "Community Safety Strategy 2027-" in flat
+    assert "Of the 61 respondents who answered 'Do you agree with the proposed strategic" in flat
+    assert "Burglary rose by 22.7% (198 more offences), from 872 in 2016/17 to 1,070 in" in flat
+    contents = text.split("Contents", 1)[1].split("Introduction\n", 1)[0]
+    # The contents list each section with its page number: LibreOffice updated the field.
+    assert re.search(r"Summary of audit findings\.+\s*\d+", contents), contents[:400]
+    assert re.search(r"Glossary\.+\s*\d+", contents)
+    assert "Update Field" not in contents
