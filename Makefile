@@ -11,7 +11,12 @@ CORE := survey/questions.py survey/answers.py survey/text.py survey/references.p
 	survey/chart_drawing.py assembly/audit_files.py assembly/trends.py assembly/strategy.py \
 	assembly/document.py assembly/wording.py assembly/draft.py assembly/charts.py
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup run test lint bench clean office
+
+# Debian packages the Word-draft tests use: LibreOffice Writer (no GUI) with its Python API, to
+# open drafts and fill in their contents, and pdftotext to read the PDFs back. Installed when
+# missing and apt-get can run (CI, or root on a developer's machine); else those tests skip.
+OFFICE_PACKAGES := libreoffice-writer-nogui python3-uno poppler-utils
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -35,7 +40,15 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy $(CORE)
 
-test: lint
+office:
+	@if command -v soffice >/dev/null && /usr/bin/python3 -c 'import uno' 2>/dev/null \
+		&& command -v pdftotext >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends $(OFFICE_PACKAGES) >/dev/null; \
+	else echo "LibreOffice tests will skip: apt-get install $(OFFICE_PACKAGES)"; fi
+
+test: lint office
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
 
 bench: setup
