@@ -40,11 +40,7 @@ def draft_charts(
         agreement=charts.scale_chart(agreement, threshold) if agreement else None,
         themes=charts.themes_chart(worries, threshold) if worries else None,
         breakdown=charts.breakdown_chart(breakdown, threshold) if breakdown else None,
-        priorities={
-            p.name: chart
-            for p in strategy.priorities
-            if (chart := priority_chart(p, table, trends)) is not None
-        },
+        priorities={p.name: priority_charts(p, table, trends) for p in strategy.priorities},
     )
 
 
@@ -140,13 +136,48 @@ def _change_bars(figure: Figure, bars: Sequence[tuple[str, float | None, str]]) 
     ax.set_axisbelow(True)
 
 
-def priority_chart(
+SCALE_SPREAD = 10  # lines whose largest figures differ more than this share no chart
+
+
+def priority_charts(
     priority: PrioritySpec, table: AuditTable, trends: Sequence[Trend]
-) -> Chart | None:
-    """A line chart of a priority's linked audit categories over every period, if any."""
+) -> tuple[Chart, ...]:
+    """Line charts of a priority's linked audit categories over every period, if any.
+
+    Categories of very different size (4,000 reports of anti-social behaviour, 53 arsons) get
+    charts of their own, so the small one is not drawn as a flat line along the bottom.
+    """
     linked = [t for t in _whole_area(trends) if t.category in set(priority.audit_categories)]
     if not linked or len(table.periods) < 2:
-        return None
+        return ()
+    groups = scale_groups(table, linked)
+    return tuple(
+        _line_chart(table, group, f"priority-{_slug(priority.name)}-{number}")
+        for number, group in enumerate(groups, start=1)
+    )
+
+
+def scale_groups(table: AuditTable, linked: Sequence[Trend]) -> list[list[Trend]]:
+    """`linked` in groups whose largest figures are within SCALE_SPREAD of each other.
+
+    Groups are in order of size, largest first; within a group, the strategy's order is kept.
+    """
+    peaks = {
+        t.category: max((v for v in series(table, t.category)[1] if v), default=0) for t in linked
+    }
+    groups: list[list[Trend]] = []
+    for trend in sorted(linked, key=lambda t: -peaks[t.category]):
+        group = groups[-1] if groups else None
+        top = peaks[group[0].category] if group else 0
+        if group and peaks[trend.category] * SCALE_SPREAD >= top:
+            group.append(trend)
+        else:
+            groups.append([trend])
+    order = {t.category: i for i, t in enumerate(linked)}
+    return [sorted(group, key=lambda t: order[t.category]) for group in groups]
+
+
+def _line_chart(table: AuditTable, linked: Sequence[Trend], name: str) -> Chart:
     periods = table.periods
     lines: list[tuple[str, Sequence[float | None]]] = []
     rows = []
@@ -161,7 +192,7 @@ def priority_chart(
     named = join_words([t.category for t in linked])
     title = f"{named}, {periods[0]} to {periods[-1]}"
     return charts.trend_chart(
-        name=f"priority-{_slug(priority.name)}",
+        name=name,
         title=title,
         periods=periods,
         series=lines,

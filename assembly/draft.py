@@ -39,7 +39,7 @@ class DraftCharts:
     agreement: Chart | None = None
     themes: Chart | None = None
     breakdown: Chart | None = None
-    priorities: Mapping[str, Chart] = field(default_factory=dict)  # by priority name
+    priorities: Mapping[str, tuple[Chart, ...]] = field(default_factory=dict)  # by name
 
 
 @dataclass(frozen=True)
@@ -270,7 +270,8 @@ class _Builder:
         reasons = self._reasons(priority)
         if reasons:
             self._list(reasons)
-            self._chart(self.inputs.charts.priorities.get(priority.name))
+            for chart in self.inputs.charts.priorities.get(priority.name, ()):
+                self._chart(chart)
         else:
             self._say("No audit category or consultation theme is linked to this priority yet.")
         for title, items in (
@@ -320,8 +321,10 @@ class _Builder:
     def _appendix(self) -> None:
         self.doc.page_break()
         self.doc.heading("Appendix: the data behind the charts, and sources", 1)
-        for chart in self.shown:
-            self.doc.heading(chart.title, 2)
+        if self.shown:
+            self.doc.heading("The charts' data", 2)
+        for number, chart in enumerate(self.shown, start=1):
+            self.doc.heading(f"Figure {number}: {chart.title}", 3)
             self.doc.paragraph(chart.alt_text)
             self.doc.table(chart.title, chart.headers, chart.rows)
         self.doc.heading("Sources", 2)
