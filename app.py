@@ -130,6 +130,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(officers_bp, url_prefix="/officers")
     app.register_blueprint(transfers_bp, url_prefix="/officers")
     app.register_blueprint(coding_bp, url_prefix="/officers")
+    from assembly.web import bp as strategies_bp
+
+    app.register_blueprint(strategies_bp, url_prefix="/officers")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     from survey.web.councillors import bp as councillors_bp
 

@@ -1,0 +1,541 @@
+"""Officers' pages for crime and disorder audits, strategy definitions and Word drafts.
+
+Thin: imports, loads and builds are `assembly.audits`, `assembly.strategies` and
+`assembly.drafts` functions, the same ones the `flask audit`, `strategy` and `draft`
+commands call. Only the house template's safety check lives here.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+import zlib
+from pathlib import Path
+from typing import Any
+
+import docx
+import sqlalchemy as sa
+from defusedxml import ElementTree
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovFileInput,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import BooleanField, StringField, SubmitField
+
+from assembly import audits, drafts, strategies
+from assembly.audit_files import read_audit
+from assembly.audits import AuditError
+from assembly.document import DraftDocument
+from assembly.models import CrimeAudit, HouseTemplate, Strategy
+from assembly.strategy import StrategyErrors
+from assembly.trends import trend_table_headers, trend_table_rows, trends
+from survey import audit as audit_log
+from survey.database import db
+from survey.display import plural
+from survey.models import Role
+from survey.responses_io import ImportRefused, Problem
+from survey.spreadsheets import MAX_FILE_BYTES, UnreadableFile
+from survey.text import clean_line
+from survey.web.access import role_required
+
+bp = Blueprint("strategies", __name__)
+
+EXAMPLE = Path(__file__).resolve().parent / "demo_data" / "strategy.json"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DEFINITION_BYTES = 1024 * 1024  # far more than a strategy of 100 full priorities needs
+SHOWN_PROBLEMS = 1000  # rows of an audit file's problems table
+SUMMARY_PROBLEMS = 10  # of those, repeated in the error summary at the top of the page
+UNPACKED_LIMIT = 100 * 1024 * 1024  # a house template larger than this unpacked is refused
+RELS_LIMIT = 5 * 1024 * 1024  # one relationships part; Word's are a few kilobytes
+
+
+class AuditForm(FlaskForm):  # type: ignore[misc]
+    name = StringField(
+        "Name of the audit",
+        widget=GovTextInput(),
+        description="For example, 2017-18 audit. Strategies name the audit they draw on.",
+    )
+    file = FileField(
+        "Upload a file",
+        widget=GovFileInput(),
+        description=(
+            "A CSV file saved as CSV UTF-8, or an Excel workbook (.xlsx), at most "
+            f"{MAX_FILE_BYTES // (1024 * 1024)} MB."
+        ),
+        validators=[FileRequired("Select a CSV or Excel file")],
+    )
+    replace = BooleanField(
+        "Replace the figures of an audit with this name",
+        widget=GovCheckboxInput(),
+        description="Its key findings are kept.",
+    )
+    submit = SubmitField("Import audit", widget=GovSubmitInput())
+
+
+class DefinitionForm(FlaskForm):  # type: ignore[misc]
+    definition = FileField(
+        "Upload a strategy definition",
+        widget=GovFileInput(),
+        description="A JSON file. The strategy with its slug is updated, or a new one added.",
+        validators=[FileRequired("Select a JSON file")],
+    )
+    submit = SubmitField("Load strategy", widget=GovSubmitInput())
+
+
+class TemplateForm(FlaskForm):  # type: ignore[misc]
+    template = FileField(
+        "Upload a house template",
+        widget=GovFileInput(),
+        description=(
+            "A Word document (.docx) with your styles, header, footer and logo; its text is not "
+            "used. No macros, and no links to other files or websites."
+        ),
+        validators=[FileRequired("Select a Word document (.docx)")],
+    )
+    submit = SubmitField("Use this template", widget=GovSubmitInput())
+
+
+# Audits.
+
+
+@bp.route("/audits", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def audit_list() -> ResponseReturnValue:
+    """Every audit, and the form to import one from a CSV or Excel file."""
+    form = AuditForm()
+    problems: list[Problem] = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        data, filename = upload.read(MAX_FILE_BYTES + 1), upload.filename or ""
+        try:
+            audit = audits.import_audit(
+                form.name.data or "", filename, data, current_user.id, replace=form.replace.data
+            )
+        except AuditError as exc:
+            db.session.rollback()
+            form.name.errors.append(str(exc))
+            problems = _file_problems(form, data, filename)  # the file's too, all at once
+        except UnreadableFile as exc:
+            db.session.rollback()
+            form.file.errors.append(str(exc))
+        except ImportRefused as exc:
+            db.session.rollback()
+            problems = list(exc.problems)
+        else:
+            audit_log.record("audit imported", None, audit.name, filename)
+            db.session.commit()
+            flash(f"Audit '{audit.name}' imported from {filename}", "success")
+            return redirect(url_for(".audit_page", audit_id=audit.id))
+    rows = [(a, len(audits.audit_categories(a))) for a in audits.all_audits()]
+    return render_template(
+        "officers/audits/index.html",
+        form=form,
+        audits=rows,
+        filename=clean_line(form.file.data.filename or "") if problems else "",
+        problems=problems[:SHOWN_PROBLEMS],
+        problem_count=len(problems),
+        summary=problems[:SUMMARY_PROBLEMS],
+        page_has_errors=bool(problems),
+    )
+
+
+def _file_problems(form: AuditForm, data: bytes, filename: str) -> list[Problem]:
+    """The file's problems, when the name was refused before the file was read."""
+    try:
+        read_audit(data, filename)
+    except UnreadableFile as exc:
+        form.file.errors.append(str(exc))
+    except ImportRefused as exc:
+        return list(exc.problems)
+    return []
+
+
+@bp.route("/audits/<int:audit_id>", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def audit_page(audit_id: int) -> ResponseReturnValue:
+    """An audit's trends, and a key finding per category, saved in one form."""
+    audit = db.session.get(CrimeAudit, audit_id) or abort(404)
+    categories = audits.audit_categories(audit)
+    values = audits.findings_of(audit)
+    errors: list[dict[str, str]] = []
+    if request.method == "POST":
+        posted = _posted_findings()
+        errors = _save_findings(audit, posted)
+        if not errors:
+            return redirect(url_for(".audit_page", audit_id=audit_id))
+        values = {category: text for category, text in posted}
+    found = trends(audits.audit_table(audit))
+    return render_template(
+        "officers/audits/audit.html",
+        audit=audit,
+        headers=trend_table_headers(found),
+        rows=trend_table_rows(found),
+        sentences=[t.sentence for t in found],
+        categories=categories,
+        values=values,
+        errors=errors,
+        page_has_errors=bool(errors),
+    )
+
+
+def _posted_findings() -> list[tuple[str, str]]:
+    """(category, text) for every finding field posted, in the form's order."""
+    posted = []
+    for index in range(len(request.form)):
+        category = request.form.get(f"category-{index}")
+        if category is None:
+            break
+        posted.append((category, request.form.get(f"finding-{index}", "")))
+    return posted
+
+
+def _save_findings(audit: CrimeAudit, posted: list[tuple[str, str]]) -> list[dict[str, str]]:
+    """Save every finding, or none with a reason for each that cannot be saved."""
+    before = audits.findings_of(audit)
+    errors = []
+    for index, (category, text) in enumerate(posted):
+        try:
+            audits.set_finding(audit, category, text)
+        except AuditError as exc:
+            errors.append({"text": f"{_short(category)}: {exc}", "href": f"#finding-{index}"})
+    if errors:
+        db.session.rollback()
+        return errors
+    db.session.expire(audit)
+    after = audits.findings_of(audit)
+    changed = [c for c in audits.audit_categories(audit) if after.get(c) != before.get(c)]
+    if changed:
+        audit_log.record("audit findings saved", None, audit.name, "; ".join(changed))
+        flash(f"Key findings saved for {plural(len(changed), 'category', 'categories')}", "success")
+    else:
+        flash("No key findings were changed", "success")
+    db.session.commit()
+    return []
+
+
+# Strategies.
+
+
+@bp.route("/strategies", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def strategy_list() -> ResponseReturnValue:
+    """Every strategy, and the forms to load a definition and to set the house template."""
+    form = DefinitionForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        upload = form.definition.data
+        filename = clean_line(upload.filename or "")
+        try:
+            raw = _json_of(upload.read(DEFINITION_BYTES + 1))
+            strategy, created = strategies.save_strategy(raw)
+        except ValueError as exc:  # StrategyErrors is one too
+            db.session.rollback()
+            problems = _problems_of(exc)
+        else:
+            audit_log.record("strategy loaded", None, strategy.title, filename)
+            db.session.commit()
+            flash(f"Strategy '{strategy.title}' {'added' if created else 'updated'}", "success")
+            return redirect(url_for(".strategy_page", slug=strategy.slug))
+    return _strategies_page(form, TemplateForm(formdata=None), problems)
+
+
+@bp.get("/strategies/example.json")
+@role_required(Role.OFFICER)
+def example_definition() -> ResponseReturnValue:
+    """The demo strategy's definition, to start a new one from."""
+    return send_file(
+        EXAMPLE, mimetype="application/json", as_attachment=True, download_name="strategy.json"
+    )
+
+
+@bp.get("/strategies/<slug>")
+@role_required(Role.OFFICER)
+def strategy_page(slug: str) -> ResponseReturnValue:
+    """A strategy's priorities, the button to build its draft, and every earlier build."""
+    return _strategy_page(_strategy_or_404(slug))
+
+
+@bp.post("/strategies/<slug>/drafts")
+@role_required(Role.OFFICER)
+def build_draft(slug: str) -> ResponseReturnValue:
+    """Build the next draft, keep it, and send the browser to download it."""
+    strategy = _strategy_or_404(slug)
+    try:
+        draft = drafts.build(strategy, current_user)
+    except drafts.DraftError as exc:
+        db.session.rollback()
+        message = f"The draft could not be built: {exc}"
+        return _strategy_page(strategy, [{"text": message, "href": "#build"}])
+    db.session.commit()
+    return redirect(url_for(".draft_file", slug=slug, version=draft.version), code=303)
+
+
+@bp.get("/strategies/<slug>/drafts/<int:version>.docx")
+@role_required(Role.OFFICER)
+def draft_file(slug: str, version: int) -> ResponseReturnValue:
+    """One build of the draft, exactly as it was built."""
+    strategy = _strategy_or_404(slug)
+    draft = drafts.draft_version(strategy, version) or abort(404)
+    filename = drafts.filename_of(strategy, draft)  # slugs are a-z, 0-9 and hyphens
+    return Response(
+        draft.docx,
+        content_type=DOCX,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private",
+        },
+    )
+
+
+@bp.route("/strategies/<slug>/edit", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def edit_strategy(slug: str) -> ResponseReturnValue:
+    """The definition as JSON in a text box, saved as a loaded file would be."""
+    strategy = _strategy_or_404(slug)
+    text = json.dumps(strategies.definition_of(strategy), indent=2, ensure_ascii=False)
+    problems: list[str] = []
+    if request.method == "POST":
+        text = request.form.get("definition", "")
+        problems = _save_edited(text, slug)
+        if not problems:
+            audit_log.record("strategy changed", None, strategy.title, "edited in the browser")
+            db.session.commit()
+            flash(f"Strategy '{strategy.title}' saved", "success")
+            return redirect(url_for(".strategy_page", slug=slug))
+    return render_template(
+        "officers/strategies/edit.html",
+        strategy=strategy,
+        text=text,
+        problems=problems,
+        page_has_errors=bool(problems),
+    )
+
+
+@bp.get("/strategies/<slug>/definition.json")
+@role_required(Role.OFFICER)
+def definition_file(slug: str) -> ResponseReturnValue:
+    """The stored definition, in the format the upload reads."""
+    strategy = _strategy_or_404(slug)
+    text = json.dumps(strategies.definition_of(strategy), indent=2, ensure_ascii=False) + "\n"
+    return Response(
+        text.encode("utf-8"),
+        content_type="application/json; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{strategy.slug}.json"'},
+    )
+
+
+def _strategy_or_404(slug: str) -> Strategy:
+    return strategies.by_strategy_slug(slug) or abort(404)
+
+
+def _strategy_page(strategy: Strategy, errors: list[dict[str, str]] | None = None) -> str:
+    spec = strategies.spec_of(strategy)
+    audit = audits.audit_by_name(spec.audit)
+    return render_template(
+        "officers/strategies/strategy.html",
+        strategy=strategy,
+        spec=spec,
+        audit=audit,
+        drafts=drafts.drafts_of(strategy),
+        errors=errors or [],
+        page_has_errors=bool(errors),
+    )
+
+
+def _strategies_page(form: DefinitionForm, template_form: TemplateForm, problems: list[str]) -> str:
+    rows = []
+    for strategy in strategies.all_strategies():
+        builds = drafts.drafts_of(strategy)
+        definition = strategies.definition_of(strategy)
+        priorities = definition.get("priorities") or []
+        rows.append((strategy, definition.get("period", ""), len(priorities), builds[:1]))
+    errors = [{"text": p, "href": "#definition"} for p in problems]
+    errors += [
+        {"text": e, "href": f"#{f.id}"}
+        for f in (form.definition, template_form.template)
+        for e in f.errors[:1]
+    ]
+    return render_template(
+        "officers/strategies/index.html",
+        form=form,
+        template_form=template_form,
+        strategies=rows,
+        template=drafts.current_template(),
+        errors=errors,
+        problem_count=len(problems),
+        page_has_errors=bool(errors),
+    )
+
+
+def _json_of(data: bytes) -> Any:
+    """The JSON in an uploaded file; raises ValueError saying what is wrong, for a person."""
+    if len(data) > DEFINITION_BYTES:
+        raise ValueError(f"The file is larger than {DEFINITION_BYTES // 1024:,} KB")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError("The file is not UTF-8 text: save it as UTF-8 and try again") from None
+    return _parsed(text, "The file")
+
+
+def _parsed(text: str, what: str) -> Any:
+    """The JSON in `text`; raises ValueError naming the line and column of a mistake."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(
+            f"{what} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
+    except RecursionError:
+        raise ValueError(f"{what} is not usable: its lists and objects nest too deeply") from None
+
+
+def _save_edited(text: str, slug: str) -> list[str]:
+    """Save a definition edited on the page; or every problem, with nothing saved."""
+    try:
+        raw = _parsed(text, "The definition")
+    except ValueError as exc:
+        return _problems_of(exc)
+    moved = isinstance(raw, dict) and "slug" in raw and raw["slug"] != slug
+    problems = []
+    if moved:
+        problems.append(
+            f"The slug must stay '{slug}': it is how this strategy is found. To make a new "
+            "strategy, give a definition file another slug and upload it on the strategies page"
+        )
+    try:
+        if moved:
+            strategies.check_definition(raw)  # the other problems, to fix them in one go
+        else:
+            strategies.save_strategy(raw)
+    except StrategyErrors as exc:
+        problems += _problems_of(exc)
+    if problems:
+        db.session.rollback()
+    return problems
+
+
+def _problems_of(exc: ValueError) -> list[str]:
+    """Every problem, each starting with a capital as an error message does."""
+    found = exc.problems if isinstance(exc, StrategyErrors) else [str(exc)]
+    return [p[:1].upper() + p[1:] for p in found]
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# The house template.
+
+
+@bp.post("/strategies/template")
+@role_required(Role.OFFICER)
+def upload_template() -> ResponseReturnValue:
+    """Check an uploaded Word file is a safe .docx, and build drafts on it from now on."""
+    form = TemplateForm()
+    if form.validate_on_submit():
+        upload = form.template.data
+        limit = current_app.config.get("MAX_CONTENT_LENGTH") or UNPACKED_LIMIT
+        data, filename = upload.read(limit + 1), clean_line(upload.filename or "")[:255]
+        problem = house_template_problem(data, limit)
+        if problem is None:
+            db.session.add(
+                HouseTemplate(filename=filename, docx=data, uploaded_by_id=current_user.id)
+            )
+            audit_log.record("house template uploaded", None, filename)
+            db.session.commit()
+            flash(f"Drafts will now be built on the house template {filename}", "success")
+            return redirect(url_for(".strategy_list"))
+        form.template.errors.append(f"{filename or 'The file'}: {problem}")
+    return _strategies_page(DefinitionForm(formdata=None), form, [])
+
+
+@bp.post("/strategies/template/remove")
+@role_required(Role.OFFICER)
+def remove_template() -> ResponseReturnValue:
+    """Stop using a house template: drafts are built on the plain one again."""
+    template = drafts.current_template()
+    if template is not None:
+        db.session.execute(sa.delete(HouseTemplate))
+        audit_log.record("house template removed", None, template.filename)
+        db.session.commit()
+        flash("Drafts will now be built without a house template", "success")
+    return redirect(url_for(".strategy_list"))
+
+
+def house_template_problem(data: bytes, limit: int) -> str | None:
+    """Why `data` cannot be a house template (a real .docx, no macros, no outside links)."""
+    if len(data) > limit:
+        return f"the file is larger than {limit // (1024 * 1024)} MB"
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            problem = _package_problem(package)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError):
+        return "the file is not a Word document (.docx): it is not a Word package at all"
+    except (RuntimeError, NotImplementedError, zlib.error, ValueError, SyntaxError):
+        return "the file is damaged or encrypted: open it in Word, save it as .docx and try again"
+    if problem is not None:
+        return problem
+    try:
+        docx.Document(io.BytesIO(data))
+        DraftDocument(data)  # as drafts will be built on it
+    except Exception as exc:  # python-docx raises many kinds; any of them means "not usable"
+        return f"the file cannot be opened as a Word document ({_short(str(exc), 120)})"
+    return None
+
+
+def _package_problem(package: zipfile.ZipFile) -> str | None:
+    """What makes a zip package unusable as a house template, if anything."""
+    names = package.namelist()
+    if "word/document.xml" not in names:
+        return "the file is a zip file, not a Word document: it has no word/document.xml"
+    if sum(info.file_size for info in package.infolist()) > UNPACKED_LIMIT:
+        return f"the file unpacks to more than {UNPACKED_LIMIT // (1024 * 1024)} MB"
+    content_types = package.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
+    if b"macroenabled" in content_types.lower() or any(
+        name.lower().endswith("vbaproject.bin") for name in names
+    ):
+        return (
+            "the file contains macros (it is a macro-enabled .docm document): save it in Word "
+            "as a Word Document (.docx) and upload that"
+        )
+    for name in names:
+        if name.lower().endswith(".rels"):
+            target = _external_target(package, name)
+            if target is not None:
+                return (
+                    f"the file links to something outside it ({_short(target, 80)}, in {name}): "
+                    "remove links to other files and websites, and linked pictures, then upload "
+                    "it again"
+                )
+    return None
+
+
+def _external_target(package: zipfile.ZipFile, name: str) -> str | None:
+    """The first relationship in part `name` whose target is outside the package."""
+    if package.getinfo(name).file_size > RELS_LIMIT:
+        raise ValueError(f"{name} is too large")
+    root = ElementTree.fromstring(package.read(name))
+    for relationship in root:
+        if str(relationship.get("TargetMode", "")).lower() == "external":
+            return str(relationship.get("Target", "")) or "an unnamed target"
+    return None
