@@ -138,6 +138,9 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(councillors_bp, url_prefix="/results")
     register_error_pages(app)
+    from survey.web.security import register_security_headers
+
+    register_security_headers(app)
 
 
 def _register_commands(app: Flask) -> None:

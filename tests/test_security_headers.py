@@ -1,0 +1,59 @@
+"""Every response carries the security headers; the page's one inline script has the nonce."""
+
+from __future__ import annotations
+
+import re
+
+from flask.testing import FlaskClient
+
+from survey.models import Status
+from tests.support import make_consultation, page, sign_in
+from tests.test_chart_pages import PAGE, seventy_agreeing
+
+
+def _policy(response: object) -> dict[str, str]:
+    header = response.headers["Content-Security-Policy"]  # type: ignore[attr-defined]
+    return {
+        part.split()[0]: " ".join(part.split()[1:]) for part in header.split(";") if part.strip()
+    }
+
+
+def test_pages_forbid_inline_scripts_except_the_nonced_one(client: FlaskClient) -> None:
+    make_consultation(status=Status.OPEN)
+    response = client.get("/")
+    policy = _policy(response)
+    nonce = re.search(r"'nonce-([^']+)'", policy["script-src"])
+    assert nonce is not None
+    assert "'unsafe-inline'" not in policy["script-src"]
+    assert policy["frame-ancestors"] == "'none'" and policy["object-src"] == "'none'"
+    scripts = page(response).find_all("script")
+    inline = [s for s in scripts if not s.get("src")]
+    assert inline and all(s.get("nonce") == nonce.group(1) for s in inline)
+    again = _policy(client.get("/"))
+    assert again["script-src"] != policy["script-src"], "a nonce must not be reused"
+
+
+def test_every_kind_of_response_has_the_headers(client: FlaskClient) -> None:
+    sign_in(client, "officer")
+    for url in ("/", "/officers/", "/no-such-page", "/static/app.css", "/health"):
+        response = client.get(url)
+        assert response.headers["X-Content-Type-Options"] == "nosniff", url
+        assert response.headers["Referrer-Policy"] == "same-origin", url
+        assert response.headers["X-Frame-Options"] == "DENY", url
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"], url
+
+
+def test_the_error_page_has_no_trace_of_the_code(client: FlaskClient) -> None:
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "Traceback" not in response.get_data(as_text=True)
+    assert page(response).find("h1").get_text(strip=True) == "Page not found"
+
+
+def test_svg_charts_get_an_image_policy_without_scripts(client: FlaskClient) -> None:
+    seventy_agreeing()
+    sign_in(client, "councillor")
+    svg = client.get(f"{PAGE}/charts/agree.svg")
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
+    policy = _policy(svg)
+    assert policy["default-src"] == "'none'" and "script-src" not in policy
