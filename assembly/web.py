@@ -125,7 +125,7 @@ def audit_list() -> ResponseReturnValue:
     problems: list[Problem] = []
     if form.validate_on_submit():
         upload = form.file.data
-        data, filename = upload.read(MAX_FILE_BYTES + 1), upload.filename or ""
+        data, filename = upload.read(MAX_FILE_BYTES + 1), clean_line(upload.filename or "")
         try:
             audit = audits.import_audit(
                 form.name.data or "", filename, data, current_user.id, replace=form.replace.data
