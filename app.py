@@ -13,7 +13,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from survey.accounts import login_manager
 from survey.database import db
-from survey.extensions import csrf, migrate
+from survey.extensions import csrf, limiter, migrate
 
 ROOT = Path(__file__).resolve().parent
 GOVUK_DIST = ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"
@@ -28,6 +28,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     WTFormsHelpers(app)
     _register_blueprints(app)
@@ -62,6 +63,10 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         PARTNERSHIP_NAME=os.environ.get("PARTNERSHIP_NAME", "Community Safety Partnership"),
         SERVICE_NAME="Have your say on community safety",
+        # Per client address. Storage: memory unless RATELIMIT_STORAGE_URI (redis://...).
+        RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        RATELIMIT_HEADERS_ENABLED=True,
+        SIGN_IN_RATE_LIMIT=os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute"),
     )
     if test_config is not None:
         app.config.from_mapping(test_config)

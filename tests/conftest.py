@@ -81,6 +81,9 @@ def _config(url: str) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SERVER_NAME": "localhost",
+        # Tests sign in hundreds of times from one address; test_accounts_hardening turns
+        # the limit on to test it.
+        "RATELIMIT_ENABLED": False,
     }
 
 

@@ -19,6 +19,8 @@ URL_VALUES = {
     "user_id": 1,
     "reference": "CDFGHJKM",
     "theme_id": 1,
+    "audit_id": 1,
+    "version": 1,
 }
 PUBLIC_PREFIXES = ("/assets/", "/govuk/", "/static/")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
+from survey.accounts import SIGN_IN_FAILED
 from survey.database import db
 from survey.models import User
 from tests.support import PASSWORD, csrf_token, error_summary, post_form, sign_in
@@ -57,7 +58,7 @@ def test_deactivated_account_cannot_sign_in(client: FlaskClient) -> None:
     assert user.active is False
     fresh = client.application.test_client()
     refused = post_form(fresh, "/sign-in", {"email": "c@example.org", "password": PASSWORD})
-    assert error_summary(refused) == ["Enter a correct email address and password"]
+    assert error_summary(refused) == [SIGN_IN_FAILED]
 
 
 def test_admin_cannot_remove_their_own_admin_role(client: FlaskClient) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -12,7 +12,10 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput,
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import InputRequired, Length
 
-from survey.accounts import authenticate
+from survey import audit
+from survey.accounts import SIGN_IN_FAILED, authenticate
+from survey.database import db
+from survey.extensions import limiter
 from survey.models import Role
 
 bp = Blueprint("accounts", __name__)
@@ -48,17 +51,26 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
+def _sign_in_limit() -> str:
+    return str(current_app.config["SIGN_IN_RATE_LIMIT"])
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"])
 def sign_in() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(_home_for(current_user.role))
     form = SignInForm()
     if form.validate_on_submit():
-        user = authenticate(form.email.data or "", form.password.data or "")
+        attempt = authenticate(form.email.data or "", form.password.data or "")
+        if attempt.locked_now is not None:
+            audit.record("account locked", None, attempt.locked_now.email, "failed sign-ins")
+        db.session.commit()
+        user = attempt.user
         if user is not None:
             login_user(user)
             return redirect(_safe_next(request.args.get("next")) or _home_for(user.role))
-        form.email.errors.append("Enter a correct email address and password")
+        form.email.errors.append(SIGN_IN_FAILED)
     return render_template("accounts/sign_in.html", form=form)
 
 
