@@ -1,10 +1,12 @@
-"""Benchmark: how long each kind of chart takes to draw (SVG and PNG), against 150 ms a chart.
+"""Benchmark: how long each kind of chart takes to draw, SVG and PNG each, against 150 ms.
 
 Not a test: it prints figures. The data are shaped like the demo consultation (64 responses,
-eight matrix statements, 14 themes, six areas, five weeks, a ten-year audit trend). Each chart
-is drawn N times (default 7) and the best time is reported, SVG and PNG together.
+eight matrix statements, 14 themes, six areas, five weeks, a ten-year audit trend). A chart is
+needed in one format at a time (pages SVG, Word drafts PNG), so each format is timed alone: a
+fresh chart and its first SVG (or PNG), N times (default 5), the best time reported and as a
+multiple of the target. Then the 11 PNG charts of a draft-like set, against 2 s in all.
 
-    .venv/bin/python bench/charts.py [--repeat 7] [--out DIR]
+    .venv/bin/python bench/charts.py [--repeat 5] [--out DIR]
 
 `--out DIR` also writes every chart as NAME.svg and NAME.png, to look at.
 """
@@ -20,6 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from assembly.charts import _change_bars  # noqa: E402
+from survey import chart_drawing as draw  # noqa: E402
 from survey import charts  # noqa: E402
 from survey.demo import AREAS, PRIORITIES  # noqa: E402
 from survey.questions import QuestionSpec, QuestionType  # noqa: E402
@@ -35,6 +39,7 @@ from survey.results import (  # noqa: E402
 from survey.statistics import share  # noqa: E402
 
 TARGET_MS = 150
+DRAFT_TARGET_MS = 2000  # a Word draft's 11 charts
 THRESHOLD = 5
 THEMES = {
     "Burglary and break-ins": 18,
@@ -122,35 +127,95 @@ def samples() -> dict[str, Callable[[], charts.Chart]]:
     }
 
 
+def draft_set() -> list[Callable[[], charts.Chart]]:
+    """The 11 charts of a draft-like set: agreement, themes, breakdown, change and 7 lines."""
+    kinds = samples()
+    categories = [
+        "Anti-social behaviour", "Arson", "Burglary", "Criminal damage", "Drug offences",
+        "Hate crime", "Public order offences", "Robbery", "Shoplifting", "Vehicle crime",
+        "Violence against the person",
+    ]  # fmt: skip
+    changes = [
+        (c, float((i * 7) % 23 - 11), f"{(i * 7) % 23 - 11:+d}%") for i, c in enumerate(categories)
+    ]
+    title = "Change in recorded figures, 2022/23 to 2023/24"
+
+    def change() -> charts.Chart:
+        # assembly.charts.change_chart's own drawing, made lazy the way survey's charts are
+        drawing = draw.Drawing(title, lambda figure: _change_bars(figure, changes), len(changes))
+        return charts.Chart("audit-change", title, "", ("Category",), (), drawing=drawing)
+
+    periods = ["2021/22", "2022/23", "2023/24"]
+
+    def lines(number: int) -> Callable[[], charts.Chart]:
+        count = number % 4 + 1  # 1 to 4 series
+        series = [
+            (categories[(number + i) % 11], [400.0 - 30 * i, 380.0 - 20 * i + number, 350.0 - i])
+            for i in range(count)
+        ]
+        names = ", ".join(name for name, _ in series)
+        return lambda: charts.trend_chart(
+            f"priority-{number}",
+            f"{names}, 2021/22 to 2023/24",
+            periods,
+            series,
+            "Recorded crimes",
+            "",
+            ("Category", *periods),
+            [(name, *(str(v) for v in values)) for name, values in series],
+        )
+
+    return [kinds["agreement"], kinds["themes"], kinds["breakdown"], change] + [
+        lines(n) for n in range(7)
+    ]
+
+
+def best_of(repeat: int, work: Callable[[], object]) -> float:
+    """The fastest of `repeat` runs of `work`, in ms: the least disturbed by other processes."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        work()
+        times.append((time.perf_counter() - start) * 1000)
+    return min(times)
+
+
+def verdict(ms: float, target: float) -> str:
+    return f"{ms / target:4.2f}x target {'met' if ms <= target else 'NOT met'}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
     kinds = samples()
-    kinds["themes"]()  # the first figure loads fonts and caches: not a chart's own cost
-    worst = 0.0
-    for kind, draw in kinds.items():
-        times = []
-        for _ in range(args.repeat):
-            start = time.perf_counter()
-            chart = draw()
-            times.append((time.perf_counter() - start) * 1000)
-        best = min(times)
-        worst = max(worst, best)
-        met = "met" if best <= TARGET_MS else "NOT met"
-        print(
-            f"{kind:<10} best {best:6.1f} ms  median {sorted(times)[len(times) // 2]:6.1f} ms"
-            f"  svg {len(chart.svg) // 1024:4d} KB  png {len(chart.png) // 1024:4d} KB  {met}"
-        )
+    warm = kinds["themes"]()  # the first figures load fonts and caches: not a chart's own cost
+    _ = warm.svg, warm.png
+    worst = {"svg": 0.0, "png": 0.0}
+    print(f"best of {args.repeat}, a fresh chart each time, target {TARGET_MS} ms a chart")
+    for kind, make in kinds.items():
+        line = f"{kind:<10}"
+        for fmt in ("svg", "png"):
+            ms = best_of(args.repeat, lambda make=make, fmt=fmt: getattr(make(), fmt))
+            worst[fmt] = max(worst[fmt], ms)
+            line += f"  {fmt} {ms:6.1f} ms {verdict(ms, TARGET_MS)}"
+        chart = make()
+        print(f"{line}  ({len(chart.svg) // 1024} KB svg, {len(chart.png) // 1024} KB png)")
         if args.out:
             (args.out / f"{kind}.svg").write_bytes(chart.svg)
             (args.out / f"{kind}.png").write_bytes(chart.png)
             (args.out / f"{kind}.txt").write_text(chart.alt_text + "\n")
-    verdict = "met" if worst <= TARGET_MS else "NOT met"
-    print(f"slowest kind {worst:.1f} ms: target {TARGET_MS} ms a chart {verdict}")
+    for fmt, ms in worst.items():
+        print(f"slowest {fmt} {ms:6.1f} ms: {verdict(ms, TARGET_MS)}")
+    drafted = draft_set()
+    ms = best_of(args.repeat, lambda: [make().png for make in drafted])
+    print(f"draft set of {len(drafted)} PNG charts {ms:6.1f} ms: {verdict(ms, DRAFT_TARGET_MS)}")
+    if args.out:
+        for number, make in enumerate(drafted, start=1):
+            (args.out / f"draft-{number:02d}.png").write_bytes(make().png)
 
 
 if __name__ == "__main__":

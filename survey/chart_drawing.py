@@ -88,20 +88,47 @@ class Diverging:
     note: str = ""  # instead of bars, when too few answered
 
 
-def render(title: str, draw: Callable[[Figure], None], rows: int) -> tuple[bytes, bytes]:
-    """The SVG and PNG of a titled figure tall enough for `rows` bars."""
-    with rc_context(STYLE):
-        figure = Figure(figsize=(WIDTH, 1.9 + 0.55 * max(rows, 1)), layout="constrained")
+@dataclass(frozen=True)
+class Drawing:
+    """A titled figure tall enough for `rows` bars, kept to be drawn in the format asked for.
+
+    A page needs only the SVG and a Word draft only the PNG, so each is drawn on its own.
+    """
+
+    title: str
+    draw: Callable[[Figure], None]
+    rows: int
+
+    def svg(self) -> bytes:
+        """The figure as SVG, for pages."""
+        with rc_context(STYLE):
+            figure = self._figure()
+            out = io.BytesIO()
+            figure.savefig(out, format="svg", metadata={**SVG_METADATA, "Title": self.title})
+        return out.getvalue()
+
+    def png(self) -> bytes:
+        """The figure as PNG at PNG_DPI, for documents."""
+        with rc_context(STYLE):
+            figure = self._figure()
+            out = io.BytesIO()
+            figure.savefig(
+                out, format="png", dpi=PNG_DPI, metadata=PNG_METADATA, pil_kwargs=PNG_OPTIONS
+            )
+        return out.getvalue()
+
+    def _figure(self) -> Figure:
+        figure = Figure(figsize=(WIDTH, 1.9 + 0.55 * max(self.rows, 1)), layout="constrained")
         FigureCanvasAgg(figure)
-        figure.suptitle(wrap(title, 68), x=0.01, ha="left", fontsize=14, fontweight="bold")
-        draw(figure)
-        svg, png = io.BytesIO(), io.BytesIO()
-        figure.savefig(svg, format="svg", metadata={**SVG_METADATA, "Title": title})
-        figure.set_layout_engine("none")  # laid out once, for the SVG: the PNG reuses it
-        figure.savefig(
-            png, format="png", dpi=PNG_DPI, metadata=PNG_METADATA, pil_kwargs=PNG_OPTIONS
-        )
-    return svg.getvalue(), png.getvalue()
+        figure.suptitle(wrap(self.title, 68), x=0.01, ha="left", fontsize=14, fontweight="bold")
+        self.draw(figure)
+        return figure
+
+
+def render(title: str, draw: Callable[[Figure], None], rows: int) -> tuple[bytes, bytes]:
+    """The SVG and PNG of a titled figure tall enough for `rows` bars: both, at once."""
+    drawing = Drawing(title, draw, rows)
+    return drawing.svg(), drawing.png()
 
 
 def wrap(text: str, width: int = 30) -> str:

@@ -10,7 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from matplotlib.figure import Figure
 
+from survey import chart_drawing as draw
 from survey import charts, tables
 from survey.questions import QuestionSpec, QuestionType
 from survey.results import (
@@ -241,3 +243,31 @@ def test_drawing_never_imports_pyplot() -> None:
         [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True
     )
     assert done.stdout.split() == ["False", "True"]
+
+
+def test_a_chart_draws_only_the_format_asked_for_and_only_once() -> None:
+    drawn: list[str] = []
+
+    def drawing(figure: Figure) -> None:
+        drawn.append("drawn")
+        draw.message(figure, "Nothing to show.")
+
+    chart = charts.Chart("c", "C", "Nothing.", (), (), drawing=draw.Drawing("C", drawing, 1))
+    assert drawn == []
+    assert chart.svg.startswith(b"<?xml") and chart.svg is chart.svg
+    assert drawn == ["drawn"]
+    assert chart.png.startswith(b"\x89PNG") and chart.png is chart.png
+    assert drawn == ["drawn", "drawn"]
+
+
+def test_charts_of_the_same_data_are_equal_whatever_their_drawing() -> None:
+    first, again = themes(), themes()
+    assert first == again and hash(first) == hash(again)
+    assert first != charts.scale_chart(scale_result(AGREE, {0: 50, 1: 8, 2: 3}), T)
+
+
+def test_a_chart_drawn_elsewhere_keeps_the_bytes_it_was_given() -> None:
+    chart = charts.Chart("c", "C", "Words.", ("A",), (("1",),), b"<svg/>", b"\x89PNG")
+    assert (chart.svg, chart.png) == (b"<svg/>", b"\x89PNG")
+    with pytest.raises(ValueError, match="a drawing, or both"):
+        charts.Chart("c", "C", "Words.", (), (), b"<svg/>")

@@ -1,7 +1,8 @@
 """Charts as files for the browser: SVG for pages, PNG and CSV to download, drawn once a process.
 
 Charts depend only on the results, which are frozen dataclasses: they are the cache key, so
-a new response (new counts) draws afresh and nothing stale is ever served.
+a new response (new counts) draws afresh and nothing stale is ever served. A cached chart draws
+each format on its first request only, so pages that show SVG never pay for the PNG.
 """
 
 from __future__ import annotations
