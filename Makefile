@@ -9,7 +9,8 @@ CORE := survey/questions.py survey/answers.py survey/text.py survey/references.p
 	survey/spreadsheets.py survey/responses_io.py survey/statistics.py survey/results.py \
 	survey/display.py survey/charts.py survey/report.py survey/tables.py survey/coding.py \
 	survey/chart_drawing.py assembly/audit_files.py assembly/trends.py assembly/strategy.py \
-	assembly/document.py assembly/wording.py assembly/draft.py assembly/charts.py
+	assembly/document.py assembly/wording.py assembly/draft.py assembly/charts.py \
+	assembly/house_template.py
 
 .PHONY: setup run test lint bench clean office
 

@@ -7,16 +7,11 @@ commands call. Only the house template's safety check lives here.
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
-import zlib
 from pathlib import Path
 from typing import Any
 
-import docx
 import sqlalchemy as sa
-from defusedxml import ElementTree
 from flask import (
     Blueprint,
     Response,
@@ -44,7 +39,7 @@ from wtforms import BooleanField, StringField, SubmitField
 from assembly import audits, drafts, strategies
 from assembly.audit_files import read_audit
 from assembly.audits import AuditError
-from assembly.document import DraftDocument
+from assembly.house_template import UNPACKED_LIMIT, house_template_problem, shortened
 from assembly.models import CrimeAudit, HouseTemplate, Strategy
 from assembly.strategy import StrategyErrors
 from assembly.trends import trend_table_headers, trend_table_rows, trends
@@ -64,8 +59,6 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DEFINITION_BYTES = 1024 * 1024  # far more than a strategy of 100 full priorities needs
 SHOWN_PROBLEMS = 1000  # rows of an audit file's problems table
 SUMMARY_PROBLEMS = 10  # of those, repeated in the error summary at the top of the page
-UNPACKED_LIMIT = 100 * 1024 * 1024  # a house template larger than this unpacked is refused
-RELS_LIMIT = 5 * 1024 * 1024  # one relationships part; Word's are a few kilobytes
 
 
 class AuditForm(FlaskForm):  # type: ignore[misc]
@@ -216,7 +209,7 @@ def _save_findings(audit: CrimeAudit, posted: list[tuple[str, str]]) -> list[dic
         try:
             audits.set_finding(audit, category, text)
         except AuditError as exc:
-            errors.append({"text": f"{_short(category)}: {exc}", "href": f"#finding-{index}"})
+            errors.append({"text": f"{shortened(category)}: {exc}", "href": f"#finding-{index}"})
     if errors:
         db.session.rollback()
         return errors
@@ -440,10 +433,6 @@ def _problems_of(exc: ValueError) -> list[str]:
     return [p[:1].upper() + p[1:] for p in found]
 
 
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 # The house template.
 
 
@@ -480,62 +469,3 @@ def remove_template() -> ResponseReturnValue:
         db.session.commit()
         flash("Drafts will now be built without a house template", "success")
     return redirect(url_for(".strategy_list"))
-
-
-def house_template_problem(data: bytes, limit: int) -> str | None:
-    """Why `data` cannot be a house template (a real .docx, no macros, no outside links)."""
-    if len(data) > limit:
-        return f"the file is larger than {limit // (1024 * 1024)} MB"
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            problem = _package_problem(package)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError):
-        return "the file is not a Word document (.docx): it is not a Word package at all"
-    except (RuntimeError, NotImplementedError, zlib.error, ValueError, SyntaxError):
-        return "the file is damaged or encrypted: open it in Word, save it as .docx and try again"
-    if problem is not None:
-        return problem
-    try:
-        docx.Document(io.BytesIO(data))
-        DraftDocument(data)  # as drafts will be built on it
-    except Exception as exc:  # python-docx raises many kinds; any of them means "not usable"
-        return f"the file cannot be opened as a Word document ({_short(str(exc), 120)})"
-    return None
-
-
-def _package_problem(package: zipfile.ZipFile) -> str | None:
-    """What makes a zip package unusable as a house template, if anything."""
-    names = package.namelist()
-    if "word/document.xml" not in names:
-        return "the file is a zip file, not a Word document: it has no word/document.xml"
-    if sum(info.file_size for info in package.infolist()) > UNPACKED_LIMIT:
-        return f"the file unpacks to more than {UNPACKED_LIMIT // (1024 * 1024)} MB"
-    content_types = package.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
-    if b"macroenabled" in content_types.lower() or any(
-        name.lower().endswith("vbaproject.bin") for name in names
-    ):
-        return (
-            "the file contains macros (it is a macro-enabled .docm document): save it in Word "
-            "as a Word Document (.docx) and upload that"
-        )
-    for name in names:
-        if name.lower().endswith(".rels"):
-            target = _external_target(package, name)
-            if target is not None:
-                return (
-                    f"the file links to something outside it ({_short(target, 80)}, in {name}): "
-                    "remove links to other files and websites, and linked pictures, then upload "
-                    "it again"
-                )
-    return None
-
-
-def _external_target(package: zipfile.ZipFile, name: str) -> str | None:
-    """The first relationship in part `name` whose target is outside the package."""
-    if package.getinfo(name).file_size > RELS_LIMIT:
-        raise ValueError(f"{name} is too large")
-    root = ElementTree.fromstring(package.read(name))
-    for relationship in root:
-        if str(relationship.get("TargetMode", "")).lower() == "external":
-            return str(relationship.get("Target", "")) or "an unnamed target"
-    return None
