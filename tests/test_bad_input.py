@@ -9,6 +9,7 @@ saved) the next page must render, with any markup shown as text.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 import pytest
@@ -16,6 +17,8 @@ from bs4 import BeautifulSoup, Tag
 from flask import Flask, url_for
 from flask.testing import FlaskClient
 
+from assembly import audits, strategies
+from assembly.cli import DEMO_DATA
 from survey.answers import Choice, Text
 from survey.database import db
 from survey.models import Channel, Status
@@ -23,7 +26,14 @@ from survey.recording import record_response
 from tests.bad_input import CASES
 from tests.support import make_consultation, sign_in
 
-URL_VALUES = {"slug": "safer-streets", "key": "worries", "user_id": 1, "reference": "CDFGHJKM"}
+URL_VALUES = {
+    "slug": "safer-streets",
+    "key": "worries",
+    "user_id": 1,
+    "reference": "CDFGHJKM",
+    "audit_id": 1,
+    "version": 1,
+}
 TEXT_TYPES = {"text", "email", "password", "number", "search", "tel", "url", "date", None}
 # Forms whose submission ends the session or removes what later forms need.
 SKIPPED_ACTIONS = ("/sign-out", "/remove", "/active", "/status", "/move")
@@ -119,6 +129,15 @@ def staff(app: Flask, client: FlaskClient) -> FlaskClient:
         Channel.PAPER,
         reference="CDFGHJKM",
     )
+    # An audit and a strategy (slug safer-streets, as above) so their forms are crawled too.
+    audits.import_audit("2017-18 audit", "audit.csv", (DEMO_DATA / "audit.csv").read_bytes(), None)
+    definition = json.loads((DEMO_DATA / "strategy.json").read_text(encoding="utf-8"))
+    definition |= {
+        "slug": "safer-streets",
+        "consultation": "safer-streets",
+        "audit": "2017-18 audit",
+    }
+    strategies.save_strategy(definition)
     db.session.commit()
     sign_in(client, "admin")
     return client
