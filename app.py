@@ -67,6 +67,10 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         RATELIMIT_HEADERS_ENABLED=True,
         SIGN_IN_RATE_LIMIT=os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute"),
+        # Generous: a library, a community centre or a mobile network shares one address.
+        SUBMISSION_RATE_LIMIT=os.environ.get(
+            "SUBMISSION_RATE_LIMIT", "30 per minute; 300 per hour"
+        ),
     )
     if test_config is not None:
         app.config.from_mapping(test_config)
@@ -126,6 +130,7 @@ def _register_blueprints(app: Flask) -> None:
     from survey.web.admin import bp as admin_bp
     from survey.web.coding import bp as coding_bp
     from survey.web.errors import register_error_pages
+    from survey.web.flagged import bp as flagged_bp
     from survey.web.officers import bp as officers_bp
     from survey.web.residents import bp as residents_bp
     from survey.web.transfers import bp as transfers_bp
@@ -135,6 +140,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(officers_bp, url_prefix="/officers")
     app.register_blueprint(transfers_bp, url_prefix="/officers")
     app.register_blueprint(coding_bp, url_prefix="/officers")
+    app.register_blueprint(flagged_bp, url_prefix="/officers")
     from assembly.web import bp as strategies_bp
 
     app.register_blueprint(strategies_bp, url_prefix="/officers")

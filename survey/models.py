@@ -164,6 +164,10 @@ class Response(db.Model):  # type: ignore[name-defined,misc]
     entered_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user_account.id", ondelete="SET NULL")
     )
+    # Why an officer should look at this response (a probable duplicate, an automated
+    # submission), and the reference of the response it resembles; None once reviewed.
+    review_reason: Mapped[str | None] = mapped_column(sa.String(300))
+    review_like: Mapped[str | None] = mapped_column(sa.String(8))
 
     answers: Mapped[list[Answer]] = relationship(
         back_populates="response", cascade="all, delete-orphan", passive_deletes=True

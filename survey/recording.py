@@ -43,11 +43,13 @@ def record_response(
     submitted_at: dt.datetime | None = None,
     submission_token: str | None = None,
     entered_by_id: int | None = None,
+    review: tuple[str, str | None] | None = None,
 ) -> Response:
     """Add one checked response and its answers to the session; the caller commits.
 
     `values` must come from `check_response` against this consultation's questions. The
     response is flushed, so a unique reference or submission token is enforced here.
+    `review` is (why an officer should look at it, the reference it resembles), if anything.
     """
     question_ids = store.question_ids(consultation)
     response = Response(
@@ -57,6 +59,8 @@ def record_response(
         channel=channel.value,
         submission_token=submission_token,
         entered_by_id=entered_by_id,
+        review_reason=review[0][:300] if review else None,
+        review_like=review[1] if review else None,
     )
     db.session.add(response)
     db.session.flush()  # the response's id, for its answers
@@ -83,7 +87,10 @@ REFERENCE_TRIES = 5
 
 
 def submit_once(
-    consultation: Consultation, values: Mapping[str, AnswerValue], token: str
+    consultation: Consultation,
+    values: Mapping[str, AnswerValue],
+    token: str,
+    review: tuple[str, str | None] | None = None,
 ) -> Response:
     """Record an online response and drop its draft, once per draft token even if sent twice.
 
@@ -101,6 +108,7 @@ def submit_once(
                 Channel.ONLINE,
                 reference=new_reference(),
                 submission_token=token,
+                review=review,
             )
             db.session.execute(sa.delete(Draft).where(Draft.token == token))
             db.session.commit()

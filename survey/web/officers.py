@@ -13,7 +13,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovT
 from sqlalchemy.exc import IntegrityError
 from wtforms import StringField, SubmitField, TextAreaField
 
-from survey import audit
+from survey import audit, screening
 from survey import consultations as store
 from survey.clock import today
 from survey.consultations import ConsultationError
@@ -197,6 +197,7 @@ def _consultation_page(
         "officers/consultation.html",
         consultation=consultation,
         responses=store.response_count(consultation.id),
+        flagged=screening.flagged_count(consultation),
         resident_url=url_for("residents.start", slug=consultation.slug, _external=True),
         type_labels={t.value: TYPE_LABELS[t] for t in QuestionType},
         transfer_links=_transfer_links(consultation),

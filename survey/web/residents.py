@@ -9,15 +9,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 
 from survey import consultations as store
-from survey import tables
+from survey import screening, tables
 from survey.answers import check_answer, check_response, describe
 from survey.clock import today
 from survey.database import db
 from survey.drafts import get_draft, new_draft, raw_answers, save_answer
+from survey.extensions import limiter
 from survey.models import Consultation, Draft, Status
 from survey.questions import QuestionSpec
 from survey.recording import find_by_token, submit_once
@@ -152,6 +162,8 @@ def question(slug: str, key: str) -> ResponseReturnValue:
     changing = request.args.get("change") == "1"
     problems = []
     if request.method == "POST":
+        if request.form.get(screening.HONEYPOT_FIELD, "").strip():
+            _remember("honeypot", slug, "filled")
         raw = raw_from_form(spec, request.form)
         checked = check_answer(spec, raw)
         if not checked.problems:
@@ -193,6 +205,7 @@ def _back_url(slug: str, specs: list[QuestionSpec], index: int, changing: bool) 
 
 
 @bp.route("/consultations/<slug>/check", methods=["GET", "POST"])
+@limiter.limit(lambda: _submission_limit(), methods=["POST"])
 def check(slug: str) -> ResponseReturnValue:
     consultation = _public(slug)
     draft = _current_draft(consultation)
@@ -213,7 +226,8 @@ def check(slug: str) -> ResponseReturnValue:
         return redirect(url_for("residents.question", slug=slug, key=first.key))
     if request.method == "POST" and draft is not None:
         token = draft.token
-        submit_once(consultation, values, token)
+        submit_once(consultation, values, token, review=_review(consultation, values))
+        _remember("honeypot", slug, None)
         return _confirm(slug, token)
     if draft is None:
         return redirect(url_for("residents.start", slug=slug))
@@ -224,6 +238,27 @@ def check(slug: str) -> ResponseReturnValue:
         rows=rows,
         back_url=_last_question(slug, specs),
     )
+
+
+def _review(consultation: Consultation, values: dict[str, Any]) -> tuple[str, str | None] | None:
+    """Why an officer should look at this submission, if anything: it is recorded anyway."""
+    slug = consultation.slug
+    ids = store.question_ids(consultation)
+    earlier_token = _state("submitted").get(slug)
+    earlier = find_by_token(earlier_token) if earlier_token else None
+    if earlier is not None and screening.same_answers_as(earlier, values, ids):
+        reason = "the same answers as an earlier response, sent again from the same browser"
+        return reason, earlier.reference
+    like = screening.same_text_recently(consultation, values, ids)
+    if like is not None:
+        return "the same long free-text answer as another response a few minutes earlier", like
+    if _state("honeypot").get(slug):
+        return screening.HONEYPOT_REASON, None
+    return None
+
+
+def _submission_limit() -> str:
+    return str(current_app.config["SUBMISSION_RATE_LIMIT"])
 
 
 def _last_question(slug: str, specs: list[QuestionSpec]) -> str:

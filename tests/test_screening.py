@@ -1,0 +1,155 @@
+"""Probable duplicates and automated submissions are recorded and flagged, never dropped."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from survey.answers import Choice, Text
+from survey.database import db, utcnow
+from survey.models import AuditEvent, Channel, Draft, Response
+from survey.recording import record_response
+from survey.screening import HONEYPOT_REASON, SAME_TEXT_WINDOW
+from tests.support import heading, make_consultation, page, post_form, sign_in
+from tests.test_residents_journey import BASE, answer_all
+
+LONG = "Drunk people shouting at night 😀 \u05e9\u05dc\u05d5\u05dd"  # as answer_all: 37 characters
+
+
+def _send(client: FlaskClient) -> str:
+    done = post_form(client, f"{BASE}/check", follow_redirects=True)
+    assert "Response sent" in heading(done)
+    return page(done).select_one(".govuk-panel__body strong").get_text(strip=True)
+
+
+def _responses() -> list[Response]:
+    return list(db.session.scalars(sa.select(Response).order_by(Response.id)))
+
+
+def test_the_same_answers_sent_again_from_one_browser_are_kept_and_flagged(
+    client: FlaskClient,
+) -> None:
+    make_consultation()
+    answer_all(client)
+    first = _send(client)
+    answer_all(client)
+    second = _send(client)
+    stored = _responses()
+    assert [r.reference for r in stored] == [first, second]  # both recorded
+    assert stored[0].review_reason is None
+    assert stored[1].review_reason == (
+        "the same answers as an earlier response, sent again from the same browser"
+    )
+    assert stored[1].review_like == first
+
+
+def test_different_answers_from_one_browser_are_not_flagged(client: FlaskClient) -> None:
+    make_consultation()
+    answer_all(client)
+    _send(client)
+    answer_all(client)
+    post_form(client, f"{BASE}/questions/worries", {"answer": "Speeding cars on our road"})
+    _send(client)
+    assert [r.review_reason for r in _responses()] == [None, None]
+
+
+def test_the_same_long_free_text_within_minutes_is_flagged(client: FlaskClient) -> None:
+    consultation = make_consultation()
+    earlier = record_response(
+        consultation, {"agree": Choice(1), "worries": Text(LONG)}, Channel.PAPER
+    )
+    db.session.commit()
+    answer_all(client)
+    _send(client)
+    flagged = _responses()[-1]
+    assert flagged.review_reason == (
+        "the same long free-text answer as another response a few minutes earlier"
+    )
+    assert flagged.review_like == earlier.reference
+
+
+def test_the_same_text_long_ago_or_short_is_not_flagged(client: FlaskClient) -> None:
+    consultation = make_consultation()
+    long_ago = utcnow() - SAME_TEXT_WINDOW - dt.timedelta(minutes=1)
+    record_response(consultation, {"worries": Text(LONG)}, Channel.PAPER, submitted_at=long_ago)
+    record_response(consultation, {"worries": Text("Burglary")}, Channel.PAPER)
+    db.session.commit()
+    answer_all(client)
+    _send(client)
+    answer_all(client)  # a different browser would do; the answers differ from the first
+    post_form(client, f"{BASE}/questions/worries", {"answer": "Burglary"})
+    _send(client)
+    assert [r.review_reason for r in _responses()] == [None, None, None, None]
+
+
+def test_a_filled_honeypot_is_recorded_and_flagged(client: FlaskClient) -> None:
+    make_consultation()
+    post_form(client, f"{BASE}/questions/agree", {"answer": "Yes", "website": "http://spam"})
+    answer_all(client)
+    _send(client)
+    assert _responses()[-1].review_reason == HONEYPOT_REASON
+    question = client.get(f"{BASE}/questions/agree")
+    hidden = page(question).select_one(".app-honeypot")
+    assert hidden is not None and hidden.get("aria-hidden") == "true"
+    assert hidden.find("input")["tabindex"] == "-1"
+
+
+def test_officers_keep_or_remove_a_flagged_response(client: FlaskClient) -> None:
+    make_consultation()
+    answer_all(client)
+    _send(client)
+    answer_all(client)
+    second = _send(client)
+    answer_all(client)
+    third = _send(client)
+    sign_in(client, "officer")
+    consultation_page = client.get("/officers/consultations/safer-streets")
+    assert "2 responses look like a duplicate" in page(consultation_page).get_text(" ")
+    listing = client.get("/officers/consultations/safer-streets/flagged")
+    text = " ".join(page(listing).get_text(" ").split())
+    assert f"Response {second}" in text and f"Response {third}" in text
+    assert "Drunk people shouting at night" in text  # the answers, to decide on
+    listing = client.get("/officers/consultations/safer-streets/flagged")
+    token = page(listing).find("input", attrs={"name": "csrf_token"})["value"]
+    client.post(
+        f"/officers/consultations/safer-streets/flagged/{second}",
+        data={"csrf_token": token, "decision": "keep"},
+    )
+    client.post(
+        f"/officers/consultations/safer-streets/flagged/{third}",
+        data={"csrf_token": token, "decision": "remove"},
+    )
+    stored = _responses()
+    assert [r.reference for r in stored][1:] == [second]
+    assert stored[1].review_reason is None
+    actions = db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions == ["flagged response kept", "flagged response removed"]
+
+
+def test_councillors_cannot_review_flagged_responses(client: FlaskClient) -> None:
+    make_consultation()
+    sign_in(client, "councillor")
+    assert client.get("/officers/consultations/safer-streets/flagged").status_code == 403
+
+
+def test_too_many_submissions_from_one_address_get_a_page_and_keep_the_answers(
+    app: Flask, client: FlaskClient
+) -> None:
+    app.config["RATELIMIT_ENABLED"] = True
+    app.config["SUBMISSION_RATE_LIMIT"] = "2 per minute"
+    from survey.extensions import limiter
+
+    limiter.init_app(app)  # take up the settings above, as a fresh app would
+    make_consultation()
+    for _ in range(2):
+        answer_all(client)
+        _send(client)
+    answer_all(client)
+    refused = post_form(client, f"{BASE}/check")
+    assert refused.status_code == 429
+    assert "Nothing you entered before this page has been lost" in refused.get_data(as_text=True)
+    assert len(_responses()) == 2
+    assert db.session.scalar(sa.select(sa.func.count(Draft.token))) == 1  # answers kept
