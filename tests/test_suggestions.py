@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from werkzeug.test import TestResponse
 
 import survey.suggestions_cli  # noqa: F401  (adds `flask themes suggest`, as app.py does)
 from survey import suggestions, themes
