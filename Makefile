@@ -12,12 +12,17 @@ CORE := survey/questions.py survey/answers.py survey/text.py survey/references.p
 	assembly/document.py assembly/wording.py assembly/draft.py assembly/charts.py \
 	assembly/house_template.py
 
-.PHONY: setup run test lint bench clean office
+.PHONY: setup run test lint bench clean office browser
 
 # Debian packages the Word-draft tests use: LibreOffice Writer (no GUI) with its Python API, to
 # open drafts and fill in their contents, and pdftotext to read the PDFs back. Installed when
 # missing and apt-get can run (CI, or root on a developer's machine); else those tests skip.
 OFFICE_PACKAGES := libreoffice-writer-nogui python3-uno poppler-utils
+
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser of
+# its own), and the fonts it draws pages with (a recommendation, skipped by
+# --no-install-recommends). Installed when missing and apt-get can run; else those tests skip.
+BROWSER_PACKAGES := chromium fonts-liberation
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -49,7 +54,14 @@ office:
 			--no-install-recommends $(OFFICE_PACKAGES) >/dev/null; \
 	else echo "LibreOffice tests will skip: apt-get install $(OFFICE_PACKAGES)"; fi
 
-test: lint office
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends $(BROWSER_PACKAGES) >/dev/null; \
+	else echo "Browser tests will skip: apt-get install $(BROWSER_PACKAGES)"; fi
+
+test: lint office browser
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
 
 bench: setup
