@@ -391,7 +391,7 @@ def breakdown_chart(result: Breakdown, threshold: int) -> Chart:
     """Agreement in each group (area, age band) with its 95% interval."""
     table = tables.breakdown_table(result, threshold)
     by = result.by_text.rstrip("?").lower()
-    title = f"Agreement by {by}: {result.statement or result.text}"
+    title = f"Agreement by {result.by_key.replace('_', ' ')}: {result.statement or result.text}"
     if all(g.agree.percent is None for g in result.groups):
         words = (
             "No one has answered this question yet."

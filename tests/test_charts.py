@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import struct
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from matplotlib.figure import Figure
+from PIL import Image
 
 from survey import chart_drawing as draw
 from survey import charts, tables
@@ -133,6 +135,15 @@ def test_the_png_is_for_print_at_200_dpi_or_more() -> None:
     assert width >= 8 * 200
 
 
+def test_the_png_is_an_image_of_the_whole_figure() -> None:
+    chart = themes()
+    with Image.open(io.BytesIO(chart.png)) as image:
+        image.load()  # every row decompresses
+        width, height = image.size  # 8 x 4.1 inches at 200 dpi (four bars), as Agg truncates
+        assert width == 1600 and height in (819, 820)
+        assert image.getpixel((0, 0)) == (255, 255, 255, 255)  # an opaque white page
+
+
 def test_a_suppressed_count_appears_nowhere_in_the_chart() -> None:
     result = choice_result(CHOICE, {0: 57, 1: 3}, 60)
     chart = charts.choice_chart(result, T)
@@ -160,6 +171,7 @@ def test_a_breakdown_labels_a_group_too_small_in_words() -> None:
     )
     chart = charts.breakdown_chart(result, T)
     assert chart.name == "agree-by-area"
+    assert chart.title == "Agreement by area: Do you agree?"
     assert chart.alt_text == (
         "Agreement by where do you live was highest in North: 10 of 14 (71%). "
         "Fewer than 5 agreed or answered in South and East."
