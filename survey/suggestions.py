@@ -9,6 +9,7 @@ them in the review queue. `agreement` says per theme how far to trust them. The 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -112,9 +113,15 @@ def agreement(question: Question) -> Agreement:
 
     Cross-validated (`survey.learning.cross_validate`): each reviewed answer is scored by
     suggestions learnt from the others. Raises TooFewExamples when there are too few.
+    Remembered for the same examples and themes, as the officers' page asks on every view.
     """
-    names = [theme.name for theme in question_themes(question)]
-    return learning.cross_validate(reviewed_examples(question), names)
+    names = tuple(theme.name for theme in question_themes(question))
+    return _cross_validated(tuple(reviewed_examples(question)), names)
+
+
+@functools.lru_cache(maxsize=32)
+def _cross_validated(examples: tuple[Example, ...], names: tuple[str, ...]) -> Agreement:
+    return learning.cross_validate(examples, names)
 
 
 def reviewed_examples(question: Question) -> list[Example]:
