@@ -1,0 +1,265 @@
+"""What the browser tests share: a real server on the demo data, Chromium, axe-core, keyboard.
+
+The server is gunicorn in production mode on a fresh SQLite file with `flask db upgrade` and
+`flask demo` run first. Chromium is Debian's (/usr/bin/chromium): Playwright never downloads
+a browser here. axe-core is the npm package pinned in package.json.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import IN_CI
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+SLUG = "community-safety-strategy"
+PUBLISHED_SLUG = "community-safety-results"
+STRATEGY = "community-safety-strategy-2027-30"
+OFFICER = ("officer@example.org", "demo-officer-password")
+COUNCILLOR = ("councillor@example.org", "demo-councillor-password")
+
+
+def tools_or_skip() -> None:
+    """Debian's Chromium, Playwright and axe-core, or skip with the reason; never in CI."""
+    missing = []
+    if not CHROMIUM.exists():
+        missing.append(f"{CHROMIUM} (apt-get install chromium, or: make browser)")
+    if importlib.util.find_spec("playwright") is None:
+        missing.append("the playwright Python package (pip install -e '.[dev]')")
+    if not AXE.exists():
+        missing.append(f"{AXE.relative_to(ROOT)} (npm ci)")
+    if missing:
+        reason = "browser tests need " + " and ".join(missing)
+        if IN_CI:
+            pytest.fail(f"{reason} (CI=true: the browser tests must run)", pytrace=False)
+        pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# Run in one Python process, so the app's imports are paid for once: `flask db upgrade`,
+# `flask demo`, then a second copy of the demo consultation with its 64 responses (new
+# references), closed and published, so that residents' 'You said' page has something to show.
+SETUP = """
+import csv, json, sys
+from pathlib import Path
+from flask.cli import cli
+
+work, slug, copy = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+
+def flask(*args):
+    print("flask", *args, flush=True)
+    cli.main(["--app", "app", *args], prog_name="flask", standalone_mode=False)
+
+flask("db", "upgrade")
+flask("demo")
+definition, answers = work / "definition.json", work / "responses.csv"
+flask("consultations", "export", slug, "--out", str(definition))
+data = json.loads(definition.read_text())
+data.update(slug=copy, title="Community safety: what you told us")
+definition.write_text(json.dumps(data))
+flask("consultations", "load", str(definition))
+flask("responses", "export", slug, "--out", str(answers))
+with answers.open(newline="", encoding="utf-8-sig") as file:
+    rows = list(csv.reader(file))
+with answers.open("w", newline="", encoding="utf-8") as file:
+    csv.writer(file).writerows(row[1:] for row in rows)  # without the reference column
+flask("responses", "import", copy, str(answers))
+
+from app import create_app
+from survey import consultations as store
+from survey.database import db
+from survey.models import Status
+
+with create_app().app_context():
+    consultation = store.by_slug(copy)
+    store.set_status(consultation, Status.CLOSED)
+    store.set_results_published(consultation, True)
+    db.session.commit()
+"""
+
+
+def _load_demo(env: dict[str, str], work: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", SETUP, str(work), SLUG, PUBLISHED_SLUG],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, f"loading the demo failed:\n{done.stdout}{done.stderr}"
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running server: its base URL and its SQLite database file."""
+
+    base: str
+    database: Path
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+
+@contextmanager
+def demo_server(work: Path) -> Iterator[Server]:
+    """gunicorn (production mode, 2 workers) on a fresh SQLite database holding the demo."""
+    database = work / "browser.sqlite3"
+    env = {k: v for k, v in os.environ.items() if k != "FLASK_DEBUG"}
+    env.update(
+        DATABASE_URL=f"sqlite:///{database}",
+        SECRET_KEY="browser-test-secret-key-long-enough",
+        INSECURE_COOKIES="1",  # plain http on loopback
+    )
+    _load_demo(env, work)
+    port = _free_port()
+    log = work / "gunicorn.log"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--error-logfile",
+            str(log),
+            "app:create_app()",
+        ],  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,  # its own process group: one kill stops master and workers
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, f"gunicorn exited: {log.read_text()}"
+            try:
+                if httpx.get(base + "/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, f"gunicorn did not start: {log.read_text()}"
+            time.sleep(0.2)
+        yield Server(base, database)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
+
+
+def launch(playwright: Any) -> Any:
+    """Debian's Chromium, headless; Playwright's own browser builds are never used."""
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+    )
+
+
+def sign_in(page: Any, server: Server, account: tuple[str, str]) -> None:
+    """Sign a staff member in through the sign-in form."""
+    page.goto(server.url("/sign-in"))
+    page.fill("#email", account[0])
+    page.fill("#password", account[1])
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    assert "/sign-in" not in page.url, f"signing in as {account[0]} failed: {page.url}"
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """axe-core's WCAG 2.2 A and AA violations on the page as it is now."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async (tags) => {
+            const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+            return r.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+                nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: n.failureSummary,
+                                          html: n.html.slice(0, 200)})),
+            }));
+        }""",
+        WCAG_TAGS,
+    )
+    return list(result)
+
+
+def describe_violations(where: str, violations: list[dict[str, Any]]) -> str:
+    """The violations as lines a stranger can act on: rule, impact, what to do, which element."""
+    lines = [f"{where}:"]
+    for v in violations:
+        lines.append(f"  [{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
+        for node in v["nodes"]:
+            lines.append(f"      at {node['target']}")
+            lines.append(f"         {node['html']}")
+            for reason in (node["summary"] or "").splitlines():
+                lines.append(f"         {reason}")
+    return "\n".join(lines)
+
+
+def focused(page: Any) -> dict[str, Any]:
+    """What has keyboard focus: tag, id, name, value, type, role, checked and its text."""
+    return dict(
+        page.evaluate(
+            """() => {
+                const e = document.activeElement;
+                if (!e) return {tag: ''};
+                return {tag: e.tagName.toLowerCase(), id: e.id, name: e.name || '',
+                        value: e.value === undefined ? '' : String(e.value), type: e.type || '',
+                        checked: !!e.checked, text: (e.innerText || '').trim(),
+                        href: e.getAttribute('href') || ''};
+            }"""
+        )
+    )
+
+
+def describe_focus(state: dict[str, Any]) -> str:
+    bits = [state.get("tag", "")]
+    for key in ("id", "name", "value", "text", "href"):
+        if state.get(key):
+            bits.append(f"{key}={str(state[key])[:40]!r}")
+    return " ".join(bits)
+
+
+def tab_until(page: Any, wanted: Any, what: str, *, limit: int = 80, back: bool = False) -> None:
+    """Press Tab (or Shift+Tab) until the focused element satisfies `wanted`."""
+    seen = []
+    for _ in range(limit):
+        page.keyboard.press("Shift+Tab" if back else "Tab")
+        state = focused(page)
+        if wanted(state):
+            return
+        seen.append(describe_focus(state))
+    raise AssertionError(
+        f"{what} never took focus after {limit} presses of "
+        f"{'Shift+Tab' if back else 'Tab'}; focus went to: " + " -> ".join(seen[:40])
+    )

@@ -1,0 +1,514 @@
+"""Browser tests: Debian's Chromium, driven by Playwright, against a real gunicorn server.
+
+- A resident's whole journey by keyboard alone (Tab, Shift+Tab, Space, Enter, arrow keys and
+  typing; no mouse, no clicks), with JavaScript on and off, at 320 px and desktop widths, under
+  the service's real Content-Security-Policy, with no console errors.
+- axe-core (WCAG 2.2 A and AA rules) on every public page and on officers' and councillors'
+  pages: every violation is listed, rule, element and what to do, and the test wants none.
+- Screenshots of every page visited, in tests/screenshots/ (ignored by git).
+
+Without /usr/bin/chromium, Playwright or axe-core these tests skip with the reason, except
+under CI=true, where they fail. `make browser` installs Chromium; `npm ci` brings axe-core.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser_support import (
+    COUNCILLOR,
+    OFFICER,
+    PUBLISHED_SLUG,
+    SLUG,
+    STRATEGY,
+    Server,
+    axe_violations,
+    demo_server,
+    describe_violations,
+    focused,
+    launch,
+    sign_in,
+    tab_until,
+    tools_or_skip,
+)
+
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+DESKTOP = {"width": 1280, "height": 900}
+NARROW = {"width": 320, "height": 640}
+REFERENCE = re.compile(r"^[0-9A-Z]{8}$")
+QUESTION_KEYS = [
+    "agree_priorities", "priority_support", "worries", "feel_safe", "hear_about", "area", "age_band"
+]  # fmt: skip
+Focus = dict[str, Any]
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """gunicorn on a fresh SQLite database with the demo loaded, for the whole run."""
+    tools_or_skip()
+    with demo_server(tmp_path_factory.mktemp("browser")) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def browser(server: Server) -> Iterator[Any]:
+    """One headless Chromium for the run (the server fixture has checked the tools)."""
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOTS.mkdir(exist_ok=True)
+    for old in SCREENSHOTS.glob("*.png"):  # only this run's pictures
+        old.unlink()
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+def _shoot(page: Any, name: str) -> None:
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+# --- the resident's journey, by keyboard alone ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Journey:
+    """One run of the journey: how the browser is set up and what this resident answers."""
+
+    name: str
+    javascript: bool
+    viewport: dict[str, int]
+    agree: int  # index in Yes / No / Don't know
+    worries: str
+    area: int  # index in the demo's areas
+    area_name: str
+
+
+JOURNEYS = [
+    Journey("js-320", True, NARROW, 0, "Broken street lights near home.", 2, "Midsomer Norton"),
+    Journey("js-1280", True, DESKTOP, 1, "Cars speeding past the school.", 0, "Bath"),
+    Journey("nojs-320", False, NARROW, 0, "Shoplifting in the high street.", 1, "Keynsham"),
+    Journey("nojs-1280", False, DESKTOP, 2, "Noise from parties late at night.", 3, "Radstock"),
+]  # fmt: skip
+
+
+class Resident:
+    """A keyboard-only resident: every action is a key press; elements are only looked at."""
+
+    def __init__(self, page: Any, journey: Journey) -> None:
+        self.page = page
+        self.journey = journey
+        self.shots = 0
+        self.problems: list[str] = []
+
+    def go(self, key: str) -> None:
+        """Press a key that should load another page, and wait for it."""
+        with self.page.expect_navigation():
+            self.page.keyboard.press(key)
+        # Each new page opens at its top, where its heading (and any error summary) is; noted,
+        # not asserted at once, so the rest of the journey is still checked.
+        scrolled = self.page.evaluate("window.scrollY")
+        if scrolled:
+            self.problems.append(f"{self.page.url} opened {scrolled}px down, past its heading")
+        # WCAG 1.4.10 Reflow: at 320 px nothing needs scrolling sideways.
+        wide = self.page.evaluate("document.documentElement.scrollWidth")
+        if wide > self.journey.viewport["width"]:
+            self.problems.append(f"{self.page.url} is {wide}px wide: it scrolls sideways")
+
+    def shoot(self, what: str) -> None:
+        self.shots += 1
+        _shoot(self.page, f"journey-{self.journey.name}-{self.shots:02d}-{what}")
+
+    def tab_to(self, wanted: Callable[[Focus], bool], what: str, *, back: bool = False) -> None:
+        tab_until(self.page, wanted, what, back=back)
+
+    def tab_to_button(self, text: str) -> None:
+        self.tab_to(lambda f: f["tag"] == "button" and f["text"] == text, f"the {text!r} button")
+
+    def continue_(self) -> None:
+        self.tab_to_button("Continue")
+        self.go("Enter")
+
+    def choose(self, name: str, index: int, value: str) -> None:
+        """Tab into a radio group, then pick the option with Space or the arrow keys."""
+        self.tab_to(lambda f: f["type"] == "radio" and f["name"] == name, f"radios {name!r}")
+        if index == 0:
+            self.page.keyboard.press("Space")
+        for _ in range(index):
+            self.page.keyboard.press("ArrowDown")
+        now = focused(self.page)
+        assert (now["value"], now["checked"]) == (value, True), (
+            f"choosing {value!r} in {name!r} by keyboard left focus on {now}"
+        )
+
+    def arrow_to(self, value: str) -> None:
+        """Move through a radio group with the Down arrow (which ticks) to an option."""
+        for _ in range(8):
+            self.page.keyboard.press("ArrowDown")
+            now = focused(self.page)
+            if now["value"] == value:
+                assert now["checked"], f"the Down arrow moved to {value!r} without ticking it"
+                return
+        raise AssertionError(f"the Down arrow never reached {value!r}")
+
+    def tick(self, value: str) -> None:
+        """Tab to a checkbox and tick it with Space."""
+        self.tab_to(
+            lambda f: f["type"] == "checkbox" and f["value"] == value, f"checkbox {value!r}"
+        )
+        self.page.keyboard.press("Space")
+        assert focused(self.page)["checked"], f"Space did not tick {value!r}"
+
+    def type_into(self, field_id: str, text: str) -> None:
+        self.tab_to(lambda f: f["id"] == field_id, f"the field #{field_id}")
+        self.page.keyboard.type(text)
+
+    def heading(self) -> str:
+        return str(self.page.locator("h1").first.inner_text())
+
+
+def _question(path_key: str) -> Callable[[str], bool]:
+    # Without JavaScript, following the error summary's link leaves "#answer" on the URL, and
+    # browsers keep a fragment across the redirect to the next question.
+    path = f"/consultations/{SLUG}/questions/{path_key}"
+    return lambda url: re.split(r"[?#]", url)[0].endswith(path)
+
+
+def _error_path(resident: Resident) -> None:
+    """Continue without answering the first (required) question, then follow the error
+    summary's link to the field by keyboard."""
+    page = resident.page
+    resident.continue_()
+    assert page.title().startswith("Error: "), page.title()
+    summary_link: Callable[[Focus], bool] = lambda f: f["href"] == "#answer"  # noqa: E731
+    if resident.journey.javascript:
+        # GOV.UK Frontend moves focus to the error summary, so it is read out first ...
+        now = focused(page)
+        assert "There is a problem" in now["text"], f"the error summary is not focused: {now}"
+        page.keyboard.press("Tab")
+        assert summary_link(focused(page)), f"Tab from the summary went to {focused(page)}"
+    else:
+        # ... without JavaScript nothing moves focus: the summary's link is the first thing
+        # Tab reaches after the page's header, before any field.
+        passed: list[Focus] = []
+        for _ in range(10):
+            page.keyboard.press("Tab")
+            if summary_link(focused(page)):
+                break
+            passed.append(focused(page))
+        assert summary_link(focused(page)), f"no error summary link in: {passed}"
+        fields = [f for f in passed if f["tag"] in ("input", "textarea", "select")]
+        assert not fields, f"Tab reached fields before the error summary: {fields}"
+    resident.shoot("error")
+    page.keyboard.press("Enter")  # follow the link: focus moves to the first radio
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'answer'")
+
+
+def _walk(resident: Resident, server: Server) -> str:
+    """The whole journey from the list of consultations; returns the reference shown."""
+    page, journey = resident.page, resident.journey
+    page.goto(server.url("/"))
+    resident.shoot("list")
+    resident.tab_to(lambda f: f["href"] == f"/consultations/{SLUG}", "the consultation's link")
+    resident.go("Enter")
+    resident.shoot("start")
+
+    resident.tab_to(lambda f: f["text"] == "Start now", "the Start now button")
+    # A link styled as a button: with JavaScript, GOV.UK Frontend makes Space press it too.
+    resident.go("Space" if journey.javascript else "Enter")
+    assert _question("agree_priorities")(page.url), page.url
+    resident.shoot("q1-agree")
+    _error_path(resident)
+    agree = ("Yes", "No", "Don't know")[journey.agree]
+    if journey.agree:
+        for _ in range(journey.agree):  # focus is on the first radio, unticked
+            page.keyboard.press("ArrowDown")
+    else:
+        page.keyboard.press("Space")
+    assert (focused(page)["value"], focused(page)["checked"]) == (agree, True)
+    resident.continue_()
+
+    assert _question("priority_support")(page.url), page.url
+    resident.shoot("q2-matrix")
+    resident.choose("row-0", 0, "Strongly agree")
+    resident.choose("row-1", 1, "Agree")
+    resident.tab_to_button("Continue")
+    # Back up to the last statement with Shift+Tab and answer it too.
+    resident.tab_to(lambda f: f["name"] == "row-7", "the last statement's radios", back=True)
+    resident.arrow_to("Agree")
+    resident.continue_()
+
+    assert _question("worries")(page.url), page.url
+    resident.type_into("answer", journey.worries)
+    resident.shoot("q3-worries")
+    resident.continue_()
+
+    assert _question("feel_safe")(page.url), page.url
+    resident.choose("answer", 3, "Disagree")
+    resident.shoot("q4-likert")
+    resident.continue_()
+
+    assert _question("hear_about")(page.url), page.url
+    resident.tick("Website")
+    resident.tick("Other")
+    # With JavaScript the "Other" box reveals its text field; without, it is always there.
+    resident.type_into("other", "Parish magazine")
+    resident.shoot("q5-checkboxes")
+    resident.continue_()
+
+    assert _question("area")(page.url), page.url
+    resident.choose("answer", journey.area, journey.area_name)
+    resident.continue_()
+    assert _question("age_band")(page.url), page.url
+    resident.choose("answer", 1, "25 to 44")
+    resident.shoot("q7-age")
+    resident.continue_()
+
+    assert re.split("#", page.url)[0].endswith(f"/consultations/{SLUG}/check"), page.url
+    resident.shoot("check")
+    summary = page.locator(".govuk-summary-list").inner_text()
+    for shown in (agree, journey.worries, "Disagree", "Website", "Parish magazine"):
+        assert shown in summary, f"{shown!r} missing from check your answers:\n{summary}"
+    # Change an answer from the summary, by keyboard, and come back to it.
+    resident.tab_to(
+        lambda f: f["tag"] == "a" and "/questions/area?" in f["href"],
+        "the Change link for the area",
+    )
+    resident.go("Enter")
+    assert _question("area")(page.url), page.url
+    resident.tab_to(lambda f: f["name"] == "answer", "the area radios")
+    assert focused(page)["value"] == journey.area_name, "Tab should land on the chosen radio"
+    page.keyboard.press("ArrowUp" if journey.area else "ArrowDown")
+    new_area = str(focused(page)["value"])
+    resident.continue_()
+    assert page.url.endswith(f"/consultations/{SLUG}/check"), page.url
+    assert new_area in page.locator(".govuk-summary-list").inner_text()
+
+    resident.tab_to_button("Send response")
+    resident.go("Enter")
+    assert page.url.endswith(f"/consultations/{SLUG}/confirmation"), page.url
+    resident.shoot("confirmation")
+    assert resident.heading().startswith("Response sent")
+    reference = str(page.locator(".app-reference").inner_text()).strip()
+    assert REFERENCE.match(reference), f"not a reference: {reference!r}"
+    return reference
+
+
+def _stored_answers(database: Path, reference: str) -> dict[str, list[tuple[Any, ...]]]:
+    """The answers stored for a response, by question key, read from the server's database."""
+    with sqlite3.connect(database) as conn:
+        found = conn.execute(
+            "SELECT c.slug, r.channel FROM response r JOIN consultation c"
+            " ON c.id = r.consultation_id WHERE r.reference = ?",
+            (reference,),
+        ).fetchone()
+        assert found == (SLUG, "online"), f"response {reference} stored as {found}"
+        rows = conn.execute(
+            "SELECT q.key, a.row, a.option, a.text FROM answer a"
+            " JOIN response r ON r.id = a.response_id JOIN question q ON q.id = a.question_id"
+            " WHERE r.reference = ? ORDER BY q.key, a.row, a.option",
+            (reference,),
+        ).fetchall()
+    stored: dict[str, list[tuple[Any, ...]]] = {}
+    for key, *rest in rows:
+        stored.setdefault(key, []).append(tuple(rest))
+    return stored
+
+
+def _listen_for_errors(page: Any, problems: list[str]) -> None:
+    """Note console errors (where Chromium reports what the CSP blocked) and script errors."""
+
+    def console(message: Any) -> None:
+        if message.type == "error":
+            problems.append(f"console error on {page.url}: {message.text}")
+
+    page.on("console", console)
+    page.on("pageerror", lambda error: problems.append(f"script error on {page.url}: {error}"))
+
+
+@pytest.mark.parametrize("journey", JOURNEYS, ids=[j.name for j in JOURNEYS])
+def test_resident_answers_a_consultation_by_keyboard_alone(
+    browser: Any, server: Server, journey: Journey
+) -> None:
+    # The real Content-Security-Policy applies (no bypass_csp): a blocked script or style
+    # shows up as a console error.
+    context = browser.new_context(java_script_enabled=journey.javascript, viewport=journey.viewport)
+    page = context.new_page()
+    problems: list[str] = []
+    _listen_for_errors(page, problems)
+    resident = Resident(page, journey)
+    try:
+        reference = _walk(resident, server)
+    finally:
+        context.close()
+    stored = _stored_answers(server.database, reference)
+    assert stored["agree_priorities"] == [(None, journey.agree, None)]
+    assert stored["priority_support"] == [(0, 0, None), (1, 1, None), (7, 1, None)]
+    assert stored["worries"] == [(None, None, journey.worries)]
+    assert stored["feel_safe"] == [(None, 3, None)]
+    assert [text for _, _, text in stored["hear_about"]].count("Parish magazine") == 1
+    assert stored["age_band"] == [(None, 1, None)]
+    changed_area = journey.area - 1 if journey.area else 1
+    assert stored["area"] == [(None, changed_area, None)]
+    problems += resident.problems
+    assert not problems, "problems on the way:\n" + "\n".join(problems)
+
+
+# --- axe-core on every page ----------------------------------------------------------------
+
+
+def _axe_context(browser: Any, viewport: dict[str, int], base_url: str | None = None) -> Any:
+    # bypass_csp for the axe runs only: the service's CSP (survey/web/security.py) allows
+    # scripts from its own origin alone, which would block injecting axe-core into the page.
+    # The keyboard journeys above run under the real policy.
+    return browser.new_context(bypass_csp=True, viewport=viewport, base_url=base_url)
+
+
+class AxeRun:
+    """axe-core run on page after page; every violation kept, by page, for one assertion."""
+
+    def __init__(self, page: Any, label: str) -> None:
+        self.page = page
+        self.label = label
+        self.found: dict[str, list[dict[str, Any]]] = {}
+        self.pages = 0
+
+    def check(self, name: str, path: str | None = None, status: int = 200) -> None:
+        """Open path (or stay on the page as it is), run axe-core and take a screenshot."""
+        if path is not None:
+            response = self.page.goto(path)
+            assert response.status == status, f"{path} answered {response.status}"
+        self.pages += 1
+        violations = axe_violations(self.page)
+        if violations:
+            self.found[f"{name} ({self.page.url})"] = violations
+        _shoot(self.page, f"axe-{self.label}-{name}")
+
+    def assert_none(self) -> None:
+        report = "\n\n".join(describe_violations(where, v) for where, v in self.found.items())
+        print(
+            f"axe-core checked {self.pages} pages ({self.label}): {len(self.found)} with violations"
+        )
+        print(report)
+        assert not self.found, (
+            f"axe-core found WCAG 2.2 A/AA violations on {len(self.found)} of {self.pages}"
+            f" pages ({self.label}):\n\n{report}"
+        )
+
+
+def test_axe_reports_violations_it_is_shown(browser: Any) -> None:
+    """The harness itself: a page with known faults gives their rules, so a pass means something."""
+    context = _axe_context(browser, DESKTOP)
+    page = context.new_page()
+    page.set_content("<html><body><img src='x.png'><a href='/'></a></body></html>")
+    found = {v["id"] for v in axe_violations(page)}
+    context.close()
+    assert {"image-alt", "html-has-lang", "link-name"} <= found, found
+
+
+def _answer_and_continue(page: Any, key: str) -> None:
+    """Answer one question in the simplest way (mouse and fill are fine here), and move on."""
+    if key in ("agree_priorities", "feel_safe", "area", "age_band"):
+        page.check("#answer")
+    elif key == "worries":
+        page.fill("#answer", "Nothing much.")
+    with page.expect_navigation():
+        page.click("button:has-text('Continue')")
+
+
+@pytest.mark.parametrize("viewport", [NARROW, DESKTOP], ids=["320", "1280"])
+def test_public_pages_meet_wcag_22_aa(
+    browser: Any, server: Server, viewport: dict[str, int]
+) -> None:
+    context = _axe_context(browser, viewport, server.base)
+    page = context.new_page()
+    label = f"public-{viewport['width']}"
+    run = AxeRun(page, label)
+    run.check("list", "/")
+    run.check("start", f"/consultations/{SLUG}")
+    run.check("privacy", "/privacy")
+    run.check("accessibility", "/accessibility")
+    run.check("sign-in", "/sign-in")
+    run.check("not-found", "/no-such-page", status=404)
+    run.check("published-results", f"/consultations/{PUBLISHED_SLUG}/results")
+    for number, key in enumerate(QUESTION_KEYS, start=1):
+        run.check(f"q{number}-{key}", f"/consultations/{SLUG}/questions/{key}")
+    page.goto(server.url(f"/consultations/{SLUG}/questions/agree_priorities"))
+    with page.expect_navigation():
+        page.click("button:has-text('Continue')")
+    run.check("q1-error")
+    page.check("#answer")
+    with page.expect_navigation():
+        page.click("button:has-text('Continue')")
+    for key in QUESTION_KEYS[1:]:
+        if key == "hear_about":
+            page.check("input[value=Other]")  # reveals the "Please specify" field
+            run.check("q5-other-revealed")
+            with page.expect_navigation():
+                page.click("button:has-text('Continue')")
+            run.check("q5-other-error")  # "Other" ticked, nothing specified
+            page.fill("#other", "Parish magazine")
+        _answer_and_continue(page, key)
+    assert page.url.endswith("/check"), page.url
+    run.check("check")
+    with page.expect_navigation():
+        page.click("button:has-text('Send response')")
+    run.check("confirmation")
+    context.close()
+    run.assert_none()
+
+
+STAFF_PAGES = {
+    "officer": [
+        ("consultations", "/officers/"),
+        ("consultation", f"/officers/consultations/{SLUG}"),
+        ("consultation-details", f"/officers/consultations/{SLUG}/details"),
+        ("question-builder-new", f"/officers/consultations/{SLUG}/new-question"),
+        ("question-builder-edit", f"/officers/consultations/{SLUG}/questions/priority_support"),
+        ("preview", f"/officers/consultations/{SLUG}/preview"),
+        ("paper-entry", f"/officers/consultations/{SLUG}/paper-response"),
+        ("import", f"/officers/consultations/{SLUG}/import"),
+        ("export", f"/officers/consultations/{SLUG}/export"),
+        ("themes", f"/officers/consultations/{SLUG}/themes"),
+        ("themes-review", f"/officers/consultations/{SLUG}/themes/worries/review"),
+        ("themes-edit", f"/officers/consultations/{SLUG}/themes/worries/themes"),
+        ("audits", "/officers/audits"),
+        ("audit", "/officers/audits/1"),
+        ("strategies", "/officers/strategies"),
+        ("strategy", f"/officers/strategies/{STRATEGY}"),
+        ("strategy-edit", f"/officers/strategies/{STRATEGY}/edit"),
+        ("published-consultation", f"/officers/consultations/{PUBLISHED_SLUG}"),
+    ],
+    "councillor": [
+        ("results", "/results/"),
+        ("results-consultation", f"/results/{SLUG}"),
+        ("results-published", f"/results/{PUBLISHED_SLUG}"),
+    ],
+}
+
+
+# Officers work at desks; councillors may well read results on a phone.
+STAFF_RUNS = [("officer", DESKTOP), ("councillor", DESKTOP), ("councillor", NARROW)]
+
+
+@pytest.mark.parametrize(
+    ("role", "viewport"), STAFF_RUNS, ids=[f"{r}-{v['width']}" for r, v in STAFF_RUNS]
+)
+def test_staff_pages_meet_wcag_22_aa(
+    browser: Any, server: Server, role: str, viewport: dict[str, int]
+) -> None:
+    context = _axe_context(browser, viewport, server.base)
+    page = context.new_page()
+    sign_in(page, server, OFFICER if role == "officer" else COUNCILLOR)
+    run = AxeRun(page, f"{role}-{viewport['width']}")
+    for name, path in STAFF_PAGES[role]:
+        run.check(name, path)
+    context.close()
+    run.assert_none()
