@@ -33,7 +33,6 @@ from assembly.strategy_editing import (
 )
 from assembly.strategy_form import (
     AGENCY_FIELDS,
-    BLANK_ROWS,
     DETAIL_FIELDS,
     GLOSSARY_FIELDS,
     agency_rows,
@@ -281,7 +280,7 @@ def glossary(slug: str) -> ResponseReturnValue:
         "officers/strategy_editor/glossary.html",
         strategy=strategy,
         rows=rows,
-        blank_rows=BLANK_ROWS,
+        rows_added="more_rows" in request.form,
         version=version,
         errors=errors,
         page_has_errors=bool(errors),

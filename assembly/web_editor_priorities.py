@@ -125,6 +125,7 @@ def _priority_form(strategy: Strategy, number: int, adding: bool = False) -> Res
         categories=_choices(audit_category_names(definition["audit"]), categories),
         mentions=theme_mentions(definition["consultation"]),
         rows=rows,
+        rows_added="more_rows" in request.form,
         version=version,
         errors=errors,
         page_has_errors=bool(errors),

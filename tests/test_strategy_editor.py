@@ -445,6 +445,9 @@ def test_add_more_rows_shows_three_more_and_saves_nothing(officer: FlaskClient) 
     shown = form_values(response, f"{BASE}/priorities/1")
     assert shown["actions-4-action"] == "Typed" and "actions-7-action" in shown
     assert "actions-8-action" not in shown
+    assert "Nothing is saved until you select Save priority" in page(response).get_text()
+    button = page(response).find("button", attrs={"name": "more_rows"})
+    assert button["formaction"] == f"{BASE}/priorities/1#actions-8-action"  # the next new row
     assert stored() == before
 
 
@@ -631,8 +634,13 @@ def test_the_demo_strategy_shows_how_many_residents_mention_each_theme(
     sign_in(client, "officer", "editor@example.org")
     base = "/officers/strategies/community-safety-strategy-2027-30"
     shown = client.get(f"{base}/priorities/1")
-    hints = [h.get_text(" ", strip=True) for h in page(shown).select(".govuk-checkboxes__hint")]
-    assert any(h.startswith("Mentioned by ") and h.endswith(" residents") for h in hints)
+    themes, categories = (
+        [h.get_text(" ", strip=True) for h in group.select(".govuk-checkboxes__hint")]
+        for group in page(shown).select(".govuk-checkboxes")
+    )
+    assert themes and all(h.startswith("Mentioned by ") for h in themes)
+    assert any(h.endswith("fewer than 5 residents") for h in themes)
+    assert categories == []  # a category is not something residents mention
     response = submit(client, f"{base}/details", {"period": "2027 to 2030"})
     assert response.status_code == 302
     assert (
