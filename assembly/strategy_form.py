@@ -9,7 +9,7 @@ form is held to exactly the rules a file is.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 from assembly.strategy import ENTRIES_LIMIT
@@ -37,11 +37,11 @@ Row = dict[str, str]
 class Posted(Protocol):
     """A submitted form: text by field name, and every value of a repeated field."""
 
-    def get(self, key: str, default: str = ...) -> str | None: ...
+    def get(self, key: str) -> str | None: ...
 
     def getlist(self, key: str) -> list[str]: ...
 
-    def __contains__(self, key: object) -> bool: ...
+    def __iter__(self) -> Iterator[str]: ...
 
 
 def lines_of(text: str) -> list[str]:
@@ -55,7 +55,7 @@ def text_of(entries: Sequence[str]) -> str:
 
 
 def _value(form: Posted, name: str) -> str:
-    return form.get(name, "") or ""
+    return form.get(name) or ""
 
 
 def details_from(form: Posted) -> dict[str, str]:
@@ -102,13 +102,8 @@ def priority_fields_of(priority: Mapping[str, Any]) -> dict[str, str]:
 def row_count(form: Posted, prefix: str) -> int:
     """How many rows of `prefix` the form had (blank ones too), never more than MAX_ROWS."""
     pattern = re.compile(rf"{re.escape(prefix)}-(\d{{1,4}})-")
-    found = [int(m.group(1)) for key in _keys(form) if (m := pattern.match(key))]
+    found = [int(m.group(1)) for key in form if (m := pattern.match(key))]
     return min(max(found, default=-1) + 1, MAX_ROWS)
-
-
-def _keys(form: Posted) -> list[str]:
-    keys = getattr(form, "keys", None)
-    return [str(k) for k in keys()] if callable(keys) else []
 
 
 def posted_rows(form: Posted, prefix: str, fields: Sequence[str]) -> list[Row]:

@@ -113,7 +113,9 @@ def _create(definition: dict[str, Any], title: str) -> PageErrors:
     slug_error = None
     if not slug and title:
         slug_error = "Enter a slug: the title has no letters or numbers to make one from"
-    elif slug in RESERVED_SLUGS or strategies.by_strategy_slug(slug) is not None:
+    elif slug in RESERVED_SLUGS:
+        slug_error = f"The slug cannot be '{slug}': that is the address of this page"
+    elif strategies.by_strategy_slug(slug) is not None:
         slug_error = _taken(slug)
     problems: list[str] = []
     try:

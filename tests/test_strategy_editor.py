@@ -260,6 +260,14 @@ def test_a_refused_new_strategy_lists_every_problem_saves_nothing_and_keeps_the_
     assert changes_logged() == []
 
 
+def test_the_slug_new_is_kept_for_the_page_that_adds_a_strategy(officer: FlaskClient) -> None:
+    response = submit(officer, "/officers/strategies/new", NEW_STRATEGY | {"slug": "new"})
+    assert summary_links(response) == [
+        ("The slug cannot be 'new': that is the address of this page", "#slug")
+    ]
+    assert strategies.by_strategy_slug("new") is None
+
+
 def test_a_title_without_letters_needs_a_slug(officer: FlaskClient) -> None:
     response = submit(officer, "/officers/strategies/new", NEW_STRATEGY | {"title": "2027-30"})
     assert response.status_code == 302  # digits make a slug
