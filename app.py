@@ -133,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
     from survey.web.flagged import bp as flagged_bp
     from survey.web.officers import bp as officers_bp
     from survey.web.residents import bp as residents_bp
+    from survey.web.suggestions import bp as suggestions_bp
     from survey.web.transfers import bp as transfers_bp
 
     app.register_blueprint(residents_bp)
@@ -141,6 +142,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(transfers_bp, url_prefix="/officers")
     app.register_blueprint(coding_bp, url_prefix="/officers")
     app.register_blueprint(flagged_bp, url_prefix="/officers")
+    app.register_blueprint(suggestions_bp, url_prefix="/officers")
     from assembly.web import bp as strategies_bp
 
     app.register_blueprint(strategies_bp, url_prefix="/officers")
@@ -155,6 +157,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
+    import survey.suggestions_cli  # noqa: F401  (adds `flask themes suggest` to the themes group)
     from survey.cli import consultations_cli, responses_cli, themes_cli, users_cli
 
     app.cli.add_command(users_cli)
