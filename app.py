@@ -146,6 +146,9 @@ def _register_blueprints(app: Flask) -> None:
     from assembly.web import bp as strategies_bp
 
     app.register_blueprint(strategies_bp, url_prefix="/officers")
+    from assembly.web_editor import bp as strategy_editor_bp
+
+    app.register_blueprint(strategy_editor_bp, url_prefix="/officers")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     from survey.web.councillors import bp as councillors_bp
 

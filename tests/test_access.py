@@ -21,6 +21,7 @@ URL_VALUES = {
     "theme_id": 1,
     "audit_id": 1,
     "version": 1,
+    "number": 1,
 }
 PUBLIC_PREFIXES = ("/assets/", "/govuk/", "/static/")
 

@@ -33,6 +33,7 @@ URL_VALUES = {
     "reference": "CDFGHJKM",
     "audit_id": 1,
     "version": 1,
+    "number": 1,
 }
 TEXT_TYPES = {"text", "email", "password", "number", "search", "tel", "url", "date", None}
 # Forms whose submission ends the session or removes what later forms need.

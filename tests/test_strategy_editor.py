@@ -21,7 +21,6 @@ from assembly.cli import DEMO_DATA
 from assembly.models import Strategy
 from assembly.strategy_form import lines_of
 from assembly.strategy_form_problems import placed
-from assembly.web_editor import bp as editor_bp
 from survey.answers import Text
 from survey.database import db
 from survey.models import AuditEvent, Channel
@@ -33,13 +32,6 @@ pytestmark = pytest.mark.db
 SLUG = "safer-streets-strategy"
 BASE = f"/officers/strategies/{SLUG}"
 AUDIT = "2017-18 audit"
-
-
-@pytest.fixture(autouse=True)
-def _editor(app: Flask) -> None:
-    """The editor's blueprint, where app.py does not register it yet."""
-    if "strategy_editor" not in app.blueprints:
-        app.register_blueprint(editor_bp, url_prefix="/officers")
 
 
 def demo_definition(**changes: Any) -> dict[str, Any]:
@@ -655,6 +647,31 @@ def test_the_demo_strategy_shows_how_many_residents_mention_each_theme(
         strategies.spec_of(strategies.by_strategy_slug("community-safety-strategy-2027-30")).period
         == "2027 to 2030"
     )
+
+
+# Finding the editor.
+
+
+def test_the_strategy_pages_link_to_every_editor_page(officer: FlaskClient) -> None:
+    listed = page(officer.get("/officers/strategies"))
+    assert "/officers/strategies/new" in [a["href"] for a in listed.select("a")]
+    shown = page(officer.get(BASE))
+    links = {
+        " ".join(a.get_text(" ", strip=True).split()): str(a["href"]) for a in shown.select("a")
+    }
+    priorities = stored()["priorities"]
+    for number, priority in enumerate(priorities, start=1):
+        assert links[f"Change : {priority['name']}"] == f"{BASE}/priorities/{number}"
+    assert links["Change title"] == f"{BASE}/details#title"
+    assert links["Change audit"] == f"{BASE}/details#audit"
+    assert links["Change the details, introduction and vision"] == f"{BASE}/details"
+    assert links["Add a priority"] == f"{BASE}/priorities/new"
+    assert links["Change the order of the priorities, or remove one"] == f"{BASE}/priorities"
+    assert links["Change other agencies"] == f"{BASE}/other-agencies"
+    assert links["Change glossary"] == f"{BASE}/glossary"
+    for target in links.values():  # every editor page it links to opens
+        if target.startswith(BASE + "/") and "/drafts/" not in target:
+            assert officer.get(target).status_code == 200, target
 
 
 # Who may.

@@ -248,6 +248,7 @@ def test_a_loaded_strategy_shows_its_priorities(loaded: FlaskClient) -> None:
         raw["lead"],
         "; ".join(raw["themes"]),
         "; ".join(raw["audit_categories"]),
+        f"Change: {raw['name']}",
     ]
     assert len(priorities) == len(definition()["priorities"])
     assert actions() == ["audit imported", "strategy loaded"]
