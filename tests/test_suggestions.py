@@ -14,7 +14,6 @@ import survey.suggestions_cli  # noqa: F401  (adds `flask themes suggest`, as ap
 from survey import suggestions, themes
 from survey.database import db
 from survey.models import Answer, AnswerCoding, AnswerTheme, Consultation, Theme, ThemeSuggestion
-from survey.web.suggestions import bp as suggestions_bp
 from tests.support import csrf_token, heading, make_consultation, page, sign_in
 from tests.test_themes import answered, officer
 
@@ -46,13 +45,6 @@ OPEN = [
     "Rubbish bins overflowing by the flats",  # Bins, clearly
     "Lovely weather",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _suggestions_pages(app: Flask) -> None:
-    """The officers' suggestion pages, registered as app.py registers them."""
-    if "suggestions" not in app.blueprints:
-        app.register_blueprint(suggestions_bp, url_prefix="/officers")
 
 
 def coded_by_officers(consultation: Consultation) -> tuple[list[Answer], list[Answer]]:
@@ -218,6 +210,16 @@ def test_the_agreement_page_explains_each_theme_to_officers(client: FlaskClient)
     ]
     text = page(response).get_text(" ", strip=True)
     assert "Low recall means many answers with the theme will not have it suggested" in text
+
+
+def test_the_themes_overview_links_to_each_questions_suggestions(client: FlaskClient) -> None:
+    make_consultation()
+    sign_in(client, "officer")
+    overview = page(client.get(f"/officers/consultations/{SLUG}/themes"))
+    links = {" ".join(a.get_text(" ", strip=True).split()): a["href"] for a in overview("a")}
+    text = "Suggest themes learnt from officers' coding for: What are you most worried about?"
+    assert links[text] == AGREEMENT
+    assert client.get(AGREEMENT).status_code == 200
 
 
 def test_the_agreement_page_says_when_too_few_answers_are_reviewed(client: FlaskClient) -> None:
