@@ -69,9 +69,16 @@ def change_chart(trends: Sequence[Trend]) -> Chart | None:
         )
         for t, row in zip(shown, rows, strict=True)
     ]
-    svg, png = draw.render(title, lambda figure: _change_bars(figure, bars), len(bars))
     headers = trend_table_headers(shown)
-    return Chart("audit-change", title, change_words(shown), headers, tuple(rows), svg, png)
+    return Chart(
+        "audit-change",
+        title,
+        change_words(shown),
+        headers,
+        tuple(rows),
+        # Drawn when asked, like survey's charts: a draft draws only the PNG.
+        drawing=draw.Drawing(title, lambda figure: _change_bars(figure, bars), len(bars)),
+    )
 
 
 def _no_percent(trend: Trend) -> str:

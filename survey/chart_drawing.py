@@ -219,12 +219,6 @@ def png_bytes(rgba: np.ndarray, dpi: int) -> bytes:
     )
 
 
-def render(title: str, draw: Callable[[Figure], None], rows: int) -> tuple[bytes, bytes]:
-    """The SVG and PNG of a titled figure tall enough for `rows` bars: both, at once."""
-    drawing = Drawing(title, draw, rows)
-    return drawing.svg(), drawing.png()
-
-
 def wrap(text: str, width: int = 30) -> str:
     """Long labels on several lines."""
     return "\n".join(textwrap.wrap(text, width)) or text

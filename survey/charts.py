@@ -33,15 +33,16 @@ NEITHER = "Neither agree nor disagree"
 WEEKS_NAME = "responses-by-week"
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True)
 class Chart:
     """A chart with everything a reader without sight of it needs.
 
     `alt_text` states the chart's main message; `headers` and `rows` are its data as a table,
     already formatted by `survey.display`; `svg` is for pages, `png` (200 dpi or more) for
-    documents. Each format is drawn on first use and kept: a page never pays for the PNG, nor a
-    draft for the SVG. The same data always gives the same bytes. Charts are equal when their
-    words and tables are: the drawing is made from the same data, so it takes no part.
+    documents. Each format is drawn from `drawing` on first use and kept: a page never pays
+    for the PNG, nor a draft for the SVG. The same data always gives the same bytes. Charts are
+    equal when their words and tables are: the drawing is made from the same data, so it takes
+    no part.
     """
 
     name: str
@@ -49,44 +50,16 @@ class Chart:
     alt_text: str
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
-    drawing: draw.Drawing | None = field(compare=False, repr=False)
-
-    def __init__(
-        self,
-        name: str,
-        title: str,
-        alt_text: str,
-        headers: tuple[str, ...],
-        rows: tuple[tuple[str, ...], ...],
-        svg: bytes | None = None,
-        png: bytes | None = None,
-        *,
-        drawing: draw.Drawing | None = None,
-    ) -> None:
-        """Either a `drawing`, drawn when asked, or the `svg` and `png` drawn already."""
-        if drawing is None and (svg is None or png is None):
-            raise ValueError("a chart needs a drawing, or both its SVG and PNG")
-        for key, value in zip(
-            ("name", "title", "alt_text", "headers", "rows", "drawing"),
-            (name, title, alt_text, headers, rows, drawing),
-            strict=True,
-        ):
-            object.__setattr__(self, key, value)
-        if svg is not None:
-            self.__dict__["svg"] = svg  # what cached_property would have kept
-        if png is not None:
-            self.__dict__["png"] = png
+    drawing: draw.Drawing = field(compare=False, repr=False)
 
     @cached_property
     def svg(self) -> bytes:
         """The chart as SVG, for pages: drawn on first use."""
-        assert self.drawing is not None  # else __init__ kept the bytes given
         return self.drawing.svg()
 
     @cached_property
     def png(self) -> bytes:
         """The chart as PNG, for documents: drawn on first use."""
-        assert self.drawing is not None
         return self.drawing.png()
 
 

@@ -276,10 +276,3 @@ def test_charts_of_the_same_data_are_equal_whatever_their_drawing() -> None:
     first, again = themes(), themes()
     assert first == again and hash(first) == hash(again)
     assert first != charts.scale_chart(scale_result(AGREE, {0: 50, 1: 8, 2: 3}), T)
-
-
-def test_a_chart_drawn_elsewhere_keeps_the_bytes_it_was_given() -> None:
-    chart = charts.Chart("c", "C", "Words.", ("A",), (("1",),), b"<svg/>", b"\x89PNG")
-    assert (chart.svg, chart.png) == (b"<svg/>", b"\x89PNG")
-    with pytest.raises(ValueError, match="a drawing, or both"):
-        charts.Chart("c", "C", "Words.", (), (), b"<svg/>")

@@ -86,3 +86,16 @@ def test_the_change_chart_says_how_many_rose_and_fell_and_the_largest_of_each() 
     assert chart.headers == ("Category", "2016/17", "2017/18", "Change", "% change")
     assert chart.rows[2] == ("Burglary", "872", "1,070", "+198", "+22.7%")
     assert chart.png.startswith(b"\x89PNG")
+
+
+def test_the_change_chart_draws_only_the_format_asked_for_and_the_same_bytes_each_time() -> None:
+    table = _table()
+    chart = change_chart(trends(table))
+    assert chart is not None
+    assert "png" not in vars(chart) and "svg" not in vars(chart)  # nothing drawn yet
+    png = chart.png
+    assert "svg" not in vars(chart)  # a draft needs only the PNG
+    again = change_chart(trends(table))
+    assert again is not None and again == chart
+    assert again.png == png
+    assert again.svg == chart.svg and chart.svg.startswith(b"<?xml")
