@@ -17,10 +17,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion
-
 from survey.coding import ThemeScore, macro_f1, normalise, score_coding
 
 MIN_EXAMPLES = 10  # reviewed answers before anything is suggested
@@ -148,6 +144,8 @@ def _fit(examples: Sequence[Example], themes: Sequence[str], min_positives: int)
             learnt.append(theme)
     if not learnt:
         return Suggester((), skipped, None, ())
+    from sklearn.linear_model import LogisticRegression  # see _vectoriser on why here
+
     vectoriser = _vectoriser()
     features = vectoriser.fit_transform([normalise(e.text) for e in examples])
     models = []
@@ -181,8 +179,15 @@ def _too_few(theme: str, examples: Sequence[Example], min_positives: int) -> str
     return None
 
 
-def _vectoriser() -> FeatureUnion:
-    """Words and word pairs (less English stop words), character 2- to 5-grams, TF-IDF."""
+def _vectoriser() -> Any:
+    """Words and word pairs (less English stop words), character 2- to 5-grams, TF-IDF.
+
+    scikit-learn is imported here, not with the module: it adds about 90 MB to a process, and
+    only learning needs it, not every web worker that serves residents.
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import FeatureUnion
+
     return FeatureUnion(
         [
             (

@@ -16,6 +16,7 @@ from enum import StrEnum
 
 import sqlalchemy as sa
 
+from survey import tally_store
 from survey.coding import CodebookError, Matcher, load_codebook, unique_phrases
 from survey.database import db, utcnow
 from survey.models import (
@@ -203,7 +204,9 @@ def autocode(consultation: Consultation, question: Question | None = None) -> li
     """
     ensure_themes(consultation)
     questions = [question] if question is not None else coded_questions(consultation)
+    tally_store.take_turn(consultation.id)
     results = [_autocode_question(q) for q in questions]
+    tally_store.recount(consultation.id, tally_store.THEME_KINDS)
     db.session.commit()
     return results
 
@@ -365,6 +368,11 @@ def record_coding(
     wanted = set(theme_ids)
     if not wanted <= allowed:
         raise ThemeError("choose themes from this question's list")
+    if question is not None:
+        tally_store.withdraw(
+            question.consultation_id,
+            sa.select(Answer.response_id).where(Answer.id == answer.id),
+        )
     db.session.execute(sa.delete(AnswerTheme).where(AnswerTheme.answer_id == answer.id))
     coding = db.session.get(AnswerCoding, answer.id)
     if coding is None:
@@ -480,6 +488,7 @@ def merge_themes(source: Theme, into: Theme) -> int:
         raise ThemeError("choose a different theme to merge into: a theme cannot merge into itself")
     if (source.consultation_id, source.codebook) != (into.consultation_id, into.codebook):
         raise ThemeError("themes can only be merged within one consultation's codebook")
+    tally_store.take_turn(source.consultation_id)
     moved = (
         db.session.scalar(sa.select(sa.func.count()).where(AnswerTheme.theme_id == source.id)) or 0
     )
@@ -499,6 +508,7 @@ def merge_themes(source: Theme, into: Theme) -> int:
     db.session.execute(sa.delete(AnswerTheme).where(AnswerTheme.theme_id == source.id))
     db.session.delete(source)
     db.session.flush()
+    tally_store.recount(into.consultation_id, tally_store.THEME_KINDS)
     return moved
 
 
