@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from survey import audit, themes
+from survey import audit, tally_store, themes
 from survey import consultations as store
 from survey.accounts import AccountError, create_user, find_user, set_password
 from survey.answers import check_response
@@ -159,6 +159,10 @@ def import_responses_command(slug: str, file: Path, channel: str) -> None:
             f"{file.name}: nothing imported: {plural(len(exc.problems), 'problem')} (listed above)"
         ) from None
     click.echo(f"Imported {plural(count, 'response')} to '{consultation.slug}' from {file.name}")
+    # Count them into the kept results now, so the first reader of results does not wait.
+    tally_store.take_turn(consultation.id)
+    tally_store.fold(consultation.id)
+    db.session.commit()
 
 
 @responses_cli.command("export")

@@ -138,9 +138,10 @@ def _group(questions: Sequence[Question], group: tuple[str, str]) -> tuple[Quest
 
 
 def _responses_in(question_id: int, option: int) -> sa.Select[tuple[int]]:
-    """The ids of the responses that chose `option` of a breakdown question."""
+    """The ids of the responses that chose `option` of a breakdown question (all of the
+    condition is in the answers' index, so this is read from the index alone)."""
     return sa.select(Answer.response_id).where(
-        Answer.question_id == question_id, Answer.option == option
+        Answer.question_id == question_id, Answer.row.is_(None), Answer.option == option
     )
 
 
@@ -240,16 +241,32 @@ def _theme_names(
 def _other_texts(
     question_ids: Sequence[int], in_group: sa.Select[tuple[int]] | None
 ) -> dict[int, tuple[str, ...]]:
-    """What people wrote for "Other", oldest first, at most OTHER_TEXTS_SHOWN per question."""
+    """What people wrote for "Other", oldest first, at most OTHER_TEXTS_SHOWN per question.
+
+    Two steps: which responses, in the order they arrived, read from the answers' index alone
+    (no sorting of every "Other" answer, no reading of rows that are not shown); then just
+    those answers' words.
+    """
     result: dict[int, tuple[str, ...]] = {}
     for question_id in question_ids:
-        statement = (
-            sa.select(Answer.text)
-            .where(Answer.question_id == question_id, Answer.option == OTHER_OPTION)
-            .order_by(Answer.id)
-            .limit(OTHER_TEXTS_SHOWN)
+        other = sa.and_(
+            Answer.question_id == question_id,
+            Answer.row.is_(None),
+            Answer.option == OTHER_OPTION,
         )
+        first = sa.select(Answer.response_id).where(other)
         if in_group is not None:
-            statement = statement.where(Answer.response_id.in_(in_group))
-        result[question_id] = tuple(t for t in db.session.scalars(statement) if t)
+            first = first.where(Answer.response_id.in_(in_group))
+        shown = list(
+            db.session.scalars(first.order_by(Answer.response_id).limit(OTHER_TEXTS_SHOWN))
+        )
+        texts = {
+            response_id: text
+            for response_id, text in db.session.execute(
+                sa.select(Answer.response_id, Answer.text).where(
+                    other, Answer.response_id.in_(shown)
+                )
+            )
+        }
+        result[question_id] = tuple(t for r in shown if (t := texts.get(r)))
     return result

@@ -53,6 +53,7 @@ THEME_KINDS = (CODED, THEMED, THEME)
 ALL_KINDS = (ARRIVAL, OPTION, RESPONDENTS, ANSWERED, *THEME_KINDS)
 
 EVERYONE = (0, -1)  # (by_question_id, by_option) of the counts over all responses
+BULK = 10_000  # a fold of this many responses checks whether it is counting all of them
 
 # (by_question_id, by_option, kind, question_id, row, option, theme_id, day, channel) -> n
 Key = tuple[int, int, str, int, int, int, int, str, str]
@@ -144,24 +145,30 @@ def fold(consultation_id: int) -> int:
     responses = Response.__table__
     marked: int = db.session.execute(  # type: ignore[attr-defined]
         sa.update(responses)
-        .where(
-            responses.c.consultation_id == consultation_id,
-            responses.c.tally_state == NOT_COUNTED,
-        )
+        .where(responses.c.consultation_id == consultation_id, _in_state(NOT_COUNTED))
         .values(tally_state=COUNTING)
     ).rowcount
     if not marked:
         return 0
     _tune_for_counting()
-    _add(consultation_id, _contributions(consultation_id, Response.tally_state == COUNTING), 1)
+    everything = (
+        _one_writer()
+        and marked >= BULK
+        and marked
+        == db.session.scalar(
+            sa.select(sa.func.count()).where(Response.consultation_id == consultation_id)
+        )
+    )
+    chosen = None if everything else _in_state(COUNTING)
+    _add(consultation_id, _contributions(consultation_id, chosen), 1)
     db.session.execute(
         sa.update(responses)
-        .where(
-            responses.c.consultation_id == consultation_id,
-            responses.c.tally_state == COUNTING,
-        )
+        .where(responses.c.consultation_id == consultation_id, _in_state(COUNTING))
         .values(tally_state=COUNTED)
     )
+    if marked >= BULK and db.session.get_bind().dialect.name == "postgresql":
+        # So the planner knows that few responses now wait, and finds them by the index.
+        db.session.execute(sa.text("ANALYZE response"))
     return int(marked)
 
 
@@ -191,11 +198,7 @@ def recount(consultation_id: int, kinds: Sequence[str]) -> None:
         sa.delete(Tally).where(Tally.consultation_id == consultation_id, Tally.kind.in_(kinds))
     )
     _tune_for_counting()
-    _add(
-        consultation_id,
-        _contributions(consultation_id, Response.tally_state == COUNTED, kinds),
-        1,
-    )
+    _add(consultation_id, _counted(consultation_id, kinds), 1)
 
 
 def forget(consultation_id: int) -> None:
@@ -235,7 +238,7 @@ def check(consultation_id: int) -> list[Difference]:
             )
         )
     }
-    counted = _contributions(consultation_id, Response.tally_state == COUNTED)
+    counted = _counted(consultation_id, ALL_KINDS)
     db.session.commit()
     return [
         Difference(key, kept.get(key, 0), counted.get(key, 0))
@@ -328,13 +331,14 @@ def _tune_for_counting() -> None:
 
 
 def _contributions(
-    consultation_id: int, chosen: sa.ColumnElement[bool], kinds: Sequence[str] = ALL_KINDS
+    consultation_id: int, chosen: sa.ColumnElement[bool] | None, kinds: Sequence[str] = ALL_KINDS
 ) -> dict[Key, int]:
     """What the chosen responses of a consultation add to each tally, counted in the database.
 
-    Each response counts for everyone and for the group it chose in each breakdown question:
-    the memberships below give every response those (question, option) pairs, and every
-    count is grouped by them.
+    Each count is grouped by the responses' options in the breakdown questions (a response's
+    "groups": one option, or none, per breakdown question, which are single choice), so every
+    answer is read once; the counts for everyone and for each group then add up from those in
+    Python, from a few thousand rows.
     """
     questions = db.session.execute(
         sa.select(Question.id, Question.type, Question.breakdown).where(
@@ -349,141 +353,144 @@ def _contributions(
     choice_ids = [q for q, kind, _ in questions if kind != QuestionType.FREE_TEXT.value]
     multi_ids = of_type[QuestionType.MULTI_CHOICE.value]
 
-    responses = sa.select(Response.id).where(Response.consultation_id == consultation_id, chosen)
-    everyone = sa.select(
-        Response.id.label("rid"), sa.literal(0).label("byq"), sa.literal(-1).label("byo")
-    ).where(Response.consultation_id == consultation_id, chosen)
-    parts: list[sa.Select[Any]] = [everyone]
+    mine = Response.consultation_id == consultation_id
+    responses = sa.select(Response.id).where(mine, chosen if chosen is not None else sa.true())
+    groups: list[Any] = []
+    g: Any = None
     if breakdown_ids:
-        parts.append(
-            sa.select(Answer.response_id, Answer.question_id, Answer.option).where(
+        g = (
+            sa.select(
+                Answer.response_id.label("rid"),
+                *(
+                    sa.func.max(sa.case((Answer.question_id == b, Answer.option))).label(f"g{i}")
+                    for i, b in enumerate(breakdown_ids)
+                ),
+            )
+            .where(
                 Answer.question_id.in_(breakdown_ids),
                 Answer.row.is_(None),
                 Answer.option.is_not(None),
-                Answer.response_id.in_(responses),
+                *(() if chosen is None else (Answer.response_id.in_(responses),)),
             )
+            .group_by(Answer.response_id)
+            .subquery("g")
         )
-    m = sa.union_all(*parts).subquery("m") if len(parts) > 1 else everyone.subquery("m")
+        groups = [g.c[f"g{i}"] for i in range(len(breakdown_ids))]
 
-    found: dict[Key, int] = {}
-
-    def add(kind: str, statement: sa.Select[Any]) -> None:
-        for byq, byo, question_id, row, option, theme_id, day, channel, n in db.session.execute(
-            statement
-        ):
-            key = (
-                byq,
-                byo,
-                kind,
-                question_id or 0,
-                -1 if row is None else row,
-                -1 if option is None else option,
-                theme_id or 0,
-                _iso(day),
-                channel or "",
+    def of_chosen(source: Any, response_id: Any) -> Any:
+        """`source` limited to the chosen responses, with each response's groups attached."""
+        if source is not Response.__table__ and chosen is not None:
+            # Every answer to the consultation's questions is one of its responses': only a
+            # choice of some of them needs the join.
+            source = source.join(
+                Response.__table__, sa.and_(Response.id == response_id, mine, chosen)
             )
-            found[key] = found.get(key, 0) + n
+        return source.outerjoin(g, g.c.rid == response_id) if g is not None else source
 
-    nothing = sa.null()
-    answers = m.join(Answer, Answer.response_id == m.c.rid)
+    found: dict[Key, int] = defaultdict(int)
+    names = ("question_id", "row", "option", "theme_id", "day", "channel")
+
+    def count(kind: str, source: Any, measure: Any, where: Any = None, **cells: Any) -> None:
+        columns = [cells[name] for name in names if name in cells]
+        statement = sa.select(*groups, *columns, measure).select_from(source)
+        if where is not None:
+            statement = statement.where(where)
+        statement = statement.group_by(*groups, *columns)
+        for row in db.session.execute(statement):
+            values = dict(zip([n for n in names if n in cells], row[len(groups) : -1], strict=True))
+            cell = (
+                kind,
+                values.get("question_id") or 0,
+                -1 if values.get("row") is None else values["row"],
+                -1 if values.get("option") is None else values["option"],
+                values.get("theme_id") or 0,
+                _iso(values.get("day")),
+                values.get("channel") or "",
+            )
+            n = row[-1]
+            found[(*EVERYONE, *cell)] += n
+            for by_question, by_option in zip(breakdown_ids, row[: len(groups)], strict=True):
+                if by_option is not None:
+                    found[(by_question, by_option, *cell)] += n
+
+    answers = of_chosen(Answer.__table__, Answer.response_id)
     if ARRIVAL in kinds:
-        day = _day_expression()
-        add(
+        arrivals = of_chosen(Response.__table__, Response.id)
+        count(
             ARRIVAL,
-            sa.select(
-                m.c.byq,
-                m.c.byo,
-                nothing,
-                nothing,
-                nothing,
-                nothing,
-                day,
-                Response.channel,
-                sa.func.count(),
-            )  # fmt: skip
-            .select_from(m.join(Response, Response.id == m.c.rid))
-            .group_by(m.c.byq, m.c.byo, day, Response.channel),
+            arrivals,
+            sa.func.count(),
+            sa.and_(mine, chosen) if chosen is not None else mine,
+            day=_day_expression(),
+            channel=Response.channel,
         )
     if OPTION in kinds and choice_ids:
-        add(
+        count(
             OPTION,
-            sa.select(
-                m.c.byq,
-                m.c.byo,
-                Answer.question_id,
-                Answer.row,
-                Answer.option,
-                nothing,
-                nothing,
-                nothing,
-                sa.func.count(),
-            )  # fmt: skip
-            .select_from(answers)
-            .where(Answer.question_id.in_(choice_ids), Answer.option.is_not(None))
-            .group_by(m.c.byq, m.c.byo, Answer.question_id, Answer.row, Answer.option),
+            answers,
+            sa.func.count(),
+            sa.and_(Answer.question_id.in_(choice_ids), Answer.option.is_not(None)),
+            question_id=Answer.question_id,
+            row=Answer.row,
+            option=Answer.option,
         )
     if RESPONDENTS in kinds and multi_ids:
-        add(
+        count(
             RESPONDENTS,
-            sa.select(
-                m.c.byq,
-                m.c.byo,
-                Answer.question_id,
-                nothing,
-                nothing,
-                nothing,
-                nothing,
-                nothing,
-                sa.func.count(sa.distinct(Answer.response_id)),
-            )  # fmt: skip
-            .select_from(answers)
-            .where(Answer.question_id.in_(multi_ids))
-            .group_by(m.c.byq, m.c.byo, Answer.question_id),
+            answers,
+            sa.func.count(sa.distinct(Answer.response_id)),
+            Answer.question_id.in_(multi_ids),
+            question_id=Answer.question_id,
         )
     if text_ids:
-        per_question = (m.c.byq, m.c.byo, Answer.question_id)
-        blanks = (nothing, nothing, nothing, nothing, nothing)
+        texts = Answer.question_id.in_(text_ids)
+        coded = answers.join(AnswerCoding, AnswerCoding.answer_id == Answer.id)
+        themed = answers.join(AnswerTheme, AnswerTheme.answer_id == Answer.id)
         if ANSWERED in kinds:
-            add(
-                ANSWERED,
-                sa.select(*per_question, *blanks, sa.func.count())
-                .select_from(answers)
-                .where(Answer.question_id.in_(text_ids))
-                .group_by(*per_question),
-            )
+            count(ANSWERED, answers, sa.func.count(), texts, question_id=Answer.question_id)
         if CODED in kinds:
-            add(
-                CODED,
-                sa.select(*per_question, *blanks, sa.func.count())
-                .select_from(answers.join(AnswerCoding, AnswerCoding.answer_id == Answer.id))
-                .where(Answer.question_id.in_(text_ids))
-                .group_by(*per_question),
-            )
+            count(CODED, coded, sa.func.count(), texts, question_id=Answer.question_id)
         if THEMED in kinds:
-            add(
-                THEMED,
-                sa.select(*per_question, *blanks, sa.func.count(sa.distinct(AnswerTheme.answer_id)))
-                .select_from(answers.join(AnswerTheme, AnswerTheme.answer_id == Answer.id))
-                .where(Answer.question_id.in_(text_ids))
-                .group_by(*per_question),
-            )
+            distinct = sa.func.count(sa.distinct(AnswerTheme.answer_id))
+            count(THEMED, themed, distinct, texts, question_id=Answer.question_id)
         if THEME in kinds:
-            add(
+            count(
                 THEME,
-                sa.select(
-                    *per_question,
-                    nothing,
-                    nothing,
-                    AnswerTheme.theme_id,
-                    nothing,
-                    nothing,
-                    sa.func.count(),
-                )  # fmt: skip
-                .select_from(answers.join(AnswerTheme, AnswerTheme.answer_id == Answer.id))
-                .where(Answer.question_id.in_(text_ids))
-                .group_by(*per_question, AnswerTheme.theme_id),
+                themed,
+                sa.func.count(),
+                texts,
+                question_id=Answer.question_id,
+                theme_id=AnswerTheme.theme_id,
             )
-    return found
+    return {key: n for key, n in found.items() if n}
+
+
+def _in_state(state: int) -> sa.ColumnElement[bool]:
+    """Responses in a state other than counted, found by the partial index of those (whose
+    condition must appear as written for SQLite to use it)."""
+    return sa.and_(
+        Response.__table__.c.tally_state != sa.literal_column(str(COUNTED)),
+        Response.__table__.c.tally_state == state,
+    )
+
+
+def _one_writer() -> bool:
+    """Whether no response can arrive while this transaction counts: true on SQLite, whose
+    writers take turns (and `take_turn` began this transaction with a write). On PostgreSQL a
+    response committed between two statements would be seen by the second, so counting there
+    always picks responses by their state."""
+    return db.session.get_bind().dialect.name == "sqlite"
+
+
+def _counted(consultation_id: int, kinds: Sequence[str]) -> dict[Key, int]:
+    """The contributions of the counted responses. On SQLite, all responses less the few not
+    counted, which is far quicker there than picking out the counted ones answer by answer."""
+    if not _one_writer():
+        return _contributions(consultation_id, Response.tally_state == COUNTED, kinds)
+    found = _contributions(consultation_id, None, kinds)
+    for key, n in _contributions(consultation_id, _in_state(NOT_COUNTED), kinds).items():
+        found[key] = found.get(key, 0) - n
+    return {key: n for key, n in found.items() if n}
 
 
 def _day_expression() -> sa.ColumnElement[Any]:
