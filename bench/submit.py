@@ -25,7 +25,19 @@ Targets (from the issue): submissions per second at least 30% of the /health cei
 latency under 150 ms, nothing lost or doubled. Exits 1 when anything is lost, doubled,
 unexpected or a request failed; missed performance targets are reported, not fatal.
 
+Two rate-limit modes. By default all clients share 127.0.0.1 and the per-address submission
+limit is raised (SUBMISSION_RATE_LIMIT=100000 per minute) so that the figures measure the
+service, not the limiter. With --production-limits the app keeps its production setting
+("30 per minute; 300 per hour" per client address, memory:// storage, so counted in each
+gunicorn worker separately) and each client connects from its own loopback address
+(127.0.0.2, 127.0.0.3, ...; --addresses N shares N of them between the clients, as residents
+behind one library or mobile-network address would): gunicorn gives the app the socket's peer
+address as REMOTE_ADDR (there is no ProxyFix), which is what the limiter counts. A refusal
+(429) is then an expected answer, not an error: it is counted, its draft must still be there
+(the resident's answers are kept) and nothing may be stored for it.
+
     .venv/bin/python bench/submit.py --backend both
+    .venv/bin/python bench/submit.py --backend both --production-limits
     BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench (the default)
 
 The PostgreSQL database is created if missing and its `public` schema is dropped and rebuilt:
@@ -216,10 +228,22 @@ def client_main(cfg: dict[str, Any], index: int, barrier: Any, results: Any) -> 
     signer.secret_key = cfg["secret_key"]
     serializer = SecureCookieSessionInterface().get_signing_serializer(signer)
     rng = random.Random(cfg["seed"] * 1000 + index)
-    out: dict[str, Any] = {"index": index, "errors": [], "marks": [], "client_cpu": {}}
+    out: dict[str, Any] = {
+        "index": index,
+        "errors": [],
+        "marks": [],
+        "client_cpu": {},
+        "limits_seen": [],
+    }
     check_url = f"/consultations/{SLUG}/check"
+    # Its own source address when the limiter is to see one client per address (production).
+    transport = httpx.HTTPTransport(local_address=cfg["local_address"])
+    out["local_address"] = cfg["local_address"]
     with httpx.Client(
-        base_url=cfg["base_url"], timeout=REQUEST_TIMEOUT, follow_redirects=False
+        base_url=cfg["base_url"],
+        timeout=REQUEST_TIMEOUT,
+        follow_redirects=False,
+        transport=transport,
     ) as client:
         # 1. Preparation (not timed): one draft per submission, each in its own cookie jar.
         _sync(barrier, cfg, out, "prepare")
@@ -254,6 +278,8 @@ def client_main(cfg: dict[str, Any], index: int, barrier: Any, results: Any) -> 
         _sync(barrier, cfg, out, "submit")
         lat = []
         done = []
+        refused: list[str] = []
+        statuses: list[int] = []
         out["submit_start"] = time.monotonic()
         limit = out["submit_start"] + PHASE_LIMIT
         for cookie, csrf, token in prepared:
@@ -272,13 +298,21 @@ def client_main(cfg: dict[str, Any], index: int, barrier: Any, results: Any) -> 
             except httpx.HTTPError as exc:
                 out["errors"].append(f"POST /check failed: {exc!r}")
                 continue
+            statuses.append(response.status_code)
+            limit_header = response.headers.get("x-ratelimit-limit")
+            if limit_header is not None and limit_header not in out["limits_seen"]:
+                out["limits_seen"].append(limit_header)
             location = response.headers.get("location", "")
             if response.status_code == 302 and location.endswith(f"/{SLUG}/confirmation"):
                 done.append((token, response.cookies.get("session")))
+            elif response.status_code == 429 and cfg["production_limits"]:
+                refused.append(token)  # the limiter's answer; the draft must be kept
             else:
                 out["errors"].append(f"POST /check gave {response.status_code} -> {location}")
         out["submit_end"] = time.monotonic()
         out["submit_latency"] = lat
+        out["submit_status"] = statuses
+        out["refused"] = refused
 
         # 4. Ceiling again, just after: the machine is shared, so bracket the timed phase.
         _ceiling(client, cfg, barrier, out, "health_after")
@@ -312,7 +346,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def server_env(url: str, secret_key: str) -> dict[str, str]:
+def server_env(url: str, secret_key: str, production_limits: bool) -> dict[str, str]:
     env = dict(os.environ)
     env.pop("FLASK_DEBUG", None)  # production mode, as deployed
     env.update(
@@ -322,9 +356,14 @@ def server_env(url: str, secret_key: str) -> dict[str, str]:
         # Secure and a client would (rightly) never send it back.
         INSECURE_COOKIES="1",
     )
-    # All 16 clients share 127.0.0.1, so the production per-address submission limit would
-    # measure the limiter, not the service: raised here unless the caller sets it.
-    env.setdefault("SUBMISSION_RATE_LIMIT", "100000 per minute")
+    if production_limits:
+        # The app's own defaults, whatever this shell says: the production settings.
+        env.pop("SUBMISSION_RATE_LIMIT", None)
+        env.pop("RATELIMIT_STORAGE_URI", None)
+    else:
+        # All 16 clients share 127.0.0.1, so the production per-address submission limit
+        # would measure the limiter, not the service: raised here unless the caller sets it.
+        env.setdefault("SUBMISSION_RATE_LIMIT", "100000 per minute")
     return env
 
 
@@ -454,8 +493,14 @@ def online_count(engine: sa.Engine) -> int:
         )
 
 
-def verify(engine: sa.Engine, before: int, acknowledged: list[tuple[str, str | None]]) -> dict:
-    """Check in the database that each acknowledged submission is stored exactly once."""
+def verify(
+    engine: sa.Engine,
+    before: int,
+    acknowledged: list[tuple[str, str | None]],
+    refused: list[str],
+) -> dict:
+    """Check in the database that each acknowledged submission is stored exactly once, and
+    that each refused one (429, production limits) stored nothing and kept its draft."""
     tokens = [token for token, _ in acknowledged]
     shown = dict(acknowledged)
     with engine.connect() as conn:
@@ -490,6 +535,13 @@ def verify(engine: sa.Engine, before: int, acknowledged: list[tuple[str, str | N
             if tokens
             else 0
         )
+        refused_drafts = (
+            conn.scalar(
+                sa.select(sa.func.count()).select_from(Draft).where(Draft.token.in_(refused))
+            )
+            if refused
+            else 0
+        )
     after = online_count(engine)
     lost = [t for t in tokens if t not in stored]
     wrong_reference = [t for t in tokens if t in stored and shown[t] != stored[t]]
@@ -504,6 +556,9 @@ def verify(engine: sa.Engine, before: int, acknowledged: list[tuple[str, str | N
         "wrong_reference_shown": len(wrong_reference),
         "without_answers": int(empty or 0),
         "drafts_left": int(drafts_left or 0),
+        "refused": len(refused),
+        "refused_stored": sum(1 for t in refused if t in stored),
+        "refused_drafts_kept": int(refused_drafts or 0),
     }
 
 
@@ -517,6 +572,8 @@ def integrity_ok(check: dict[str, int]) -> bool:
         and check["wrong_reference_shown"] == 0
         and check["without_answers"] == 0
         and check["drafts_left"] == 0
+        and check["refused_stored"] == 0
+        and check["refused_drafts_kept"] == check["refused"]
     )
 
 
@@ -529,6 +586,14 @@ def percentile(values: list[float], p: float) -> float:
         return float("nan")
     ordered = sorted(values)
     return ordered[max(1, math.ceil(p / 100 * len(ordered))) - 1]
+
+
+def client_address(args: argparse.Namespace, index: int) -> str | None:
+    """The loopback address a client connects from: its own with --production-limits (or
+    one of --addresses, shared round robin), else the default (127.0.0.1)."""
+    if not args.production_limits:
+        return None
+    return f"127.0.0.{2 + index % args.addresses}"
 
 
 def run_clients(
@@ -549,6 +614,8 @@ def run_clients(
     procs = []
     for index, count in enumerate(per_client):
         cfg = {
+            "local_address": client_address(args, index),
+            "production_limits": args.production_limits,
             "base_url": base_url,
             "secret_key": secret_key,
             "seed": args.seed,
@@ -601,6 +668,14 @@ def summarise(results: list[dict], online_before: int, engine: sa.Engine) -> dic
     pages = [x for r in results for x in r["page_latency"]]
     journeys = [x for r in results for x in r["journey_ms"]]
     submits = [x for r in results for x in r["submit_latency"]]
+    by_status = [
+        (status, x)
+        for r in results
+        for status, x in zip(r["submit_status"], r["submit_latency"], strict=True)
+    ]
+    acked_lat = [x for status, x in by_status if status == 302]
+    refused_lat = [x for status, x in by_status if status == 429]
+    refused = [t for r in results for t in r["refused"]]
     acknowledged = [a for r in results for a in r["acknowledged"]]
     errors = [e for r in results for e in r["errors"]]
     marks = {m["label"]: m for r in results for m in r["marks"]}
@@ -639,6 +714,16 @@ def summarise(results: list[dict], online_before: int, engine: sa.Engine) -> dic
             "max_ms": max(submits) if submits else float("nan"),
             "mean_ms": statistics.fmean(submits) if submits else float("nan"),
             "cpu": cpu_ms("submit", "health_after", max(1, len(submits))),
+            "refused": len(refused),
+            "acknowledged_p50_ms": percentile(acked_lat, 50),
+            "acknowledged_p99_ms": percentile(acked_lat, 99),
+            "refused_p50_ms": percentile(refused_lat, 50),
+            "refused_p99_ms": percentile(refused_lat, 99),
+            "addresses": sorted(
+                {r["local_address"] or "127.0.0.1" for r in results},
+                key=lambda a: [int(part) for part in a.split(".")],
+            ),
+            "limits_seen": sorted({x for r in results for x in r["limits_seen"]}),
         },
         "journey": {
             "journeys": len(journeys),
@@ -650,7 +735,7 @@ def summarise(results: list[dict], online_before: int, engine: sa.Engine) -> dic
             "journey_p99_ms": percentile(journeys, 99),
         },
         "errors": errors,
-        "integrity": verify(engine, online_before, acknowledged),
+        "integrity": verify(engine, online_before, acknowledged, refused),
     }
 
 
@@ -665,7 +750,7 @@ def run_backend(args: argparse.Namespace, backend: str, workdir: Path) -> dict[s
         # How a backend serving this database names itself in `ps` ("user database host").
         db_marker = f" {parsed.username} {parsed.database} "
     secret_key = secrets.token_urlsafe(32)
-    env = server_env(url, secret_key)
+    env = server_env(url, secret_key, args.production_limits)
     print(f"[{backend}] migrating and loading the demo consultation", flush=True)
     flask_cli(env, "db", "upgrade")
     flask_cli(env, "demo")
@@ -688,6 +773,10 @@ def run_backend(args: argparse.Namespace, backend: str, workdir: Path) -> dict[s
         stop_gunicorn(proc)
     summary = summarise(results, before, engine)
     summary["clients"] = args.clients
+    summary["production_limits"] = args.production_limits
+    summary["submission_rate_limit"] = env.get(
+        "SUBMISSION_RATE_LIMIT", "unset: the app's production default"
+    )
     engine.dispose()
     summary["server_log_tail"] = _tail(log) if summary["errors"] else ""
     return summary
@@ -702,6 +791,17 @@ def figures_clients(figures: dict[str, dict[str, Any]]) -> int:
 
 def report(figures: dict[str, dict[str, Any]]) -> bool:
     """Print the table and the targets; True when nothing was lost, doubled or failed."""
+    print()
+    for backend, f in figures.items():
+        s = f["submit"]
+        addresses = s["addresses"]
+        where = addresses[0] if len(addresses) == 1 else f"{addresses[0]}..{addresses[-1]}"
+        mode = "production limits" if f["production_limits"] else "limit raised"
+        print(
+            f"{backend:<11}rate limit: {mode} (SUBMISSION_RATE_LIMIT {f['submission_rate_limit']}; "
+            f"server's X-RateLimit-Limit {', '.join(s['limits_seen']) or 'none'}); "
+            f"{f['clients']} clients from {len(addresses)} address(es) {where}"
+        )
     print()
     head = (
         f"{'backend':<11}{'/health req/s':>14}{'submits/s':>11}{'ratio':>8}"
@@ -718,6 +818,25 @@ def report(figures: dict[str, dict[str, Any]]) -> bool:
             f"{s['ratio_to_ceiling']:>7.0%} {s['p50_ms']:>9.1f}{s['p99_ms']:>9.1f}"
             f"{s['max_ms']:>9.1f}{s['acknowledged']:>7}{i['online_added']:>8}{i['lost']:>6}"
             f"{doubled:>9}{len(f['errors']):>8}"
+        )
+    if any(f["production_limits"] for f in figures.values()):
+        print()
+        print(
+            "Production limits: submissions refused with 429 (their drafts must be kept, "
+            "nothing stored), and latency by answer:"
+        )
+        for backend, f in figures.items():
+            s, i = f["submit"], f["integrity"]
+            print(
+                f"  {backend:<11}sent {s['sent']}, acknowledged {s['acknowledged']}, refused "
+                f"{s['refused']} (stored {i['refused_stored']}, drafts kept "
+                f"{i['refused_drafts_kept']}); acknowledged p50 {s['acknowledged_p50_ms']:.1f} "
+                f"ms, p99 {s['acknowledged_p99_ms']:.1f} ms; refused p50 "
+                f"{s['refused_p50_ms']:.1f} ms, p99 {s['refused_p99_ms']:.1f} ms"
+            )
+        print(
+            "  (submits/s and the ratio count acknowledged submissions only: with refusals they "
+            "measure the limiter's cap, not the service's speed)"
         )
     print()
     print("Whole journey (the untimed preparation: every page of it, as each resident walked):")
@@ -808,6 +927,16 @@ def main() -> int:
     parser.add_argument(
         "--health-requests", type=int, default=4096, help="for the ceiling (default 4096)"
     )
+    parser.add_argument(
+        "--production-limits",
+        action="store_true",
+        help="keep the app's production submission limit; each client on its own loopback address",
+    )
+    parser.add_argument(
+        "--addresses",
+        type=int,
+        help="with --production-limits: loopback addresses the clients share (default: one each)",
+    )
     parser.add_argument("--seed", type=int, default=2005)
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
@@ -815,6 +944,12 @@ def main() -> int:
         parser.error("need 1-64 clients and at least one submission per client")
     if not 1 <= args.submissions <= 20000 or not 1 <= args.health_requests <= 100000:
         parser.error("keep --submissions to 1-20000 and --health-requests to 1-100000")
+    if args.addresses is None:
+        args.addresses = args.clients
+    if not 1 <= args.addresses <= min(args.clients, 200):
+        parser.error("--addresses must be between 1 and the number of clients")
+    if args.addresses != args.clients and not args.production_limits:
+        parser.error("--addresses needs --production-limits")
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     if "postgresql" in backends:
         reset_postgres(pg_url())  # fail now, not after the SQLite run, if it is unusable
