@@ -228,3 +228,34 @@ def test_counting_all_responses_at_once_matches_counting_them_by_state(
     assert tally_store.check(consultation.id) == []
     monkeypatch.setattr(tally_store, "BULK", 10**9)
     assert _counted_afresh(consultation) == at_once
+
+
+def test_a_response_committed_while_results_are_counted_is_counted_once(app: object) -> None:
+    """PostgreSQL: a submission still in flight when results are read is not lost or doubled;
+    the next read counts it. (SQLite's writers take turns, so there it cannot happen.)"""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite lets one writer in at a time")
+    consultation = make_consultation()
+    _add(consultation, 5)
+    agree = db.session.scalar(sa.select(Question.id).where(Question.key == "agree"))
+    with db.engine.connect() as other:
+        in_flight = other.begin()
+        response_id = other.execute(
+            sa.insert(Response.__table__)
+            .values(
+                consultation_id=consultation.id,
+                reference="LATE0001",
+                submitted_at=MONDAY,
+                channel=Channel.ONLINE.value,
+            )
+            .returning(Response.__table__.c.id)
+        ).scalar_one()
+        other.execute(
+            sa.insert(Answer.__table__).values(
+                response_id=response_id, question_id=agree, row=None, option=0
+            )
+        )
+        assert _responses(consultation_results(consultation, minimum=1)) == 5
+        in_flight.commit()
+    assert _responses(consultation_results(consultation, minimum=1)) == 6
+    assert tally_store.check(consultation.id) == []
