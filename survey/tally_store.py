@@ -140,36 +140,49 @@ def fold(consultation_id: int) -> int:
     `take_turn`, in the same transaction; the caller commits.
 
     The responses are marked first and then counted by their mark, so a response that arrives
-    meanwhile is neither counted nor marked: it waits for the next fold.
+    meanwhile is neither counted nor marked: it waits for the next fold. A few (the usual
+    case: those since the last read) are counted by their ids, which the database plans for
+    exactly; many (after an import) by their mark, once the planner has been told how many.
     """
     responses = Response.__table__
-    marked: int = db.session.execute(  # type: ignore[attr-defined]
-        sa.update(responses)
-        .where(responses.c.consultation_id == consultation_id, _in_state(NOT_COUNTED))
-        .values(tally_state=COUNTING)
-    ).rowcount
-    if not marked:
+    mine = responses.c.consultation_id == consultation_id
+    waiting = db.session.scalar(
+        sa.select(sa.func.count()).select_from(responses).where(mine, _in_state(NOT_COUNTED))
+    )
+    if not waiting:
         return 0
     _tune_for_counting()
-    everything = (
-        _one_writer()
-        and marked >= BULK
-        and marked
-        == db.session.scalar(
-            sa.select(sa.func.count()).where(Response.consultation_id == consultation_id)
+    mark = sa.update(responses).where(mine, _in_state(NOT_COUNTED)).values(tally_state=COUNTING)
+    chosen: sa.ColumnElement[bool] | None
+    if waiting < BULK:
+        ids = list(db.session.scalars(mark.returning(responses.c.id)))
+        marked = len(ids)
+        chosen = Response.id.in_(ids)
+    else:
+        marked = db.session.execute(mark).rowcount  # type: ignore[attr-defined]
+        if _one_writer():
+            everything = marked == db.session.scalar(
+                sa.select(sa.func.count()).select_from(responses).where(mine)
+            )
+            chosen = None if everything else _in_state(COUNTING)
+        else:
+            _analyse()  # the statistics still say none are being counted
+            chosen = _in_state(COUNTING)
+    if marked:
+        _add(consultation_id, _contributions(consultation_id, chosen), 1)
+        db.session.execute(
+            sa.update(responses).where(mine, _in_state(COUNTING)).values(tally_state=COUNTED)
         )
-    )
-    chosen = None if everything else _in_state(COUNTING)
-    _add(consultation_id, _contributions(consultation_id, chosen), 1)
-    db.session.execute(
-        sa.update(responses)
-        .where(responses.c.consultation_id == consultation_id, _in_state(COUNTING))
-        .values(tally_state=COUNTED)
-    )
-    if marked >= BULK and db.session.get_bind().dialect.name == "postgresql":
-        # So the planner knows that few responses now wait, and finds them by the index.
-        db.session.execute(sa.text("ANALYZE response"))
+        if marked >= BULK and not _one_writer():
+            _analyse()  # so reads find the few responses waiting by the partial index
     return int(marked)
+
+
+def _analyse() -> None:
+    """PostgreSQL: refresh the response table's statistics, which ANALYZE takes from this
+    transaction's view (its own marks included). Without it the planner, told that almost no
+    response is being counted, loops over a million responses once per response."""
+    db.session.execute(sa.text("ANALYZE response"))
 
 
 def withdraw(consultation_id: int, response_ids: sa.Select[Any]) -> None:
@@ -486,6 +499,7 @@ def _counted(consultation_id: int, kinds: Sequence[str]) -> dict[Key, int]:
     """The contributions of the counted responses. On SQLite, all responses less the few not
     counted, which is far quicker there than picking out the counted ones answer by answer."""
     if not _one_writer():
+        _analyse()
         return _contributions(consultation_id, Response.tally_state == COUNTED, kinds)
     found = _contributions(consultation_id, None, kinds)
     for key, n in _contributions(consultation_id, _in_state(NOT_COUNTED), kinds).items():
