@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from isal import isal_zlib
 from matplotlib import rc_context
 from matplotlib.axes import Axes
 from matplotlib.backend_bases import RendererBase
@@ -64,7 +65,10 @@ STYLE = {
     "ytick.color": INK,
 }
 SVG_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
-PNG_COMPRESSION = 3  # zlib's default 6 takes two and a half times as long for 25% less
+# ISA-L's deflate at its level 2 (of 0 to 3), a zlib stream any PNG reader reads: a tenth of
+# zlib's time at its level 3 (25 ms of a chart's 150 at 200 dpi, most of it hashing blank
+# rows), for files no larger. zlib's default 6 takes twice as long again for 25% less.
+PNG_COMPRESSION = 2
 SVG_DPI = 72  # the SVG backend's own: the layout is measured at the resolution written
 PAD = 0.08  # inches between the figure's edge, its title, its axes and its legend
 SUPPRESSED_HATCH = "///"
@@ -220,8 +224,9 @@ def _reach(ax: Axes, box: Bbox | None) -> tuple[float, float, float, float]:
 
 
 def png_bytes(rgba: np.ndarray, dpi: int) -> bytes:
-    """A PNG of an RGBA image, quickly: rows unfiltered, zlib level 3 (Pillow's adaptive
-    filtering took two and a half times as long, for files 5% smaller)."""
+    """A PNG of an RGBA image, quickly: rows unfiltered (Pillow's adaptive filtering took two
+    and a half times as long, for files 5% smaller), deflated by ISA-L (see PNG_COMPRESSION).
+    The same image gives the same bytes."""
     height, width, _ = rgba.shape
     lines = np.empty((height, width * 4 + 1), np.uint8)
     lines[:, 0] = 0  # filter type None
@@ -238,7 +243,7 @@ def png_bytes(rgba: np.ndarray, dpi: int) -> bytes:
             b"\x89PNG\r\n\x1a\n",
             chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)),
             chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
-            chunk(b"IDAT", zlib.compress(lines.tobytes(), PNG_COMPRESSION)),
+            chunk(b"IDAT", isal_zlib.compress(lines, PNG_COMPRESSION)),  # no copy of `lines`
             chunk(b"IEND", b""),
         )
     )
