@@ -47,7 +47,7 @@ from assembly.strategy_form_problems import Placed
 from survey import audit as audit_log
 from survey.database import db
 from survey.models import Role
-from survey.questions import suggest_slug
+from survey.questions import SLUG_PATTERN, suggest_slug
 from survey.web.access import role_required
 
 bp = Blueprint("strategy_editor", __name__)
@@ -110,16 +110,18 @@ def new_strategy() -> ResponseReturnValue:
 def _create(definition: dict[str, Any], title: str) -> PageErrors:
     """Save a new strategy; or the errors, with nothing saved (a taken slug is one)."""
     slug = definition["slug"]
+    # Only a well-formed slug is looked up: PostgreSQL refuses text holding NUL outright.
+    well_formed = bool(SLUG_PATTERN.match(slug))
     slug_error = None
     if not slug and title:
         slug_error = "Enter a slug: the title has no letters or numbers to make one from"
     elif slug in RESERVED_SLUGS:
         slug_error = f"The slug cannot be '{slug}': that is the address of this page"
-    elif strategies.by_strategy_slug(slug) is not None:
+    elif well_formed and strategies.by_strategy_slug(slug) is not None:
         slug_error = _taken(slug)
     problems: list[str] = []
     try:
-        if slug_error or not slug:
+        if slug_error or not well_formed:  # check_definition says what is wrong with it
             strategies.check_definition(definition)  # the other problems, to fix in one go
         else:
             strategies.save_strategy(definition)

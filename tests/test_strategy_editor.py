@@ -260,6 +260,14 @@ def test_the_slug_new_is_kept_for_the_page_that_adds_a_strategy(officer: FlaskCl
     assert strategies.by_strategy_slug("new") is None
 
 
+def test_a_slug_with_control_characters_is_refused_not_looked_up(officer: FlaskClient) -> None:
+    # PostgreSQL refuses text holding NUL: the slug must be checked before any query.
+    response = submit(officer, "/officers/strategies/new", NEW_STRATEGY | {"slug": "a\x00b\x1b"})
+    assert response.status_code == 200
+    assert [href for _, href in summary_links(response)] == ["#slug"]
+    assert changes_logged() == []
+
+
 def test_a_title_without_letters_needs_a_slug(officer: FlaskClient) -> None:
     response = submit(officer, "/officers/strategies/new", NEW_STRATEGY | {"title": "2027-30"})
     assert response.status_code == 302  # digits make a slug
