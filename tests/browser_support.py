@@ -42,6 +42,7 @@ PUBLISHED_SLUG = "community-safety-results"
 STRATEGY = "community-safety-strategy-2027-30"
 OFFICER = ("officer@example.org", "demo-officer-password")
 COUNCILLOR = ("councillor@example.org", "demo-councillor-password")
+ADMIN = ("admin@example.org", "demo-admin-password")
 
 
 def tools_or_skip() -> None:
@@ -211,6 +212,38 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
         WCAG_TAGS,
     )
     return list(result)
+
+
+def sideways_scroll(page: Any) -> tuple[int, list[str]]:
+    """How wide the page is (document.documentElement.scrollWidth, in CSS px) and, when wider
+    than the viewport, up to 5 of the elements that reach past its right edge. Elements inside
+    a box that scrolls sideways on its own (a table in `.app-table-wrap`) do not widen the page
+    and are not listed."""
+    found = page.evaluate(
+        """() => {
+            const width = document.documentElement.clientWidth;
+            const scrolls = (e) => {
+                for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+                    const x = getComputedStyle(p).overflowX;
+                    if (x === 'auto' || x === 'scroll' || x === 'hidden') return true;
+                }
+                return false;
+            };
+            const wide = [];
+            for (const e of document.body.querySelectorAll('*')) {
+                if (e.getBoundingClientRect().right > width + 1 && !scrolls(e)
+                    && ![...e.children].some(c => c.getBoundingClientRect().right > width + 1)) {
+                    const name = e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+                        + (e.className && typeof e.className === 'string'
+                           ? '.' + e.className.trim().split(/\\s+/).join('.') : '');
+                    wide.push(name + ': ' + (e.textContent || '').trim().slice(0, 60));
+                }
+                if (wide.length >= 5) break;
+            }
+            return [document.documentElement.scrollWidth, wide];
+        }"""
+    )
+    return int(found[0]), list(found[1])
 
 
 def describe_violations(where: str, violations: list[dict[str, Any]]) -> str:
