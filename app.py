@@ -31,6 +31,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
     WTFormsHelpers(app)
+    from survey.web.addresses import AddressText
+
+    # Before any route is added: every `<name>` in an address refuses control characters.
+    app.url_map.converters.update(default=AddressText, string=AddressText)
     _register_blueprints(app)
     _register_commands(app)
     _serve_govuk_frontend(app)

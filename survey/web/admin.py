@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -23,6 +23,7 @@ from survey.accounts import MIN_PASSWORD_LENGTH, AccountError, create_user
 from survey.database import db
 from survey.models import Role, User
 from survey.web.access import role_required
+from survey.web.addresses import query_number, query_text
 
 bp = Blueprint("admin", __name__)
 
@@ -137,8 +138,8 @@ def toggle_active(user_id: int) -> ResponseReturnValue:
 @role_required(Role.ADMIN)
 def audit_log() -> ResponseReturnValue:
     """The audit log of officers' and admins' actions, newest first, filterable by action."""
-    page = request.args.get("page", 1, type=int) or 1
-    action = request.args.get("action") or None
+    page = query_number("page") or 1
+    action = query_text("action") or None
     events, total = audit.events(page, action)
     pages = max(1, -(-total // audit.PAGE_SIZE))
     if page < 1 or page > pages:

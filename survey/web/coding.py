@@ -17,6 +17,7 @@ from survey.display import number, plural
 from survey.models import Consultation, Question, Role, Theme
 from survey.themes import ReviewItem, Show, ThemeError
 from survey.web.access import role_required
+from survey.web.addresses import query_number
 from survey.web.officers import consultation_or_404
 
 bp = Blueprint("coding", __name__)
@@ -124,13 +125,7 @@ def _filters() -> tuple[Show, int | None, int]:
         show = Show(request.args.get("show", Show.TO_REVIEW.value))
     except ValueError:
         show = Show.TO_REVIEW
-    theme = request.args.get("theme", "")
-    page = request.args.get("page", "1")
-    return (
-        show,
-        int(theme) if theme.isdigit() else None,
-        int(page) if page.isdigit() else 1,
-    )
+    return show, query_number("theme"), query_number("page") or 1
 
 
 def _filter_args(show: Show, theme_id: int | None) -> dict[str, Any]:

@@ -7,7 +7,7 @@ suppressed everywhere.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template
 from flask.typing import ResponseReturnValue
 
 from survey import charts as chart_names
@@ -19,6 +19,7 @@ from survey.spreadsheets import write_csv
 from survey.tallies import UnknownGroup, breakdown, consultation_results
 from survey.web import chart_files
 from survey.web.access import role_required
+from survey.web.addresses import query_text
 
 bp = Blueprint("councillors", __name__)
 
@@ -32,7 +33,7 @@ def _consultation(slug: str) -> Consultation:
 
 def _group() -> tuple[str, str] | None:
     """The breakdown group chosen in the filter, as ?group=KEY:LABEL."""
-    chosen = request.args.get("group", "")
+    chosen = query_text("group")
     key, sep, label = chosen.partition(":")
     return (key, label) if sep and key and label else None
 
@@ -89,7 +90,7 @@ def consultation(slug: str) -> ResponseReturnValue:
         channels=tables.channels_table(results.channels),
         weeks=tables.weeks_table(results.weeks),
         weeks_chart=charts[chart_names.WEEKS_NAME],
-        group_value=request.args.get("group", ""),
+        group_value=query_text("group"),
     )
 
 
