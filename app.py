@@ -69,6 +69,8 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         SERVICE_NAME="Have your say on community safety",
         # Per client address. Storage: memory unless RATELIMIT_STORAGE_URI (redis://...).
         RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Keeps this service's counts apart from others that share the Redis server.
+        RATELIMIT_KEY_PREFIX=os.environ.get("RATELIMIT_KEY_PREFIX", "csp"),
         RATELIMIT_HEADERS_ENABLED=True,
         SIGN_IN_RATE_LIMIT=os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute"),
         # Generous: a library, a community centre or a mobile network shares one address.

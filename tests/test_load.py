@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,7 @@ from flask import Flask
 
 from survey.database import db
 from survey.models import Answer, Response
+from tests.conftest import IN_CI
 from tests.support import make_consultation
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,6 +67,13 @@ def _free_port() -> int:
 @pytest.fixture
 def server(app: Flask, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """gunicorn with 4 sync workers on the test's database, and its base URL."""
+    # Every client here shares 127.0.0.1, which a per-address limit meant for real
+    # residents would throttle; these tests are about losing nothing under load.
+    yield from _gunicorn(tmp_path, SUBMISSION_RATE_LIMIT="100000 per minute")
+
+
+def _gunicorn(tmp_path: Path, **settings: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Start gunicorn (4 sync workers, production mode) with these settings; stop it after."""
     consultation = make_consultation(questions=QUESTIONS)
     db.session.commit()
     url = db.engine.url.render_as_string(hide_password=False)
@@ -75,9 +84,7 @@ def server(app: Flask, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[b
         DATABASE_URL=url,
         SECRET_KEY="load-test-secret-key-long-enough",
         INSECURE_COOKIES="1",  # plain http on loopback
-        # Every client here shares 127.0.0.1, which a per-address limit meant for real
-        # residents would throttle; these tests are about losing nothing under load.
-        SUBMISSION_RATE_LIMIT="100000 per minute",
+        **settings,
     )
     log = tmp_path / "gunicorn.log"
     process = subprocess.Popen(
@@ -211,3 +218,70 @@ def test_a_server_killed_mid_load_keeps_every_acknowledged_response_whole(
     assert not missing, f"acknowledged but not stored: {sorted(missing)}"
     partial = {ref: n for ref, n in stored.items() if n != len(QUESTIONS)}
     assert not partial, f"responses stored without all their answers: {partial}"
+
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+SHARED_LIMIT = 12  # submissions a minute from one address, across all four workers
+
+
+@pytest.fixture
+def redis_limited_server(
+    app: Flask, tmp_path: Path
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """gunicorn whose workers keep their rate-limit counts in Redis, under a prefix of its own."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping()
+    except redis.RedisError as exc:
+        reason = f"Redis is not reachable at {REDIS_URL} ({exc})"
+        if IN_CI:
+            pytest.fail(f"{reason} (CI=true: the shared rate-limit test must run)", pytrace=False)
+        pytest.skip(reason)
+    prefix = f"csp-test-{uuid.uuid4().hex}"
+    yield from _gunicorn(
+        tmp_path,
+        RATELIMIT_STORAGE_URI=REDIS_URL,
+        RATELIMIT_KEY_PREFIX=prefix,
+        SUBMISSION_RATE_LIMIT=f"{SHARED_LIMIT} per minute",
+    )
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(f"*{prefix}*"):
+        client.delete(key)
+
+
+def test_with_redis_storage_the_submission_limit_holds_across_workers(
+    redis_limited_server: tuple[str, subprocess.Popen[bytes]],
+) -> None:
+    # In memory each of the 4 workers would count on its own and let through up to 4 times
+    # the limit; with RATELIMIT_STORAGE_URI=redis://... they share one count per address.
+    base, _ = redis_limited_server
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def work() -> None:
+        root = base.split("/consultations/")[0]
+        with httpx.Client(base_url=root, timeout=30) as client:
+            for _ in range(4):
+                client.cookies.clear()
+                for question in QUESTIONS:
+                    url = f"{base}/questions/{question['key']}"
+                    token = CSRF.search(client.get(url).text)
+                    assert token, f"no CSRF token on {url}"
+                    data = {"answer": ANSWERS[str(question["key"])], "csrf_token": token.group(1)}
+                    assert client.post(url, data=data).status_code == 302
+                token = CSRF.search(client.get(f"{base}/check").text)
+                assert token, "no CSRF token on the check page"
+                sent = client.post(f"{base}/check", data={"csrf_token": token.group(1)})
+                with lock:
+                    statuses.append(sent.status_code)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert len(statuses) == 32
+    assert statuses.count(302) == SHARED_LIMIT  # accepted: exactly the limit, not 4 times it
+    assert statuses.count(429) == 32 - SHARED_LIMIT
+    assert len(_stored()) == SHARED_LIMIT
