@@ -14,11 +14,15 @@ from survey.models import Consultation, Draft
 KEEP_FOR = dt.timedelta(days=7)
 
 
+# Built once: read on every question page and submission.
+_BY_TOKEN = sa.select(Draft).where(Draft.token == sa.bindparam("token"))
+
+
 def get_draft(consultation: Consultation, token: str | None) -> Draft | None:
     """The draft with this token for this consultation, if it still exists."""
     if not token:
         return None
-    draft = db.session.get(Draft, token)
+    draft = db.session.scalar(_BY_TOKEN, {"token": token})
     if draft is None or draft.consultation_id != consultation.id:
         return None
     return draft

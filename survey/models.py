@@ -185,6 +185,9 @@ class Response(db.Model):  # type: ignore[name-defined,misc]
     )
 
 
+TEXT_START = 64  # characters of a free-text answer kept in its index
+
+
 class Answer(db.Model):  # type: ignore[name-defined,misc]
     """One chosen option (or free text) of one question in one response.
 
@@ -197,6 +200,15 @@ class Answer(db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = (
         sa.Index(
             "ix_answer_question_row_option_response", "question_id", "row", "option", "response_id"
+        ),
+        # Finds the same free text quickly (survey.screening), however many answers there are:
+        # the start of the text, as a whole text can be longer than an index entry may be.
+        sa.Index(
+            "ix_answer_question_text_start",
+            "question_id",
+            sa.text(f"substr(text, 1, {TEXT_START})"),
+            postgresql_where=sa.text("text IS NOT NULL"),
+            sqlite_where=sa.text("text IS NOT NULL"),
         ),
     )
 

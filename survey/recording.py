@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -53,20 +54,56 @@ def record_response(
     """
     question_ids = store.question_ids(consultation)
     response = Response(
-        consultation_id=consultation.id,
-        reference=reference or unused_reference(),
-        submitted_at=submitted_at or utcnow(),
-        channel=channel.value,
-        submission_token=submission_token,
-        entered_by_id=entered_by_id,
-        review_reason=review[0][:300] if review else None,
-        review_like=review[1] if review else None,
+        **_response_row(
+            consultation,
+            reference or unused_reference(),
+            submitted_at or utcnow(),
+            channel,
+            submission_token,
+            entered_by_id,
+            review,
+        )
     )
     db.session.add(response)
     db.session.flush()  # the response's id, for its answers
+    _insert_answers(response.id, values, question_ids)
+    return response
+
+
+# Built once: the online submission runs these on every request, and building a statement
+# costs more CPU than running it (about 0.4 ms against 0.06 ms through the session).
+_INSERT_RESPONSE = sa.insert(Response.__table__).returning(Response.__table__.c.id)
+_INSERT_ANSWERS = sa.insert(Answer.__table__)
+_DELETE_DRAFT = sa.delete(Draft.__table__).where(Draft.__table__.c.token == sa.bindparam("token"))
+
+
+def _response_row(
+    consultation: Consultation,
+    reference: str,
+    submitted_at: dt.datetime,
+    channel: Channel,
+    submission_token: str | None,
+    entered_by_id: int | None,
+    review: tuple[str, str | None] | None,
+) -> dict[str, Any]:
+    return {
+        "consultation_id": consultation.id,
+        "reference": reference,
+        "submitted_at": submitted_at,
+        "channel": channel.value,
+        "submission_token": submission_token,
+        "entered_by_id": entered_by_id,
+        "review_reason": review[0][:300] if review else None,
+        "review_like": review[1] if review else None,
+    }
+
+
+def _insert_answers(
+    response_id: int, values: Mapping[str, AnswerValue], question_ids: Mapping[str, int]
+) -> None:
     rows = [
         {
-            "response_id": response.id,
+            "response_id": response_id,
             "question_id": question_ids[key],
             "row": stored.row,
             "option": stored.option,
@@ -79,8 +116,7 @@ def record_response(
         # One executemany on the table rather than ORM objects: the ORM wants each answer's
         # id back, which on SQLite costs an INSERT ... RETURNING per answer (15 for a typical
         # response), and its bulk insert splits rows by which columns are None.
-        db.session.execute(sa.insert(Answer.__table__), rows)
-    return response
+        db.session.execute(_INSERT_ANSWERS, rows)
 
 
 REFERENCE_TRIES = 5
@@ -91,34 +127,34 @@ def submit_once(
     values: Mapping[str, AnswerValue],
     token: str,
     review: tuple[str, str | None] | None = None,
-) -> Response:
+) -> str:
     """Record an online response and drop its draft, once per draft token even if sent twice.
 
-    Called only while the draft exists, so no response has this token unless a simultaneous
-    request is recording it: the unique token stops the second, which is then given the
-    first's response. The new reference is not looked up beforehand either: the unique
-    constraint catches the rare clash (about 1 in 55,000 at a million responses) and another is
-    drawn. The usual submission is three statements: response, answers, draft deleted.
+    Returns the response's reference. Called only while the draft exists, so no response has
+    this token unless a simultaneous request is recording it: the unique token stops the
+    second, which is then given the first's reference. The new reference is not looked up
+    beforehand either: the unique constraint catches the rare clash (about 1 in 55,000 at a
+    million responses) and another is drawn. The usual submission is three statements, built
+    once (the same rows as `record_response` writes): response, answers, draft deleted.
     """
+    question_ids = store.question_ids(consultation)
     for _ in range(REFERENCE_TRIES):
+        reference = new_reference()
         try:
-            response = record_response(
-                consultation,
-                values,
-                Channel.ONLINE,
-                reference=new_reference(),
-                submission_token=token,
-                review=review,
+            row = _response_row(
+                consultation, reference, utcnow(), Channel.ONLINE, token, None, review
             )
-            db.session.execute(sa.delete(Draft).where(Draft.token == token))
+            response_id = db.session.execute(_INSERT_RESPONSE, row).scalar_one()
+            _insert_answers(response_id, values, question_ids)
+            db.session.execute(_DELETE_DRAFT, {"token": token})
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
             existing = find_by_token(token)
             if existing is not None:
-                return existing
+                return existing.reference
             continue  # the reference was taken: draw another
-        return response
+        return reference
     raise RuntimeError(f"no unused reference after {REFERENCE_TRIES} tries")
 
 

@@ -15,13 +15,15 @@ import sqlalchemy as sa
 
 from survey import audit
 from survey.answers import AnswerValue, to_rows
+from survey.consultations import question_specs
 from survey.database import db, utcnow
-from survey.models import Answer, Consultation, Question, Response
+from survey.models import TEXT_START, Answer, Consultation, Response
 from survey.personal_data import delete_response
 from survey.questions import QuestionType
 
 SAME_TEXT_WINDOW = dt.timedelta(minutes=10)
 SAME_TEXT_MIN_LENGTH = 30  # shorter answers ("Burglary", "Speeding cars") repeat honestly
+BATCH = 50  # responses read at once when looking for the same text (newest first)
 HONEYPOT_FIELD = "website"  # hidden from people (display: none); bots fill in every field
 HONEYPOT_REASON = "a field hidden from people was filled in, as automated programs do"
 
@@ -52,33 +54,65 @@ def same_text_recently(
     question_ids: Mapping[str, int],
     now: dt.datetime | None = None,
 ) -> str | None:
-    """The reference of a response of the last few minutes with the same long free text."""
-    texts = [
-        (question_ids[key], stored.text)
-        for key, value in values.items()
-        for stored in to_rows(value)
-        if stored.text and len(stored.text) >= SAME_TEXT_MIN_LENGTH
-    ]
-    if not texts:
-        return None
+    """The reference of a response of the last few minutes with the same long free text.
+
+    Its cost does not grow with the number of responses, however busy the consultation: each
+    long free-text answer is looked up by question and the start of its text
+    (`ix_answer_question_text_start`), and only the responses holding that same text are read.
+    """
+    free_text = {
+        spec.key for spec in question_specs(consultation) if spec.type is QuestionType.FREE_TEXT
+    }
     since = (now or utcnow()) - SAME_TEXT_WINDOW
-    free_text = sa.select(Question.id).where(
-        Question.consultation_id == consultation.id,
-        Question.type == QuestionType.FREE_TEXT.value,
+    for key, value in values.items():
+        if key not in free_text:
+            continue
+        for stored in to_rows(value):
+            text = stored.text
+            if text and len(text) >= SAME_TEXT_MIN_LENGTH:
+                found = _latest_since(_responses_with_text(question_ids[key], text), since)
+                if found is not None:
+                    return found
+    return None
+
+
+# Built once (run on every online submission with a long free text). The whole text is
+# compared as an expression: given `text = :value`, SQLite would put the value in place of the
+# column in substr(text, 1, 64) and no longer use the index.
+_answer = Answer.__table__.c
+_WITH_TEXT = sa.select(_answer.response_id).where(
+    _answer.question_id == sa.bindparam("question_id"),
+    sa.func.substr(_answer.text, 1, TEXT_START) == sa.bindparam("start"),
+    _answer.text.is_not(None),  # the index's own condition, which SQLite wants stated
+    sa.func.substr(_answer.text, 1) == sa.bindparam("text"),
+)
+_response = Response.__table__.c
+_WHEN = sa.select(_response.submitted_at, _response.reference).where(
+    _response.id.in_(sa.bindparam("ids", expanding=True))
+)
+
+
+def _responses_with_text(question_id: int, text: str) -> list[int]:
+    """Ids of the responses whose answer to this question is exactly `text`, newest first."""
+    found = db.session.scalars(
+        _WITH_TEXT, {"question_id": question_id, "start": text[:TEXT_START], "text": text}
     )
-    found = db.session.scalar(
-        sa.select(Response.reference)
-        .join(Answer, Answer.response_id == Response.id)
-        .where(
-            Response.consultation_id == consultation.id,
-            Response.submitted_at >= since,
-            Answer.question_id.in_(free_text),
-            sa.or_(*(sa.and_(Answer.question_id == q, Answer.text == t) for q, t in texts)),
-        )
-        .order_by(Response.submitted_at.desc())
-        .limit(1)
-    )
-    return str(found) if found is not None else None
+    return sorted(found, reverse=True)
+
+
+def _latest_since(response_ids: list[int], since: dt.datetime) -> str | None:
+    """The reference of the latest of these responses submitted since `since`, if any.
+
+    Read by primary key, newest ids first and a batch at a time (a campaign may send the same
+    text thousands of times): SQLite's planner, without statistics, would otherwise walk every
+    recent response through the (consultation, submitted_at) index instead.
+    """
+    for start in range(0, len(response_ids), BATCH):
+        rows = db.session.execute(_WHEN, {"ids": response_ids[start : start + BATCH]})
+        recent = [(at, reference) for at, reference in rows if at >= since]
+        if recent:
+            return str(max(recent)[1])
+    return None
 
 
 def flag(response: Response, reason: str, like: str | None = None) -> None:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from survey.answers import Choice, Text
+from survey import screening
+from survey.answers import Choice, Multi, Text
+from survey.consultations import question_ids
 from survey.database import db, utcnow
-from survey.models import AuditEvent, Channel, Draft, Response
+from survey.models import TEXT_START, AuditEvent, Channel, Draft, Response
 from survey.recording import record_response
 from survey.screening import HONEYPOT_REASON, SAME_TEXT_WINDOW
 from tests.support import heading, make_consultation, page, post_form, sign_in
@@ -83,6 +87,36 @@ def test_the_same_text_long_ago_or_short_is_not_flagged(client: FlaskClient) -> 
     post_form(client, f"{BASE}/questions/worries", {"answer": "Burglary"})
     _send(client)
     assert [r.review_reason for r in _responses()] == [None, None, None, None]
+
+
+def test_only_the_whole_same_text_in_the_same_free_text_question_is_matched(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    consultation = make_consultation()
+    ids = question_ids(consultation)
+    start = "Cars race down the high street every night and nobody does anything "  # > 64
+    assert len(start) > TEXT_START
+    same = start + "about it"
+    at = utcnow() - dt.timedelta(minutes=5)
+
+    def record(answers: dict[str, Any], minutes: int = 0) -> str:
+        when = at + dt.timedelta(minutes=minutes)
+        return record_response(consultation, answers, Channel.PAPER, submitted_at=when).reference
+
+    record({"worries": Text(start + "at all")})  # the same first 64 characters only
+    record({"hear": Multi((2,), same)})  # the same words as an "Other" text
+    older = [record({"worries": Text(same)}, minutes=m) for m in (0, 1, 2)]
+    latest = record({"worries": Text(same)}, minutes=3)
+    record({"worries": Text(same)}, minutes=-20)  # outside the window
+    db.session.commit()
+    assert screening.same_text_recently(consultation, {"worries": Text(same)}, ids) == latest
+    monkeypatch.setattr(screening, "BATCH", 2)  # the newest ids first, two at a time
+    assert screening.same_text_recently(consultation, {"worries": Text(same)}, ids) == latest
+    assert older  # three more within the window: the latest is named, not any of them
+    for other in (start + "at all!", start, same.upper()):
+        assert screening.same_text_recently(consultation, {"worries": Text(other)}, ids) is None
+    # the "Other" text alone is not a free-text answer to compare
+    assert screening.same_text_recently(consultation, {"hear": Multi((2,), same)}, ids) is None
 
 
 def test_a_filled_honeypot_is_recorded_and_flagged(client: FlaskClient) -> None:
