@@ -51,9 +51,28 @@ class DraftDocument:
         self.figures = 0
         self.tables = 0
         self.pictures: list[str] = []  # the alt text of every picture, in order
+        self._style_ids: dict[tuple[str, WD_STYLE_TYPE], str | None] = {}
         self._ensure_styles()
 
     # Styles and page furniture.
+
+    def _style_id(self, name: str, kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH) -> str | None:
+        """The id of the style called `name` (None for the default), looked up once.
+
+        python-docx checks a style given by name or object against the type's default style
+        by walking every style in the document, each time: a quarter of a draft's rendering.
+        """
+        key = (name, kind)
+        if key not in self._style_ids:
+            style = self.doc.styles[name]
+            self._style_ids[key] = self.doc.part.get_style_id(style, kind)  # type: ignore[no-untyped-call]
+        return self._style_ids[key]
+
+    def _styled(self, text: str, style: str) -> Paragraph:
+        """A new paragraph of `text` in the paragraph style called `style`."""
+        paragraph = self.doc.add_paragraph(text)
+        paragraph._p.style = self._style_id(style)  # as add_paragraph(text, style) does
+        return paragraph
 
     def _ensure_styles(self) -> None:
         styles = self.doc.styles
@@ -124,12 +143,12 @@ class DraftDocument:
     def title_page(self, lines: Sequence[tuple[str, str]]) -> None:
         """The title page: (style, text) lines, then a page break."""
         for style, text in lines:
-            self.doc.add_paragraph(word_text(text), style=style)
+            self._styled(word_text(text), style)
         self.page_break()
 
     def contents(self) -> None:
         """A table of contents field over Heading 1-3, then a page break."""
-        self.doc.add_paragraph("Contents", style="Title")
+        self._styled("Contents", "Title")
         _field(self.doc.add_paragraph(), TOC_INSTRUCTION, TOC_PLACEHOLDER)
         self.page_break()
 
@@ -138,7 +157,7 @@ class DraftDocument:
         if not 1 <= level <= 3 or level > self._heading_level + 1:
             raise ValueError(f"heading level {level} after level {self._heading_level}")
         self._heading_level = level
-        paragraph: Paragraph = self.doc.add_heading(word_text(text), level=level)
+        paragraph = self._styled(word_text(text), f"Heading {level}")  # as add_heading does
         return paragraph
 
     def paragraph(self, text: str = "", bold: bool = False) -> Paragraph:
@@ -162,7 +181,7 @@ class DraftDocument:
     def bullets(self, items: Sequence[str]) -> None:
         """A bulleted list, one item per entry."""
         for item in items:
-            self.doc.add_paragraph(word_text(item), style="List Bullet")
+            self._styled(word_text(item), "List Bullet")
 
     def comment(self, paragraph: Paragraph, text: str) -> None:
         """A Word comment for the officer on the whole of `paragraph`."""
@@ -191,22 +210,24 @@ class DraftDocument:
         """A captioned table with a bold header row that repeats on every page."""
         self.tables += 1
         self._caption(f"Table {self.tables}: {word_text(caption)}")
-        table: Table = self.doc.add_table(rows=1, cols=len(headers))
-        table.style = self.doc.styles["Table Grid"]
-        header = table.rows[0]
-        _repeat_as_header(header._tr)
-        for cell, text in zip(header.cells, headers, strict=True):
+        width = len(headers)
+        table: Table = self.doc.add_table(rows=1 + len(rows), cols=width)
+        table._tbl.tblStyle_val = self._style_id("Table Grid", WD_STYLE_TYPE.TABLE)
+        _repeat_as_header(table.rows[0]._tr)
+        # Every cell in one pass, row by row (no cell is merged): a row's `.cells` walks the
+        # whole table again, so filling a table row by row took time growing with its square.
+        cells = table._cells
+        for cell, text in zip(cells[:width], headers, strict=True):
             cell.paragraphs[0].add_run(word_text(text)).bold = True
-        for row in rows:
-            cells = table.add_row().cells  # type: ignore[no-untyped-call]
-            for cell, text in zip(cells, row, strict=True):
+        for number, row in enumerate(rows, start=1):
+            for cell, text in zip(cells[number * width : (number + 1) * width], row, strict=True):
                 cell.text = word_text(text)
         self.doc.add_paragraph()
         return table
 
     def _caption(self, text: str) -> None:
         """A caption kept on the same page as the picture or table after it."""
-        self.doc.add_paragraph(text, style="Caption").paragraph_format.keep_with_next = True
+        self._styled(text, "Caption").paragraph_format.keep_with_next = True
 
     def to_bytes(self) -> bytes:
         out = io.BytesIO()
