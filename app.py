@@ -95,7 +95,7 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         if not app.debug:
             app.config["SESSION_COOKIE_SECURE"] = os.environ.get("INSECURE_COOKIES") != "1"
         app.config["SUPPRESSION_THRESHOLD"] = _threshold(os.environ.get("SUPPRESSION_THRESHOLD"))
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    # No pool_pre_ping: survey.database tries only connections that have been idle a while.
 
 
 def _threshold(value: str | None) -> int:

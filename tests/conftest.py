@@ -79,7 +79,6 @@ def _config(url: str) -> dict[str, Any]:
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SERVER_NAME": "localhost",
         # Tests sign in hundreds of times from one address; test_accounts_hardening turns
         # the limit on to test it.
