@@ -151,3 +151,8 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
+
+
+# For a test about what only PostgreSQL does (concurrent writers, a server that drops
+# connections): run on PostgreSQL alone, rather than generated for SQLite and skipped.
+POSTGRESQL_ONLY = pytest.mark.parametrize("app", ["postgresql"], indirect=True)

@@ -13,6 +13,7 @@ from flask import Flask
 
 from survey import database
 from survey.database import db
+from tests.conftest import POSTGRESQL_ONLY
 
 
 def _server_drops_our_connections() -> None:
@@ -34,11 +35,10 @@ def _select_one() -> int:
     return int(value)
 
 
+@POSTGRESQL_ONLY  # SQLite is a file: no server can close its connections
 def test_an_idle_connection_closed_by_the_server_is_replaced(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("SQLite is a file: no server can close its connections")
     db.session.remove()
     db.engine.dispose()
     assert _select_one() == 1  # one connection in the pool, now idle
@@ -47,13 +47,12 @@ def test_an_idle_connection_closed_by_the_server_is_replaced(
     assert _select_one() == 1  # tried, found closed, replaced: the request goes through
 
 
+@POSTGRESQL_ONLY
 def test_a_connection_in_steady_use_is_not_tried_first(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The other side of the bargain, shown so the test above cannot pass by accident: a
     # connection used moments ago is taken as it is, so one closed meanwhile fails once.
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("SQLite is a file: no server can close its connections")
     db.session.remove()
     db.engine.dispose()
     assert _select_one() == 1

@@ -22,6 +22,7 @@ from survey.personal_data import delete_response
 from survey.recording import record_response
 from survey.results import ConsultationResults, TextResult
 from survey.tallies import breakdown, consultation_results
+from tests.conftest import POSTGRESQL_ONLY
 from tests.support import make_consultation
 
 NORTH, SOUTH = 0, 1
@@ -230,11 +231,10 @@ def test_counting_all_responses_at_once_matches_counting_them_by_state(
     assert _counted_afresh(consultation) == at_once
 
 
+@POSTGRESQL_ONLY
 def test_a_response_committed_while_results_are_counted_is_counted_once(app: object) -> None:
     """PostgreSQL: a submission still in flight when results are read is not lost or doubled;
     the next read counts it. (SQLite's writers take turns, so there it cannot happen.)"""
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("SQLite lets one writer in at a time")
     consultation = make_consultation()
     _add(consultation, 5)
     agree = db.session.scalar(sa.select(Question.id).where(Question.key == "agree"))
