@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from survey import tally_store
 from survey.consultations import by_slug
 from survey.database import db
+from survey.display import number, plural
 from survey.models import Response
 from survey.report import results_lines, results_to_dict
 from survey.tallies import UnknownGroup, consultation_results
@@ -68,15 +69,20 @@ def check_results(slug: str, repair: bool) -> None:
         db.select(db.func.count()).where(Response.consultation_id == consultation.id)
     )
     if not differences:
-        click.echo(f"{slug}: {responses} responses; the kept counts agree with the answers.")
+        counted = plural(responses or 0, "response")
+        click.echo(f"{slug}: {counted}; the kept counts agree with the answers.")
         return
-    click.echo(f"{slug}: {len(differences)} kept counts differ from the answers:")
+    differ = plural(len(differences), "kept count")
+    click.echo(
+        f"{slug}: {differ} {'differs' if len(differences) == 1 else 'differ'} from the answers:"
+    )
     for difference in differences[:50]:
         click.echo(
-            f"  {_describe(difference.key)}: kept {difference.kept}, answers {difference.counted}"
+            f"  {_describe(difference.key)}: kept {number(difference.kept)}, "
+            f"answers {number(difference.counted)}"
         )
     if len(differences) > 50:
-        click.echo(f"  ... and {len(differences) - 50} more")
+        click.echo(f"  ... and {number(len(differences) - 50)} more")
     if repair:
         tally_store.forget(consultation.id)
         db.session.commit()
@@ -84,7 +90,7 @@ def check_results(slug: str, repair: bool) -> None:
         if not remaining:
             click.echo("Repaired: every response was counted again from its answers.")
             return
-        click.echo(f"{len(remaining)} still differ after counting again.")
+        click.echo(f"{number(len(remaining))} still differ after counting again.")
     raise SystemExit(1)
 
 
