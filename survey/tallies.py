@@ -257,9 +257,11 @@ def _other_texts(
         first = sa.select(Answer.response_id).where(other)
         if in_group is not None:
             first = first.where(Answer.response_id.in_(in_group))
-        shown = list(
-            db.session.scalars(first.order_by(Answer.response_id).limit(OTHER_TEXTS_SHOWN))
-        )
+        # Ordered by the whole index, not response_id alone: PostgreSQL does not take
+        # `row IS NULL` as fixing that column, so it would otherwise walk the response_id
+        # index, filtering (200 ms at a million responses, against 3 ms).
+        in_order = (Answer.question_id, Answer.row, Answer.option, Answer.response_id)
+        shown = list(db.session.scalars(first.order_by(*in_order).limit(OTHER_TEXTS_SHOWN)))
         texts = {
             response_id: text
             for response_id, text in db.session.execute(
