@@ -9,13 +9,16 @@ showing everything.
 
 from __future__ import annotations
 
+import re
+
 from flask import request
 from werkzeug.routing import Map
 from werkzeug.routing.converters import UnicodeConverter
 
 # Far beyond any page, row id or count here, and within every database's integer types.
 LARGEST_NUMBER = 2**31 - 1
-_CONTROLS = "\x00-\x1f\x7f-\x9f"
+_CONTROLS = "\x00-\x1f\x7f-\x9f"  # C0 and C1 controls, as a character-class range
+_CONTROL = re.compile(f"[{_CONTROLS}]")
 
 
 class AddressText(UnicodeConverter):
@@ -35,7 +38,7 @@ class AddressText(UnicodeConverter):
 def query_text(name: str) -> str:
     """The query parameter `name`, or "" when it is missing or holds control characters."""
     value = request.args.get(name, "")
-    return "" if any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in value) else value
+    return "" if _CONTROL.search(value) else value
 
 
 def query_number(name: str) -> int | None:
