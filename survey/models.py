@@ -202,11 +202,13 @@ class Answer(db.Model):  # type: ignore[name-defined,misc]
             "ix_answer_question_row_option_response", "question_id", "row", "option", "response_id"
         ),
         # Finds the same free text quickly (survey.screening), however many answers there are:
-        # the start of the text, as a whole text can be longer than an index entry may be.
+        # the start of the text, as a whole text can be longer than an index entry may be;
+        # then the id, so that the newest answers holding a text are read first.
         sa.Index(
             "ix_answer_question_text_start",
             "question_id",
             sa.text(f"substr(text, 1, {TEXT_START})"),
+            "id",
             postgresql_where=sa.text("text IS NOT NULL"),
             sqlite_where=sa.text("text IS NOT NULL"),
         ),

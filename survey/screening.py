@@ -23,7 +23,6 @@ from survey.questions import QuestionType
 
 SAME_TEXT_WINDOW = dt.timedelta(minutes=10)
 SAME_TEXT_MIN_LENGTH = 30  # shorter answers ("Burglary", "Speeding cars") repeat honestly
-BATCH = 50  # responses read at once when looking for the same text (newest first)
 HONEYPOT_FIELD = "website"  # hidden from people (display: none); bots fill in every field
 HONEYPOT_REASON = "a field hidden from people was filled in, as automated programs do"
 
@@ -58,7 +57,8 @@ def same_text_recently(
 
     Its cost does not grow with the number of responses, however busy the consultation: each
     long free-text answer is looked up by question and the start of its text
-    (`ix_answer_question_text_start`), and only the responses holding that same text are read.
+    (`ix_answer_question_text_start`), and only the newest responses holding that same text
+    are read, in the same statement.
     """
     free_text = {
         spec.key for spec in question_specs(consultation) if spec.type is QuestionType.FREE_TEXT
@@ -70,7 +70,7 @@ def same_text_recently(
         for stored in to_rows(value):
             text = stored.text
             if text and len(text) >= SAME_TEXT_MIN_LENGTH:
-                found = _latest_since(_responses_with_text(question_ids[key], text), since)
+                found = _latest_with_text(question_ids[key], text, since)
                 if found is not None:
                     return found
     return None
@@ -78,41 +78,52 @@ def same_text_recently(
 
 # Built once (run on every online submission with a long free text). The whole text is
 # compared as an expression: given `text = :value`, SQLite would put the value in place of the
-# column in substr(text, 1, 64) and no longer use the index.
+# column in substr(text, 1, 64) and no longer use the index. Both SQLite and PostgreSQL walk
+# `ix_answer_question_text_start` backwards from the newest answer holding the text, stop after
+# `NEWEST_COPIES` of them, and read those answers' responses by primary key: the cost does not
+# grow with the consultation's size nor with how often the text was sent before.
+# The numbers are written into the statement, not bound: the planner matches an expression to
+# the index's `substr(text, 1, 64)` by its text, and `substr(text, $1, $2)` in a prepared
+# statement (psycopg prepares a statement run five times) would not match it.
+NEWEST_COPIES = 50
 _answer = Answer.__table__.c
-_WITH_TEXT = sa.select(_answer.response_id).where(
-    _answer.question_id == sa.bindparam("question_id"),
-    sa.func.substr(_answer.text, 1, TEXT_START) == sa.bindparam("start"),
-    _answer.text.is_not(None),  # the index's own condition, which SQLite wants stated
-    sa.func.substr(_answer.text, 1) == sa.bindparam("text"),
-)
 _response = Response.__table__.c
-_WHEN = sa.select(_response.submitted_at, _response.reference).where(
-    _response.id.in_(sa.bindparam("ids", expanding=True))
+_ONE, _START = sa.literal_column("1"), sa.literal_column(str(TEXT_START))
+_newest_copies = (
+    sa.select(_answer.response_id)
+    .where(
+        _answer.question_id == sa.bindparam("question_id"),
+        sa.func.substr(_answer.text, _ONE, _START) == sa.bindparam("start"),
+        _answer.text.is_not(None),  # the index's own condition, which SQLite wants stated
+        sa.func.substr(_answer.text, _ONE) == sa.bindparam("text"),
+    )
+    .order_by(_answer.id.desc())
+    .limit(sa.literal_column(str(NEWEST_COPIES)))
+    .subquery("copies")
+)
+_LATEST_WITH_TEXT = (
+    sa.select(_response.reference)
+    .select_from(
+        _newest_copies.join(Response.__table__, _response.id == _newest_copies.c.response_id)
+    )
+    .where(_response.submitted_at >= sa.bindparam("since", type_=_response.submitted_at.type))
+    .order_by(_response.submitted_at.desc(), _response.reference.desc())
+    .limit(_ONE)
 )
 
 
-def _responses_with_text(question_id: int, text: str) -> list[int]:
-    """Ids of the responses whose answer to this question is exactly `text`, newest first."""
-    found = db.session.scalars(
-        _WITH_TEXT, {"question_id": question_id, "start": text[:TEXT_START], "text": text}
-    )
-    return sorted(found, reverse=True)
+def _latest_with_text(question_id: int, text: str, since: dt.datetime) -> str | None:
+    """The reference of the latest response since `since` answering this question with `text`.
 
-
-def _latest_since(response_ids: list[int], since: dt.datetime) -> str | None:
-    """The reference of the latest of these responses submitted since `since`, if any.
-
-    Read by primary key, newest ids first and a batch at a time (a campaign may send the same
-    text thousands of times): SQLite's planner, without statistics, would otherwise walk every
-    recent response through the (consultation, submitted_at) index instead.
+    Among the `NEWEST_COPIES` responses most recently recorded with it: copies sent within
+    the last minutes are the newest recorded, unless more than that many paper or imported
+    copies were entered after them, and then officers see those.
     """
-    for start in range(0, len(response_ids), BATCH):
-        rows = db.session.execute(_WHEN, {"ids": response_ids[start : start + BATCH]})
-        recent = [(at, reference) for at, reference in rows if at >= since]
-        if recent:
-            return str(max(recent)[1])
-    return None
+    found = db.session.scalar(
+        _LATEST_WITH_TEXT,
+        {"question_id": question_id, "start": text[:TEXT_START], "text": text, "since": since},
+    )
+    return None if found is None else str(found)
 
 
 def flag(response: Response, reason: str, like: str | None = None) -> None:

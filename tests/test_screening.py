@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
@@ -89,9 +89,7 @@ def test_the_same_text_long_ago_or_short_is_not_flagged(client: FlaskClient) -> 
     assert [r.review_reason for r in _responses()] == [None, None, None, None]
 
 
-def test_only_the_whole_same_text_in_the_same_free_text_question_is_matched(
-    app: Flask, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_only_the_whole_same_text_in_the_same_free_text_question_is_matched(app: Flask) -> None:
     consultation = make_consultation()
     ids = question_ids(consultation)
     start = "Cars race down the high street every night and nobody does anything "  # > 64
@@ -108,15 +106,68 @@ def test_only_the_whole_same_text_in_the_same_free_text_question_is_matched(
     older = [record({"worries": Text(same)}, minutes=m) for m in (0, 1, 2)]
     latest = record({"worries": Text(same)}, minutes=3)
     record({"worries": Text(same)}, minutes=-20)  # outside the window
+    record({"worries": Text(same)}, minutes=1)  # entered last, but submitted earlier
     db.session.commit()
-    assert screening.same_text_recently(consultation, {"worries": Text(same)}, ids) == latest
-    monkeypatch.setattr(screening, "BATCH", 2)  # the newest ids first, two at a time
+    # the latest by the time it was submitted, not the last recorded
     assert screening.same_text_recently(consultation, {"worries": Text(same)}, ids) == latest
     assert older  # three more within the window: the latest is named, not any of them
     for other in (start + "at all!", start, same.upper()):
         assert screening.same_text_recently(consultation, {"worries": Text(other)}, ids) is None
     # the "Other" text alone is not a free-text answer to compare
     assert screening.same_text_recently(consultation, {"hear": Multi((2,), same)}, ids) is None
+
+
+def _plan_of_same_text_lookup(question_id: int, text: str) -> str:
+    """How the database runs the same-text lookup; on PostgreSQL as the generic plan of a
+    prepared statement, which psycopg makes of any statement run five times."""
+    params = {"question_id": question_id, "start": text[:TEXT_START], "text": text}
+    params["since"] = utcnow() - SAME_TEXT_WINDOW
+    compiled = screening._LATEST_WITH_TEXT.compile(db.engine)
+    connection = db.session.connection()
+    if db.engine.dialect.name == "sqlite":
+        values = compiled.construct_params(params)
+        bound = tuple(values[name] for name in compiled.positiontup or ())
+        rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", bound)
+        return "\n".join(str(row[-1]) for row in rows)
+    names: list[str] = []
+
+    def number(match: re.Match[str]) -> str:
+        names.append(match.group(1))
+        return f"${len(names)}"
+
+    sql = re.sub(r"%\((\w+)\)s", number, str(compiled))
+    connection.exec_driver_sql("SET LOCAL plan_cache_mode = force_generic_plan")
+    connection.exec_driver_sql(f"PREPARE same_text AS {sql}")
+    literals = {
+        "question_id": str(question_id),
+        "start": "'" + params["start"].replace("'", "''") + "'",
+        "text": "'" + text.replace("'", "''") + "'",
+        "since": f"'{params['since'].isoformat()}'",
+    }
+    arguments = ", ".join(literals[name] for name in names)
+    rows = connection.exec_driver_sql(f"EXPLAIN EXECUTE same_text({arguments})")
+    plan = "\n".join(str(row[0]) for row in rows)
+    connection.exec_driver_sql("DEALLOCATE same_text")
+    return plan
+
+
+def test_the_same_text_lookup_walks_its_index_from_the_newest(app: Flask) -> None:
+    # The index's expression must match the statement's: were the numbers in substr(text, 1,
+    # 64) bound parameters, a prepared statement could not use the index and each submission
+    # would read every answer of the question.
+    consultation = make_consultation()
+    ids = question_ids(consultation)
+    for _ in range(3):
+        record_response(consultation, {"worries": Text(LONG)}, Channel.PAPER)
+    db.session.commit()
+    plan = _plan_of_same_text_lookup(ids["worries"], LONG)
+    if db.engine.dialect.name == "sqlite":
+        assert "USING INDEX ix_answer_question_text_start (question_id=? AND <expr>=?)" in plan
+        assert plan.count("TEMP B-TREE") == 1  # only the few responses found are sorted
+    else:
+        assert "Index Scan Backward using ix_answer_question_text_start" in plan
+        assert "(question_id = $1) AND (substr(text, 1, 64) = $2)" in plan
+    db.session.rollback()
 
 
 def test_a_filled_honeypot_is_recorded_and_flagged(client: FlaskClient) -> None:
