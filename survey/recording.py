@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 
 from survey import consultations as store
@@ -98,25 +99,94 @@ def _response_row(
     }
 
 
+def _answer_rows(
+    values: Mapping[str, AnswerValue], question_ids: Mapping[str, int]
+) -> list[tuple[int, int | None, int | None, str | None]]:
+    """(question id, row, option, text) of every answer row, as stored."""
+    return [
+        (question_ids[key], stored.row, stored.option, stored.text)
+        for key, value in values.items()
+        for stored in to_rows(value)
+    ]
+
+
 def _insert_answers(
     response_id: int, values: Mapping[str, AnswerValue], question_ids: Mapping[str, int]
 ) -> None:
     rows = [
-        {
-            "response_id": response_id,
-            "question_id": question_ids[key],
-            "row": stored.row,
-            "option": stored.option,
-            "text": stored.text,
-        }
-        for key, value in values.items()
-        for stored in to_rows(value)
+        {"response_id": response_id, "question_id": q, "row": r, "option": o, "text": t}
+        for q, r, o, t in _answer_rows(values, question_ids)
     ]
     if rows:
         # One executemany on the table rather than ORM objects: the ORM wants each answer's
         # id back, which on SQLite costs an INSERT ... RETURNING per answer (15 for a typical
         # response), and its bulk insert splits rows by which columns are None.
         db.session.execute(_INSERT_ANSWERS, rows)
+
+
+def _submission_statement() -> sa.Select[tuple[int]]:
+    """PostgreSQL: the response, its answers and the draft's deletion as one statement.
+
+    Three writes in one round trip instead of three (the answers would otherwise be a
+    pipeline of one INSERT per answer row). The answers come as four parallel arrays, so the
+    statement's text is the same for every response and the server prepares it once per
+    connection. Data-modifying WITH clauses always run, once, to completion.
+    """
+    response, answer, draft = Response.__table__, Answer.__table__, Draft.__table__
+    columns = ("consultation_id", "reference", "submitted_at", "channel", "submission_token")
+    columns += ("entered_by_id", "review_reason", "review_like")
+    given_values = {name: sa.bindparam(name, type_=response.c[name].type) for name in columns}
+    new_response = (
+        sa.insert(response)
+        # The model's Python-side default is not applied to an INSERT inside WITH.
+        .values(given_values | {"tally_state": 0})
+        .returning(response.c.id)
+        .cte("new_response")
+    )
+    number_array, text_array = postgresql.ARRAY(sa.Integer), postgresql.ARRAY(sa.Text)
+    given = (
+        sa.func.unnest(
+            sa.bindparam("question_ids", type_=number_array),
+            sa.bindparam("rows", type_=number_array),
+            sa.bindparam("options", type_=number_array),
+            sa.bindparam("texts", type_=text_array),
+        )
+        .table_valued("question_id", "row", "option", "text")
+        .render_derived(name="given")
+    )
+    new_answers = sa.insert(answer).from_select(
+        ["response_id", "question_id", "row", "option", "text"],
+        sa.select(
+            new_response.c.id, given.c.question_id, given.c.row, given.c.option, given.c.text
+        ).select_from(new_response.join(given, sa.true())),
+    )
+    sent_draft = sa.delete(draft).where(draft.c.token == sa.bindparam("token"))
+    return (
+        sa.select(new_response.c.id)
+        .add_cte(new_answers.cte("new_answers"))
+        .add_cte(sent_draft.cte("sent_draft"))
+    )
+
+
+_SUBMISSION = _submission_statement()
+
+
+def _write_submission(
+    row: dict[str, Any], values: Mapping[str, AnswerValue], question_ids: Mapping[str, int]
+) -> None:
+    """Insert the response and its answers and delete its draft (`row["submission_token"]`)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        answers = _answer_rows(values, question_ids)
+        arrays = {
+            name: [answer[i] for answer in answers]
+            for i, name in enumerate(("question_ids", "rows", "options", "texts"))
+        }
+        db.session.execute(_SUBMISSION, row | arrays | {"token": row["submission_token"]})
+        return
+    # SQLite has no round trips to save: three statements, each built once.
+    response_id = db.session.execute(_INSERT_RESPONSE, row).scalar_one()
+    _insert_answers(response_id, values, question_ids)
+    db.session.execute(_DELETE_DRAFT, {"token": row["submission_token"]})
 
 
 REFERENCE_TRIES = 5
@@ -134,8 +204,9 @@ def submit_once(
     this token unless a simultaneous request is recording it: the unique token stops the
     second, which is then given the first's reference. The new reference is not looked up
     beforehand either: the unique constraint catches the rare clash (about 1 in 55,000 at a
-    million responses) and another is drawn. The usual submission is three statements, built
-    once (the same rows as `record_response` writes): response, answers, draft deleted.
+    million responses) and another is drawn. The usual submission writes the same rows as
+    `record_response` in statements built once: response, answers, draft deleted (on
+    PostgreSQL a single statement, `_SUBMISSION`).
     """
     question_ids = store.question_ids(consultation)
     for _ in range(REFERENCE_TRIES):
@@ -144,9 +215,7 @@ def submit_once(
             row = _response_row(
                 consultation, reference, utcnow(), Channel.ONLINE, token, None, review
             )
-            response_id = db.session.execute(_INSERT_RESPONSE, row).scalar_one()
-            _insert_answers(response_id, values, question_ids)
-            db.session.execute(_DELETE_DRAFT, {"token": token})
+            _write_submission(row, values, question_ids)
             db.session.commit()
         except IntegrityError:
             db.session.rollback()

@@ -11,7 +11,7 @@ from flask import Flask
 from survey import recording
 from survey.answers import AnswerValue, RawMulti, StoredRow, check_response, from_rows
 from survey.database import db
-from survey.models import Answer, Channel, Consultation, Response
+from survey.models import Answer, Channel, Consultation, Draft, Response
 from tests.support import make_consultation
 
 RAW: dict[str, Any] = {
@@ -44,6 +44,44 @@ def test_every_answer_is_stored_and_reads_back_the_same(app: Flask) -> None:
     stored = {q.key: from_rows(q.spec(), rows.get(q.id, [])) for q in consultation.questions}
     assert stored == values
     assert len(response.answers) == 8  # 2 matrix rows and 2 ticked options
+
+
+def _stored(consultation: Consultation, response_id: int) -> dict[str, AnswerValue]:
+    rows: dict[int, list[StoredRow]] = {}
+    for answer in db.session.scalars(sa.select(Answer).where(Answer.response_id == response_id)):
+        rows.setdefault(answer.question_id, []).append(
+            StoredRow(answer.row, answer.option, answer.text)
+        )
+    return {
+        q.key: value
+        for q in consultation.questions
+        if (value := from_rows(q.spec(), rows.get(q.id, []))) is not None
+    }
+
+
+@pytest.mark.parametrize("answered", [list(RAW), ["area"], []], ids=["all", "one", "none"])
+def test_an_online_submission_stores_its_answers_and_drops_its_draft(
+    app: Flask, answered: list[str]
+) -> None:
+    # On PostgreSQL the response, its answers and the draft's deletion are one statement.
+    consultation = make_consultation()
+    values = {key: value for key, value in _values(consultation).items() if key in answered}
+    db.session.add(Draft(token="draft-token", consultation_id=consultation.id, answers={}))
+    db.session.add(Draft(token="another-token", consultation_id=consultation.id, answers={}))
+    db.session.commit()
+    reference = recording.submit_once(consultation, values, "draft-token", ("why", "ABCDEFGH"))
+    response = recording.find_by_token("draft-token")
+    assert response is not None and response.reference == reference
+    assert (response.channel, response.review_reason, response.review_like) == (
+        "online",
+        "why",
+        "ABCDEFGH",
+    )
+    assert response.tally_state == 0  # not yet in the kept tallies
+    assert _stored(consultation, response.id) == values
+    assert len(values) == len(answered)
+    tokens = db.session.scalars(sa.select(Draft.token)).all()
+    assert tokens == ["another-token"]
 
 
 def test_a_draft_sent_twice_at_once_is_recorded_once(
