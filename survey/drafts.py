@@ -8,24 +8,35 @@ import secrets
 import sqlalchemy as sa
 
 from survey.answers import RawAnswer, raw_from_json, raw_to_json
+from survey.consultations import by_slug
 from survey.database import db, utcnow
 from survey.models import Consultation, Draft
 
 KEEP_FOR = dt.timedelta(days=7)
 
 
-# Built once: read on every question page and submission.
-_BY_TOKEN = sa.select(Draft).where(Draft.token == sa.bindparam("token"))
+# One round trip for the two reads every question page and submission starts with.
+_WITH_DRAFT = (
+    sa.select(Consultation, Draft)
+    .outerjoin(
+        Draft,
+        sa.and_(Draft.consultation_id == Consultation.id, Draft.token == sa.bindparam("token")),
+    )
+    .where(Consultation.slug == sa.bindparam("slug"))
+)
 
 
-def get_draft(consultation: Consultation, token: str | None) -> Draft | None:
-    """The draft with this token for this consultation, if it still exists."""
+def consultation_and_draft(
+    slug: str, token: str | None
+) -> tuple[Consultation | None, Draft | None]:
+    """The consultation with this slug and, if it still exists, its draft with this token.
+
+    A draft of another consultation, or a token with no draft left, gives no draft.
+    """
     if not token:
-        return None
-    draft = db.session.scalar(_BY_TOKEN, {"token": token})
-    if draft is None or draft.consultation_id != consultation.id:
-        return None
-    return draft
+        return by_slug(slug), None
+    row = db.session.execute(_WITH_DRAFT, {"slug": slug, "token": token}).one_or_none()
+    return (None, None) if row is None else (row[0], row[1])
 
 
 def new_draft(consultation: Consultation) -> Draft:

@@ -26,7 +26,7 @@ from survey import screening, tables
 from survey.answers import check_answer, check_response, describe
 from survey.clock import today
 from survey.database import db
-from survey.drafts import get_draft, new_draft, raw_answers, save_answer
+from survey.drafts import consultation_and_draft, new_draft, raw_answers, save_answer
 from survey.extensions import limiter
 from survey.models import Consultation, Draft, Status
 from survey.questions import QuestionSpec
@@ -75,8 +75,12 @@ def _remember(name: str, slug: str, token: str | None) -> None:
     session[name] = state
 
 
-def _current_draft(consultation: Consultation) -> Draft | None:
-    return get_draft(consultation, _state("drafts").get(consultation.slug))
+def _public_with_draft(slug: str) -> tuple[Consultation, Draft | None]:
+    """The public consultation (or 404) and this browser's draft of it, in one read."""
+    consultation, draft = consultation_and_draft(slug, _state("drafts").get(slug))
+    if consultation is None or consultation.status == Status.DRAFT:
+        abort(404)
+    return consultation, draft
 
 
 def _specs(consultation: Consultation) -> list[QuestionSpec]:
@@ -150,7 +154,7 @@ def _not_accepting(consultation: Consultation) -> ResponseReturnValue:
 
 @bp.route("/consultations/<slug>/questions/<key>", methods=["GET", "POST"])
 def question(slug: str, key: str) -> ResponseReturnValue:
-    consultation = _public(slug)
+    consultation, draft = _public_with_draft(slug)
     if not consultation.accepting(today()):
         return _not_accepting(consultation)
     specs = _specs(consultation)
@@ -158,7 +162,6 @@ def question(slug: str, key: str) -> ResponseReturnValue:
     if index is None:
         abort(404)
     spec = specs[index]
-    draft = _current_draft(consultation)
     changing = request.args.get("change") == "1"
     problems = []
     if request.method == "POST":
@@ -207,8 +210,7 @@ def _back_url(slug: str, specs: list[QuestionSpec], index: int, changing: bool) 
 @bp.route("/consultations/<slug>/check", methods=["GET", "POST"])
 @limiter.limit(lambda: _submission_limit(), methods=["POST"])
 def check(slug: str) -> ResponseReturnValue:
-    consultation = _public(slug)
-    draft = _current_draft(consultation)
+    consultation, draft = _public_with_draft(slug)
     if request.method == "POST" and draft is None:
         # A second click, or the back button then resubmit: the draft was already sent (a
         # draft is deleted in the transaction that records its response).
