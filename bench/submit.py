@@ -4,6 +4,8 @@ Not a test: it prints figures. For each backend it builds a fresh database (migr
 the demo consultation), starts gunicorn on 127.0.0.1 and, from concurrent clients (each a
 process with its own httpx client, so that the load generator is not serialised on one GIL):
 
+0. gives the consultation earlier responses (--earlier, default 10,000: one open for a while,
+   its PostgreSQL tables analysed as autovacuum would have; 0 measures a fresh database);
 1. prepares one resident draft per submission by walking the journey as a browser would
    (question pages, answers, check page), each in its own cookie jar; not timed, but its
    page latencies are reported as extra information;
@@ -75,9 +77,12 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import results as loader  # noqa: E402  (bench/results.py: its responses, for the earlier ones)
 
 from survey import demo  # noqa: E402
-from survey.models import Answer, Draft, Response  # noqa: E402
+from survey.models import Answer, Draft, Question, Response  # noqa: E402
 from survey.questions import AGREEMENT_SCALE, LIKERT_SCALE, OTHER_LABEL  # noqa: E402
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench"
@@ -483,6 +488,67 @@ def reset_postgres(url: str) -> None:
         ) from None
 
 
+def add_earlier_responses(engine: sa.Engine, count: int, backend: str) -> None:
+    """Give the demo consultation `count` earlier responses, as one open for a while has.
+
+    The responses and answers are bench/results.py's (the demo's questions, realistic shares,
+    free texts from the demo's worries), bulk inserted. On PostgreSQL the tables are then
+    ANALYZEd, as autovacuum would have done by then: without statistics the planner reads a
+    small table sequentially, and the foreign-key checks of every answer kept that plan while
+    the benchmark's submissions grew the table sixteenfold in a few seconds. SQLite has no
+    automatic ANALYZE and gets none.
+    """
+    if count <= 0:
+        return
+    with engine.begin() as conn:
+        cid = conn.scalar(sa.text("SELECT id FROM consultation WHERE slug = :s"), {"s": SLUG})
+        questions = {
+            key: Question(id=qid)
+            for qid, key in conn.execute(
+                sa.select(Question.id, Question.key).where(Question.consultation_id == cid)
+            )
+        }
+        response_shift = conn.scalar(sa.select(sa.func.max(Response.id))) or 0
+        answer_shift = conn.scalar(sa.select(sa.func.max(Answer.id))) or 0
+        # Its theme codes are not written (the demo has no themes yet): any two ids will do.
+        for rows_r, rows_a, _codes, _themes in loader._plan(count, questions, [0, 1]):
+            conn.execute(
+                sa.insert(Response),
+                [
+                    {
+                        "id": rid + response_shift,
+                        "consultation_id": cid,
+                        "reference": reference,
+                        "submitted_at": at,
+                        "channel": channel,
+                    }
+                    for rid, reference, at, channel in rows_r
+                ],
+            )
+            conn.execute(
+                sa.insert(Answer),
+                [
+                    {
+                        "id": aid + answer_shift,
+                        "response_id": rid + response_shift,
+                        "question_id": qid,
+                        "row": row,
+                        "option": option,
+                        "text": text,
+                    }
+                    for aid, rid, qid, row, option, text in rows_a
+                ],
+            )
+        if backend == "postgresql":
+            for table in ("response", "answer"):
+                conn.execute(
+                    sa.text(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))")
+                )
+    if backend == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(sa.text("ANALYZE"))
+
+
 def online_count(engine: sa.Engine) -> int:
     with engine.connect() as conn:
         return int(
@@ -755,6 +821,9 @@ def run_backend(args: argparse.Namespace, backend: str, workdir: Path) -> dict[s
     flask_cli(env, "db", "upgrade")
     flask_cli(env, "demo")
     engine = sa.create_engine(url)
+    if args.earlier:
+        print(f"[{backend}] adding {args.earlier:,} earlier responses", flush=True)
+        add_earlier_responses(engine, args.earlier, backend)
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     log = workdir / f"gunicorn-{backend}.log"
@@ -773,6 +842,7 @@ def run_backend(args: argparse.Namespace, backend: str, workdir: Path) -> dict[s
         stop_gunicorn(proc)
     summary = summarise(results, before, engine)
     summary["clients"] = args.clients
+    summary["earlier"] = args.earlier
     summary["production_limits"] = args.production_limits
     summary["submission_rate_limit"] = env.get(
         "SUBMISSION_RATE_LIMIT", "unset: the app's production default"
@@ -800,7 +870,8 @@ def report(figures: dict[str, dict[str, Any]]) -> bool:
         print(
             f"{backend:<11}rate limit: {mode} (SUBMISSION_RATE_LIMIT {f['submission_rate_limit']}; "
             f"server's X-RateLimit-Limit {', '.join(s['limits_seen']) or 'none'}); "
-            f"{f['clients']} clients from {len(addresses)} address(es) {where}"
+            f"{f['clients']} clients from {len(addresses)} address(es) {where}; "
+            f"{f['earlier']:,} earlier responses"
         )
     print()
     head = (
@@ -936,6 +1007,14 @@ def main() -> int:
         "--addresses",
         type=int,
         help="with --production-limits: loopback addresses the clients share (default: one each)",
+    )
+    parser.add_argument(
+        "--earlier",
+        type=int,
+        default=10_000,
+        help="responses already in the consultation before the clients start (default "
+        "10000, as in one open for a while; 0: a fresh database, before autovacuum's first "
+        "ANALYZE)",
     )
     parser.add_argument("--seed", type=int, default=2005)
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
