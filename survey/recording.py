@@ -189,6 +189,20 @@ def _write_submission(
     db.session.execute(_DELETE_DRAFT, {"token": row["submission_token"]})
 
 
+def statements_stand_alone() -> None:
+    """Before a submission's first statement: on PostgreSQL, run each statement on its own.
+
+    A submission reads (the consultation, its draft, earlier copies of a text) and then writes
+    in one statement (`_SUBMISSION`), which is atomic by itself; under READ COMMITTED a
+    transaction around them adds nothing but two round trips, BEGIN and COMMIT. The
+    connection's usual isolation comes back when it returns to the pool. SQLite keeps its
+    transaction: there the response, answers and draft are three statements.
+    """
+    session = db.session()
+    if session.get_bind().dialect.name == "postgresql" and not session.in_transaction():
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
 REFERENCE_TRIES = 5
 
 

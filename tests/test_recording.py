@@ -120,3 +120,43 @@ def test_a_reference_already_taken_is_drawn_again(
     assert response is not None and response.reference == "NPQRTWXY"
     references = db.session.scalars(sa.select(Response.reference).order_by(Response.id)).all()
     assert references == ["CDFGHJKM", "NPQRTWXY"]
+
+
+def test_a_submission_without_a_transaction_is_still_recorded_once(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On PostgreSQL the submission's statements run on their own (no BEGIN/COMMIT): its single
+    # write must still be all or nothing, a draft sent twice still recorded once, and the
+    # connection given back to the pool in its usual transactional state.
+    made = make_consultation()
+    cid, values = made.id, _values(made)
+    db.session.add(Draft(token="draft-token", consultation_id=cid, answers={}))
+    db.session.add(Draft(token="second-token", consultation_id=cid, answers={}))
+    db.session.commit()
+
+    def new_request(stand_alone: bool = True) -> Consultation:
+        db.session.remove()
+        if stand_alone:
+            recording.statements_stand_alone()  # as POST /check does, before any statement
+        consultation = db.session.get(Consultation, cid)
+        assert consultation is not None
+        if db.engine.dialect.name == "postgresql":
+            connection = db.session.connection().connection.dbapi_connection
+            assert connection is not None and connection.autocommit is stand_alone
+        return consultation
+
+    first = recording.submit_once(new_request(), values, "draft-token")
+    # The second reached the write after the first had deleted the draft and stored its
+    # response: the unique token refuses it, and it is given the first one's reference.
+    assert recording.submit_once(new_request(), values, "draft-token") == first
+    # A reference already taken: the refused write leaves nothing behind, the next one lands.
+    recording.record_response(new_request(False), values, Channel.PAPER, reference="CDFGHJKM")
+    db.session.commit()
+    drawn = iter(["CDFGHJKM", "NPQRTWXY"])
+    monkeypatch.setattr(recording, "new_reference", lambda: next(drawn))
+    assert recording.submit_once(new_request(), values, "second-token") == "NPQRTWXY"
+    db.session.remove()
+    assert db.session.scalar(sa.select(sa.func.count(Response.id))) == 3
+    assert db.session.scalar(sa.select(sa.func.count(Answer.id))) == 24
+    assert db.session.scalar(sa.select(sa.func.count(Draft.token))) == 0
+    new_request(stand_alone=False)  # the pooled connection is transactional again

@@ -30,7 +30,7 @@ from survey.drafts import consultation_and_draft, new_draft, raw_answers, save_a
 from survey.extensions import limiter
 from survey.models import Consultation, Draft, Status
 from survey.questions import QuestionSpec
-from survey.recording import find_by_token, submit_once
+from survey.recording import find_by_token, statements_stand_alone, submit_once
 from survey.results import ConsultationResults
 from survey.tallies import consultation_results
 from survey.web import chart_files
@@ -210,6 +210,8 @@ def _back_url(slug: str, specs: list[QuestionSpec], index: int, changing: bool) 
 @bp.route("/consultations/<slug>/check", methods=["GET", "POST"])
 @limiter.limit(lambda: _submission_limit(), methods=["POST"])
 def check(slug: str) -> ResponseReturnValue:
+    if request.method == "POST":
+        statements_stand_alone()
     consultation, draft = _public_with_draft(slug)
     if request.method == "POST" and draft is None:
         # A second click, or the back button then resubmit: the draft was already sent (a
