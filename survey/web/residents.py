@@ -55,7 +55,11 @@ def accessibility() -> ResponseReturnValue:
 
 
 def _public(slug: str) -> Consultation:
-    consultation = store.by_slug(slug)
+    return _shown(store.by_slug(slug))
+
+
+def _shown(consultation: Consultation | None) -> Consultation:
+    """The consultation, or 404 when there is none or it is still a draft."""
     if consultation is None or consultation.status == Status.DRAFT:
         abort(404)
     return consultation
@@ -78,9 +82,7 @@ def _remember(name: str, slug: str, token: str | None) -> None:
 def _public_with_draft(slug: str) -> tuple[Consultation, Draft | None]:
     """The public consultation (or 404) and this browser's draft of it, in one read."""
     consultation, draft = consultation_and_draft(slug, _state("drafts").get(slug))
-    if consultation is None or consultation.status == Status.DRAFT:
-        abort(404)
-    return consultation, draft
+    return _shown(consultation), draft
 
 
 def _specs(consultation: Consultation) -> list[QuestionSpec]:
