@@ -75,6 +75,19 @@ def fewer_than(share: Share) -> str:
     return f"fewer than {number(share.threshold)}"
 
 
+def suppression_rule(threshold: int) -> str:
+    """The rule as readers are told it: 'Any number from 1 to 4 is shown as “fewer than 5”'.
+
+    Zero is shown as it is (it identifies no one), so the rule does not say "below 5".
+    """
+    if threshold <= 1:
+        return "Every number is shown as it is"
+    shown = f"is shown as “fewer than {number(threshold)}”"
+    if threshold == 2:
+        return f"The number 1 {shown}"
+    return f"Any number from 1 to {number(threshold - 1)} {shown}"
+
+
 def share_count(share: Share) -> str:
     """The count of a share: '50', or 'fewer than 5' when suppressed."""
     return fewer_than(share) if share.count is None else number(share.count)
@@ -118,5 +131,6 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(long_date)
     app.add_template_filter(date_time)
     app.add_template_filter(plural)
+    app.add_template_filter(suppression_rule)
     for formatter in (percent, share_count, share_percent, share_of, interval, points):
         app.add_template_filter(formatter)

@@ -115,6 +115,7 @@ def test_small_counts_never_reach_the_page_or_the_download(client: FlaskClient) 
     for shown in (html, download):
         assert "fewer than 5" in shown
         assert ">3<" not in shown and ",3," not in shown and "33%" not in shown
+    assert "Any number from 1 to 4 is shown as “fewer than 5”, so that no resident" in html
 
 
 def test_officers_publish_results_after_closing_and_residents_read_them(
@@ -144,6 +145,7 @@ def test_officers_publish_results_after_closing_and_residents_read_them(
         "fewer than 5",
         "fewer than 5",
     ]
+    assert "Any number from 1 to 4 is shown as “fewer than 5”, so that no one" in text
     start = page(resident.get("/consultations/safer-streets"))
     assert "Read what people said" in start.get_text()
     client.post(f"{officer_page}/published", data={"published": "no", "csrf_token": token})

@@ -67,6 +67,25 @@ def test_a_threshold_of_ten_is_written_as_fewer_than_ten() -> None:
 
 
 @pytest.mark.parametrize(
+    ("threshold", "rule"),
+    [
+        (5, "Any number from 1 to 4 is shown as “fewer than 5”"),
+        (10, "Any number from 1 to 9 is shown as “fewer than 10”"),
+        (2, "The number 1 is shown as “fewer than 2”"),
+        (1, "Every number is shown as it is"),
+    ],
+)
+def test_readers_are_told_the_rule_as_it_is_applied(threshold: int, rule: str) -> None:
+    # Zero identifies no one and is shown: the rule must not say "below 5".
+    assert display.suppression_rule(threshold) == rule
+    assert display.share_count(share(0, 10, threshold)) == "0"
+    if threshold > 1:
+        assert display.share_count(share(threshold - 1, 10, threshold)) == display.fewer_than(
+            share(threshold - 1, 10, threshold)
+        )
+
+
+@pytest.mark.parametrize(
     ("value", "places", "text"),
     [
         (82.5, 0, "83"),
