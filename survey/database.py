@@ -54,6 +54,11 @@ def utcnow() -> dt.datetime:
 db = SQLAlchemy(model_class=Base)
 
 
+def on_postgresql() -> bool:
+    """Whether the session's database is PostgreSQL (otherwise SQLite, the embedded default)."""
+    return bool(db.session.get_bind().dialect.name == "postgresql")
+
+
 @sa.event.listens_for(sa.engine.Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     """SQLite: enforce foreign keys, write-ahead logging for concurrent readers, and wait

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from survey import consultations as store
 from survey.answers import AnswerValue, to_rows
-from survey.database import db, utcnow
+from survey.database import db, on_postgresql, utcnow
 from survey.models import Answer, Channel, Consultation, Draft, Response
 from survey.references import new_reference
 
@@ -175,7 +175,7 @@ def _write_submission(
     row: dict[str, Any], values: Mapping[str, AnswerValue], question_ids: Mapping[str, int]
 ) -> None:
     """Insert the response and its answers and delete its draft (`row["submission_token"]`)."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    if on_postgresql():
         answers = _answer_rows(values, question_ids)
         arrays = {
             name: [answer[i] for answer in answers]
@@ -199,7 +199,7 @@ def statements_stand_alone() -> None:
     transaction: there the response, answers and draft are three statements.
     """
     session = db.session()
-    if session.get_bind().dialect.name == "postgresql" and not session.in_transaction():
+    if on_postgresql() and not session.in_transaction():
         session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from survey import audit
 from survey.answers import AnswerValue, to_rows
 from survey.consultations import question_specs
-from survey.database import db, utcnow
+from survey.database import db, on_postgresql, utcnow
 from survey.models import TEXT_START, Answer, Consultation, Response
 from survey.personal_data import delete_response
 from survey.questions import QuestionType
@@ -127,7 +127,7 @@ _LATEST_WITH_TEXT_POSTGRESQL = _latest_with_text_statement(state_index_condition
 
 def latest_with_text_statement() -> sa.Select[tuple[str]]:
     """The same-text lookup as the session's database should be asked it."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    if on_postgresql():
         return _LATEST_WITH_TEXT_POSTGRESQL
     return _LATEST_WITH_TEXT
 

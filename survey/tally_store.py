@@ -28,7 +28,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from survey.database import db
+from survey.database import db, on_postgresql
 from survey.models import (
     Answer,
     AnswerCoding,
@@ -325,7 +325,7 @@ def _add(consultation_id: int, contributions: dict[Key, int], sign: int) -> None
 def _insert(model: Any) -> Any:
     """INSERT for this database, with its ON CONFLICT clause (both dialects have one)."""
     table = model.__table__
-    if db.session.get_bind().dialect.name == "postgresql":
+    if on_postgresql():
         return postgresql.insert(table)
     return sqlite.insert(table)
 
@@ -336,7 +336,7 @@ def _tune_for_counting() -> None:
     The default work_mem (4 MB) makes counting a million respondents spill to temporary files.
     SET LOCAL ends with the transaction, so other work keeps the server's setting.
     """
-    if db.session.get_bind().dialect.name == "postgresql":
+    if on_postgresql():
         db.session.execute(sa.text("SET LOCAL work_mem = '64MB'"))
 
 
@@ -492,7 +492,7 @@ def _one_writer() -> bool:
     writers take turns (and `take_turn` began this transaction with a write). On PostgreSQL a
     response committed between two statements would be seen by the second, so counting there
     always picks responses by their state."""
-    return db.session.get_bind().dialect.name == "sqlite"
+    return not on_postgresql()
 
 
 def _counted(consultation_id: int, kinds: Sequence[str]) -> dict[Key, int]:
@@ -509,7 +509,7 @@ def _counted(consultation_id: int, kinds: Sequence[str]) -> dict[Key, int]:
 
 def _day_expression() -> sa.ColumnElement[Any]:
     """The UTC calendar day of a response, in this database's dialect."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    if on_postgresql():
         return sa.cast(sa.func.timezone("UTC", Response.submitted_at), sa.Date)
     return sa.func.date(Response.submitted_at)
 

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from survey import tally_store
 from survey.coding import CodebookError, Matcher, load_codebook, unique_phrases
-from survey.database import db, utcnow
+from survey.database import db, on_postgresql, utcnow
 from survey.models import (
     Answer,
     AnswerCoding,
@@ -263,7 +263,7 @@ class _Codes:
 
     def insert(self) -> None:
         """Insert every coding and theme row gathered, CHUNK rows per statement."""
-        postgresql = db.session.get_bind().dialect.name == "postgresql"
+        postgresql = on_postgresql()
         for start in range(0, max(len(self.answers), len(self.pairs)), CHUNK):
             answers = self.answers[start : start + CHUNK]
             pairs = self.pairs[start : start + CHUNK]
