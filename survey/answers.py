@@ -232,6 +232,20 @@ def to_rows(value: AnswerValue) -> list[StoredRow]:
     return [StoredRow(None, None, value.text)]
 
 
+AnswerRow = tuple[int, int | None, int | None, str | None]  # question id, row, option, text
+
+
+def answer_rows(
+    values: Mapping[str, AnswerValue], question_ids: Mapping[str, int]
+) -> list[AnswerRow]:
+    """Every `answer` table row of a response's answers, with its question's id."""
+    return [
+        (question_ids[key], stored.row, stored.option, stored.text)
+        for key, value in values.items()
+        for stored in to_rows(value)
+    ]
+
+
 def from_rows(spec: QuestionSpec, rows: Sequence[StoredRow]) -> AnswerValue | None:
     """Rebuild the answer to `spec` from its stored rows (None when there are none)."""
     if not rows:

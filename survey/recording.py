@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 
 from survey import consultations as store
-from survey.answers import AnswerValue, to_rows
+from survey.answers import AnswerValue, answer_rows
 from survey.database import db, on_postgresql, utcnow
 from survey.models import Answer, Channel, Consultation, Draft, Response
 from survey.references import new_reference
@@ -99,23 +99,12 @@ def _response_row(
     }
 
 
-def _answer_rows(
-    values: Mapping[str, AnswerValue], question_ids: Mapping[str, int]
-) -> list[tuple[int, int | None, int | None, str | None]]:
-    """(question id, row, option, text) of every answer row, as stored."""
-    return [
-        (question_ids[key], stored.row, stored.option, stored.text)
-        for key, value in values.items()
-        for stored in to_rows(value)
-    ]
-
-
 def _insert_answers(
     response_id: int, values: Mapping[str, AnswerValue], question_ids: Mapping[str, int]
 ) -> None:
     rows = [
         {"response_id": response_id, "question_id": q, "row": r, "option": o, "text": t}
-        for q, r, o, t in _answer_rows(values, question_ids)
+        for q, r, o, t in answer_rows(values, question_ids)
     ]
     if rows:
         # One executemany on the table rather than ORM objects: the ORM wants each answer's
@@ -176,7 +165,7 @@ def _write_submission(
 ) -> None:
     """Insert the response and its answers and delete its draft (`row["submission_token"]`)."""
     if on_postgresql():
-        answers = _answer_rows(values, question_ids)
+        answers = answer_rows(values, question_ids)
         arrays = {
             name: [answer[i] for answer in answers]
             for i, name in enumerate(("question_ids", "rows", "options", "texts"))

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import sqlalchemy as sa
 
 from survey import audit
-from survey.answers import AnswerValue, to_rows
+from survey.answers import AnswerValue, answer_rows, to_rows
 from survey.consultations import question_specs
 from survey.database import db, on_postgresql, utcnow
 from survey.models import TEXT_START, Answer, Consultation, Response
@@ -27,14 +27,6 @@ HONEYPOT_FIELD = "website"  # hidden from people (display: none); bots fill in e
 HONEYPOT_REASON = "a field hidden from people was filled in, as automated programs do"
 
 
-def _rows(values: Mapping[str, AnswerValue], question_ids: Mapping[str, int]) -> set[tuple]:  # type: ignore[type-arg]
-    return {
-        (question_ids[key], stored.row, stored.option, stored.text)
-        for key, value in values.items()
-        for stored in to_rows(value)
-    }
-
-
 def same_answers_as(
     earlier: Response, values: Mapping[str, AnswerValue], question_ids: Mapping[str, int]
 ) -> bool:
@@ -44,7 +36,7 @@ def same_answers_as(
             Answer.response_id == earlier.id
         )
     )
-    return {tuple(row) for row in stored} == _rows(values, question_ids)
+    return {tuple(row) for row in stored} == set(answer_rows(values, question_ids))
 
 
 def same_text_recently(

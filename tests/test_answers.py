@@ -11,6 +11,7 @@ from survey.answers import (
     Problem,
     RawMulti,
     Text,
+    answer_rows,
     check_answer,
     check_response,
     describe,
@@ -57,6 +58,24 @@ def test_other_text_alone_ticks_other() -> None:
 def test_multi_choice_counts_each_option_once() -> None:
     checked = check_answer(SPECS["hear"], RawMulti(("Website", "website", "Newsletter")))
     assert checked.value == Multi((0, 1), None)
+
+
+def test_a_response_is_stored_as_one_row_per_statement_option_or_text() -> None:
+    values = {
+        "agree": Choice(0),
+        "support": Matrix(((0, 1), (2, 4))),
+        "hear": Multi((1, OTHER_OPTION), "Parish magazine"),
+        "worries": Text("Speeding"),
+    }
+    ids = {"agree": 11, "support": 12, "hear": 13, "worries": 14}
+    assert answer_rows(values, ids) == [
+        (11, None, 0, None),
+        (12, 0, 1, None),
+        (12, 2, 4, None),
+        (13, None, 1, None),
+        (13, None, OTHER_OPTION, "Parish magazine"),
+        (14, None, None, "Speeding"),
+    ]
 
 
 def test_matrix_names_each_unanswered_statement() -> None:
