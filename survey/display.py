@@ -75,14 +75,16 @@ def fewer_than(share: Share) -> str:
     return f"fewer than {number(share.threshold)}"
 
 
-def suppression_rule(threshold: int) -> str:
-    """The rule as readers are told it: 'Any number from 1 to 4 is shown as “fewer than 5”'.
+def suppression_note(threshold: int, who: str = "no one") -> str:
+    """The rule as readers are told it: 'Any number from 1 to 4 is shown as “fewer than 5”, so
+    that no one can be identified.'
 
-    Zero is shown as it is (it identifies no one), so the rule does not say "below 5".
+    Zero is shown as it is (it identifies no one), so the rule does not say "below 5". With a
+    threshold of 1 nothing is hidden, and the sentence says so rather than give a reason.
     """
     if threshold <= 1:
-        return "Every number is shown as it is"
-    shown = f"is shown as “fewer than {number(threshold)}”"
+        return "Every number is shown as it is."
+    shown = f"is shown as “fewer than {number(threshold)}”, so that {who} can be identified."
     if threshold == 2:
         return f"The number 1 {shown}"
     return f"Any number from 1 to {number(threshold - 1)} {shown}"
@@ -131,6 +133,6 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(long_date)
     app.add_template_filter(date_time)
     app.add_template_filter(plural)
-    app.add_template_filter(suppression_rule)
+    app.add_template_filter(suppression_note)
     for formatter in (percent, share_count, share_percent, share_of, interval, points):
         app.add_template_filter(formatter)

@@ -118,6 +118,19 @@ def test_small_counts_never_reach_the_page_or_the_download(client: FlaskClient) 
     assert "Any number from 1 to 4 is shown as “fewer than 5”, so that no resident" in html
 
 
+def test_with_a_threshold_of_one_the_page_says_nothing_is_hidden(client: FlaskClient) -> None:
+    consultation = make_consultation()
+    for agree in [YES] * 6 + [NO] * 3:
+        add(consultation, agree=Choice(agree))
+    db.session.commit()
+    client.application.config["SUPPRESSION_THRESHOLD"] = 1
+    sign_in(client, "councillor")
+    text = page(client.get(PAGE)).get_text(" ", strip=True)
+    assert "Every number is shown as it is. Percentages are of the people" in text
+    assert "can be identified" not in text
+    assert "No 3 33%" in text  # a count of 3 is shown
+
+
 def test_officers_publish_results_after_closing_and_residents_read_them(
     client: FlaskClient,
 ) -> None:

@@ -66,18 +66,21 @@ def test_a_threshold_of_ten_is_written_as_fewer_than_ten() -> None:
     assert display.share_of(share(9, 100, 10)) == "fewer than 10 of 100"
 
 
+WHY = "so that no one can be identified."
+
+
 @pytest.mark.parametrize(
     ("threshold", "rule"),
     [
-        (5, "Any number from 1 to 4 is shown as “fewer than 5”"),
-        (10, "Any number from 1 to 9 is shown as “fewer than 10”"),
-        (2, "The number 1 is shown as “fewer than 2”"),
-        (1, "Every number is shown as it is"),
+        (5, "Any number from 1 to 4 is shown as “fewer than 5”, " + WHY),
+        (10, "Any number from 1 to 9 is shown as “fewer than 10”, " + WHY),
+        (2, "The number 1 is shown as “fewer than 2”, " + WHY),
+        (1, "Every number is shown as it is."),
     ],
 )
 def test_readers_are_told_the_rule_as_it_is_applied(threshold: int, rule: str) -> None:
     # Zero identifies no one and is shown: the rule must not say "below 5".
-    assert display.suppression_rule(threshold) == rule
+    assert display.suppression_note(threshold) == rule
     assert display.share_count(share(0, 10, threshold)) == "0"
     if threshold > 1:
         assert display.share_count(share(threshold - 1, 10, threshold)) == display.fewer_than(
