@@ -7,7 +7,8 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from survey.database import db
-from survey.models import Answer, Question, Response
+from survey.drafts import consultation_and_draft
+from survey.models import Answer, Draft, Question, Response
 from tests.support import csrf_token, error_summary, heading, make_consultation, page, post_form
 from tests.test_residents_journey import BASE, answer_all
 
@@ -144,3 +145,19 @@ def test_a_matrix_left_blank_links_its_error_to_the_first_statement(client: Flas
     assert error_summary(response) == ["Select an answer for each statement"]
     link = page(response).select_one(".govuk-error-summary__list a")["href"]
     assert link == "#row-0" and page(response).find(id="row-0") is not None
+
+
+def test_a_draft_is_found_only_with_its_own_consultation(app: object) -> None:
+    first = make_consultation()
+    second = make_consultation(slug="second-consultation")
+    db.session.add(Draft(token="first-draft", consultation_id=first.id, answers={}))
+    db.session.commit()
+    assert consultation_and_draft(first.slug, "first-draft") == (
+        first,
+        db.session.get(Draft, "first-draft"),
+    )
+    # The token of another consultation's draft, one no longer there, or none: no draft.
+    assert consultation_and_draft(second.slug, "first-draft") == (second, None)
+    assert consultation_and_draft(first.slug, "sent-already") == (first, None)
+    assert consultation_and_draft(first.slug, None) == (first, None)
+    assert consultation_and_draft("no-such-consultation", "first-draft") == (None, None)
