@@ -217,7 +217,7 @@ def check(slug: str) -> ResponseReturnValue:
     consultation, draft = _public_with_draft(slug)
     if request.method == "POST" and draft is None:
         # A second click, or the back button then resubmit: the draft was already sent (a
-        # draft is deleted in the transaction that records its response).
+        # draft is deleted in the same write that records its response).
         token = _state("drafts").get(slug) or _state("submitted").get(slug)
         done = find_by_token(token) if token else None
         if done is not None:
