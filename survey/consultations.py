@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Protocol
 
 import sqlalchemy as sa
 
@@ -27,23 +28,42 @@ _QUESTIONS: dict[tuple[int, dt.datetime], tuple[tuple[QuestionSpec, ...], dict[s
 _QUESTIONS_KEPT = 256
 
 
-def question_specs(consultation: Consultation) -> tuple[QuestionSpec, ...]:
+class Versioned(Protocol):
+    """What the question cache needs of a consultation: a `Consultation`, or the few columns
+    of one that a submission reads (`survey.drafts.Submitting`)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def updated_at(self) -> dt.datetime: ...
+
+
+def question_specs(consultation: Versioned) -> tuple[QuestionSpec, ...]:
     """The consultation's questions, in order, as specifications (cached per process)."""
     return _questions(consultation)[0]
 
 
-def question_ids(consultation: Consultation) -> dict[str, int]:
+def question_ids(consultation: Versioned) -> dict[str, int]:
     """Question key -> question id (cached per process)."""
     return _questions(consultation)[1]
 
 
-def _questions(
-    consultation: Consultation,
-) -> tuple[tuple[QuestionSpec, ...], dict[str, int]]:
+_QUESTIONS_OF = (
+    sa.select(Question)
+    .where(Question.consultation_id == sa.bindparam("consultation_id"))
+    .order_by(Question.position)
+)
+
+
+def _questions(consultation: Versioned) -> tuple[tuple[QuestionSpec, ...], dict[str, int]]:
     key = (consultation.id, consultation.updated_at)
     found = _QUESTIONS.get(key)
     if found is None:
-        questions = consultation.questions
+        if isinstance(consultation, Consultation):
+            questions = list(consultation.questions)
+        else:
+            questions = list(db.session.scalars(_QUESTIONS_OF, {"consultation_id": key[0]}))
         found = (tuple(q.spec() for q in questions), {q.key: q.id for q in questions})
         if len(_QUESTIONS) >= _QUESTIONS_KEPT:
             _QUESTIONS.clear()

@@ -89,7 +89,12 @@ class Consultation(db.Model):  # type: ignore[name-defined,misc]
 
     def accepting(self, today: dt.date) -> bool:
         """True when residents can answer: opened by an officer and within its dates."""
-        return self.status == Status.OPEN and self.opens <= today <= self.closes
+        return accepting(self.status, self.opens, self.closes, today)
+
+
+def accepting(status: str, opens: dt.date, closes: dt.date, today: dt.date) -> bool:
+    """True when a consultation with these settings takes residents' answers today."""
+    return status == Status.OPEN and opens <= today <= closes
 
 
 class Question(db.Model):  # type: ignore[name-defined,misc]

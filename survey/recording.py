@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from survey import consultations as store
 from survey.answers import AnswerValue, answer_rows
+from survey.consultations import Versioned
 from survey.database import db, on_postgresql, utcnow
 from survey.models import Answer, Channel, Consultation, Draft, Response
 from survey.references import new_reference
@@ -79,7 +80,7 @@ _DELETE_DRAFT = sa.delete(Draft.__table__).where(Draft.__table__.c.token == sa.b
 
 
 def _response_row(
-    consultation: Consultation,
+    consultation: Versioned,
     reference: str,
     submitted_at: dt.datetime,
     channel: Channel,
@@ -196,7 +197,7 @@ REFERENCE_TRIES = 5
 
 
 def submit_once(
-    consultation: Consultation,
+    consultation: Versioned,
     values: Mapping[str, AnswerValue],
     token: str,
     review: tuple[str, str | None] | None = None,

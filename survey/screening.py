@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from survey import audit
 from survey.answers import AnswerValue, answer_rows, to_rows
-from survey.consultations import question_specs
+from survey.consultations import Versioned, question_specs
 from survey.database import db, on_postgresql, utcnow
 from survey.models import TEXT_START, Answer, Consultation, Response
 from survey.personal_data import delete_response
@@ -40,7 +40,7 @@ def same_answers_as(
 
 
 def same_text_recently(
-    consultation: Consultation,
+    consultation: Versioned,
     values: Mapping[str, AnswerValue],
     question_ids: Mapping[str, int],
     now: dt.datetime | None = None,

@@ -8,6 +8,7 @@ from flask import Flask
 
 from survey import consultations as store
 from survey.database import db
+from survey.drafts import submitting
 from survey.questions import QuestionSpec, QuestionType, parse_definition
 from tests.support import make_consultation, open_definition
 
@@ -56,3 +57,20 @@ def test_a_definition_reloaded_from_a_file_is_seen_at_once(app: Flask) -> None:
     db.session.commit()
     assert keys_and_texts()[1] == ("safe", "I feel safe at night")
     assert store.question_ids(store.by_slug("safer-streets"))["safe"] > 0  # type: ignore[arg-type]
+
+
+def test_a_submission_reads_the_questions_as_they_are_now(app: Flask) -> None:
+    # The submission has no Consultation object, only its id and updated_at (its light read);
+    # after an edit it is the first to ask, so it loads the questions itself.
+    consultation = make_consultation()
+    question = consultation.questions[0]
+    store.update_question(
+        question, dataclasses.replace(question.spec(), text="Do you agree with these priorities?")
+    )
+    db.session.commit()
+    found = submitting("safer-streets", None)
+    assert found is not None
+    specs = store.question_specs(found)
+    assert (specs[0].key, specs[0].text) == ("agree", "Do you agree with these priorities?")
+    assert store.question_ids(found) == {q.key: q.id for q in consultation.questions}
+    assert keys_and_texts() == [(spec.key, spec.text) for spec in specs]

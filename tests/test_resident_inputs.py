@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from survey.database import db
-from survey.drafts import consultation_and_draft
+from survey.drafts import consultation_and_draft, submitting
 from survey.models import Answer, Draft, Question, Response
 from tests.support import csrf_token, error_summary, heading, make_consultation, page, post_form
 from tests.test_residents_journey import BASE, answer_all
@@ -161,3 +161,29 @@ def test_a_draft_is_found_only_with_its_own_consultation(app: object) -> None:
     assert consultation_and_draft(first.slug, "sent-already") == (first, None)
     assert consultation_and_draft(first.slug, None) == (first, None)
     assert consultation_and_draft("no-such-consultation", "first-draft") == (None, None)
+
+
+def test_a_submission_reads_only_its_own_consultations_draft(app: object) -> None:
+    first = make_consultation()
+    second = make_consultation(slug="second-consultation")
+    answers = {"agree": {"answer": "Yes"}}
+    db.session.add(Draft(token="first-draft", consultation_id=first.id, answers=answers))
+    db.session.commit()
+    found = submitting(first.slug, "first-draft")
+    assert found is not None
+    assert (found.id, found.slug, found.status, found.opens, found.closes) == (
+        first.id,
+        first.slug,
+        first.status,
+        first.opens,
+        first.closes,
+    )
+    assert found.updated_at == first.updated_at  # the question cache's key, as the page's
+    assert found.draft_answers == answers
+    # The token of another consultation's draft, one no longer there, or none: no answers.
+    for slug, token in [(second.slug, "first-draft"), (first.slug, "sent-already")]:
+        other = submitting(slug, token)
+        assert other is not None and other.draft_answers is None
+    nothing = submitting(first.slug, None)
+    assert nothing is not None and nothing.draft_answers is None
+    assert submitting("no-such-consultation", "first-draft") is None

@@ -26,7 +26,14 @@ from survey import screening, tables
 from survey.answers import check_answer, check_response, describe
 from survey.clock import today
 from survey.database import db
-from survey.drafts import consultation_and_draft, new_draft, raw_answers, save_answer
+from survey.drafts import (
+    Submitting,
+    consultation_and_draft,
+    new_draft,
+    raw_answers,
+    save_answer,
+    submitting,
+)
 from survey.extensions import limiter
 from survey.models import Consultation, Draft, Status
 from survey.questions import QuestionSpec
@@ -150,7 +157,7 @@ def chart_csv(slug: str, key: str) -> ResponseReturnValue:
     return _chart(slug, key, "csv")
 
 
-def _not_accepting(consultation: Consultation) -> ResponseReturnValue:
+def _not_accepting(consultation: Consultation | Submitting) -> ResponseReturnValue:
     return redirect(url_for("residents.start", slug=consultation.slug))
 
 
@@ -209,32 +216,15 @@ def _back_url(slug: str, specs: list[QuestionSpec], index: int, changing: bool) 
     return url_for("residents.question", slug=slug, key=specs[index - 1].key)
 
 
-@bp.route("/consultations/<slug>/check", methods=["GET", "POST"])
-@limiter.limit(lambda: _submission_limit(), methods=["POST"])
+@bp.get("/consultations/<slug>/check")
 def check(slug: str) -> ResponseReturnValue:
-    if request.method == "POST":
-        statements_stand_alone()
     consultation, draft = _public_with_draft(slug)
-    if request.method == "POST" and draft is None:
-        # A second click, or the back button then resubmit: the draft was already sent (a
-        # draft is deleted in the same write that records its response).
-        token = _state("drafts").get(slug) or _state("submitted").get(slug)
-        done = find_by_token(token) if token else None
-        if done is not None:
-            return _confirm(slug, token)
     if not consultation.accepting(today()):
         return _not_accepting(consultation)
     specs = _specs(consultation)
-    raw = raw_answers(draft)
-    values, problems = check_response(specs, raw)
+    values, problems = check_response(specs, raw_answers(draft))
     if problems:
-        first = next(s for s in specs if s.key in problems)
-        return redirect(url_for("residents.question", slug=slug, key=first.key))
-    if request.method == "POST" and draft is not None:
-        token = draft.token
-        submit_once(consultation, values, token, review=_review(consultation, values))
-        _remember("honeypot", slug, None)
-        return _confirm(slug, token)
+        return _first_unanswered(slug, specs, problems)
     if draft is None:
         return redirect(url_for("residents.start", slug=slug))
     rows = [_summary_row(slug, spec, values.get(spec.key)) for spec in specs]
@@ -246,16 +236,51 @@ def check(slug: str) -> ResponseReturnValue:
     )
 
 
-def _review(consultation: Consultation, values: dict[str, Any]) -> tuple[str, str | None] | None:
+@bp.post("/consultations/<slug>/check")
+@limiter.limit(lambda: _submission_limit())
+def submit(slug: str) -> ResponseReturnValue:
+    """Send the answers: "Accept and send" on the check page."""
+    statements_stand_alone()
+    token = _state("drafts").get(slug)
+    found = submitting(slug, token)
+    if found is None or found.status == Status.DRAFT:
+        abort(404)
+    if found.draft_answers is None:
+        # A second click, or the back button then resubmit: the draft was already sent (a
+        # draft is deleted in the same write that records its response).
+        sent = token or _state("submitted").get(slug)
+        if sent and find_by_token(sent) is not None:
+            return _confirm(slug, sent)
+    if not found.accepting(today()):
+        return _not_accepting(found)
+    specs = list(store.question_specs(found))
+    values, problems = check_response(specs, raw_answers(found.draft_answers))
+    if problems:
+        return _first_unanswered(slug, specs, problems)
+    if token is None or found.draft_answers is None:
+        return redirect(url_for("residents.start", slug=slug))
+    submit_once(found, values, token, review=_review(found, values))
+    _remember("honeypot", slug, None)
+    return _confirm(slug, token)
+
+
+def _first_unanswered(
+    slug: str, specs: list[QuestionSpec], problems: dict[str, Any]
+) -> ResponseReturnValue:
+    first = next(s for s in specs if s.key in problems)
+    return redirect(url_for("residents.question", slug=slug, key=first.key))
+
+
+def _review(found: Submitting, values: dict[str, Any]) -> tuple[str, str | None] | None:
     """Why an officer should look at this submission, if anything: it is recorded anyway."""
-    slug = consultation.slug
-    ids = store.question_ids(consultation)
+    slug = found.slug
+    ids = store.question_ids(found)
     earlier_token = _state("submitted").get(slug)
     earlier = find_by_token(earlier_token) if earlier_token else None
     if earlier is not None and screening.same_answers_as(earlier, values, ids):
         reason = "the same answers as an earlier response, sent again from the same browser"
         return reason, earlier.reference
-    like = screening.same_text_recently(consultation, values, ids)
+    like = screening.same_text_recently(found, values, ids)
     if like is not None:
         return "the same long free-text answer as another response a few minutes earlier", like
     if _state("honeypot").get(slug):
