@@ -309,7 +309,9 @@ def client_main(cfg: dict[str, Any], index: int, barrier: Any, results: Any) -> 
                 out["limits_seen"].append(limit_header)
             location = response.headers.get("location", "")
             if response.status_code == 302 and location.endswith(f"/{SLUG}/confirmation"):
-                done.append((token, response.cookies.get("session")))
+                # The client's jar, emptied before the request, holds the cookie just set;
+                # `response.cookies` would parse the Set-Cookie header a second time.
+                done.append((token, client.cookies.get("session")))
             elif response.status_code == 429 and cfg["production_limits"]:
                 refused.append(token)  # the limiter's answer; the draft must be kept
             else:
