@@ -103,11 +103,13 @@ def new_draft(consultation: Consultation) -> Draft:
     return draft
 
 
-def raw_answers(draft: Draft | dict[str, Any] | None) -> dict[str, RawAnswer | None]:
-    """The raw answers saved in a draft (or its `answers` column), by question key."""
-    if draft is None:
-        return {}
-    stored = draft if isinstance(draft, dict) else draft.answers
+def raw_answers(draft: Draft | None) -> dict[str, RawAnswer | None]:
+    """The raw answers saved in a draft, by question key."""
+    return answers_from_json(None if draft is None else draft.answers)
+
+
+def answers_from_json(stored: dict[str, Any] | None) -> dict[str, RawAnswer | None]:
+    """The raw answers of a draft's `answers` column, by question key."""
     return {key: raw_from_json(value) for key, value in (stored or {}).items()}
 
 

@@ -28,6 +28,7 @@ from survey.clock import today
 from survey.database import db
 from survey.drafts import (
     Submitting,
+    answers_from_json,
     consultation_and_draft,
     new_draft,
     raw_answers,
@@ -92,7 +93,7 @@ def _public_with_draft(slug: str) -> tuple[Consultation, Draft | None]:
     return _shown(consultation), draft
 
 
-def _specs(consultation: Consultation) -> list[QuestionSpec]:
+def _specs(consultation: store.Versioned) -> list[QuestionSpec]:
     return list(store.question_specs(consultation))
 
 
@@ -253,8 +254,8 @@ def submit(slug: str) -> ResponseReturnValue:
             return _confirm(slug, sent)
     if not found.accepting(today()):
         return _not_accepting(found)
-    specs = list(store.question_specs(found))
-    values, problems = check_response(specs, raw_answers(found.draft_answers))
+    specs = _specs(found)
+    values, problems = check_response(specs, answers_from_json(found.draft_answers))
     if problems:
         return _first_unanswered(slug, specs, problems)
     if token is None or found.draft_answers is None:
