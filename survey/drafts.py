@@ -17,15 +17,16 @@ from survey.models import Consultation, Draft, accepting
 KEEP_FOR = dt.timedelta(days=7)
 
 
-# One round trip for the two reads every question page and submission starts with.
-_WITH_DRAFT = (
-    sa.select(Consultation, Draft)
-    .outerjoin(
-        Draft,
-        sa.and_(Draft.consultation_id == Consultation.id, Draft.token == sa.bindparam("token")),
-    )
-    .where(Consultation.slug == sa.bindparam("slug"))
+# A consultation with one browser's draft of it (none when the token is another
+# consultation's, or its draft is gone), by slug and token: one round trip for the two reads
+# that question pages (`consultation_and_draft`) and the submission (`submitting`) start with.
+_consultation, _draft = Consultation.__table__.c, Draft.__table__.c
+_WITH_ITS_DRAFT = Consultation.__table__.outerjoin(
+    Draft.__table__,
+    sa.and_(_draft.consultation_id == _consultation.id, _draft.token == sa.bindparam("token")),
 )
+_BY_SLUG = _consultation.slug == sa.bindparam("slug")
+_WITH_DRAFT = sa.select(Consultation, Draft).select_from(_WITH_ITS_DRAFT).where(_BY_SLUG)
 
 
 def consultation_and_draft(
@@ -62,7 +63,6 @@ class Submitting:
         return accepting(self.status, self.opens, self.closes, today)
 
 
-_consultation, _draft = Consultation.__table__.c, Draft.__table__.c
 _SUBMITTING = (
     sa.select(
         _consultation.id,
@@ -73,15 +73,8 @@ _SUBMITTING = (
         _consultation.updated_at,
         _draft.answers,
     )
-    .select_from(
-        Consultation.__table__.outerjoin(
-            Draft.__table__,
-            sa.and_(
-                _draft.consultation_id == _consultation.id, _draft.token == sa.bindparam("token")
-            ),
-        )
-    )
-    .where(_consultation.slug == sa.bindparam("slug"))
+    .select_from(_WITH_ITS_DRAFT)
+    .where(_BY_SLUG)
 )
 
 
