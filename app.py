@@ -13,7 +13,8 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from survey.accounts import login_manager
 from survey.database import db
-from survey.extensions import csrf, limiter, migrate
+from survey.extensions import csrf, migrate, rate_limits
+from survey.web.rate_limits import parse_limits
 
 ROOT = Path(__file__).resolve().parent
 GOVUK_DIST = ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"
@@ -28,7 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
-    limiter.init_app(app)
+    rate_limits.init_app(app)
     login_manager.init_app(app)
     WTFormsHelpers(app)
     from survey.web.addresses import AddressText
@@ -71,12 +72,9 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         # Keeps this service's counts apart from others that share the Redis server.
         RATELIMIT_KEY_PREFIX=os.environ.get("RATELIMIT_KEY_PREFIX", "csp"),
-        RATELIMIT_HEADERS_ENABLED=True,
-        SIGN_IN_RATE_LIMIT=os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute"),
+        SIGN_IN_RATE_LIMIT=_rate_limit("SIGN_IN_RATE_LIMIT", "10 per minute"),
         # Generous: a library, a community centre or a mobile network shares one address.
-        SUBMISSION_RATE_LIMIT=os.environ.get(
-            "SUBMISSION_RATE_LIMIT", "30 per minute; 300 per hour"
-        ),
+        SUBMISSION_RATE_LIMIT=_rate_limit("SUBMISSION_RATE_LIMIT", "30 per minute; 300 per hour"),
     )
     if test_config is not None:
         app.config.from_mapping(test_config)
@@ -96,6 +94,16 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
             app.config["SESSION_COOKIE_SECURE"] = os.environ.get("INSECURE_COOKIES") != "1"
         app.config["SUPPRESSION_THRESHOLD"] = _threshold(os.environ.get("SUPPRESSION_THRESHOLD"))
     # No pool_pre_ping: survey.database tries only connections that have been idle a while.
+
+
+def _rate_limit(name: str, default: str) -> str:
+    """A rate-limit setting from the environment, refused at start-up when it is not limits."""
+    value = os.environ.get(name, "").strip() or default
+    try:
+        parse_limits(name, value)
+    except ValueError as exc:
+        raise SystemExit(str(exc)) from None
+    return value
 
 
 def _threshold(value: str | None) -> int:

@@ -238,7 +238,6 @@ def client_main(cfg: dict[str, Any], index: int, barrier: Any, results: Any) -> 
         "errors": [],
         "marks": [],
         "client_cpu": {},
-        "limits_seen": [],
     }
     check_url = f"/consultations/{SLUG}/check"
     # Its own source address when the limiter is to see one client per address (production).
@@ -304,9 +303,6 @@ def client_main(cfg: dict[str, Any], index: int, barrier: Any, results: Any) -> 
                 out["errors"].append(f"POST /check failed: {exc!r}")
                 continue
             statuses.append(response.status_code)
-            limit_header = response.headers.get("x-ratelimit-limit")
-            if limit_header is not None and limit_header not in out["limits_seen"]:
-                out["limits_seen"].append(limit_header)
             location = response.headers.get("location", "")
             if response.status_code == 302 and location.endswith(f"/{SLUG}/confirmation"):
                 # The client's jar, emptied before the request, holds the cookie just set;
@@ -791,7 +787,6 @@ def summarise(results: list[dict], online_before: int, engine: sa.Engine) -> dic
                 {r["local_address"] or "127.0.0.1" for r in results},
                 key=lambda a: [int(part) for part in a.split(".")],
             ),
-            "limits_seen": sorted({x for r in results for x in r["limits_seen"]}),
         },
         "journey": {
             "journeys": len(journeys),
@@ -870,8 +865,8 @@ def report(figures: dict[str, dict[str, Any]]) -> bool:
         where = addresses[0] if len(addresses) == 1 else f"{addresses[0]}..{addresses[-1]}"
         mode = "production limits" if f["production_limits"] else "limit raised"
         print(
-            f"{backend:<11}rate limit: {mode} (SUBMISSION_RATE_LIMIT {f['submission_rate_limit']}; "
-            f"server's X-RateLimit-Limit {', '.join(s['limits_seen']) or 'none'}); "
+            f"{backend:<11}rate limit: {mode} "
+            f"(SUBMISSION_RATE_LIMIT {f['submission_rate_limit']}); "
             f"{f['clients']} clients from {len(addresses)} address(es) {where}; "
             f"{f['earlier']:,} earlier responses"
         )

@@ -89,13 +89,11 @@ def test_a_locked_account_and_an_unknown_one_read_the_same(client: FlaskClient) 
 def test_sign_in_attempts_are_rate_limited_per_address(app: Flask, client: FlaskClient) -> None:
     app.config["RATELIMIT_ENABLED"] = True
     app.config["SIGN_IN_RATE_LIMIT"] = "3 per minute"
-    from survey.extensions import limiter
-
-    limiter.init_app(app)  # take up the settings above, as a fresh app would
     _account()
     codes = [_try(client, "wrong password here") for _ in range(4)]
     assert codes == [200, 200, 200, 429]
     blocked = post_form(client, "/sign-in", {"email": EMAIL, "password": PASSWORD})
     assert blocked.status_code == 429
     assert "Too many attempts: please wait a minute" in blocked.get_data(as_text=True)
+    assert 1 <= int(blocked.headers["Retry-After"]) <= 60  # the minute's window ends by then
     assert client.get("/sign-in").status_code == 200  # only sending the form is limited

@@ -193,3 +193,18 @@ def test_every_address_survives_bad_path_segments_and_query_values(
                 tried += 1
                 assert response.status_code < 500, f"GET {page} {case!r} gave 500"
     assert tried > 100, "too few addresses tried to be useful"
+
+
+def test_a_wrong_method_gets_a_page_and_says_which_methods_are_allowed(
+    client: FlaskClient,
+) -> None:
+    make_consultation()
+    sent = client.delete("/consultations/safer-streets/check")
+    assert sent.status_code == 405
+    assert sorted(sent.headers["Allow"].replace(" ", "").split(",")) == [
+        "GET",
+        "HEAD",
+        "OPTIONS",
+        "POST",
+    ]
+    assert "Sorry, there is a problem with what was sent" in sent.get_data(as_text=True)

@@ -14,7 +14,7 @@ from limits.strategies import (
     SlidingWindowCounterRateLimiter,
 )
 
-from survey.extensions import ProcessMemoryStorage
+from survey.web.rate_limits import ProcessMemoryStorage
 
 
 @pytest.fixture

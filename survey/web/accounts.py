@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -15,7 +15,7 @@ from wtforms.validators import InputRequired, Length
 from survey import audit
 from survey.accounts import SIGN_IN_FAILED, authenticate
 from survey.database import db
-from survey.extensions import limiter
+from survey.extensions import rate_limits
 from survey.models import Role
 
 bp = Blueprint("accounts", __name__)
@@ -51,12 +51,8 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
-def _sign_in_limit() -> str:
-    return str(current_app.config["SIGN_IN_RATE_LIMIT"])
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"])
+@rate_limits.limit("SIGN_IN_RATE_LIMIT", methods=("POST",))
 def sign_in() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(_home_for(current_user.role))

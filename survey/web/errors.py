@@ -29,7 +29,9 @@ def register_error_pages(app: Flask) -> None:
     def http_error(error: HTTPException) -> ResponseReturnValue:
         code = error.code or 500
         title, template = PAGES.get(code, PAGES[400] if code < 500 else PAGES[500])
-        return render_template(template, title=title, error=error), code
+        # The error's own headers stay: Retry-After on a 429, Allow on a 405.
+        headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+        return render_template(template, title=title, error=error), code, headers
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> ResponseReturnValue:

@@ -12,7 +12,6 @@ from typing import Any
 from flask import (
     Blueprint,
     abort,
-    current_app,
     redirect,
     render_template,
     request,
@@ -35,7 +34,7 @@ from survey.drafts import (
     save_answer,
     submitting,
 )
-from survey.extensions import limiter
+from survey.extensions import rate_limits
 from survey.models import Consultation, Draft, Status
 from survey.questions import QuestionSpec
 from survey.recording import find_by_token, statements_stand_alone, submit_once
@@ -238,7 +237,7 @@ def check(slug: str) -> ResponseReturnValue:
 
 
 @bp.post("/consultations/<slug>/check")
-@limiter.limit(lambda: _submission_limit())
+@rate_limits.limit("SUBMISSION_RATE_LIMIT")
 def submit(slug: str) -> ResponseReturnValue:
     """Send the answers: "Accept and send" on the check page."""
     statements_stand_alone()
@@ -287,10 +286,6 @@ def _review(found: Submitting, values: dict[str, Any]) -> tuple[str, str | None]
     if _state("honeypot").get(slug):
         return screening.HONEYPOT_REASON, None
     return None
-
-
-def _submission_limit() -> str:
-    return str(current_app.config["SUBMISSION_RATE_LIMIT"])
 
 
 def _last_question(slug: str, specs: list[QuestionSpec]) -> str:

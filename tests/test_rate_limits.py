@@ -1,0 +1,106 @@
+"""The per-address limits on sign-in and submission: counted per address and per window,
+refused with a page and a Retry-After, checked at start-up, and never in a resident's way
+when their storage fails."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app import create_app
+from survey.database import db
+from survey.models import Draft, Response
+from tests.support import make_consultation, post_form
+from tests.test_residents_journey import BASE, answer_all
+
+
+def _sign_in_attempt(client: FlaskClient, address: str) -> int:
+    data = {"email": "nobody@example.org", "password": "not the password"}
+    return post_form(client, "/sign-in", data, environ_base={"REMOTE_ADDR": address}).status_code
+
+
+def _submit(client: FlaskClient) -> int:
+    answer_all(client)
+    return post_form(client, f"{BASE}/check").status_code
+
+
+def test_each_address_has_its_own_count(app: Flask, client: FlaskClient) -> None:
+    app.config.update(RATELIMIT_ENABLED=True, SIGN_IN_RATE_LIMIT="2 per minute")
+    assert [_sign_in_attempt(client, "192.0.2.1") for _ in range(3)] == [200, 200, 429]
+    assert _sign_in_attempt(client, "192.0.2.2") == 200  # another address: its own count
+    assert _sign_in_attempt(client, "192.0.2.1") == 429
+
+
+def test_sign_in_and_submission_are_counted_apart(app: Flask, client: FlaskClient) -> None:
+    app.config.update(
+        RATELIMIT_ENABLED=True,
+        SIGN_IN_RATE_LIMIT="1 per minute",
+        SUBMISSION_RATE_LIMIT="1 per minute",
+    )
+    make_consultation()
+    assert _sign_in_attempt(client, "127.0.0.1") == 200
+    assert _sign_in_attempt(client, "127.0.0.1") == 429
+    assert _submit(client) == 302  # the sign-in count is not the submission's
+
+
+def test_every_window_of_a_setting_counts(app: Flask, client: FlaskClient) -> None:
+    # "per minute; per hour": the hour's limit holds even while the minute's is not reached.
+    app.config.update(RATELIMIT_ENABLED=True, SUBMISSION_RATE_LIMIT="5 per minute; 2 per hour")
+    make_consultation()
+    assert [_submit(client) for _ in range(2)] == [302, 302]
+    answer_all(client)
+    refused = post_form(client, f"{BASE}/check")
+    assert refused.status_code == 429
+    assert 60 < int(refused.headers["Retry-After"]) <= 3600  # the hour's window, not the minute's
+    assert db.session.scalar(sa.select(sa.func.count(Response.id))) == 2
+    assert db.session.scalar(sa.select(sa.func.count(Draft.token))) == 1  # answers kept
+
+
+def test_switched_off_nothing_is_refused(app: Flask, client: FlaskClient) -> None:
+    app.config.update(RATELIMIT_ENABLED=False, SIGN_IN_RATE_LIMIT="1 per minute")
+    assert [_sign_in_attempt(client, "192.0.2.1") for _ in range(3)] == [200, 200, 200]
+
+
+def test_a_failing_storage_lets_the_resident_through_and_is_logged(
+    app: Flask,
+    client: FlaskClient,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    app.config.update(RATELIMIT_ENABLED=True, SUBMISSION_RATE_LIMIT="1 per minute")
+    storage = app.extensions["rate_limits"].limiter.storage
+
+    def unreachable(*args: object, **kwargs: object) -> int:
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6390. Connection refused.")
+
+    monkeypatch.setattr(storage, "incr", unreachable)
+    make_consultation()
+    with caplog.at_level(logging.ERROR):
+        assert [_submit(client) for _ in range(2)] == [302, 302]  # over the limit, but sent
+    assert db.session.scalar(sa.select(sa.func.count(Response.id))) == 2
+    failures = [r for r in caplog.records if "Rate-limit storage failed" in r.getMessage()]
+    assert len(failures) == 2
+    assert "SUBMISSION_RATE_LIMIT not counted" in failures[0].getMessage()
+
+
+@pytest.mark.parametrize("setting", ["SUBMISSION_RATE_LIMIT", "SIGN_IN_RATE_LIMIT"])
+@pytest.mark.parametrize("value", ["lots", "30 a minute", "per minute"])
+def test_a_setting_that_is_not_limits_stops_the_start(
+    monkeypatch: pytest.MonkeyPatch, setting: str, value: str
+) -> None:
+    monkeypatch.setenv(setting, value)
+    with pytest.raises(SystemExit) as stopped:
+        create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert str(stopped.value) == (
+        f'{setting} must be limits like "30 per minute; 300 per hour", not {value!r}'
+    )
+
+
+def test_a_setting_from_the_environment_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SUBMISSION_RATE_LIMIT", " 3 per second ")
+    made = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert made.config["SUBMISSION_RATE_LIMIT"] == "3 per second"
