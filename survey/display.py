@@ -58,6 +58,18 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{number(count)} {word}"
 
 
+def wait_time(seconds: int) -> str:
+    """How long to wait, rounded up to what a person would say: 'a minute' (up to 60
+    seconds), '40 minutes', 'an hour', '3 hours'."""
+    if seconds <= 60:
+        return "a minute"
+    minutes = -(-seconds // 60)
+    if minutes < 60:
+        return f"{minutes} minutes"
+    hours = -(-minutes // 60)
+    return "an hour" if hours == 1 else f"{number(hours)} hours"
+
+
 def rounded(value: float, places: int = 0) -> str:
     """A number rounded half away from zero (82.5 -> 83, not Python's banker's 82)."""
     exponent = Decimal(1).scaleb(-places)
@@ -133,6 +145,7 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(long_date)
     app.add_template_filter(date_time)
     app.add_template_filter(plural)
+    app.add_template_filter(wait_time)
     app.add_template_filter(suppression_note)
     for formatter in (percent, share_count, share_percent, share_of, interval, points):
         app.add_template_filter(formatter)

@@ -94,6 +94,8 @@ def test_sign_in_attempts_are_rate_limited_per_address(app: Flask, client: Flask
     assert codes == [200, 200, 200, 429]
     blocked = post_form(client, "/sign-in", {"email": EMAIL, "password": PASSWORD})
     assert blocked.status_code == 429
-    assert "Too many attempts: please wait a minute" in blocked.get_data(as_text=True)
+    shown = blocked.get_data(as_text=True)
+    assert "Too many attempts from your connection" in shown
+    assert "Wait a minute, then go back and try again." in shown
     assert 1 <= int(blocked.headers["Retry-After"]) <= 60  # the minute's window ends by then
     assert client.get("/sign-in").status_code == 200  # only sending the form is limited

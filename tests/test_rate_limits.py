@@ -5,6 +5,8 @@ when their storage fails."""
 from __future__ import annotations
 
 import logging
+import socket
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -13,6 +15,8 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from survey.database import db
+from survey.display import wait_time
+from survey.extensions import rate_limits
 from survey.models import Draft, Response
 from tests.support import make_consultation, post_form
 from tests.test_residents_journey import BASE, answer_all
@@ -55,7 +59,9 @@ def test_every_window_of_a_setting_counts(app: Flask, client: FlaskClient) -> No
     answer_all(client)
     refused = post_form(client, f"{BASE}/check")
     assert refused.status_code == 429
-    assert 60 < int(refused.headers["Retry-After"]) <= 3600  # the hour's window, not the minute's
+    wait = int(refused.headers["Retry-After"])
+    assert 3540 < wait <= 3600  # the hour's window, not the minute's
+    assert "Wait an hour, then go back and try again." in refused.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Response.id))) == 2
     assert db.session.scalar(sa.select(sa.func.count(Draft.token))) == 1  # answers kept
 
@@ -104,3 +110,46 @@ def test_a_setting_from_the_environment_is_used(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("SUBMISSION_RATE_LIMIT", " 3 per second ")
     made = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert made.config["SUBMISSION_RATE_LIMIT"] == "3 per second"
+
+
+def test_a_redis_that_does_not_answer_costs_seconds_not_the_response(
+    app: Flask, client: FlaskClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A real Redis client against a port that accepts connections and never answers.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        app.config.update(
+            RATELIMIT_ENABLED=True,
+            SUBMISSION_RATE_LIMIT="1 per minute",
+            RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{port}/0",
+        )
+        rate_limits.init_app(app)
+        make_consultation()
+        answer_all(client)
+        started = time.monotonic()
+        with caplog.at_level(logging.ERROR):
+            assert post_form(client, f"{BASE}/check").status_code == 302
+        waited = time.monotonic() - started
+    assert db.session.scalar(sa.select(sa.func.count(Response.id))) == 1
+    assert any("Rate-limit storage failed" in r.getMessage() for r in caplog.records)
+    assert waited < 30, f"the submission waited {waited:.1f} s on a silent Redis"
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (1, "a minute"),
+        (60, "a minute"),
+        (61, "2 minutes"),
+        (2400, "40 minutes"),
+        (3540, "59 minutes"),
+        (3541, "an hour"),
+        (3600, "an hour"),
+        (3601, "2 hours"),
+        (86400, "24 hours"),
+    ],
+)
+def test_the_wait_is_said_as_a_person_would_rounded_up(seconds: int, text: str) -> None:
+    assert wait_time(seconds) == text

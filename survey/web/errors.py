@@ -13,7 +13,7 @@ PAGES = {
     404: ("Page not found", "errors/404.html"),
     405: ("Sorry, there is a problem with what was sent", "errors/400.html"),
     413: ("The file is too large", "errors/413.html"),
-    429: ("Too many attempts: please wait a minute", "errors/429.html"),
+    429: ("Too many attempts from your connection", "errors/429.html"),
     500: ("Sorry, there is a problem with the service", "errors/500.html"),
 }
 

@@ -34,6 +34,7 @@ from limits.strategies import FixedWindowRateLimiter
 from werkzeug.exceptions import TooManyRequests
 
 View = TypeVar("View", bound=Callable[..., Any])
+REDIS_TIMEOUT = 1.0  # seconds, to connect to the counts' Redis and for each of its answers
 
 
 class ProcessMemoryStorage(MemoryStorage):
@@ -105,7 +106,13 @@ class RateLimits:
 
     def init_app(self, app: Flask) -> None:
         """Open the storage `RATELIMIT_STORAGE_URI` names (again, on a second call)."""
-        storage = storage_from_string(app.config.get("RATELIMIT_STORAGE_URI", "memory://"))
+        uri = str(app.config.get("RATELIMIT_STORAGE_URI", "memory://"))
+        options: dict[str, float] = {}
+        if uri.split("://", 1)[0] in ("redis", "rediss", "redis+unix"):
+            # A Redis that has stopped answering costs a request a second, not the OS's
+            # minutes; options in the address itself (?socket_timeout=...) still win.
+            options = {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT}
+        storage = storage_from_string(uri, **options)
         prefix = str(app.config.get("RATELIMIT_KEY_PREFIX", ""))
         app.extensions["rate_limits"] = _Counter(FixedWindowRateLimiter(storage), prefix)
 
