@@ -9,9 +9,9 @@ by every worker and server), under `RATELIMIT_KEY_PREFIX`. `RATELIMIT_ENABLED = 
 switches the checks off (the tests do, except those that test a limit).
 
 Why not Flask-Limiter, which this replaced: it checks every request for default and meta
-limits and adds `X-RateLimit-*` headers to each limited response, and on the residents'
-submission that was 8% of the work (measured by instruction counts; docs/performance.md).
-Two counted routes need two lookups each, nothing more.
+limits and adds `X-RateLimit-*` headers to each limited response: 12% of the instructions of
+a residents' submission and of /health alike (docs/performance.md). Two counted routes need
+a lookup per window each, nothing more.
 
 If the storage cannot be reached (Redis down), the request goes ahead and the failure is
 logged: a resident's answers matter more than a count, and sign-in keeps its per-account
