@@ -55,8 +55,9 @@ db = SQLAlchemy(model_class=Base)
 
 
 def on_postgresql() -> bool:
-    """Whether the session's database is PostgreSQL (otherwise SQLite, the embedded default)."""
-    return bool(db.session.get_bind().dialect.name == "postgresql")
+    """Whether the app's database is PostgreSQL (otherwise SQLite, the embedded default)."""
+    # The engine, not the session's bind: asking the session would start one for nothing.
+    return bool(db.engine.dialect.name == "postgresql")
 
 
 @sa.event.listens_for(sa.engine.Engine, "connect")
@@ -107,6 +108,9 @@ def _ping_if_idle(dbapi_connection: Any, connection_record: Any, connection_prox
             cursor.execute("SELECT 1")
         finally:
             cursor.close()
+        # Not left inside the transaction the driver began for it: a caller may want the
+        # connection in autocommit mode (survey.direct_statements), which only an idle one takes.
+        dbapi_connection.rollback()
     except Exception as error:  # whatever the driver raises for a closed connection
         # The pool discards this connection and checks out another (up to three times).
         raise sa.exc.DisconnectionError(f"pooled connection found closed: {error}") from error

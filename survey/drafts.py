@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from survey.answers import RawAnswer, raw_from_json, raw_to_json
 from survey.consultations import by_slug
 from survey.database import db, utcnow
+from survey.direct_statements import DirectStatement
 from survey.models import Consultation, Draft, accepting
 
 KEEP_FOR = dt.timedelta(days=7)
@@ -63,7 +64,7 @@ class Submitting:
         return accepting(self.status, self.opens, self.closes, today)
 
 
-_SUBMITTING = (
+_SUBMITTING = DirectStatement(
     sa.select(
         _consultation.id,
         _consultation.slug,
@@ -84,8 +85,8 @@ def submitting(slug: str, token: str | None) -> Submitting | None:
     As `consultation_and_draft`, in plain values: a draft of another consultation, or a token
     with no draft left, gives no answers.
     """
-    row = db.session.execute(_SUBMITTING, {"slug": slug, "token": token or ""}).one_or_none()
-    return None if row is None else Submitting(*row)
+    rows = _SUBMITTING.rows({"slug": slug, "token": token or ""})
+    return Submitting(*rows[0]) if rows else None  # the slug is unique: one row at most
 
 
 def new_draft(consultation: Consultation) -> Draft:

@@ -17,6 +17,7 @@ from survey import audit
 from survey.answers import AnswerValue, answer_rows, to_rows
 from survey.consultations import Versioned, question_specs
 from survey.database import db, on_postgresql, utcnow
+from survey.direct_statements import DirectStatement
 from survey.models import TEXT_START, Answer, Consultation, Response
 from survey.personal_data import delete_response
 from survey.questions import QuestionType
@@ -113,15 +114,19 @@ def _latest_with_text_statement(state_index_condition: bool) -> sa.Select[tuple[
     )
 
 
-_LATEST_WITH_TEXT = _latest_with_text_statement(state_index_condition=True)
-_LATEST_WITH_TEXT_POSTGRESQL = _latest_with_text_statement(state_index_condition=False)
+_LATEST_WITH_TEXT = DirectStatement(_latest_with_text_statement(state_index_condition=True))
+_LATEST_WITH_TEXT_POSTGRESQL = DirectStatement(
+    _latest_with_text_statement(state_index_condition=False)
+)
+
+
+def _latest_with_text_lookup() -> DirectStatement:
+    return _LATEST_WITH_TEXT_POSTGRESQL if on_postgresql() else _LATEST_WITH_TEXT
 
 
 def latest_with_text_statement() -> sa.Select[tuple[str]]:
     """The same-text lookup as the session's database should be asked it."""
-    if on_postgresql():
-        return _LATEST_WITH_TEXT_POSTGRESQL
-    return _LATEST_WITH_TEXT
+    return _latest_with_text_lookup().statement
 
 
 def _latest_with_text(question_id: int, text: str, since: dt.datetime) -> str | None:
@@ -131,11 +136,10 @@ def _latest_with_text(question_id: int, text: str, since: dt.datetime) -> str | 
     same 64 characters: a copy sent minutes ago is among them unless that many answers with
     the same start were recorded since, and then officers have those to look at.
     """
-    found = db.session.scalar(
-        latest_with_text_statement(),
-        {"question_id": question_id, "start": text[:TEXT_START], "text": text, "since": since},
+    found = _latest_with_text_lookup().rows(
+        {"question_id": question_id, "start": text[:TEXT_START], "text": text, "since": since}
     )
-    return None if found is None else str(found)
+    return str(found[0][0]) if found else None
 
 
 def flag(response: Response, reason: str, like: str | None = None) -> None:

@@ -11,6 +11,7 @@ from flask import Flask
 from survey import recording
 from survey.answers import AnswerValue, RawMulti, StoredRow, check_response, from_rows
 from survey.database import db
+from survey.direct_statements import stand_alone
 from survey.models import Answer, Channel, Consultation, Draft, Response
 from tests.support import make_consultation
 
@@ -84,6 +85,23 @@ def test_an_online_submission_stores_its_answers_and_drops_its_draft(
     assert tokens == ["another-token"]
 
 
+def test_text_with_any_characters_is_stored_exactly_as_sent(app: Flask) -> None:
+    # On PostgreSQL a submission's answers travel to the server as one JSON document.
+    consultation = make_consultation()
+    typed = 'He said "slow down" \\ not C:\\path\n\tthen left. שלום عليكم 😀 {"a": [1]} \u00e9'
+    raw = RAW | {"worries": typed}
+    values, problems = check_response([q.spec() for q in consultation.questions], raw)
+    assert not problems
+    db.session.add(Draft(token="draft-token", consultation_id=consultation.id, answers={}))
+    db.session.commit()
+    recording.submit_once(consultation, values, "draft-token")
+    response = recording.find_by_token("draft-token")
+    assert response is not None
+    assert _stored(consultation, response.id) == values
+    worries = next(q.id for q in consultation.questions if q.key == "worries")
+    assert db.session.scalar(sa.select(Answer.text).where(Answer.question_id == worries)) == typed
+
+
 def test_a_draft_sent_twice_at_once_is_recorded_once(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -122,41 +140,46 @@ def test_a_reference_already_taken_is_drawn_again(
     assert references == ["CDFGHJKM", "NPQRTWXY"]
 
 
-def test_a_submission_without_a_transaction_is_still_recorded_once(
+def test_a_submission_on_its_own_connection_is_still_recorded_once(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # On PostgreSQL the submission's statements run on their own (no BEGIN/COMMIT): its single
-    # write must still be all or nothing, a draft sent twice still recorded once, and the
-    # connection given back to the pool in its usual transactional state.
+    # As POST /check sends it: on PostgreSQL its statements run straight on one pooled
+    # connection, each committed on its own (survey.direct_statements). Its single write must
+    # still be all or nothing, a draft sent twice still recorded once, and the connection
+    # given back to the pool in its usual transactional state.
     made = make_consultation()
     cid, values = made.id, _values(made)
     db.session.add(Draft(token="draft-token", consultation_id=cid, answers={}))
     db.session.add(Draft(token="second-token", consultation_id=cid, answers={}))
     db.session.commit()
 
-    def new_request(stand_alone: bool = True) -> Consultation:
+    def new_request() -> Consultation:
         db.session.remove()
-        if stand_alone:
-            recording.statements_stand_alone()  # as POST /check does, before any statement
         consultation = db.session.get(Consultation, cid)
         assert consultation is not None
-        if db.engine.dialect.name == "postgresql":
-            connection = db.session.connection().connection.dbapi_connection
-            assert connection is not None and connection.autocommit is stand_alone
         return consultation
 
-    first = recording.submit_once(new_request(), values, "draft-token")
-    # The second reached the write after the first had deleted the draft and stored its
-    # response: the unique token refuses it, and it is given the first one's reference.
-    assert recording.submit_once(new_request(), values, "draft-token") == first
+    with stand_alone():
+        first = recording.submit_once(new_request(), values, "draft-token")
+        # The second reached the write after the first had deleted the draft and stored its
+        # response: the unique token refuses it, and it is given the first one's reference.
+        assert recording.submit_once(new_request(), values, "draft-token") == first
     # A reference already taken: the refused write leaves nothing behind, the next one lands.
-    recording.record_response(new_request(False), values, Channel.PAPER, reference="CDFGHJKM")
+    recording.record_response(new_request(), values, Channel.PAPER, reference="CDFGHJKM")
     db.session.commit()
     drawn = iter(["CDFGHJKM", "NPQRTWXY"])
     monkeypatch.setattr(recording, "new_reference", lambda: next(drawn))
-    assert recording.submit_once(new_request(), values, "second-token") == "NPQRTWXY"
+    with stand_alone():
+        assert recording.submit_once(new_request(), values, "second-token") == "NPQRTWXY"
     db.session.remove()
     assert db.session.scalar(sa.select(sa.func.count(Response.id))) == 3
     assert db.session.scalar(sa.select(sa.func.count(Answer.id))) == 24
     assert db.session.scalar(sa.select(sa.func.count(Draft.token))) == 0
-    new_request(stand_alone=False)  # the pooled connection is transactional again
+    if db.engine.dialect.name == "postgresql":
+        assert db.engine.pool.checkedout() == 1  # the session's own, not the submission's
+        db.session.remove()
+        pooled = db.engine.raw_connection()
+        try:
+            assert pooled.driver_connection.autocommit is False  # transactional again
+        finally:
+            pooled.close()
