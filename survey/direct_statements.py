@@ -8,9 +8,12 @@ result objects), and together they were a fifth of the submission's CPU in the w
 Here a statement is compiled once, run on one pooled connection in autocommit mode, and its
 rows come back as tuples converted by the columns' own types, as the session would give them.
 
-Each statement is atomic by itself, and none sees what the session has not committed. On
-SQLite, where there are no round trips to save, the statements go through the session as
-usual, in its transaction, and the caller commits.
+Each statement is atomic by itself, and none sees what the session has not committed. No
+transaction spans them, and under READ COMMITTED one would add only two round trips: the
+submission's write is a single statement, and a draft sent twice at once is stopped by the
+response's unique token (`recording.submit_once`). On SQLite, where there are no round trips
+to save, the statements go through the session as usual, in its transaction, and the caller
+commits.
 """
 
 from __future__ import annotations
