@@ -1,19 +1,21 @@
-"""Statements run straight on psycopg, each committed on its own: the submission's hot path.
+"""Statements run straight on the database driver: the submission's hot path.
 
-A resident's "Accept and send" runs three statements on PostgreSQL: read the consultation
-and the draft, look for the same long text sent minutes earlier, and write the response, its
-answers and the draft's deletion in one statement. Through SQLAlchemy's session each of them
-cost several times the statement's own CPU (its transaction, the statement cache's key, the
-result objects), and together they were a fifth of the submission's CPU in the web worker.
-Here a statement is compiled once, run on one pooled connection in autocommit mode, and its
-rows come back as tuples converted by the columns' own types, as the session would give them.
+A resident's "Accept and send" reads the consultation and the draft, looks for the same long
+text sent minutes earlier, and writes the response, its answers and the draft's deletion.
+Through SQLAlchemy's session each statement cost several times its own CPU (its transaction,
+the statement cache's key, the result objects): together a fifth of the submission's CPU in
+the web worker. Here a statement is compiled once, run on one pooled connection in autocommit
+mode (psycopg on PostgreSQL, sqlite3 on SQLite), and its rows come back as tuples converted by
+the columns' own types, as the session would give them.
 
-Each statement is atomic by itself, and none sees what the session has not committed. No
-transaction spans them, and under READ COMMITTED one would add only two round trips: the
-submission's write is a single statement, and a draft sent twice at once is stopped by the
-response's unique token (`recording.submit_once`). On SQLite, where there are no round trips
-to save, the statements go through the session as usual, in its transaction, and the caller
-commits.
+Each statement is atomic by itself and is committed as it runs; none sees what the session
+has not committed. Statements that must stand or fall together run in `transaction()`. On
+PostgreSQL the submission needs none: its write is one statement, and a draft sent twice at
+once is stopped by the response's unique token (`recording.submit_once`). On SQLite the write
+is three statements in one `transaction()`, which takes the database's write lock when it
+begins and holds it only while they run, with nothing of the session's in between: SQLite
+lets one writer in at a time, and a writer kept waiting retries only after sleeping (1, 2, 5,
+10 ms and longer), so the time the lock is held decides the submission's tail latency.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.pool import PoolProxiedConnection
 
-from survey.database import db, on_postgresql
+from survey.database import db
 
 # The pooled connection of the innermost `stand_alone()` block, if any.
 _held: contextvars.ContextVar[PoolProxiedConnection | None] = contextvars.ContextVar(
@@ -35,26 +37,21 @@ _held: contextvars.ContextVar[PoolProxiedConnection | None] = contextvars.Contex
 )
 
 
-def runs_directly() -> bool:
-    """Whether `DirectStatement`s run on the driver (PostgreSQL) rather than the session."""
-    return on_postgresql()
-
-
 @contextmanager
 def stand_alone() -> Iterator[None]:
-    """On PostgreSQL, one pooled connection for the `DirectStatement`s run inside.
+    """One pooled connection, in autocommit mode, for the `DirectStatement`s run inside.
 
-    Each statement is committed as it runs (autocommit). The connection goes back to the pool
-    in its usual transactional state, or is discarded if it was lost. Elsewhere it does
-    nothing, and the statements go through the session.
+    Each statement is committed as it runs, unless inside `transaction()`. The connection
+    goes back to the pool in its usual transactional state, or is discarded if it was lost.
+    Within an outer block, the outer block's connection is used.
     """
-    if not runs_directly() or _held.get() is not None:
+    if _held.get() is not None:
         yield
         return
     pooled = db.engine.raw_connection()
     token = _held.set(pooled)
     try:
-        _driver(pooled).autocommit = True
+        db.engine.dialect.set_isolation_level(_driver(pooled), "AUTOCOMMIT")
         yield
     finally:
         _held.reset(token)
@@ -66,30 +63,116 @@ def _driver(pooled: PoolProxiedConnection) -> Any:
 
 
 def _give_back(pooled: PoolProxiedConnection) -> None:
+    dialect = db.engine.dialect
     if pooled.is_valid:  # not when it was lost, and invalidated, in the block
         try:
-            _driver(pooled).autocommit = False
-        except db.engine.dialect.loaded_dbapi.Error as error:
+            dialect.reset_isolation_level(_driver(pooled))
+        except dialect.loaded_dbapi.Error as error:
             pooled.invalidate(error)  # closed under us: not to be handed out again
     pooled.close()
 
 
+# How each database is told to start a transaction. SQLite's IMMEDIATE takes the write lock
+# at once, so a transaction that reads before it writes never has to give up half-way for a
+# writer that came between (SQLite would refuse its first write at once, without waiting).
+_BEGIN = {"sqlite": "BEGIN IMMEDIATE"}
+
+
+@contextmanager
+def transaction() -> Iterator[None]:
+    """The `DirectStatement`s run inside, as one transaction of the `stand_alone()` connection.
+
+    Committed when the block ends, rolled back if it raises; on SQLite the database's write
+    lock is taken when the block starts (so begin it only to write).
+    """
+    pooled = _held.get()
+    if pooled is None:
+        with stand_alone(), transaction():
+            yield
+        return
+    dialect = db.engine.dialect
+    _execute(pooled, _BEGIN.get(dialect.name, "BEGIN"))
+    try:
+        yield
+    except BaseException:
+        if pooled.is_valid:
+            _execute(pooled, "ROLLBACK")
+        raise
+    _execute(pooled, "COMMIT")
+
+
+def _execute(
+    pooled: PoolProxiedConnection,
+    sql: str,
+    params: Mapping[str, Any] | Sequence[Any] = (),
+    *,
+    prepare: bool | None = None,
+    many: bool = False,
+) -> Any:
+    """Run `sql` on the connection's driver (once for each set of `params` if `many`), its
+    errors raised as SQLAlchemy's."""
+    if not pooled.is_valid:
+        raise sa.exc.ResourceClosedError("the connection was lost earlier in this block")
+    dialect = db.engine.dialect
+    driver = _driver(pooled)
+    try:
+        if many:
+            cursor = driver.cursor()
+            cursor.executemany(sql, params)
+            return cursor
+        if prepare is None:
+            return driver.execute(sql, params)
+        return driver.execute(sql, params, prepare=prepare)
+    except dialect.loaded_dbapi.Error as error:
+        # As the session would raise it: IntegrityError for a unique key taken, and a lost
+        # connection invalidated so that the pool never hands it out again.
+        lost = dialect.is_disconnect(error, driver, None)
+        if lost:
+            pooled.invalidate(error)
+        raise sa.exc.DBAPIError.instance(
+            sql,
+            params,
+            error,
+            dialect.loaded_dbapi.Error,
+            connection_invalidated=lost,
+            dialect=dialect,
+        ) from error
+
+
 Processor = Callable[[Any], Any]
+Statement = sa.Select[Any] | sa.Insert | sa.Update | sa.Delete
 
 
 @dataclass(frozen=True, slots=True)
 class _Compiled:
-    """A statement as PostgreSQL's driver is given it, with its columns' conversions."""
+    """A statement as the database's driver is given it, with its columns' conversions."""
 
     sql: str
     defaults: dict[str, Any]  # every parameter, with the values written into the statement
+    required: frozenset[str]  # the parameters with no value in the statement
     binders: Mapping[str, Processor]  # by parameter: its type's conversion, where it has one
     readers: Sequence[Processor | None]  # by result column
+    positions: tuple[str, ...] | None  # the parameters in order, for a driver that wants them so
+    prepare: bool | None  # psycopg: prepare on the server at once; None where not asked
+
+    def bind(self, params: Mapping[str, Any]) -> dict[str, Any] | tuple[Any, ...]:
+        """`params` as the driver takes them: every parameter, converted by its type."""
+        missing = self.required.difference(params)
+        if missing:  # the session's own message; left out, it would be sent as NULL
+            raise sa.exc.InvalidRequestError(
+                f"A value is required for bind parameter {min(missing)!r}"
+            )
+        bound = self.defaults | dict(params)
+        for name, binder in self.binders.items():
+            bound[name] = binder(bound[name])
+        if self.positions is None:
+            return bound
+        return tuple(bound[name] for name in self.positions)
 
 
-def _compile(statement: sa.Select[Any], dialect: sa.Dialect) -> _Compiled:
+def _compile(statement: Statement, dialect: sa.Dialect) -> _Compiled:
     compiled = statement.compile(dialect=dialect)
-    computed = [*compiled.insert_prefetch, *compiled.update_prefetch]  # type: ignore[attr-defined]
+    computed = [*compiled.insert_prefetch, *compiled.update_prefetch]
     if computed:
         # The session computes these before it sends the statement; nothing does here.
         names = ", ".join(column.name for column in computed)
@@ -101,57 +184,37 @@ def _compile(statement: sa.Select[Any], dialect: sa.Dialect) -> _Compiled:
     }
     readers = [
         column.type.dialect_impl(dialect).result_processor(dialect, None)
-        for column in statement.selected_columns
+        for column in statement.exported_columns
     ]
-    return _Compiled(str(compiled), dict(compiled.params), binders, readers)
+    required = frozenset(name for bind, name in compiled.bind_names.items() if bind.required)
+    positions = None if compiled.positiontup is None else tuple(compiled.positiontup)
+    prepare = True if dialect.name == "postgresql" else None
+    return _Compiled(
+        str(compiled), dict(compiled.params), required, binders, readers, positions, prepare
+    )
 
 
 class DirectStatement:
-    """A Core statement run on PostgreSQL straight through psycopg, elsewhere by the session."""
+    """A Core statement (a SELECT, or a DML statement with or without RETURNING) run straight
+    on the database's driver."""
 
-    def __init__(self, statement: sa.Select[Any]) -> None:
+    def __init__(self, statement: Statement) -> None:
         self.statement = statement
-        self._compiled: _Compiled | None = None  # on first use, for the engine's dialect
+        # Compiled on first use, once per kind of database (the tests use both in one process).
+        self._compiled: dict[str, _Compiled] = {}
 
     def rows(self, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-        """The statement's rows, run with `params`."""
-        if not runs_directly():
-            return [tuple(row) for row in db.session.execute(self.statement, params)]
+        """The statement's rows (none for a statement that returns none), run with `params`."""
         pooled = _held.get()
-        if pooled is not None:
-            return self._run(pooled, params)
-        with stand_alone():
-            return self.rows(params)
-
-    def _run(
-        self, pooled: PoolProxiedConnection, params: Mapping[str, Any]
-    ) -> list[tuple[Any, ...]]:
-        dialect = db.engine.dialect
-        if self._compiled is None:
-            self._compiled = _compile(self.statement, dialect)
-        compiled = self._compiled
-        bound = compiled.defaults | dict(params)
-        for name, binder in compiled.binders.items():
-            bound[name] = binder(bound[name])
-        if not pooled.is_valid:
-            raise sa.exc.ResourceClosedError("the connection was lost earlier in this block")
-        driver = _driver(pooled)
-        try:
-            fetched = driver.execute(compiled.sql, bound, prepare=True).fetchall()
-        except dialect.loaded_dbapi.Error as error:
-            # As the session would raise it: IntegrityError for a unique key taken, and a lost
-            # connection invalidated so that the pool never hands it out again.
-            lost = dialect.is_disconnect(error, driver, None)
-            if lost:
-                pooled.invalidate(error)
-            raise sa.exc.DBAPIError.instance(
-                compiled.sql,
-                bound,
-                error,
-                dialect.loaded_dbapi.Error,
-                connection_invalidated=lost,
-                dialect=dialect,
-            ) from error
+        if pooled is None:
+            with stand_alone():
+                return self.rows(params)
+        compiled = self._for(db.engine.dialect)
+        sent = compiled.bind(params)
+        cursor = _execute(pooled, compiled.sql, sent, prepare=compiled.prepare)
+        if cursor.description is None:  # a statement with no RETURNING
+            return []
+        fetched = cursor.fetchall()
         readers = compiled.readers
         if not any(readers):
             return [tuple(row) for row in fetched]
@@ -162,3 +225,20 @@ class DirectStatement:
             )
             for row in fetched
         ]
+
+    def run_many(self, params: Sequence[Mapping[str, Any]]) -> None:
+        """Run the statement once for each set of `params` (the driver's executemany)."""
+        if not params:
+            return
+        pooled = _held.get()
+        if pooled is None:
+            with stand_alone():
+                return self.run_many(params)
+        compiled = self._for(db.engine.dialect)
+        _execute(pooled, compiled.sql, [compiled.bind(each) for each in params], many=True)
+
+    def _for(self, dialect: sa.Dialect) -> _Compiled:
+        compiled = self._compiled.get(dialect.name)
+        if compiled is None:
+            compiled = self._compiled[dialect.name] = _compile(self.statement, dialect)
+        return compiled

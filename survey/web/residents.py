@@ -241,7 +241,7 @@ def check(slug: str) -> ResponseReturnValue:
 @rate_limits.limit("SUBMISSION_RATE_LIMIT")
 def submit(slug: str) -> ResponseReturnValue:
     """Send the answers: "Accept and send" on the check page."""
-    # On PostgreSQL its reads and its one write run straight on one pooled connection, each
+    # Its reads and its write run straight on the driver, on one pooled connection, each
     # committed on its own (survey.direct_statements): the submission's hot path.
     with stand_alone():
         return _submit(slug)
