@@ -1,12 +1,13 @@
-"""Statements run straight on psycopg: the same rows as the session, each committed on its own.
+"""Statements run straight on the driver: the same rows as the session, each committed on its own.
 
-The residents' submission runs its statements this way on PostgreSQL (survey.direct_statements);
-SQLite runs them through the session, so the comparisons here hold on both backends.
+The residents' submission runs its statements this way (survey.direct_statements), on psycopg
+for PostgreSQL and on sqlite3 for SQLite; what they must do holds on both backends.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -14,7 +15,7 @@ from flask import Flask
 
 from survey import database, drafts
 from survey.database import db
-from survey.direct_statements import DirectStatement, stand_alone
+from survey.direct_statements import DirectStatement, stand_alone, transaction
 from survey.models import Consultation, Draft
 from tests.conftest import POSTGRESQL_ONLY
 from tests.support import make_consultation
@@ -36,14 +37,12 @@ def _adding_a_draft(consultation_id: int, *, leave_out: str = "") -> DirectState
     """A draft with the token given when run, its timestamps from the database's clock."""
     values = {"created_at": sa.func.now(), "updated_at": sa.func.now()}
     values.pop(leave_out, None)
-    added = (
+    return DirectStatement(
         sa.insert(Draft)
         .values(token=sa.bindparam("token"), consultation_id=consultation_id, answers={})
         .values(values)
         .returning(Draft.token)
-        .cte("added")
     )
-    return DirectStatement(sa.select(added.c.token))
 
 
 def test_rows_are_those_the_session_reads(app: Flask) -> None:
@@ -69,27 +68,84 @@ def test_rows_are_those_the_session_reads(app: Flask) -> None:
     assert no_such is None
 
 
-@POSTGRESQL_ONLY
-def test_statements_in_one_block_share_a_connection_each_committed_at_once(app: Flask) -> None:
+def _in_autocommit_mode(driver_connection: Any) -> bool:
+    return bool(db.engine.dialect.detect_autocommit_setting(driver_connection))
+
+
+def test_each_statement_is_committed_as_it_runs_and_the_connection_goes_back(app: Flask) -> None:
     consultation = make_consultation()
     insert_draft = _adding_a_draft(consultation.id)
     checked_out = db.engine.pool.checkedout()  # the session's own, if it holds one
     with stand_alone():
-        first = BACKEND_PID.rows({})
         assert insert_draft.rows({"token": "in-the-block"}) == [("in-the-block",)]
         # Committed already: another connection sees it before the block ends.
         assert _outside_the_app("SELECT token FROM draft") == [("in-the-block",)]
-        assert BACKEND_PID.rows({}) == first
         assert db.engine.pool.checkedout() == checked_out + 1
     assert db.engine.pool.checkedout() == checked_out  # given back to the pool
     pooled = db.engine.raw_connection()
     try:
-        assert pooled.driver_connection.autocommit is False  # in its usual transactional state
+        assert not _in_autocommit_mode(pooled.driver_connection)  # transactional, as usual
     finally:
         pooled.close()
 
 
+def test_a_transaction_is_committed_whole_or_not_at_all(app: Flask) -> None:
+    consultation = make_consultation()
+    insert_draft = _adding_a_draft(consultation.id)
+    delete_draft = DirectStatement(sa.delete(Draft).where(Draft.token == sa.bindparam("token")))
+    with stand_alone():
+        with transaction():
+            insert_draft.rows({"token": "first"})
+            insert_draft.rows({"token": "second"})
+            # Not seen by anyone else until the transaction ends.
+            assert _outside_the_app("SELECT token FROM draft") == []
+        assert sorted(_outside_the_app("SELECT token FROM draft")) == [("first",), ("second",)]
+        with pytest.raises(sa.exc.IntegrityError), transaction():
+            delete_draft.rows({"token": "first"})
+            insert_draft.rows({"token": "third"})
+            insert_draft.rows({"token": "second"})  # taken: the whole transaction is undone
+        # The connection is usable again, outside any transaction.
+        insert_draft.rows({"token": "fourth"})
+    stored = sorted(token for (token,) in _outside_the_app("SELECT token FROM draft"))
+    assert stored == ["first", "fourth", "second"]
+
+
+def test_many_rows_are_written_with_one_statement_run_for_each(app: Flask) -> None:
+    consultation_id = make_consultation().id
+    insert_draft = DirectStatement(
+        sa.insert(Draft).values(
+            token=sa.bindparam("token"),
+            consultation_id=consultation_id,
+            answers=sa.bindparam("answers", type_=Draft.__table__.c.answers.type),
+            created_at=sa.func.now(),
+            updated_at=sa.func.now(),
+        )
+    )
+    answers = [{"worries": "Speeding 😀"}, {}, {"support": {"0": "Agree"}}]
+    with transaction():
+        insert_draft.run_many(
+            [{"token": f"t{i}", "answers": each} for i, each in enumerate(answers)]
+        )
+    stored = db.session.execute(sa.select(Draft.token, Draft.answers).order_by(Draft.token))
+    assert [tuple(row) for row in stored] == [(f"t{i}", a) for i, a in enumerate(answers)]
+
+
+def test_a_parameter_left_out_is_refused_not_sent_as_null(app: Flask) -> None:
+    consultation = make_consultation()
+    with pytest.raises(sa.exc.InvalidRequestError, match="required for bind parameter 'token'"):
+        _adding_a_draft(consultation.id).rows({})
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Draft)) == 0
+
+
 @POSTGRESQL_ONLY
+def test_statements_in_one_block_share_a_connection(app: Flask) -> None:
+    with stand_alone():
+        first = BACKEND_PID.rows({})
+        assert BACKEND_PID.rows({}) == first
+    with stand_alone():
+        assert BACKEND_PID.rows({}) == first  # the same connection, back from the pool
+
+
 def test_a_taken_key_is_an_integrity_error_and_the_block_goes_on(app: Flask) -> None:
     consultation = make_consultation()
     db.session.add(Draft(token="taken", consultation_id=consultation.id, answers={}))
@@ -98,7 +154,7 @@ def test_a_taken_key_is_an_integrity_error_and_the_block_goes_on(app: Flask) -> 
     with stand_alone():
         with pytest.raises(sa.exc.IntegrityError) as refused:
             insert_draft.rows({"token": "taken"})
-        assert "pk_draft" in str(refused.value)
+        assert "draft" in str(refused.value)  # pk_draft, or SQLite's "UNIQUE ... draft.token"
         # No transaction was left aborted: the next statement on the connection runs.
         assert insert_draft.rows({"token": "free"}) == [("free",)]
     assert sorted(db.session.scalars(sa.select(Draft.token))) == ["free", "taken"]
@@ -135,7 +191,6 @@ def test_an_idle_connection_is_tried_before_a_statement_uses_it(
     assert replaced != pid
 
 
-@POSTGRESQL_ONLY
 def test_a_statement_that_needs_python_side_defaults_is_refused(app: Flask) -> None:
     # The session computes a column's Python-side default (Draft.created_at's utcnow) before
     # sending an INSERT; a direct statement would send NULL, so it is refused at first use.
