@@ -14,15 +14,16 @@ PostgreSQL the submission needs none: its write is one statement, and a draft se
 once is stopped by the response's unique token (`recording.submit_once`). On SQLite the write
 is three statements in one `transaction()`, which takes the database's write lock when it
 begins and holds it only while they run, with nothing of the session's in between: SQLite
-lets one writer in at a time, and a writer kept waiting retries only after sleeping (1, 2, 5,
-10 ms and longer), so the time the lock is held decides the submission's tail latency.
+lets one writer in at a time, so the time the lock is held decides how long the next waits,
+and the writers wait in a queue (`survey.writer_queue`) rather than in SQLite's busy
+handler, which sleeps between tries.
 """
 
 from __future__ import annotations
 
 import contextvars
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,11 +31,14 @@ import sqlalchemy as sa
 from sqlalchemy.pool import PoolProxiedConnection
 
 from survey.database import db
+from survey.writer_queue import one_writer
 
 # The pooled connection of the innermost `stand_alone()` block, if any.
 _held: contextvars.ContextVar[PoolProxiedConnection | None] = contextvars.ContextVar(
     "stand_alone_connection", default=None
 )
+# Whether a `transaction()` block is running.
+_writing: contextvars.ContextVar[bool] = contextvars.ContextVar("in_transaction", default=False)
 
 
 @contextmanager
@@ -83,22 +87,39 @@ def transaction() -> Iterator[None]:
     """The `DirectStatement`s run inside, as one transaction of the `stand_alone()` connection.
 
     Committed when the block ends, rolled back if it raises; on SQLite the database's write
-    lock is taken when the block starts (so begin it only to write).
+    lock is taken when the block starts, after waiting in the writers' queue (so begin it only
+    to write).
     """
     pooled = _held.get()
     if pooled is None:
         with stand_alone(), transaction():
             yield
         return
-    dialect = db.engine.dialect
-    _execute(pooled, _BEGIN.get(dialect.name, "BEGIN"))
+    if _writing.get():
+        # SQLite would refuse the second BEGIN, and its writers' queue would wait on itself.
+        raise RuntimeError("transaction() blocks do not nest")
+    token = _writing.set(True)
     try:
-        yield
-    except BaseException:
-        if pooled.is_valid:
-            _execute(pooled, "ROLLBACK")
-        raise
-    _execute(pooled, "COMMIT")
+        with _one_transaction(pooled):
+            yield
+    finally:
+        _writing.reset(token)
+
+
+@contextmanager
+def _one_transaction(pooled: PoolProxiedConnection) -> Iterator[None]:
+    dialect = db.engine.dialect
+    # SQLite's writers queue for its write lock rather than poll for it (survey.writer_queue).
+    queued = one_writer(db.engine.url.database) if dialect.name == "sqlite" else nullcontext()
+    with queued:
+        _execute(pooled, _BEGIN.get(dialect.name, "BEGIN"))
+        try:
+            yield
+        except BaseException:
+            if pooled.is_valid:
+                _execute(pooled, "ROLLBACK")
+            raise
+        _execute(pooled, "COMMIT")
 
 
 def _execute(

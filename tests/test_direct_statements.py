@@ -110,6 +110,19 @@ def test_a_transaction_is_committed_whole_or_not_at_all(app: Flask) -> None:
     assert stored == ["first", "fourth", "second"]
 
 
+def test_transactions_do_not_nest(app: Flask) -> None:
+    insert_draft = _adding_a_draft(make_consultation().id)
+    with stand_alone():
+        with pytest.raises(RuntimeError, match="do not nest"), transaction():
+            insert_draft.rows({"token": "outer"})
+            with transaction():
+                insert_draft.rows({"token": "inner"})
+        # The outer one was rolled back, and a new one can begin.
+        with transaction():
+            insert_draft.rows({"token": "next"})
+    assert _outside_the_app("SELECT token FROM draft") == [("next",)]
+
+
 def test_many_rows_are_written_with_one_statement_run_for_each(app: Flask) -> None:
     consultation_id = make_consultation().id
     insert_draft = DirectStatement(
