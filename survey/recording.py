@@ -115,9 +115,9 @@ def _insert_answers(
 
 
 # The online submission's write, built once: it runs on every submission, and building a
-# statement costs more CPU than running it. The answers go to the database as one JSON array
-# of rows ({"question_id", "row", "option", "text"}), so the statements' text is the same for
-# every response.
+# statement costs more CPU than running it. On PostgreSQL the answers go as one JSON array of
+# rows ({"question_id", "row", "option", "text"}), so the statement's text is the same for
+# every response; on SQLite as an executemany of the same rows.
 _ANSWER_COLUMNS = ["response_id", "question_id", "row", "option", "text"]
 
 
