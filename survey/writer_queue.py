@@ -5,9 +5,10 @@ sleeps and tries again, after 1, 2, 5, 10, 15, 20, 25 ms and on, whether or not 
 freed meanwhile. Under a steady stream of submissions from several web workers, the write
 lock is busy most of the time, and a submission could sleep 30 to 300 ms for a lock that was
 free for most of it. Here a write transaction first takes an exclusive lock (flock) on a file
-beside the database: the kernel queues the writers waiting for it and wakes the next the
-moment it is released. Writers that do not take it (the session's, on other pages) still
-meet SQLite's own lock, which the queue's writer takes only once at the front.
+beside the database: the kernel keeps the writers waiting for it asleep and wakes them the
+moment it is released, and one of them goes in (not necessarily the first to come). Writers
+that do not take it (the session's, on other pages) still meet SQLite's own lock, which the
+queue's writer takes only once at the front.
 
 The lock file is `<database file>-writers.lock`; it holds nothing and may be deleted while
 the service is stopped. A database in memory has no other process to queue with, and none.
@@ -47,7 +48,7 @@ def lock_file(database: str | None) -> str | None:
 @contextmanager
 def one_writer(database: str | None) -> Iterator[None]:
     """The block runs when no other writer of the queue (another thread or process) is in its
-    own; the others wait, and the first waiting goes next."""
+    own; the others wait, and one of them goes in as soon as it ends."""
     path = lock_file(database)
     if path is None:
         yield
