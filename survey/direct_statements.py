@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import contextvars
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,11 +115,15 @@ def _one_transaction(pooled: PoolProxiedConnection) -> Iterator[None]:
         _execute(pooled, _BEGIN.get(dialect.name, "BEGIN"))
         try:
             yield
+            _execute(pooled, "COMMIT")
         except BaseException:
+            # Also after a COMMIT that failed: PostgreSQL has then ended the transaction, but
+            # SQLite keeps it open (a deferred foreign key, a full disk), and the block's next
+            # statements would run inside it. The error that ended the block is the one raised.
             if pooled.is_valid:
-                _execute(pooled, "ROLLBACK")
+                with suppress(sa.exc.DBAPIError):
+                    _execute(pooled, "ROLLBACK")
             raise
-        _execute(pooled, "COMMIT")
 
 
 def _execute(

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from survey import database, drafts
+from survey import database, direct_statements, drafts
 from survey.database import db
 from survey.direct_statements import DirectStatement, stand_alone, transaction
 from survey.models import Consultation, Draft
@@ -108,6 +108,46 @@ def test_a_transaction_is_committed_whole_or_not_at_all(app: Flask) -> None:
         insert_draft.rows({"token": "fourth"})
     stored = sorted(token for (token,) in _outside_the_app("SELECT token FROM draft"))
     assert stored == ["first", "fourth", "second"]
+
+
+def _driver_of_the_block() -> Any:
+    """The driver's connection that the enclosing `stand_alone()` block runs on."""
+    pooled = direct_statements._held.get()
+    assert pooled is not None
+    return pooled.driver_connection
+
+
+def _a_commit_that_will_fail() -> None:
+    """Inside a transaction: a write whose constraint is checked only at COMMIT, and fails."""
+    driver = _driver_of_the_block()
+    if db.engine.dialect.name == "sqlite":
+        driver.execute("PRAGMA defer_foreign_keys = ON")  # until this transaction ends
+        driver.execute(
+            "INSERT INTO draft (token, consultation_id, answers, created_at, updated_at)"
+            " VALUES ('orphan', -1, '{}', '2026-01-01', '2026-01-01')"
+        )
+    else:
+        driver.execute("INSERT INTO once_only VALUES (1), (1)")
+
+
+def test_a_failed_commit_leaves_no_transaction_open(app: Flask) -> None:
+    insert_draft = _adding_a_draft(make_consultation().id)
+    with stand_alone():
+        if db.engine.dialect.name != "sqlite":
+            _driver_of_the_block().execute(
+                "CREATE TEMPORARY TABLE once_only (k integer UNIQUE DEFERRABLE INITIALLY DEFERRED)"
+            )
+        with pytest.raises(sa.exc.IntegrityError), transaction():
+            insert_draft.rows({"token": "in-the-failed-one"})
+            _a_commit_that_will_fail()
+        # Committed as it runs, not held in what is left of the failed transaction (SQLite
+        # keeps a transaction open after its COMMIT fails).
+        insert_draft.rows({"token": "after"})
+        assert _outside_the_app("SELECT token FROM draft") == [("after",)]
+        with transaction():
+            insert_draft.rows({"token": "next"})
+    stored = sorted(token for (token,) in _outside_the_app("SELECT token FROM draft"))
+    assert stored == ["after", "next"]
 
 
 def test_transactions_do_not_nest(app: Flask) -> None:
