@@ -33,9 +33,23 @@ from sqlalchemy.pool import PoolProxiedConnection
 from survey.database import db
 from survey.writer_queue import one_writer
 
-# The pooled connection of the innermost `stand_alone()` block, if any.
-_held: contextvars.ContextVar[PoolProxiedConnection | None] = contextvars.ContextVar(
-    "stand_alone_connection", default=None
+@dataclass(frozen=True, slots=True)
+class _Block:
+    """What a `stand_alone()` block runs on, looked up once: the app's engine is found through
+    Flask-SQLAlchemy's app context, a dozen times a submission if asked for each statement."""
+
+    pooled: PoolProxiedConnection
+    dialect: sa.Dialect
+    database: str | None  # the database's name (for SQLite, its file)
+
+    @property
+    def driver(self) -> Any:
+        return self.pooled.driver_connection
+
+
+# The outermost `stand_alone()` block running, if any.
+_held: contextvars.ContextVar[_Block | None] = contextvars.ContextVar(
+    "stand_alone_block", default=None
 )
 # Whether a `transaction()` block is running.
 _writing: contextvars.ContextVar[bool] = contextvars.ContextVar("in_transaction", default=False)
@@ -52,25 +66,22 @@ def stand_alone() -> Iterator[None]:
     if _held.get() is not None:
         yield
         return
-    pooled = db.engine.raw_connection()
-    token = _held.set(pooled)
+    engine = db.engine
+    block = _Block(engine.raw_connection(), engine.dialect, engine.url.database)
+    token = _held.set(block)
     try:
-        db.engine.dialect.set_isolation_level(_driver(pooled), "AUTOCOMMIT")
+        block.dialect.set_isolation_level(block.driver, "AUTOCOMMIT")
         yield
     finally:
         _held.reset(token)
-        _give_back(pooled)
+        _give_back(block)
 
 
-def _driver(pooled: PoolProxiedConnection) -> Any:
-    return pooled.driver_connection
-
-
-def _give_back(pooled: PoolProxiedConnection) -> None:
-    dialect = db.engine.dialect
+def _give_back(block: _Block) -> None:
+    pooled, dialect = block.pooled, block.dialect
     if pooled.is_valid:  # not when it was lost, and invalidated, in the block
         try:
-            dialect.reset_isolation_level(_driver(pooled))
+            dialect.reset_isolation_level(block.driver)
         except dialect.loaded_dbapi.Error as error:
             pooled.invalidate(error)  # closed under us: not to be handed out again
     pooled.close()
@@ -90,8 +101,8 @@ def transaction() -> Iterator[None]:
     lock is taken when the block starts, after waiting in the writers' queue (so begin it only
     to write).
     """
-    pooled = _held.get()
-    if pooled is None:
+    block = _held.get()
+    if block is None:
         with stand_alone(), transaction():
             yield
         return
@@ -100,34 +111,34 @@ def transaction() -> Iterator[None]:
         raise RuntimeError("transaction() blocks do not nest")
     token = _writing.set(True)
     try:
-        with _one_transaction(pooled):
+        with _one_transaction(block):
             yield
     finally:
         _writing.reset(token)
 
 
 @contextmanager
-def _one_transaction(pooled: PoolProxiedConnection) -> Iterator[None]:
-    dialect = db.engine.dialect
+def _one_transaction(block: _Block) -> Iterator[None]:
+    name = block.dialect.name
     # SQLite's writers queue for its write lock rather than poll for it (survey.writer_queue).
-    queued = one_writer(db.engine.url.database) if dialect.name == "sqlite" else nullcontext()
+    queued = one_writer(block.database) if name == "sqlite" else nullcontext()
     with queued:
-        _execute(pooled, _BEGIN.get(dialect.name, "BEGIN"))
+        _execute(block, _BEGIN.get(name, "BEGIN"))
         try:
             yield
-            _execute(pooled, "COMMIT")
+            _execute(block, "COMMIT")
         except BaseException:
             # Also after a COMMIT that failed: PostgreSQL has then ended the transaction, but
             # SQLite keeps it open (a deferred foreign key, a full disk), and the block's next
             # statements would run inside it. The error that ended the block is the one raised.
-            if pooled.is_valid:
+            if block.pooled.is_valid:
                 with suppress(sa.exc.DBAPIError):
-                    _execute(pooled, "ROLLBACK")
+                    _execute(block, "ROLLBACK")
             raise
 
 
 def _execute(
-    pooled: PoolProxiedConnection,
+    block: _Block,
     sql: str,
     params: Mapping[str, Any] | Sequence[Any] = (),
     *,
@@ -136,10 +147,9 @@ def _execute(
 ) -> Any:
     """Run `sql` on the connection's driver (once for each set of `params` if `many`), its
     errors raised as SQLAlchemy's."""
+    pooled, dialect, driver = block.pooled, block.dialect, block.driver
     if not pooled.is_valid:
         raise sa.exc.ResourceClosedError("the connection was lost earlier in this block")
-    dialect = db.engine.dialect
-    driver = _driver(pooled)
     try:
         if many:
             cursor = driver.cursor()
@@ -230,13 +240,13 @@ class DirectStatement:
 
     def rows(self, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """The statement's rows (none for a statement that returns none), run with `params`."""
-        pooled = _held.get()
-        if pooled is None:
+        block = _held.get()
+        if block is None:
             with stand_alone():
                 return self.rows(params)
-        compiled = self._for(db.engine.dialect)
+        compiled = self._for(block.dialect)
         sent = compiled.bind(params)
-        cursor = _execute(pooled, compiled.sql, sent, prepare=compiled.prepare)
+        cursor = _execute(block, compiled.sql, sent, prepare=compiled.prepare)
         if cursor.description is None:  # a statement with no RETURNING
             return []
         fetched = cursor.fetchall()
@@ -255,12 +265,12 @@ class DirectStatement:
         """Run the statement once for each set of `params` (the driver's executemany)."""
         if not params:
             return
-        pooled = _held.get()
-        if pooled is None:
+        block = _held.get()
+        if block is None:
             with stand_alone():
                 return self.run_many(params)
-        compiled = self._for(db.engine.dialect)
-        _execute(pooled, compiled.sql, [compiled.bind(each) for each in params], many=True)
+        compiled = self._for(block.dialect)
+        _execute(block, compiled.sql, [compiled.bind(each) for each in params], many=True)
 
     def _for(self, dialect: sa.Dialect) -> _Compiled:
         compiled = self._compiled.get(dialect.name)

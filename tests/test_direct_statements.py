@@ -112,9 +112,9 @@ def test_a_transaction_is_committed_whole_or_not_at_all(app: Flask) -> None:
 
 def _driver_of_the_block() -> Any:
     """The driver's connection that the enclosing `stand_alone()` block runs on."""
-    pooled = direct_statements._held.get()
-    assert pooled is not None
-    return pooled.driver_connection
+    block = direct_statements._held.get()
+    assert block is not None
+    return block.driver
 
 
 def _a_commit_that_will_fail() -> None:
