@@ -68,6 +68,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -187,13 +188,22 @@ def server_cpu(server_pgid: int, db_marker: str | None) -> dict[str, float]:
                 db += used
         except (OSError, ValueError, IndexError):
             continue
-    busy = 0
+    busy = steal = iowait = 0
     try:  # the whole machine: user, nice, system, irq, softirq, steal
         fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
         busy = sum(int(fields[i]) for i in (0, 1, 2, 5, 6, 7))
+        steal, iowait = int(fields[7]), int(fields[4])
     except (OSError, ValueError, IndexError):
         pass
-    return {"app": app / tick, "db": db / tick, "machine": busy / tick}
+    return {
+        "app": app / tick,
+        "db": db / tick,
+        "machine": busy / tick,
+        # Time the hypervisor gave this machine's CPUs to others, and time they sat idle
+        # with a disk write or read outstanding: what a shared machine does to a run.
+        "steal": steal / tick,
+        "iowait": iowait / tick,
+    }
 
 
 def _sync(barrier: Any, cfg: dict[str, Any], out: dict[str, Any], label: str) -> None:
@@ -281,6 +291,7 @@ def client_main(cfg: dict[str, Any], index: int, barrier: Any, results: Any) -> 
         # 3. Timed: the final POST /check of every prepared draft, one after another.
         _sync(barrier, cfg, out, "submit")
         lat = []
+        sent_at: list[float] = []
         done = []
         refused: list[str] = []
         statuses: list[int] = []
@@ -291,6 +302,7 @@ def client_main(cfg: dict[str, Any], index: int, barrier: Any, results: Any) -> 
                 out["errors"].append("submission phase ran out of time")
                 break
             client.cookies.clear()
+            started = time.monotonic()
             try:
                 response = _timed(
                     lat,
@@ -302,6 +314,7 @@ def client_main(cfg: dict[str, Any], index: int, barrier: Any, results: Any) -> 
             except httpx.HTTPError as exc:
                 out["errors"].append(f"POST /check failed: {exc!r}")
                 continue
+            sent_at.append(started)
             statuses.append(response.status_code)
             location = response.headers.get("location", "")
             if response.status_code == 302 and location.endswith(f"/{SLUG}/confirmation"):
@@ -314,6 +327,7 @@ def client_main(cfg: dict[str, Any], index: int, barrier: Any, results: Any) -> 
                 out["errors"].append(f"POST /check gave {response.status_code} -> {location}")
         out["submit_end"] = time.monotonic()
         out["submit_latency"] = lat
+        out["submit_sent_at"] = sent_at
         out["submit_status"] = statuses
         out["refused"] = refused
 
@@ -716,7 +730,88 @@ def run_clients(
     return collected
 
 
-def summarise(results: list[dict], online_before: int, engine: sa.Engine) -> dict[str, Any]:
+class DiskProbe(threading.Thread):
+    """Times a small synchronous write (4 KiB, then fdatasync) to a file every 0.1 s.
+
+    A commit waits for such a write: PostgreSQL's on every commit, SQLite's at a checkpoint.
+    On a shared machine the disk's latency can jump for a moment, and every submission in
+    flight then waits with it; the probe tells such a moment from the service's own time.
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(daemon=True)
+        self.path = path
+        self.samples: list[tuple[float, float]] = []  # (monotonic start, ms)
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        block = os.urandom(4096)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            while not self._stop_event.wait(0.1):
+                start = time.monotonic()
+                os.pwrite(fd, block, 0)
+                os.fdatasync(fd)
+                self.samples.append((start, (time.monotonic() - start) * 1000))
+        finally:
+            os.close(fd)
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join(timeout=10)
+
+
+def _slowest(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """The slowest 1% of submissions: when they were sent, and whether they were all in
+    flight at one moment (one stall shared by all) or spread through the phase."""
+    start = min(r["submit_start"] for r in results)
+    timed = sorted(
+        (
+            (ms, sent - start)
+            for r in results
+            for ms, sent in zip(r["submit_latency"], r["submit_sent_at"], strict=True)
+        ),
+        reverse=True,
+    )
+    if not timed:
+        return {}
+    slowest = timed[: max(1, len(timed) // 100)]
+    latest_start = max(sent for _, sent in slowest)
+    earliest_end = min(sent + ms / 1000 for ms, sent in slowest)
+    return {
+        "count": len(slowest),
+        "ms": [round(ms, 1) for ms, _ in slowest],
+        "sent_s": [round(sent, 3) for _, sent in slowest],
+        "first_sent_s": min(sent for _, sent in slowest),
+        "last_sent_s": latest_start,
+        "phase_s": max(r["submit_end"] for r in results) - start,
+        "in_flight_together": latest_start < earliest_end,
+    }
+
+
+def _disk(samples: list[tuple[float, float]], results: list[dict[str, Any]]) -> dict[str, Any]:
+    """The disk probe's writes during the timed phase, and the slowest of the whole run."""
+    start = min(r["submit_start"] for r in results)
+    end = max(r["submit_end"] for r in results)
+    during = sorted(ms for at, ms in samples if start <= at <= end)
+    slowest_during = max(
+        ((ms, at - start) for at, ms in samples if start <= at <= end), default=(None, None)
+    )
+    return {
+        "probes_timed_phase": len(during),
+        "p50_ms": percentile(during, 50),
+        "max_ms": slowest_during[0],
+        "max_at_s": slowest_during[1],
+        "max_ms_whole_run": max((ms for _, ms in samples), default=float("nan")),
+    }
+
+
+def summarise(
+    results: list[dict],
+    online_before: int,
+    engine: sa.Engine,
+    disk: list[tuple[float, float]],
+) -> dict[str, Any]:
     def span(phase: str) -> float:
         return max(r[f"{phase}_end"] for r in results) - min(r[f"{phase}_start"] for r in results)
 
@@ -753,11 +848,17 @@ def summarise(results: list[dict], online_before: int, engine: sa.Engine) -> dic
         # background processes, the kernel. As a share of all CPUs over the phase.
         other = (b["machine"] - a["machine"]) - app - db - client
         capacity = (os.cpu_count() or 1) * (b["time"] - a["time"])
+
+        def share(seconds: float) -> float:
+            return max(0.0, seconds / capacity) if capacity else float("nan")
+
         return {
             "app_ms": app * 1000 / requests,
             "db_ms": db * 1000 / requests,
             "client_ms": client * 1000 / requests,
-            "other_share": max(0.0, other / capacity) if capacity else float("nan"),
+            "other_share": share(other),
+            "steal_share": share(b["steal"] - a["steal"]),
+            "iowait_share": share(b["iowait"] - a["iowait"]),
         }
 
     before, after = ceiling("health_before"), ceiling("health_after")
@@ -778,6 +879,8 @@ def summarise(results: list[dict], online_before: int, engine: sa.Engine) -> dic
             "max_ms": max(submits) if submits else float("nan"),
             "mean_ms": statistics.fmean(submits) if submits else float("nan"),
             "cpu": cpu_ms("submit", "health_after", max(1, len(submits))),
+            "slowest": _slowest(results),
+            "disk": _disk(disk, results),
             "refused": len(refused),
             "acknowledged_p50_ms": percentile(acked_lat, 50),
             "acknowledged_p99_ms": percentile(acked_lat, 99),
@@ -834,10 +937,15 @@ def run_backend(args: argparse.Namespace, backend: str, workdir: Path) -> dict[s
             "prepared, then their submissions timed",
             flush=True,
         )
-        results = run_clients(args, base_url, secret_key, proc.pid, db_marker)
+        probe = DiskProbe(workdir / f"disk-probe-{backend}.bin")
+        probe.start()
+        try:
+            results = run_clients(args, base_url, secret_key, proc.pid, db_marker)
+        finally:
+            probe.stop()
     finally:
         stop_gunicorn(proc)
-    summary = summarise(results, before, engine)
+    summary = summarise(results, before, engine, probe.samples)
     summary["clients"] = args.clients
     summary["earlier"] = args.earlier
     summary["production_limits"] = args.production_limits
@@ -936,8 +1044,30 @@ def report(figures: dict[str, dict[str, Any]]) -> bool:
         print(
             f"  {backend:<11}/health {h['app_ms']:.2f} + {h['db_ms']:.2f} + {h['client_ms']:.2f} "
             f"(else {h['other_share']:.0%}); submission {c['app_ms']:.2f} + {c['db_ms']:.2f} + "
-            f"{c['client_ms']:.2f} (else {c['other_share']:.0%}); "
+            f"{c['client_ms']:.2f} (else {c['other_share']:.0%}, stolen "
+            f"{c['steal_share']:.0%}, waiting on the disk {c['iowait_share']:.0%}); "
             f"server CPU /health:submission {server_h / server_c:.0%}"
+        )
+    print()
+    print(
+        "The slowest 1% of submissions, when they were sent, and the disk meanwhile (a 4 KiB "
+        "write and fdatasync every 0.1 s, in the benchmark's working directory):"
+    )
+    for backend, f in figures.items():
+        slow, disk = f["submit"]["slowest"], f["submit"]["disk"]
+        if not slow:
+            continue
+        when = (
+            f"all in flight together, sent {slow['first_sent_s']:.2f}-{slow['last_sent_s']:.2f} s"
+            if slow["in_flight_together"]
+            else f"sent from {slow['first_sent_s']:.2f} to {slow['last_sent_s']:.2f} s"
+        )
+        print(
+            f"  {backend:<11}{slow['count']} of {slow['ms'][-1]:.0f}-{slow['ms'][0]:.0f} ms, "
+            f"{when} into the {slow['phase_s']:.2f} s phase; disk p50 {disk['p50_ms']:.1f} ms, "
+            f"slowest {disk['max_ms'] or float('nan'):.1f} ms at {disk['max_at_s'] or 0:.2f} s "
+            f"({disk['probes_timed_phase']} probes; slowest of the whole run "
+            f"{disk['max_ms_whole_run']:.1f} ms)"
         )
     print()
     all_ok = True
