@@ -60,6 +60,12 @@ def on_postgresql() -> bool:
     return bool(db.engine.dialect.name == "postgresql")
 
 
+# SQLite checkpoints its write-ahead log once it holds this many pages (SQLite's own default),
+# automatically at a COMMIT; the submissions' writers do it themselves after leaving their
+# queue (survey.direct_statements, survey.writer_queue).
+SQLITE_CHECKPOINT_PAGES = 1000
+
+
 @sa.event.listens_for(sa.engine.Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     """SQLite: enforce foreign keys, write-ahead logging for concurrent readers, and wait
@@ -71,6 +77,7 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA wal_autocheckpoint={SQLITE_CHECKPOINT_PAGES}")
     cursor.close()
 
 

@@ -22,16 +22,18 @@ handler, which sleeps between tries.
 from __future__ import annotations
 
 import contextvars
+import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, nullcontext, suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.pool import PoolProxiedConnection
 
-from survey.database import db
-from survey.writer_queue import one_writer
+from survey.database import SQLITE_CHECKPOINT_PAGES, db
+from survey.writer_queue import one_writer, pending_frames
+
 
 @dataclass(frozen=True, slots=True)
 class _Block:
@@ -46,6 +48,8 @@ class _Block:
     def driver(self) -> Any:
         return self.pooled.driver_connection
 
+
+_log = logging.getLogger(__name__)
 
 # The outermost `stand_alone()` block running, if any.
 _held: contextvars.ContextVar[_Block | None] = contextvars.ContextVar(
@@ -119,22 +123,52 @@ def transaction() -> Iterator[None]:
 
 @contextmanager
 def _one_transaction(block: _Block) -> Iterator[None]:
-    name = block.dialect.name
-    # SQLite's writers queue for its write lock rather than poll for it (survey.writer_queue).
-    queued = one_writer(block.database) if name == "sqlite" else nullcontext()
-    with queued:
-        _execute(block, _BEGIN.get(name, "BEGIN"))
-        try:
+    if block.dialect.name != "sqlite":
+        with _begin_and_commit(block):
             yield
-            _execute(block, "COMMIT")
-        except BaseException:
-            # Also after a COMMIT that failed: PostgreSQL has then ended the transaction, but
-            # SQLite keeps it open (a deferred foreign key, a full disk), and the block's next
-            # statements would run inside it. The error that ended the block is the one raised.
-            if block.pooled.is_valid:
-                with suppress(sa.exc.DBAPIError):
-                    _execute(block, "ROLLBACK")
-            raise
+        return
+    # SQLite's writers queue for its write lock rather than poll for it, and checkpoint the
+    # log only once out of the queue, where waiting for the disk holds up no other writer
+    # (survey.writer_queue).
+    _execute(block, "PRAGMA wal_autocheckpoint=0")
+    try:
+        with one_writer(block.database), _begin_and_commit(block):
+            yield
+    finally:
+        if block.pooled.is_valid:
+            _checkpoint_if_due(block)
+            _execute(block, f"PRAGMA wal_autocheckpoint={SQLITE_CHECKPOINT_PAGES}")
+
+
+def _checkpoint_if_due(block: _Block) -> None:
+    """What SQLite's automatic checkpoint would have done at the COMMIT: copy the log back
+    into the database once it holds enough pages. PASSIVE: it waits for no reader or
+    writer, and copies what it can. The transaction has committed whatever happens here."""
+    due = pending_frames(block.database)
+    if due is None or due < SQLITE_CHECKPOINT_PAGES:
+        return
+    try:
+        _execute(block, "PRAGMA wal_checkpoint(PASSIVE)")
+    except sa.exc.DBAPIError:
+        # The disk, say: SQLite will try again at the next writer's turn, and the response
+        # was stored; the log only grows meanwhile.
+        _log.warning("SQLite checkpoint failed", exc_info=True)
+
+
+@contextmanager
+def _begin_and_commit(block: _Block) -> Iterator[None]:
+    _execute(block, _BEGIN.get(block.dialect.name, "BEGIN"))
+    try:
+        yield
+        _execute(block, "COMMIT")
+    except BaseException:
+        # Also after a COMMIT that failed: PostgreSQL has then ended the transaction, but
+        # SQLite keeps it open (a deferred foreign key, a full disk), and the block's next
+        # statements would run inside it. The error that ended the block is the one raised.
+        if block.pooled.is_valid:
+            with suppress(sa.exc.DBAPIError):
+                _execute(block, "ROLLBACK")
+        raise
 
 
 def _execute(

@@ -12,12 +12,22 @@ queue's writer takes only once at the front.
 
 The lock file is `<database file>-writers.lock`; it holds nothing and may be deleted while
 the service is stopped. A database in memory has no other process to queue with, and none.
+
+A writer leaves the queue before the WAL is checkpointed. SQLite's automatic checkpoint runs
+inside the COMMIT that fills the write-ahead log past 1,000 pages, and it waits for the disk
+(fdatasync of the log and of the database file); inside the queue, every writer behind it
+waited too, and on a shared machine whose disk stalls for a moment that was every submission
+in flight at once. So the queue's writers turn the automatic checkpoint off for their own
+transaction and, once out of the queue, run a PASSIVE checkpoint (which holds no lock that
+writers need) when the log has that many pages not yet copied back, read from the log's
+index (`pending_frames`).
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+import struct
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,6 +46,7 @@ class _Queue:
 
 _queues: dict[str, _Queue] = {}
 _opening = threading.Lock()
+_indexes: dict[str, int] = {}  # WAL-index (-shm) files open for reading, by path
 
 
 def lock_file(database: str | None) -> str | None:
@@ -74,12 +85,52 @@ def _queue(path: str) -> _Queue:
     return queue
 
 
+# The WAL-index header (https://www.sqlite.org/walformat.html, "The WAL-Index Format"): in
+# the first copy of the header, the version, whether it is initialised, and mxFrame (the
+# last valid frame of the log); in the checkpoint information after the two copies,
+# nBackfill (the frames already copied back into the database). Native byte order.
+_INDEX_VERSION = 3007000
+_HEADER = struct.Struct("=I8xB3xI")  # iVersion, (unused, iChange), isInit, (..., szPage), mxFrame
+_BACKFILL = struct.Struct("=I")
+_BACKFILL_AT = 96
+
+
+def pending_frames(database: str | None) -> int | None:
+    """Pages in an SQLite database's write-ahead log not yet copied back into it, or None when
+    that cannot be read (not in WAL mode, in memory, not yet opened).
+
+    Read without a lock, so it may be a moment out of date: it decides only when to
+    checkpoint, as SQLite's own automatic checkpoint would.
+    """
+    path = lock_file(database)
+    if path is None:
+        return None
+    index = path.removesuffix(SUFFIX) + "-shm"
+    try:
+        fd = _indexes.get(index)
+        if fd is None:
+            fd = _indexes[index] = os.open(index, os.O_RDONLY | os.O_CLOEXEC)
+        head = os.pread(fd, _BACKFILL_AT + _BACKFILL.size, 0)
+    except OSError:
+        return None
+    if len(head) < _BACKFILL_AT + _BACKFILL.size:
+        return None
+    version, initialised, last = _HEADER.unpack_from(head)
+    (copied,) = _BACKFILL.unpack_from(head, _BACKFILL_AT)
+    if version != _INDEX_VERSION or not initialised:
+        return None
+    return max(0, int(last) - int(copied))
+
+
 def _forget_after_fork() -> None:
     """A forked process (a gunicorn worker) opens its own: an inherited descriptor shares its
     lock with the parent and every sibling, so it would queue with none of them."""
     for queue in _queues.values():
         os.close(queue.fd)
     _queues.clear()
+    for fd in _indexes.values():
+        os.close(fd)
+    _indexes.clear()
     global _opening
     _opening = threading.Lock()
 

@@ -13,12 +13,12 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from survey import database, direct_statements, drafts
+from survey import database, drafts
 from survey.database import db
 from survey.direct_statements import DirectStatement, stand_alone, transaction
 from survey.models import Consultation, Draft
 from tests.conftest import POSTGRESQL_ONLY
-from tests.support import make_consultation
+from tests.support import driver_of_the_block, make_consultation
 
 BACKEND_PID = DirectStatement(sa.select(sa.func.pg_backend_pid()))
 
@@ -110,16 +110,9 @@ def test_a_transaction_is_committed_whole_or_not_at_all(app: Flask) -> None:
     assert stored == ["first", "fourth", "second"]
 
 
-def _driver_of_the_block() -> Any:
-    """The driver's connection that the enclosing `stand_alone()` block runs on."""
-    block = direct_statements._held.get()
-    assert block is not None
-    return block.driver
-
-
 def _a_commit_that_will_fail() -> None:
     """Inside a transaction: a write whose constraint is checked only at COMMIT, and fails."""
-    driver = _driver_of_the_block()
+    driver = driver_of_the_block()
     if db.engine.dialect.name == "sqlite":
         driver.execute("PRAGMA defer_foreign_keys = ON")  # until this transaction ends
         driver.execute(
@@ -134,7 +127,7 @@ def test_a_failed_commit_leaves_no_transaction_open(app: Flask) -> None:
     insert_draft = _adding_a_draft(make_consultation().id)
     with stand_alone():
         if db.engine.dialect.name != "sqlite":
-            _driver_of_the_block().execute(
+            driver_of_the_block().execute(
                 "CREATE TEMPORARY TABLE once_only (k integer UNIQUE DEFERRABLE INITIALLY DEFERRED)"
             )
         with pytest.raises(sa.exc.IntegrityError), transaction():

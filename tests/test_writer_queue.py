@@ -6,6 +6,7 @@ from __future__ import annotations
 import fcntl
 import multiprocessing
 import os
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,11 +17,12 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from survey import direct_statements
 from survey.database import db
-from survey.direct_statements import DirectStatement, transaction
+from survey.direct_statements import DirectStatement, stand_alone, transaction
 from survey.models import Draft
-from survey.writer_queue import SUFFIX, lock_file, one_writer
-from tests.support import make_consultation
+from survey.writer_queue import SUFFIX, lock_file, one_writer, pending_frames
+from tests.support import driver_of_the_block, make_consultation
 
 # Long enough for a writer that was not kept waiting to have got in; the tests never wait
 # this long when the queue works, only when it would have let a second writer in.
@@ -143,3 +145,65 @@ def test_a_direct_write_on_sqlite_holds_its_place_in_the_queue(app: Flask) -> No
     finally:
         os.close(other)
     assert db.session.scalar(sa.select(Draft.token)) == "queued"
+
+
+def test_the_pages_waiting_for_a_checkpoint_are_read_from_the_log_index(tmp_path: Path) -> None:
+    database = str(tmp_path / "survey.sqlite3")
+    assert pending_frames(database) is None  # no database yet
+    assert pending_frames(":memory:") is None
+    connection = sqlite3.connect(database, isolation_level=None)
+    try:
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA wal_autocheckpoint=0")
+        connection.execute("CREATE TABLE said (words TEXT)")
+        for _ in range(40):
+            connection.execute("INSERT INTO said VALUES (?)", ("a long answer " * 300,))
+        waiting = pending_frames(database)
+        # SQLite's own count: (busy, pages in the log, pages copied back into the database).
+        busy, in_log, copied = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        assert (busy, copied) == (0, in_log)
+        assert waiting == in_log > 40
+        assert pending_frames(database) == 0
+        connection.execute("INSERT INTO said VALUES ('more')")
+        assert pending_frames(database) == 1  # the log begun again from its start
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("app", ["sqlite"], indirect=True)
+def test_a_direct_write_checkpoints_once_out_of_the_queue(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    consultation_id = make_consultation().id
+    database = db.engine.url.database
+    add_draft = DirectStatement(
+        sa.insert(Draft).values(
+            token=sa.bindparam("token"),
+            consultation_id=consultation_id,
+            answers={},
+            created_at=sa.func.now(),
+            updated_at=sa.func.now(),
+        )
+    )
+    # Every page counts: SQLite's own checkpoint would run at each COMMIT, inside the queue.
+    monkeypatch.setattr(direct_statements, "SQLITE_CHECKPOINT_PAGES", 1)
+    seen_leaving_the_queue: list[int | None] = []
+
+    @contextmanager
+    def queue_noting_the_log(database: str | None) -> Iterator[None]:
+        with one_writer(database):
+            yield
+            seen_leaving_the_queue.append(pending_frames(database))
+
+    monkeypatch.setattr(direct_statements, "one_writer", queue_noting_the_log)
+    with stand_alone():
+        driver_of_the_block().execute("PRAGMA wal_autocheckpoint=1")
+        with transaction():
+            add_draft.rows({"token": "first"})
+        after = pending_frames(database)
+        # SQLite's own setting is back for the session's writes on this pooled connection.
+        assert driver_of_the_block().execute("PRAGMA wal_autocheckpoint").fetchone() == (1,)
+    (left_waiting,) = seen_leaving_the_queue
+    assert left_waiting is not None and left_waiting > 0  # committed, not yet copied back
+    assert after == 0  # copied back after the writer left the queue
+    assert db.session.scalar(sa.select(Draft.token)) == "first"
