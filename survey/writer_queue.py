@@ -105,12 +105,10 @@ def pending_frames(database: str | None) -> int | None:
     path = lock_file(database)
     if path is None:
         return None
-    index = path.removesuffix(SUFFIX) + "-shm"
     try:
-        fd = _indexes.get(index)
-        if fd is None:
-            fd = _indexes[index] = os.open(index, os.O_RDONLY | os.O_CLOEXEC)
-        head = os.pread(fd, _BACKFILL_AT + _BACKFILL.size, 0)
+        head = os.pread(
+            _index(path.removesuffix(SUFFIX) + "-shm"), _BACKFILL_AT + _BACKFILL.size, 0
+        )
     except OSError:
         return None
     if len(head) < _BACKFILL_AT + _BACKFILL.size:
@@ -120,6 +118,19 @@ def pending_frames(database: str | None) -> int | None:
     if version != _INDEX_VERSION or not initialised:
         return None
     return max(0, int(last) - int(copied))
+
+
+def _index(path: str) -> int:
+    """This process's descriptor of a WAL-index file, opened again if the file was replaced
+    (SQLite deletes it when the database's last connection closes, and the next creates it)."""
+    with _opening:
+        fd = _indexes.get(path)
+        if fd is not None and os.fstat(fd).st_nlink == 0:
+            os.close(fd)
+            fd = None
+        if fd is None:
+            fd = _indexes[path] = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        return fd
 
 
 def _forget_after_fork() -> None:

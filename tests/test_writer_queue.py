@@ -165,7 +165,15 @@ def test_the_pages_waiting_for_a_checkpoint_are_read_from_the_log_index(tmp_path
         assert waiting == in_log > 40
         assert pending_frames(database) == 0
         connection.execute("INSERT INTO said VALUES ('more')")
-        assert pending_frames(database) == 1  # the log begun again from its start
+        assert pending_frames(database) == 1  # the log has begun again from its start
+    finally:
+        connection.close()  # the last connection: SQLite deletes the log and its index
+    assert not Path(database + "-shm").exists()
+    connection = sqlite3.connect(database, isolation_level=None)
+    try:
+        connection.execute("PRAGMA wal_autocheckpoint=0")
+        connection.execute("INSERT INTO said VALUES ('after a restart')")
+        assert pending_frames(database) == 1  # read from the new index, not the one deleted
     finally:
         connection.close()
 
