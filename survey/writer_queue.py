@@ -49,11 +49,16 @@ _opening = threading.Lock()
 _indexes: dict[str, int] = {}  # WAL-index (-shm) files open for reading, by path
 
 
-def lock_file(database: str | None) -> str | None:
-    """The queue's lock file for an SQLite database file, or None for one in memory."""
+def _beside(database: str | None, suffix: str) -> str | None:
+    """The file named `suffix` beside an SQLite database file, or None for one in memory."""
     if not database or database == ":memory:" or database.startswith("file:"):
         return None
-    return os.path.abspath(database) + SUFFIX
+    return os.path.abspath(database) + suffix
+
+
+def lock_file(database: str | None) -> str | None:
+    """The queue's lock file for an SQLite database file, or None for one in memory."""
+    return _beside(database, SUFFIX)
 
 
 @contextmanager
@@ -102,13 +107,11 @@ def pending_frames(database: str | None) -> int | None:
     Read without a lock, so it may be a moment out of date: it decides only when to
     checkpoint, as SQLite's own automatic checkpoint would.
     """
-    path = lock_file(database)
+    path = _beside(database, "-shm")
     if path is None:
         return None
     try:
-        head = os.pread(
-            _index(path.removesuffix(SUFFIX) + "-shm"), _BACKFILL_AT + _BACKFILL.size, 0
-        )
+        head = os.pread(_index(path), _BACKFILL_AT + _BACKFILL.size, 0)
     except OSError:
         return None
     if len(head) < _BACKFILL_AT + _BACKFILL.size:
