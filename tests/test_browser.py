@@ -302,6 +302,12 @@ def _walk(resident: Resident, server: Server) -> str:
     assert resident.heading().startswith("Response sent")
     reference = str(page.locator(".app-reference").inner_text()).strip()
     assert REFERENCE.match(reference), f"not a reference: {reference!r}"
+
+    # The browser's back button fetches the check page again: it shows the same
+    # confirmation, not an empty first question that would have the resident start over.
+    page.go_back()
+    assert page.url.endswith(f"/consultations/{SLUG}/confirmation"), page.url
+    assert str(page.locator(".app-reference").inner_text()).strip() == reference
     return reference
 
 

@@ -114,6 +114,32 @@ def test_back_and_resubmit_records_one_response(client: FlaskClient) -> None:
     assert db.session.scalar(sa.select(sa.func.count(Response.id))) == 1
 
 
+def test_the_check_page_after_sending_shows_the_confirmation(client: FlaskClient) -> None:
+    # A real browser's back button fetches the check page again (it is not cached): the
+    # resident should see their response went in, with its reference, not a blank question 1.
+    make_consultation()
+    answer_all(client)
+    sent = post_form(client, f"{BASE}/check", follow_redirects=True)
+    reference = page(sent).select_one(".app-reference").get_text(strip=True)
+    back = client.get(f"{BASE}/check", follow_redirects=True)
+    assert heading(back) == "Response sent"
+    assert page(back).select_one(".app-reference").get_text(strip=True) == reference
+    assert db.session.scalar(sa.select(sa.func.count(Response.id))) == 1
+
+
+def test_the_check_page_after_sending_elsewhere_is_not_a_confirmation(
+    client: FlaskClient,
+) -> None:
+    # This browser sent a response to another consultation: nothing sent to this one yet.
+    make_consultation()
+    make_consultation(slug="other")
+    answer_all(client, base="/consultations/other")
+    post_form(client, "/consultations/other/check")
+    response = client.get(f"{BASE}/check")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"{BASE}/questions/agree")
+
+
 def test_a_new_response_after_submitting_starts_a_fresh_draft(client: FlaskClient) -> None:
     make_consultation()
     answer_all(client)

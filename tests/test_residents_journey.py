@@ -12,7 +12,7 @@ from tests.support import error_summary, heading, make_consultation, page, post_
 BASE = "/consultations/safer-streets"
 
 
-def answer_all(client: FlaskClient) -> None:
+def answer_all(client: FlaskClient, base: str = BASE) -> None:
     steps = [
         ("agree", {"answer": "Yes"}),
         ("safe", {"answer": "Agree"}),
@@ -22,7 +22,7 @@ def answer_all(client: FlaskClient) -> None:
         ("worries", {"answer": "Drunk people shouting at night 😀 \u05e9\u05dc\u05d5\u05dd"}),
     ]
     for key, data in steps:
-        response = post_form(client, f"{BASE}/questions/{key}", data)
+        response = post_form(client, f"{base}/questions/{key}", data)
         assert response.status_code == 302, (key, error_summary(response))
 
 

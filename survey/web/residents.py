@@ -36,7 +36,7 @@ from survey.drafts import (
     submitting,
 )
 from survey.extensions import rate_limits
-from survey.models import Consultation, Draft, Status
+from survey.models import Consultation, Draft, Response, Status
 from survey.questions import QuestionSpec
 from survey.recording import find_by_token, submit_once
 from survey.results import ConsultationResults
@@ -222,6 +222,10 @@ def check(slug: str) -> ResponseReturnValue:
     consultation, draft = _public_with_draft(slug)
     if not consultation.accepting(today()):
         return _not_accepting(consultation)
+    if draft is None and _sent_from_here(consultation) is not None:
+        # The back button after sending fetches this page again: the resident is shown that
+        # their response went in, with its reference, not an empty first question.
+        return redirect(url_for("residents.confirmation", slug=slug))
     specs = _specs(consultation)
     values, problems = check_response(specs, raw_answers(draft))
     if problems:
@@ -323,12 +327,20 @@ def _confirm(slug: str, token: str) -> ResponseReturnValue:
     return redirect(url_for("residents.confirmation", slug=slug))
 
 
+def _sent_from_here(consultation: Consultation) -> Response | None:
+    """The response this browser last sent to `consultation`, if it was recorded."""
+    token = _state("submitted").get(consultation.slug)
+    response = find_by_token(token) if token else None
+    if response is None or response.consultation_id != consultation.id:
+        return None
+    return response
+
+
 @bp.get("/consultations/<slug>/confirmation")
 def confirmation(slug: str) -> ResponseReturnValue:
     consultation = _public(slug)
-    token = _state("submitted").get(slug)
-    response = find_by_token(token) if token else None
-    if response is None or response.consultation_id != consultation.id:
+    response = _sent_from_here(consultation)
+    if response is None:
         return redirect(url_for("residents.start", slug=slug))
     return render_template(
         "residents/confirmation.html", consultation=consultation, response=response
