@@ -108,14 +108,15 @@ def test_back_and_resubmit_records_one_response(client: FlaskClient) -> None:
     check = client.get(f"{BASE}/check")
     token = csrf_token(check)
     client.post(f"{BASE}/check", data={"csrf_token": token})
-    # The browser's back button shows the cached check page; the resident sends it again.
+    # A browser that keeps the page in its back/forward cache shows the old check page on
+    # Back; the resident sends it again.
     again = client.post(f"{BASE}/check", data={"csrf_token": token}, follow_redirects=True)
     assert "Response sent" in heading(again)
     assert db.session.scalar(sa.select(sa.func.count(Response.id))) == 1
 
 
 def test_the_check_page_after_sending_shows_the_confirmation(client: FlaskClient) -> None:
-    # A real browser's back button fetches the check page again (it is not cached): the
+    # Chromium's back button fetches the check page again (tests/test_browser.py): the
     # resident should see their response went in, with its reference, not a blank question 1.
     make_consultation()
     answer_all(client)
