@@ -10,7 +10,7 @@ CORE := survey/questions.py survey/answers.py survey/text.py survey/references.p
 	survey/display.py survey/charts.py survey/report.py survey/tables.py survey/coding.py \
 	survey/chart_drawing.py assembly/audit_files.py assembly/trends.py assembly/strategy.py \
 	assembly/document.py assembly/wording.py assembly/draft.py assembly/charts.py \
-	assembly/house_template.py survey/tally_store.py survey/tallies.py
+	assembly/house_template.py survey/counting.py survey/result_cache.py survey/tallies.py
 
 .PHONY: setup run test lint bench clean office browser
 

@@ -14,6 +14,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from survey.accounts import login_manager
 from survey.database import db
 from survey.extensions import csrf, migrate, rate_limits
+from survey.result_cache import cache as result_cache
 from survey.web.rate_limits import parse_limits
 
 ROOT = Path(__file__).resolve().parent
@@ -30,6 +31,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     rate_limits.init_app(app)
+    result_cache.init_app(app)
     login_manager.init_app(app)
     WTFormsHelpers(app)
     from survey.web.addresses import AddressText
@@ -75,6 +77,7 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         SIGN_IN_RATE_LIMIT=_rate_limit("SIGN_IN_RATE_LIMIT", "10 per minute"),
         # Generous: a library, a community centre or a mobile network shares one address.
         SUBMISSION_RATE_LIMIT=_rate_limit("SUBMISSION_RATE_LIMIT", "30 per minute; 300 per hour"),
+        **_results_cache(os.environ.get("RESULTS_CACHE_URL", "").strip()),
     )
     if test_config is not None:
         app.config.from_mapping(test_config)
@@ -93,7 +96,8 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         if not app.debug:
             app.config["SESSION_COOKIE_SECURE"] = os.environ.get("INSECURE_COOKIES") != "1"
         app.config["SUPPRESSION_THRESHOLD"] = _threshold(os.environ.get("SUPPRESSION_THRESHOLD"))
-    # No pool_pre_ping: survey.database tries only connections that have been idle a while.
+    # A pooled connection the server or a proxy has closed is replaced before use.
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
 
 
 def _rate_limit(name: str, default: str) -> str:
@@ -104,6 +108,21 @@ def _rate_limit(name: str, default: str) -> str:
     except ValueError as exc:
         raise SystemExit(str(exc)) from None
     return value
+
+
+def _results_cache(url: str) -> dict[str, Any]:
+    """Where counted results are kept (survey.result_cache): each process's memory, or the
+    Redis at RESULTS_CACHE_URL, shared by every worker and server."""
+    if not url:
+        return {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": 0}
+    if not url.startswith(("redis://", "rediss://")):
+        raise SystemExit(f"RESULTS_CACHE_URL must be a redis:// address, not {url!r}")
+    return {
+        "CACHE_TYPE": "RedisCache",
+        "CACHE_REDIS_URL": url,
+        "CACHE_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "csp") + ":",
+        "CACHE_DEFAULT_TIMEOUT": 7 * 24 * 3600,  # versions no longer read expire
+    }
 
 
 def _threshold(value: str | None) -> int:

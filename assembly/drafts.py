@@ -1,6 +1,6 @@
 """Building Word drafts of a strategy from the database, and keeping every build.
 
-Gathers the strategy, its consultation's results (counted in SQL by `survey.tallies`), its
+Gathers the strategy, its consultation's results (counted in SQL by `survey.counting`), its
 audit's trends and the charts, hands them to the pure `assembly.draft`, and stores the
 file with what it was built from, so any earlier draft can be fetched again.
 """
@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -23,7 +25,7 @@ from survey import audit as audit_log
 from survey.consultations import by_slug
 from survey.database import db, utcnow
 from survey.display import iso_timestamp
-from survey.models import User
+from survey.models import Consultation, User
 from survey.report import results_to_dict
 from survey.results import Breakdown, ConsultationResults
 from survey.tallies import breakdown as breakdown_of
@@ -36,10 +38,18 @@ class DraftError(ValueError):
     """A draft that cannot be built, with the reason for a person."""
 
 
-def build(
-    strategy: Strategy, user: User | None = None, now: dt.datetime | None = None
-) -> StrategyDraft:
-    """Build the next version of a strategy's draft and keep it; the caller commits."""
+@dataclass(frozen=True)
+class Gathered:
+    """Everything a draft is built from, read from the database (which this does not change)."""
+
+    inputs: DraftInputs
+    consultation: Consultation
+    built_from: dict[str, Any]  # kept with the draft: what it was built from
+
+
+def gather(strategy: Strategy, built_by: str, built_at: dt.datetime) -> Gathered:
+    """Read the next draft's inputs: the strategy, its consultation's results, its audit's
+    trends and the charts. Only reads, so it works against a read-only database."""
     spec = spec_of(strategy)
     consultation = by_slug(spec.consultation)
     if consultation is None:
@@ -52,9 +62,6 @@ def build(
     table = audit_table(audit)
     trends = tuple(audit_trends(table))
     template = current_template()
-    version = _next_version(strategy)
-    built_at = now or utcnow()
-    built_by = user.email if user is not None else COMMAND_LINE
     inputs = DraftInputs(
         strategy=spec,
         results=results,
@@ -63,34 +70,46 @@ def build(
         trends=trends,
         findings=findings_of(audit),
         charts=draft_charts.draft_charts(spec, results, breakdown, table, trends),
-        version=version,
+        version=_next_version(strategy),
         built_at=built_at,
         built_by=built_by,
         breakdown=breakdown,
         template=template.docx if template is not None else None,
         sources={"Audit file": audit.filename} if audit.filename else {},
     )
-    document = build_draft(inputs)
+    built_from = {
+        "strategy": dict(strategy.definition),
+        "consultation": consultation.slug,
+        "responses": results.responses,
+        "results_sha256": _digest(results),
+        "suppression_threshold": results.threshold,
+        "audit": audit.name,
+        "audit_imported_at": iso_timestamp(audit.imported_at),
+        "house_template": template.filename if template is not None else None,
+    }
+    return Gathered(inputs, consultation, built_from)
+
+
+def build(
+    strategy: Strategy, user: User | None = None, now: dt.datetime | None = None
+) -> StrategyDraft:
+    """Build the next version of a strategy's draft and keep it; the caller commits."""
+    built_by = user.email if user is not None else COMMAND_LINE
+    gathered = gather(strategy, built_by, now or utcnow())
+    inputs = gathered.inputs
     draft = StrategyDraft(
         strategy_id=strategy.id,
-        version=version,
-        built_at=built_at,
+        version=inputs.version,
+        built_at=inputs.built_at,
         built_by_id=user.id if user is not None else None,
         built_by=built_by,
-        inputs={
-            "strategy": dict(strategy.definition),
-            "consultation": consultation.slug,
-            "responses": results.responses,
-            "results_sha256": _digest(results),
-            "suppression_threshold": results.threshold,
-            "audit": audit.name,
-            "audit_imported_at": iso_timestamp(audit.imported_at),
-            "house_template": template.filename if template is not None else None,
-        },
-        docx=document,
+        inputs=gathered.built_from,
+        docx=build_draft(inputs),
     )
     db.session.add(draft)
-    audit_log.record("draft built", consultation, strategy.title, f"version {version}")
+    audit_log.record(
+        "draft built", gathered.consultation, strategy.title, f"version {inputs.version}"
+    )
     db.session.flush()
     return draft
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from survey import audit, tally_store, themes
+from survey import audit, themes
 from survey import consultations as store
 from survey.accounts import AccountError, create_user, find_user, set_password
 from survey.answers import check_response
@@ -159,10 +159,6 @@ def import_responses_command(slug: str, file: Path, channel: str) -> None:
             f"{file.name}: nothing imported: {plural(len(exc.problems), 'problem')} (listed above)"
         ) from None
     click.echo(f"Imported {plural(count, 'response')} to '{consultation.slug}' from {file.name}")
-    # Count them into the kept results now, so the first reader of results does not wait.
-    tally_store.take_turn(consultation.id)
-    tally_store.fold(consultation.id)
-    db.session.commit()
 
 
 @responses_cli.command("export")
@@ -208,7 +204,9 @@ def autocode_command(slug: str, key: str | None) -> None:
         raise click.ClickException(str(exc)) from None
     if question is None and not themes.coded_questions(consultation):
         raise click.ClickException(f"'{slug}' has no free-text questions with a codebook")
-    for result in themes.autocode(consultation, question):
+    results = themes.autocode(consultation, question)
+    db.session.commit()
+    for result in results:
         click.echo(
             f"{result.question_key}: auto-coded {plural(result.coded, 'answer')}, "
             f"{number(result.themed)} with a theme; kept {number(result.kept)} coded by officers"

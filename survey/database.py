@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from typing import Any
 
 import sqlalchemy as sa
@@ -60,12 +59,6 @@ def on_postgresql() -> bool:
     return bool(db.engine.dialect.name == "postgresql")
 
 
-# SQLite checkpoints its write-ahead log once it holds this many pages (SQLite's own default),
-# automatically at a COMMIT; the submissions' writers do it themselves after leaving their
-# queue (survey.direct_statements, survey.writer_queue).
-SQLITE_CHECKPOINT_PAGES = 1000
-
-
 @sa.event.listens_for(sa.engine.Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     """SQLite: enforce foreign keys, write-ahead logging for concurrent readers, and wait
@@ -77,47 +70,4 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute(f"PRAGMA wal_autocheckpoint={SQLITE_CHECKPOINT_PAGES}")
     cursor.close()
-
-
-# A pooled PostgreSQL connection may have been closed behind the pool's back (the server
-# restarted, a proxy or firewall dropped it after a quiet spell). One that has been idle for
-# longer than this is tried with SELECT 1 when taken from the pool, and replaced if it fails.
-# A connection in steady use is not: pinging on every checkout (pool_pre_ping) cost a round
-# trip on every request, 10% to 25% of an online submission on PostgreSQL. A connection lost
-# while in use is still caught: SQLAlchemy then invalidates it and the rest of its pool.
-IDLE_BEFORE_PING = 10.0  # seconds
-
-
-@sa.event.listens_for(sa.pool.Pool, "connect")
-def _new_connection(dbapi_connection: Any, connection_record: Any) -> None:
-    connection_record.info["idle_since"] = time.monotonic()
-
-
-@sa.event.listens_for(sa.pool.Pool, "checkin")
-def _returned(dbapi_connection: Any, connection_record: Any) -> None:
-    if connection_record is not None:
-        connection_record.info["idle_since"] = time.monotonic()
-
-
-@sa.event.listens_for(sa.pool.Pool, "checkout")
-def _ping_if_idle(dbapi_connection: Any, connection_record: Any, connection_proxy: Any) -> None:
-    """Try a connection that has been idle a while; a dead one is replaced by a fresh one."""
-    if type(dbapi_connection).__module__ == "sqlite3":
-        return  # a file: nothing can drop it
-    idle_since = connection_record.info.get("idle_since", 0.0)
-    if time.monotonic() - idle_since <= IDLE_BEFORE_PING:
-        return
-    try:
-        cursor = dbapi_connection.cursor()
-        try:
-            cursor.execute("SELECT 1")
-        finally:
-            cursor.close()
-        # Not left inside the transaction the driver began for it: a caller may want the
-        # connection in autocommit mode (survey.direct_statements), which only an idle one takes.
-        dbapi_connection.rollback()
-    except Exception as error:  # whatever the driver raises for a closed connection
-        # The pool discards this connection and checks out another (up to three times).
-        raise sa.exc.DisconnectionError(f"pooled connection found closed: {error}") from error

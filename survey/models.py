@@ -154,13 +154,6 @@ class Response(db.Model):  # type: ignore[name-defined,misc]
 
     __table_args__ = (
         sa.Index("ix_response_consultation_submitted", "consultation_id", "submitted_at"),
-        # Finds the responses the kept tallies do not yet count, however many are counted.
-        sa.Index(
-            "ix_response_consultation_untallied",
-            "consultation_id",
-            postgresql_where=sa.text("tally_state <> 2"),
-            sqlite_where=sa.text("tally_state <> 2"),
-        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -180,10 +173,6 @@ class Response(db.Model):  # type: ignore[name-defined,misc]
     # submission), and the reference of the response it resembles; None once reviewed.
     review_reason: Mapped[str | None] = mapped_column(sa.String(300))
     review_like: Mapped[str | None] = mapped_column(sa.String(8))
-    # Whether the consultation's kept tallies count this response (see survey.tally_store):
-    # 0 not yet, 1 being counted, 2 counted. A new response is 0, so submitting stays a plain
-    # insert; results fold it in when they are next read.
-    tally_state: Mapped[int] = mapped_column(sa.SmallInteger, default=0, server_default="0")
 
     answers: Mapped[list[Answer]] = relationship(
         back_populates="response", cascade="all, delete-orphan", passive_deletes=True
@@ -324,57 +313,16 @@ class ThemeSuggestion(db.Model):  # type: ignore[name-defined,misc]
     confidence: Mapped[float]
 
 
-class Tally(db.Model):  # type: ignore[name-defined,misc]
-    """One kept count of a consultation's results, over the responses whose tally_state is 2.
+class ResultsVersion(db.Model):  # type: ignore[name-defined,misc]
+    """A consultation's results version: a token replaced whenever what its results count
+    changes, under which its counts are cached (see survey.result_cache)."""
 
-    `kind` says what is counted (see survey.tally_store): responses per day and channel,
-    answers per (question, statement, option), respondents per multi-choice question, free-text
-    answers answered, coded and themed, and answers per theme. Every count is kept for everyone
-    (by_question_id 0) and for each group of each breakdown question (its question id and
-    option). Absent parts of the key are 0, -1 or '' rather than NULL, so the key is unique.
-    """
-
-    __table_args__ = (
-        sa.UniqueConstraint(
-            "consultation_id",
-            "by_question_id",
-            "by_option",
-            "kind",
-            "question_id",
-            "row",
-            "option",
-            "theme_id",
-            "day",
-            "channel",
-            name="uq_tally_key",
-        ),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    consultation_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("consultation.id", ondelete="CASCADE")
-    )
-    by_question_id: Mapped[int] = mapped_column(default=0)
-    by_option: Mapped[int] = mapped_column(default=-1)
-    kind: Mapped[str] = mapped_column(sa.String(12))
-    question_id: Mapped[int] = mapped_column(default=0)
-    row: Mapped[int] = mapped_column(default=-1)
-    option: Mapped[int] = mapped_column(default=-1)
-    theme_id: Mapped[int] = mapped_column(default=0)
-    day: Mapped[str] = mapped_column(sa.String(10), default="")
-    channel: Mapped[str] = mapped_column(sa.String(10), default="")
-    n: Mapped[int] = mapped_column(sa.BigInteger, default=0)
-
-
-class TallyLock(db.Model):  # type: ignore[name-defined,misc]
-    """A row per consultation that counting and un-counting write first, so they take turns."""
-
-    __tablename__ = "tally_lock"
+    __tablename__ = "results_version"
 
     consultation_id: Mapped[int] = mapped_column(
         sa.ForeignKey("consultation.id", ondelete="CASCADE"), primary_key=True
     )
-    turns: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    token: Mapped[str] = mapped_column(sa.String(32))
 
 
 class AuditEvent(db.Model):  # type: ignore[name-defined,misc]

@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from survey import tally_store
+from survey import result_cache
 from survey.answers import StoredRow, describe, from_rows
 from survey.database import db
 from survey.display import iso_timestamp
@@ -51,9 +51,7 @@ def respondent_record(response: Response) -> dict[str, Any]:
 
 def delete_response(response: Response) -> None:
     """Remove a response and all its answers and codes; the caller commits."""
-    tally_store.withdraw(
-        response.consultation_id, sa.select(Response.id).where(Response.id == response.id)
-    )
+    result_cache.changed(response.consultation_id)
     db.session.delete(response)
 
 

@@ -17,7 +17,6 @@ from survey import audit
 from survey.answers import AnswerValue, answer_rows, to_rows
 from survey.consultations import Versioned, question_specs
 from survey.database import db, on_postgresql, utcnow
-from survey.direct_statements import DirectStatement
 from survey.models import TEXT_START, Answer, Consultation, Response
 from survey.personal_data import delete_response
 from survey.questions import QuestionType
@@ -69,7 +68,7 @@ def same_text_recently(
     return None
 
 
-# Built once (run on every online submission with a long free text). Both SQLite and
+# Run on every online submission with a long free text. Both SQLite and
 # PostgreSQL walk `ix_answer_question_text_start` backwards from the newest answer starting
 # with the same 64 characters, stop after `NEWEST_COPIES` of them, and read those answers'
 # responses by primary key; only then is the whole text compared. The cost grows neither with
@@ -114,19 +113,9 @@ def _latest_with_text_statement(state_index_condition: bool) -> sa.Select[tuple[
     )
 
 
-_LATEST_WITH_TEXT = DirectStatement(_latest_with_text_statement(state_index_condition=True))
-_LATEST_WITH_TEXT_POSTGRESQL = DirectStatement(
-    _latest_with_text_statement(state_index_condition=False)
-)
-
-
-def _latest_with_text_lookup() -> DirectStatement:
-    return _LATEST_WITH_TEXT_POSTGRESQL if on_postgresql() else _LATEST_WITH_TEXT
-
-
 def latest_with_text_statement() -> sa.Select[tuple[str]]:
     """The same-text lookup as the session's database should be asked it."""
-    return _latest_with_text_lookup().statement
+    return _latest_with_text_statement(state_index_condition=not on_postgresql())
 
 
 def _latest_with_text(question_id: int, text: str, since: dt.datetime) -> str | None:
@@ -136,10 +125,11 @@ def _latest_with_text(question_id: int, text: str, since: dt.datetime) -> str | 
     same 64 characters: a copy sent minutes ago is among them unless that many answers with
     the same start were recorded since, and then officers have those to look at.
     """
-    found = _latest_with_text_lookup().rows(
-        {"question_id": question_id, "start": text[:TEXT_START], "text": text, "since": since}
+    found = db.session.scalar(
+        latest_with_text_statement(),
+        {"question_id": question_id, "start": text[:TEXT_START], "text": text, "since": since},
     )
-    return str(found[0][0]) if found else None
+    return None if found is None else str(found)
 
 
 def flag(response: Response, reason: str, like: str | None = None) -> None:

@@ -1,8 +1,8 @@
-"""Results of a consultation, filled into `survey.results` types from the kept tallies.
+"""Results of a consultation, filled into `survey.results` types from its answers' counts.
 
-The counting itself is in survey.tally_store: each response is counted once into stored
-tallies (for everyone and for each breakdown group), so reading results costs the same for a
-thousand responses as for a million. Only the "Other" texts are read from the answers.
+The counts are `GROUP BY`s over the answers (survey.counting), kept between reads under the
+consultation's results version (survey.result_cache). Nothing here writes, so every result
+reads the same from a read-only database (a replica).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from flask import current_app
 
+from survey.counting import Asked, Counts, count, count_breakdown, in_group
 from survey.database import db
 from survey.models import (
     Answer,
@@ -23,6 +24,7 @@ from survey.models import (
     Theme,
 )
 from survey.questions import OTHER_OPTION, QuestionType
+from survey.result_cache import cached
 from survey.results import (
     Breakdown,
     BreakdownQuestion,
@@ -38,7 +40,6 @@ from survey.results import (
     text_result,
 )
 from survey.statistics import DEFAULT_THRESHOLD, is_small, share
-from survey.tally_store import EVERYONE, Counts, kept_breakdown, kept_counts
 
 OTHER_TEXTS_SHOWN = 1000  # "Other" answers listed per question; the count covers them all
 SCALE_TYPES = (QuestionType.AGREEMENT, QuestionType.LIKERT, QuestionType.MATRIX)
@@ -59,15 +60,11 @@ def consultation_results(
     group: tuple[str, str] | None = None,
     minimum: int | None = None,
 ) -> ConsultationResults:
-    """All results of a consultation, or of one breakdown group: (question key, option label).
-
-    Read from the kept tallies (survey.tally_store), which first count any responses not yet
-    counted; this commits the session.
-    """
+    """All results of a consultation, or of one breakdown group: (question key, option label)."""
     minimum = threshold() if minimum is None else minimum
     questions = list(consultation.questions)
     chosen = _group(questions, group) if group else None
-    counts = kept_counts(consultation.id, (chosen[0].id, chosen[1]) if chosen else EVERYONE)
+    counts = _counts(consultation, questions, chosen)
     arrivals = counts.arrivals
     total = sum(arrivals.values())
     hidden = is_small(total, minimum)
@@ -84,7 +81,7 @@ def consultation_results(
         questions=_question_results(
             questions,
             counts,
-            _responses_in(chosen[0].id, chosen[1]) if chosen else None,
+            in_group(chosen[0].id, chosen[1]) if chosen else None,
             minimum,
         ),
         breakdown_questions=tuple(
@@ -111,7 +108,11 @@ def breakdown(
     spec = question.spec()
     if (spec.type is QuestionType.MATRIX) != (statement is not None):
         raise UnknownGroup(f"say which statement of '{key}' to break down, and only for a matrix")
-    counts = kept_breakdown(consultation.id, by.id, question.id, statement)
+    counts = cached(
+        consultation.id,
+        f"breakdown:{consultation.updated_at.isoformat()}:{by.id}:{question.id}:{statement}",
+        lambda: count_breakdown(by.id, question.id, statement),
+    )
     groups = []
     for index, label in enumerate(by.options):
         result = scale_result(spec, counts.get(index, {}), minimum, statement)
@@ -137,11 +138,21 @@ def _group(questions: Sequence[Question], group: tuple[str, str]) -> tuple[Quest
     raise UnknownGroup(f"'{key}' is not a breakdown question of this consultation")
 
 
-def _responses_in(question_id: int, option: int) -> sa.Select[tuple[int]]:
-    """The ids of the responses that chose `option` of a breakdown question (all of the
-    condition is in the answers' index, so this is read from the index alone)."""
-    return sa.select(Answer.response_id).where(
-        Answer.question_id == question_id, Answer.row.is_(None), Answer.option == option
+def _counts(
+    consultation: Consultation,
+    questions: Sequence[Question],
+    chosen: tuple[Question, int, str] | None,
+) -> Counts:
+    """The consultation's counts, for everyone or for one group, counted once per version of
+    its answers and of its questions."""
+    asked = [Asked(q.id, QuestionType(q.type)) for q in questions]
+    group = f"{chosen[0].id}={chosen[1]}" if chosen else "everyone"
+    return cached(
+        consultation.id,
+        f"counts:{consultation.updated_at.isoformat()}:{group}",
+        lambda: count(
+            consultation.id, asked, in_group(chosen[0].id, chosen[1]) if chosen else None
+        ),
     )
 
 

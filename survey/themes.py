@@ -16,7 +16,7 @@ from enum import StrEnum
 
 import sqlalchemy as sa
 
-from survey import tally_store
+from survey import result_cache
 from survey.coding import CodebookError, Matcher, load_codebook, unique_phrases
 from survey.database import db, on_postgresql, utcnow
 from survey.models import (
@@ -197,17 +197,15 @@ def matcher_of(themes: Sequence[Theme]) -> Matcher:
 
 
 def autocode(consultation: Consultation, question: Question | None = None) -> list[AutocodeResult]:
-    """Auto-code the answers of one coded question, or of all of them, and commit.
+    """Auto-code the answers of one coded question, or of all of them; the caller commits.
 
     Each answer gets every theme its text mentions, or none (it is then coded "no theme").
     Earlier auto codes are replaced; officers' decisions are kept as they are.
     """
     ensure_themes(consultation)
     questions = [question] if question is not None else coded_questions(consultation)
-    tally_store.take_turn(consultation.id)
     results = [_autocode_question(q) for q in questions]
-    tally_store.recount(consultation.id, tally_store.THEME_KINDS)
-    db.session.commit()
+    result_cache.changed(consultation.id)
     return results
 
 
@@ -369,10 +367,7 @@ def record_coding(
     if not wanted <= allowed:
         raise ThemeError("choose themes from this question's list")
     if question is not None:
-        tally_store.withdraw(
-            question.consultation_id,
-            sa.select(Answer.response_id).where(Answer.id == answer.id),
-        )
+        result_cache.changed(question.consultation_id)
     db.session.execute(sa.delete(AnswerTheme).where(AnswerTheme.answer_id == answer.id))
     coding = db.session.get(AnswerCoding, answer.id)
     if coding is None:
@@ -488,7 +483,6 @@ def merge_themes(source: Theme, into: Theme) -> int:
         raise ThemeError("choose a different theme to merge into: a theme cannot merge into itself")
     if (source.consultation_id, source.codebook) != (into.consultation_id, into.codebook):
         raise ThemeError("themes can only be merged within one consultation's codebook")
-    tally_store.take_turn(source.consultation_id)
     moved = (
         db.session.scalar(sa.select(sa.func.count()).where(AnswerTheme.theme_id == source.id)) or 0
     )
@@ -508,7 +502,7 @@ def merge_themes(source: Theme, into: Theme) -> int:
     db.session.execute(sa.delete(AnswerTheme).where(AnswerTheme.theme_id == source.id))
     db.session.delete(source)
     db.session.flush()
-    tally_store.recount(into.consultation_id, tally_store.THEME_KINDS)
+    result_cache.changed(into.consultation_id)
     return moved
 
 

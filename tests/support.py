@@ -10,7 +10,6 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from survey import consultations as store
-from survey import direct_statements
 from survey.accounts import create_user
 from survey.database import db
 from survey.models import Consultation, Status
@@ -117,10 +116,3 @@ def sign_in(client: FlaskClient, role: str, email: str | None = None) -> str:
     response = post_form(client, "/sign-in", {"email": address, "password": PASSWORD})
     assert response.status_code == 302, "sign-in failed"
     return address
-
-
-def driver_of_the_block() -> Any:
-    """The driver's connection that the enclosing `stand_alone()` block runs on."""
-    block = direct_statements._held.get()
-    assert block is not None, "not inside a stand_alone() block"
-    return block.driver

@@ -7,13 +7,21 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.exc import IntegrityError
 
 from survey import recording
 from survey.answers import AnswerValue, RawMulti, StoredRow, check_response, from_rows
+from survey.clock import today
 from survey.database import db
-from survey.direct_statements import stand_alone
-from survey.models import Answer, Channel, Consultation, Draft, Response
-from tests.support import make_consultation
+from survey.models import Answer, Channel, Consultation, Draft, Question, Response
+from survey.personal_data import delete_response
+from survey.spreadsheets import FileFormat
+from survey.transfers import export_responses, import_responses
+from survey.web import residents
+from tests.support import csrf_token, make_consultation, post_form, sign_in
+from tests.test_officers import date_parts
+from tests.test_residents_journey import answer_all
 
 RAW: dict[str, Any] = {
     "agree": "Yes",
@@ -64,21 +72,20 @@ def _stored(consultation: Consultation, response_id: int) -> dict[str, AnswerVal
 def test_an_online_submission_stores_its_answers_and_drops_its_draft(
     app: Flask, answered: list[str]
 ) -> None:
-    # On PostgreSQL the response, its answers and the draft's deletion are one statement.
     consultation = make_consultation()
     values = {key: value for key, value in _values(consultation).items() if key in answered}
     db.session.add(Draft(token="draft-token", consultation_id=consultation.id, answers={}))
     db.session.add(Draft(token="another-token", consultation_id=consultation.id, answers={}))
     db.session.commit()
-    reference = recording.submit_once(consultation, values, "draft-token", ("why", "ABCDEFGH"))
+    sent = recording.record_submission(consultation, values, "draft-token", ("why", "ABCDEFGH"))
+    db.session.commit()
     response = recording.find_by_token("draft-token")
-    assert response is not None and response.reference == reference
+    assert response is not None and response.reference == sent.reference
     assert (response.channel, response.review_reason, response.review_like) == (
         "online",
         "why",
         "ABCDEFGH",
     )
-    assert response.tally_state == 0  # not yet in the kept tallies
     assert _stored(consultation, response.id) == values
     assert len(values) == len(answered)
     tokens = db.session.scalars(sa.select(Draft.token)).all()
@@ -86,15 +93,13 @@ def test_an_online_submission_stores_its_answers_and_drops_its_draft(
 
 
 def test_text_with_any_characters_is_stored_exactly_as_sent(app: Flask) -> None:
-    # On PostgreSQL a submission's answers travel to the server as one JSON document.
     consultation = make_consultation()
     typed = 'He said "slow down" \\ not C:\\path\n\tthen left. שלום عليكم 😀 {"a": [1]} \u00e9'
     raw = RAW | {"worries": typed}
     values, problems = check_response([q.spec() for q in consultation.questions], raw)
     assert not problems
-    db.session.add(Draft(token="draft-token", consultation_id=consultation.id, answers={}))
+    recording.record_submission(consultation, values, "draft-token")
     db.session.commit()
-    recording.submit_once(consultation, values, "draft-token")
     response = recording.find_by_token("draft-token")
     assert response is not None
     assert _stored(consultation, response.id) == values
@@ -102,26 +107,18 @@ def test_text_with_any_characters_is_stored_exactly_as_sent(app: Flask) -> None:
     assert db.session.scalar(sa.select(Answer.text).where(Answer.question_id == worries)) == typed
 
 
-def test_a_draft_sent_twice_at_once_is_recorded_once(
-    app: Flask, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_same_draft_token_cannot_record_a_second_response(app: Flask) -> None:
+    # Two requests that both read the draft before either committed: the unique token stops
+    # the second, and nothing of it is kept.
     consultation = make_consultation()
     values = _values(consultation)
-    first = recording.submit_once(consultation, values, "draft-token")
-    # The second request read the draft before the first had committed, so only the unique
-    # constraint on the token stops it; it is then given the first one's response.
-    real = recording.find_by_token
-    lookups: list[str] = []
-
-    def counted(token: str) -> Response | None:
-        lookups.append(token)
-        return real(token)
-
-    monkeypatch.setattr(recording, "find_by_token", counted)
-    second = recording.submit_once(consultation, values, "draft-token")
-    assert second == first
-    assert lookups == ["draft-token"]
-    assert db.session.scalar(sa.select(sa.func.count(Response.id))) == 1
+    first = recording.record_submission(consultation, values, "draft-token")
+    db.session.commit()
+    with pytest.raises(IntegrityError):
+        recording.record_submission(consultation, values, "draft-token")
+    db.session.rollback()
+    assert db.session.scalars(sa.select(Response.reference)).all() == [first.reference]
+    assert db.session.scalar(sa.select(sa.func.count(Answer.id))) == 8
 
 
 def test_a_reference_already_taken_is_drawn_again(
@@ -133,53 +130,75 @@ def test_a_reference_already_taken_is_drawn_again(
     db.session.commit()
     drawn = iter(["CDFGHJKM", "CDFGHJKM", "NPQRTWXY"])
     monkeypatch.setattr(recording, "new_reference", lambda: next(drawn))
-    assert recording.submit_once(consultation, values, "draft-token") == "NPQRTWXY"
-    response = recording.find_by_token("draft-token")
-    assert response is not None and response.reference == "NPQRTWXY"
+    assert recording.record_submission(consultation, values, "draft-token").reference == "NPQRTWXY"
+    db.session.commit()
     references = db.session.scalars(sa.select(Response.reference).order_by(Response.id)).all()
     assert references == ["CDFGHJKM", "NPQRTWXY"]
 
 
-def test_a_submission_on_its_own_connection_is_still_recorded_once(
-    app: Flask, monkeypatch: pytest.MonkeyPatch
+def _answers_of(response: Response) -> set[tuple[str, int | None, int | None, str | None]]:
+    rows = db.session.execute(
+        sa.select(Question.key, Answer.row, Answer.option, Answer.text)
+        .join(Question, Answer.question_id == Question.id)
+        .where(Answer.response_id == response.id)
+    )
+    return {tuple(row) for row in rows}
+
+
+def test_the_same_response_through_each_channel_is_stored_the_same(client: FlaskClient) -> None:
+    consultation = make_consultation()
+    # A resident answers online.
+    answer_all(client)
+    assert post_form(client, "/consultations/safer-streets/check").status_code == 302
+    online = db.session.scalars(sa.select(Response)).one()
+    exported = export_responses(consultation, FileFormat.CSV)
+    # An officer types the same answers in from paper.
+    sign_in(client, "officer")
+    typed = {
+        "channel": "paper",
+        "received": date_parts(today()),
+        "agree-answer": "Yes",
+        "safe-answer": "Agree",
+        "support-row-0": "Strongly agree",
+        "support-row-1": "Disagree",
+        "area-answer": "North",
+        "hear-answer": ["Website", "Other"],
+        "hear-other": "Parish magazine",
+        "worries-answer": "Drunk people shouting at night 😀 \u05e9\u05dc\u05d5\u05dd",
+    }
+    entry = "/officers/consultations/safer-streets/paper-response"
+    assert post_form(client, entry, typed).status_code == 302
+    paper = db.session.scalars(sa.select(Response).where(Response.channel == "paper")).one()
+    # And the online one comes back from its export file as an imported row.
+    expected = _answers_of(online)
+    delete_response(online)
+    db.session.commit()
+    assert import_responses(consultation, exported, "responses.csv") == 1
+    imported = db.session.scalars(sa.select(Response).where(Response.channel == "online")).one()
+    assert len(expected) == 8
+    assert _answers_of(paper) == expected
+    assert _answers_of(imported) == expected
+
+
+def test_a_draft_sent_twice_at_once_is_recorded_once(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # As POST /check sends it: its statements run straight on one pooled connection, each
-    # committed on its own (survey.direct_statements). Its write must still be all or
-    # nothing, a draft sent twice still recorded once, and the connection given back to the
-    # pool in its usual transactional state.
-    made = make_consultation()
-    cid, values = made.id, _values(made)
-    db.session.add(Draft(token="draft-token", consultation_id=cid, answers={}))
-    db.session.add(Draft(token="second-token", consultation_id=cid, answers={}))
-    db.session.commit()
-
-    def new_request() -> Consultation:
-        db.session.remove()
-        consultation = db.session.get(Consultation, cid)
-        assert consultation is not None
-        return consultation
-
-    with stand_alone():
-        first = recording.submit_once(new_request(), values, "draft-token")
-        # The second reached the write after the first had deleted the draft and stored its
-        # response: the unique token refuses it, and it is given the first one's reference.
-        assert recording.submit_once(new_request(), values, "draft-token") == first
-    # A reference already taken: the refused write leaves nothing behind, the next one lands.
-    recording.record_response(new_request(), values, Channel.PAPER, reference="CDFGHJKM")
-    db.session.commit()
-    drawn = iter(["CDFGHJKM", "NPQRTWXY"])
-    monkeypatch.setattr(recording, "new_reference", lambda: next(drawn))
-    with stand_alone():
-        assert recording.submit_once(new_request(), values, "second-token") == "NPQRTWXY"
-    db.session.remove()
-    assert db.session.scalar(sa.select(sa.func.count(Response.id))) == 3
-    assert db.session.scalar(sa.select(sa.func.count(Answer.id))) == 24
-    assert db.session.scalar(sa.select(sa.func.count(Draft.token))) == 0
-    assert db.engine.pool.checkedout() == 1  # the session's own, not the submission's
-    db.session.remove()
-    pooled = db.engine.raw_connection()
-    try:
-        # Transactional again, as the session expects a connection from the pool to be.
-        assert not db.engine.dialect.detect_autocommit_setting(pooled.driver_connection)
-    finally:
-        pooled.close()
+    make_consultation()
+    answer_all(client)
+    with client.session_transaction() as state:
+        token = state["drafts"]["safer-streets"]
+    # The second request read the draft before the first had recorded it.
+    seen = residents.submitting("safer-streets", token)
+    assert seen is not None and seen.draft_answers is not None
+    first = post_form(client, "/consultations/safer-streets/check")
+    assert first.status_code == 302
+    monkeypatch.setattr(residents, "submitting", lambda slug, token: seen)
+    with client.session_transaction() as state:
+        state["drafts"] = {"safer-streets": token}
+    csrf = csrf_token(client.get("/consultations/safer-streets/questions/agree"))
+    second = client.post("/consultations/safer-streets/check", data={"csrf_token": csrf})
+    # The unique draft token refuses the second; the resident sees the first's confirmation.
+    assert second.status_code == 302
+    assert second.headers["Location"] == first.headers["Location"]
+    assert db.session.scalar(sa.select(sa.func.count(Response.id))) == 1
+    assert db.session.scalar(sa.select(Response.submission_token)) == token

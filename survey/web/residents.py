@@ -19,13 +19,13 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import IntegrityError
 
 from survey import consultations as store
 from survey import screening, tables
 from survey.answers import check_answer, check_response, describe
 from survey.clock import today
 from survey.database import db
-from survey.direct_statements import stand_alone
 from survey.drafts import (
     Submitting,
     answers_from_json,
@@ -38,7 +38,7 @@ from survey.drafts import (
 from survey.extensions import rate_limits
 from survey.models import Consultation, Draft, Response, Status
 from survey.questions import QuestionSpec
-from survey.recording import find_by_token, submit_once
+from survey.recording import find_by_token, record_submission
 from survey.results import ConsultationResults
 from survey.tallies import consultation_results
 from survey.web import chart_files
@@ -245,13 +245,6 @@ def check(slug: str) -> ResponseReturnValue:
 @rate_limits.limit("SUBMISSION_RATE_LIMIT")
 def submit(slug: str) -> ResponseReturnValue:
     """Send the answers: "Accept and send" on the check page."""
-    # Its reads and its write run straight on the driver, on one pooled connection, each
-    # committed on its own (survey.direct_statements): the submission's hot path.
-    with stand_alone():
-        return _submit(slug)
-
-
-def _submit(slug: str) -> ResponseReturnValue:
     token = _state("drafts").get(slug)
     found = submitting(slug, token)
     if found is None or found.status == Status.DRAFT:
@@ -270,7 +263,14 @@ def _submit(slug: str) -> ResponseReturnValue:
         return _first_unanswered(slug, specs, problems)
     if token is None or found.draft_answers is None:
         return redirect(url_for("residents.start", slug=slug))
-    submit_once(found, values, token, review=_review(found, values))
+    try:
+        record_submission(found, values, token, review=_review(found, values))
+        db.session.commit()
+    except IntegrityError:
+        # The same draft sent twice at once: the other request recorded it.
+        db.session.rollback()
+        if find_by_token(token) is None:
+            raise
     _remember("honeypot", slug, None)
     return _confirm(slug, token)
 
