@@ -67,6 +67,7 @@ def record_response(
     if rows:
         # One executemany on the table: ORM objects would each be read back for their ids.
         db.session.execute(sa.insert(Answer.__table__), rows)
+    # Last: concurrent writers to this consultation queue for its version's row until commit.
     result_cache.changed(consultation.id)
     return response
 
@@ -83,11 +84,10 @@ def record_submission(
     once, the second flush fails on it (IntegrityError) and the caller finds the first with
     `find_by_token`.
     """
-    response = record_response(
+    db.session.execute(sa.delete(Draft).where(Draft.token == token))
+    return record_response(
         consultation, values, Channel.ONLINE, submission_token=token, review=review
     )
-    db.session.execute(sa.delete(Draft).where(Draft.token == token))
-    return response
 
 
 def find_by_token(token: str) -> Response | None:
