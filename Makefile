@@ -45,6 +45,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy $(CORE)
+	$(BIN)/lint-imports --no-logo
 
 office:
 	@if command -v soffice >/dev/null && /usr/bin/python3 -c 'import uno' 2>/dev/null \
