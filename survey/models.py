@@ -189,9 +189,15 @@ class Answer(db.Model):  # type: ignore[name-defined,misc]
     so every count is `GROUP BY question_id, row, option`.
     """
 
-    # Covers both the counts (GROUP BY question, row, option) and the breakdowns, which find the
-    # responses in a group (one option of a breakdown question) without touching the table.
     __table_args__ = (
+        # The counts: GROUP BY question, row, option. Its keys repeat, so PostgreSQL keeps
+        # them deduplicated: a small index, read instead of the table.
+        sa.Index("ix_answer_question_row_option", "question_id", "row", "option"),
+        # A question's responses in order, with each answer's id: who answered a multi-choice
+        # question, and the free-text answers joined to their codes, from the index alone.
+        sa.Index("ix_answer_question_response", "question_id", "response_id", "id"),
+        # The responses in a group (one option of a breakdown question), and the order of
+        # the "Other" answers, without touching the table.
         sa.Index(
             "ix_answer_question_row_option_response", "question_id", "row", "option", "response_id"
         ),

@@ -6,7 +6,9 @@ Create Date: 2026-12-06
 
 Results are counted from the answers with GROUP BY (survey.counting) and cached under each
 consultation's results version (survey.result_cache), so the kept tallies, their lock rows
-and each response's tally state go.
+and each response's tally state go. Two indexes let PostgreSQL count from indexes rather
+than the table: (question, row, option), small as its keys repeat, and (question, response,
+id) for who answered each question and the free-text answers' codes.
 """
 
 from alembic import op
@@ -44,9 +46,20 @@ def upgrade():
         batch_op.drop_column("tally_state")
     op.drop_table("tally_lock")
     op.drop_table("tally")
+    op.create_index(
+        "ix_answer_question_row_option", "answer", ["question_id", "row", "option"], unique=False
+    )
+    op.create_index(
+        "ix_answer_question_response",
+        "answer",
+        ["question_id", "response_id", "id"],
+        unique=False,
+    )
 
 
 def downgrade():
+    op.drop_index("ix_answer_question_response", table_name="answer")
+    op.drop_index("ix_answer_question_row_option", table_name="answer")
     # Every response comes back uncounted: the kept tallies count them all at the next read.
     op.create_table(
         "tally",
