@@ -157,7 +157,8 @@ def _init_templates(app: Flask) -> None:
 
 def _init_jobs(app: Flask) -> None:
     """The job queue, and every kind of job a worker may be given."""
-    import survey.import_jobs  # noqa: F401  (each module registers its kinds of job)
+    import assembly.audit_jobs  # noqa: F401  (each module registers its kinds of job)
+    import survey.import_jobs  # noqa: F401
     from survey.job_queue import init_app
 
     init_app(app)

@@ -12,7 +12,7 @@ import click
 from flask.cli import with_appcontext
 
 from assembly import audits, drafts, strategies
-from assembly.audits import AuditError
+from assembly.audit_jobs import start_audit_import
 from assembly.models import Strategy
 from assembly.pdf import PdfError, docx_to_pdf
 from assembly.strategy import StrategyErrors
@@ -22,8 +22,7 @@ from survey.cli import demo_command as survey_demo
 from survey.cli import read_json, read_upload
 from survey.database import db
 from survey.display import plural
-from survey.responses_io import ImportRefused
-from survey.spreadsheets import UnreadableFile
+from survey.jobs_cli import report, run_here
 
 audit_cli = click.Group("audit", help="Import crime and disorder audit figures.")
 strategy_cli = click.Group("strategy", help="Load and export strategy definitions.")
@@ -41,26 +40,9 @@ def import_audit_command(file: Path, name: str, replace: bool) -> None:
     Long format: columns category, period, value (and optionally area, unit, source, notes).
     Wide format: a category column, then one column per period. See docs/strategy.md.
     """
-    data = read_upload(file)
-    try:
-        audit = audits.import_audit(name, file.name, data, None, replace=replace)
-        audit_log.record("audit imported", None, audit.name, file.name)
-        db.session.commit()
-    except (AuditError, UnreadableFile) as exc:
-        db.session.rollback()
-        raise click.ClickException(f"{file.name}: nothing imported. {exc}") from None
-    except ImportRefused as exc:
-        db.session.rollback()
-        for problem in exc.problems:
-            click.echo(f"{file.name}: {problem}", err=True)
-        raise click.ClickException(
-            f"{file.name}: nothing imported: {plural(len(exc.problems), 'problem')} (listed above)"
-        ) from None
-    categories = audits.audit_categories(audit)
-    click.echo(
-        f"Imported audit '{audit.name}': {plural(len(categories), 'category', 'categories')} "
-        f"over {plural(len(audit.periods), 'period')} ({', '.join(audit.periods)})"
-    )
+    job = start_audit_import(name, file.name, read_upload(file), replace)
+    db.session.commit()
+    report(run_here(job), file.name)
 
 
 @audit_cli.command("show")

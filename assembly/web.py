@@ -38,6 +38,7 @@ from wtforms import BooleanField, StringField, SubmitField
 
 from assembly import audits, drafts, strategies
 from assembly.audit_files import read_audit
+from assembly.audit_jobs import start_audit_import
 from assembly.audits import AuditError
 from assembly.house_template import UNPACKED_LIMIT, house_template_problem, shortened
 from assembly.models import CrimeAudit, HouseTemplate, Strategy
@@ -46,9 +47,10 @@ from assembly.trends import trend_table_headers, trend_table_rows, trends
 from survey import audit as audit_log
 from survey.database import db
 from survey.display import plural
+from survey.job_queue import enqueue
 from survey.models import Role
 from survey.responses_io import ImportRefused, Problem
-from survey.spreadsheets import MAX_FILE_BYTES, UnreadableFile
+from survey.spreadsheets import MAX_FILE_BYTES, UnreadableFile, check_upload, file_format
 from survey.text import clean_line
 from survey.web.access import role_required
 
@@ -120,24 +122,21 @@ def audit_list() -> ResponseReturnValue:
         upload = form.file.data
         data, filename = upload.read(MAX_FILE_BYTES + 1), clean_line(upload.filename or "")
         try:
-            audit = audits.import_audit(
-                form.name.data or "", filename, data, current_user.id, replace=form.replace.data
-            )
+            # Checked here too, so a mistyped name is shown at its field at once.
+            name, _ = audits.name_to_import(form.name.data or "", form.replace.data)
         except AuditError as exc:
-            db.session.rollback()
             form.name.errors.append(str(exc))
             problems = _file_problems(form, data, filename)  # the file's too, all at once
-        except UnreadableFile as exc:
-            db.session.rollback()
-            form.file.errors.append(str(exc))
-        except ImportRefused as exc:
-            db.session.rollback()
-            problems = list(exc.problems)
         else:
-            audit_log.record("audit imported", None, audit.name, filename)
-            db.session.commit()
-            flash(f"Audit '{audit.name}' imported from {filename}", "success")
-            return redirect(url_for(".audit_page", audit_id=audit.id))
+            try:
+                check_upload(data, file_format(filename))
+            except UnreadableFile as exc:
+                form.file.errors.append(str(exc))
+            else:
+                job = start_audit_import(name, filename, data, form.replace.data, current_user.id)
+                db.session.commit()
+                enqueue(job)
+                return redirect(url_for("jobs.job_page", job_id=job.id), code=303)
     rows = [(a, len(audits.audit_categories(a))) for a in audits.all_audits()]
     return render_template(
         "officers/audits/index.html",

@@ -93,7 +93,7 @@ def officer(client: FlaskClient) -> FlaskClient:
 @pytest.fixture
 def loaded(officer: FlaskClient) -> FlaskClient:
     """The officer has imported the audit and loaded the strategy through the pages."""
-    assert import_audit(officer, GOOD_AUDIT).status_code == 302
+    assert import_audit(officer, GOOD_AUDIT).status_code == 303
     assert load_strategy(officer, definition()).status_code == 302
     return officer
 
@@ -108,13 +108,20 @@ def test_the_officers_home_links_to_audits_and_strategies(officer: FlaskClient) 
 
 def test_an_imported_audit_shows_its_trends(officer: FlaskClient) -> None:
     response = import_audit(officer, GOOD_AUDIT)
-    assert response.status_code == 302
+    assert response.status_code == 303
     audit = audits.audit_by_name(AUDIT_NAME)
     assert audit is not None
-    assert response.headers["Location"] == f"{AUDITS}/{audit.id}"
-    shown = officer.get(response.headers["Location"])
+    job = officer.get(response.headers["Location"])
+    assert heading(job) == f"Job 1 Import the audit '{AUDIT_NAME}' from audit.csv"
+    assert (
+        f"Imported audit '{AUDIT_NAME}': 11 categories over 3 periods (2015/16, 2016/17, 2017/18)"
+        in page(job).select_one(".govuk-panel").get_text()
+    )
+    made = page(job).select_one("a#made")
+    assert made.get_text() == f"See the audit '{AUDIT_NAME}'"
+    assert made["href"] == f"{AUDITS}/{audit.id}"
+    shown = officer.get(made["href"])
     assert heading(shown) == f"Crime and disorder audit {AUDIT_NAME}"
-    assert f"Audit '{AUDIT_NAME}' imported from audit.csv" in page(shown).get_text()
     rows = [
         [cell.get_text(strip=True) for cell in row.select("th, td")]
         for row in page(shown).select("tbody tr")
@@ -142,10 +149,11 @@ def test_a_bad_audit_file_lists_every_problem_and_stores_nothing(officer: FlaskC
         read_audit(BAD_AUDIT, "audit.csv")
     expected = [str(problem) for problem in refused.value.problems]
     assert len(expected) == 4
-    response = import_audit(officer, BAD_AUDIT)
-    assert response.status_code == 200
+    started = import_audit(officer, BAD_AUDIT)
+    assert started.status_code == 303
+    response = officer.get(started.headers["Location"])
     assert error_summary(response) == expected
-    assert "Nothing was imported: audit.csv has 4 problems" in page(response).get_text(" ")
+    assert "audit.csv: nothing imported: 4 problems" in page(response).get_text(" ")
     table = [
         [cell.get_text(strip=True) for cell in row.select("td")]
         for row in page(response).select("#problems ~ div tbody tr")
@@ -169,7 +177,7 @@ def test_a_taken_name_is_refused_unless_replacing_and_keeps_the_findings(
         "or replace its figures"
     ]
     replaced = import_audit(officer, b"category,2018/19\nArson,40\n", replace="y")
-    assert replaced.status_code == 302
+    assert replaced.status_code == 303
     db.session.expire_all()
     audit = audits.audit_by_name(AUDIT_NAME)
     assert audit is not None and audit.periods == ["2018/19"]
