@@ -158,6 +158,7 @@ def _init_templates(app: Flask) -> None:
 def _init_jobs(app: Flask) -> None:
     """The job queue, and every kind of job a worker may be given."""
     import assembly.audit_jobs  # noqa: F401  (each module registers its kinds of job)
+    import assembly.draft_jobs  # noqa: F401
     import survey.import_jobs  # noqa: F401
     from survey.job_queue import init_app
 

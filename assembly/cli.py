@@ -13,8 +13,8 @@ from flask.cli import with_appcontext
 
 from assembly import audits, drafts, strategies
 from assembly.audit_jobs import start_audit_import
+from assembly.draft_jobs import start_draft_build
 from assembly.models import Strategy
-from assembly.pdf import PdfError, docx_to_pdf
 from assembly.strategy import StrategyErrors
 from assembly.trends import trends
 from survey import audit as audit_log
@@ -22,6 +22,7 @@ from survey.cli import demo_command as survey_demo
 from survey.cli import read_json, read_upload
 from survey.database import db
 from survey.display import plural
+from survey.jobs import JobState
 from survey.jobs_cli import report, run_here
 
 audit_cli = click.Group("audit", help="Import crime and disorder audit figures.")
@@ -109,20 +110,19 @@ def export_strategy(slug: str, out: Path) -> None:
 def build_draft_command(slug: str, out: Path, pdf: bool) -> None:
     """Build the next draft of strategy SLUG as a Word file; every build is kept."""
     strategy = _strategy(slug)
-    try:
-        draft = drafts.build(strategy)
-        db.session.commit()
-    except drafts.DraftError as exc:
-        db.session.rollback()
-        raise click.ClickException(str(exc)) from None
+    job = start_draft_build(strategy, pdf)
+    db.session.commit()
+    done = run_here(job)
+    if done.state != JobState.DONE:
+        raise click.ClickException(done.summary)
+    version = int(done.link["args"]["version"]) if done.link else 0
+    draft = drafts.draft_version(strategy, version)
+    assert draft is not None, "a done build keeps its draft"
     _write(out, draft.docx)
     click.echo(f"Wrote draft {draft.version} of '{strategy.slug}' to {out}")
-    if pdf:
+    if pdf and done.output is not None:
         target = out.with_suffix(".pdf")
-        try:
-            _write(target, docx_to_pdf(draft.docx))
-        except PdfError as exc:
-            raise click.ClickException(f"{target}: not written: {exc}") from None
+        _write(target, done.output)
         click.echo(f"Wrote {target}")
 
 

@@ -1,8 +1,8 @@
 """Officers' pages for crime and disorder audits, strategy definitions and Word drafts.
 
-Thin: imports, loads and builds are `assembly.audits`, `assembly.strategies` and
-`assembly.drafts` functions, the same ones the `flask audit`, `strategy` and `draft`
-commands call. Only the house template's safety check lives here.
+Thin: loads are `assembly.strategies` functions, and imports and builds are jobs
+(`assembly.audit_jobs`, `assembly.draft_jobs`), the same ones the `flask strategy`, `audit`
+and `draft` commands call. Only the house template's safety check lives here.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from assembly import audits, drafts, strategies
 from assembly.audit_files import read_audit
 from assembly.audit_jobs import start_audit_import
 from assembly.audits import AuditError
+from assembly.draft_jobs import start_draft_build
 from assembly.house_template import UNPACKED_LIMIT, house_template_problem, shortened
 from assembly.models import CrimeAudit, HouseTemplate, Strategy
 from assembly.strategy import StrategyErrors
@@ -269,16 +270,12 @@ def strategy_page(slug: str) -> ResponseReturnValue:
 @bp.post("/strategies/<slug>/drafts")
 @role_required(Role.OFFICER)
 def build_draft(slug: str) -> ResponseReturnValue:
-    """Build the next draft, keep it, and send the browser to download it."""
+    """Start building the next draft (and its PDF, if asked); the job's page comes next."""
     strategy = _strategy_or_404(slug)
-    try:
-        draft = drafts.build(strategy, current_user)
-    except drafts.DraftError as exc:
-        db.session.rollback()
-        message = f"The draft could not be built: {exc}"
-        return _strategy_page(strategy, [{"text": message, "href": "#build"}])
+    job = start_draft_build(strategy, request.form.get("pdf") == "yes", current_user.id)
     db.session.commit()
-    return redirect(url_for(".draft_file", slug=slug, version=draft.version), code=303)
+    enqueue(job)
+    return redirect(url_for("jobs.job_page", job_id=job.id), code=303)
 
 
 @bp.get("/strategies/<slug>/drafts/<int:version>.docx")
