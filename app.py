@@ -160,6 +160,7 @@ def _init_jobs(app: Flask) -> None:
     import assembly.audit_jobs  # noqa: F401  (each module registers its kinds of job)
     import assembly.draft_jobs  # noqa: F401
     import survey.import_jobs  # noqa: F401
+    import survey.suggestion_jobs  # noqa: F401
     from survey.job_queue import init_app
 
     init_app(app)
