@@ -7,6 +7,7 @@ progress (on a terminal), its result or every problem, as the job page shows the
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import click
@@ -32,7 +33,9 @@ def worker_command(workers: int) -> None:
     db.session.commit()
     if stale:
         click.echo(f"Marked {number(stale)} job(s) failed: their worker stopped before the end")
-    click.echo(f"Worker doing jobs from {_shown(jobs_url(current_app))}")
+    click.echo(f"Worker doing jobs from {_shown(jobs_url(current_app))}", err=True)
+    if not logging.getLogger().handlers:  # say what each job is, as it starts and ends
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     consumer(workers, graceful_signal="TERM").run()
 
 
