@@ -53,8 +53,9 @@ class Job(db.Model):  # type: ignore[name-defined,misc]
     title: Mapped[str] = mapped_column(sa.String(300))
     state: Mapped[str] = mapped_column(sa.String(10), default=JobState.QUEUED.value, index=True)
     params: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
-    # The uploaded file, read by the worker from here; cleared when the job ends.
-    input: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    # The uploaded file, read by the worker from here; cleared when the job ends. Loaded only
+    # when asked for: the job page, read every two seconds, never needs its megabytes.
+    input: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
     step: Mapped[str] = mapped_column(sa.String(200), default="")
     rows_done: Mapped[int] = mapped_column(default=0)
     rows_total: Mapped[int | None] = mapped_column()
@@ -63,7 +64,7 @@ class Job(db.Model):  # type: ignore[name-defined,misc]
     problems: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
     # What was made: {"endpoint": ..., "args": {...}, "text": ...} for the page to link to.
     link: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
-    output: Mapped[bytes | None] = mapped_column(sa.LargeBinary)  # a file made, e.g. a PDF
+    output: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)  # e.g. a PDF
     output_name: Mapped[str | None] = mapped_column(sa.String(255))
     started_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user_account.id", ondelete="SET NULL")
