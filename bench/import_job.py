@@ -31,6 +31,7 @@ import re
 import secrets
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -129,7 +130,8 @@ def main() -> None:
     }
     flask(env, "db", "upgrade")
     flask(env, "demo")
-    data = big_file(env, options.rows, ROOT / "bench" / "data" / "import-job-demo.csv")
+    with tempfile.TemporaryDirectory() as folder:
+        data = big_file(env, options.rows, Path(folder) / "demo.csv")
     engine = sa.create_engine(url)
     count = sa.text("SELECT count(*) FROM response")
     with engine.connect() as conn:
