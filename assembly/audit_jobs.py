@@ -16,6 +16,7 @@ from survey.responses_io import ImportRefused
 from survey.spreadsheets import UnreadableFile
 
 AUDIT_IMPORT = "audit import"
+AGAIN = link_to("strategies.audit_list", "Upload a corrected file")
 
 
 def start_audit_import(
@@ -41,9 +42,9 @@ def run_audit_import(job: Job, progress: Progress) -> Outcome:
             name, filename, job.input or b"", job.started_by_id, replace=job.params["replace"]
         )
     except (AuditError, UnreadableFile) as exc:
-        raise JobFailed(f"{filename}: nothing imported. {exc}") from None
+        raise JobFailed(f"{filename}: nothing imported. {exc}", link=AGAIN) from None
     except ImportRefused as exc:
-        raise refused(filename, exc) from None
+        raise refused(filename, exc, AGAIN) from None
     officer = db.session.get(User, job.started_by_id) if job.started_by_id else None
     audit_log.record("audit imported", None, audit.name, filename, by=officer)
     db.session.flush()

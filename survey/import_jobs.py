@@ -7,6 +7,8 @@ and the job's result are committed together.
 
 from __future__ import annotations
 
+from typing import Any
+
 from survey import jobs, tally_store, transfers
 from survey.database import db
 from survey.display import plural
@@ -48,6 +50,7 @@ def run_import(job: Job, progress: Progress) -> Outcome:
     consultation = db.session.get(Consultation, params["consultation_id"])
     if consultation is None:
         raise JobFailed(f"{filename}: nothing imported: the consultation has been deleted")
+    again = link_to("transfers.import_responses", "Upload a corrected file", slug=consultation.slug)
     try:
         count = transfers.import_responses(
             consultation,
@@ -59,9 +62,9 @@ def run_import(job: Job, progress: Progress) -> Outcome:
             recorded=progress.rows,
         )
     except UnreadableFile as exc:
-        raise JobFailed(f"{filename}: nothing imported. {exc}") from None
+        raise JobFailed(f"{filename}: nothing imported. {exc}", link=again) from None
     except ImportRefused as exc:
-        raise refused(filename, exc) from None
+        raise refused(filename, exc, link=again) from None
     progress.rows(count)
     progress.step("Counting the responses into the results")
     tally_store.take_turn(consultation.id)
@@ -72,9 +75,10 @@ def run_import(job: Job, progress: Progress) -> Outcome:
     )
 
 
-def refused(filename: str, exc: ImportRefused, what: str = "nothing imported") -> JobFailed:
+def refused(filename: str, exc: ImportRefused, link: dict[str, Any] | None = None) -> JobFailed:
     """A refused file as a failed job: one problem in its sentence, or how many."""
     problems = exc.problems
     if len(problems) == 1:
-        return JobFailed(f"{filename}: {what}: {problems[0]}", problems)
-    return JobFailed(f"{filename}: {what}: {plural(len(problems), 'problem')}", problems)
+        return JobFailed(f"{filename}: nothing imported: {problems[0]}", problems, link)
+    count = plural(len(problems), "problem")
+    return JobFailed(f"{filename}: nothing imported: {count}", problems, link)

@@ -101,10 +101,13 @@ class Outcome:
 class JobFailed(Exception):
     """The job's work was refused (nothing saved): why, and every problem found."""
 
-    def __init__(self, summary: str, problems: Sequence[object] = ()) -> None:
+    def __init__(
+        self, summary: str, problems: Sequence[object] = (), link: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(summary)
         self.summary = summary
         self.problems = [problem_of(p) for p in problems]
+        self.link = link  # where to put it right, e.g. the upload form
 
 
 def problem_of(problem: object) -> dict[str, Any]:
@@ -242,7 +245,7 @@ def run_job(job_id: int, echo: ProgressCallback | None = None) -> Job | None:
         outcome = _KINDS[job.kind](job, Progress(job_id, echo))
     except JobFailed as exc:
         db.session.rollback()
-        _fail(job_id, exc.summary, exc.problems)
+        _fail(job_id, exc.summary, exc.problems, exc.link)
     except Exception:
         db.session.rollback()
         log.exception("job %s (%s) failed", job_id, job.kind)
@@ -265,11 +268,17 @@ def _done(job: Job, outcome: Outcome) -> None:
     db.session.commit()
 
 
-def _fail(job_id: int, summary: str, problems: list[dict[str, Any]]) -> None:
+def _fail(
+    job_id: int,
+    summary: str,
+    problems: list[dict[str, Any]],
+    link: dict[str, Any] | None = None,
+) -> None:
     values = {
         "state": JobState.FAILED.value,
         "summary": summary,
         "problems": problems,
+        "link": link,
         "input": None,
         "finished_at": utcnow(),
     }

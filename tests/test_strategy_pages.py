@@ -155,6 +155,7 @@ def test_a_bad_audit_file_lists_every_problem_and_stores_nothing(officer: FlaskC
     response = officer.get(started.headers["Location"])
     assert error_summary(response) == expected
     assert "audit.csv: nothing imported: 4 problems" in page(response).get_text(" ")
+    assert page(response).select_one("a#again")["href"] == AUDITS
     table = [
         [cell.get_text(strip=True) for cell in row.select("td")]
         for row in page(response).select("#problems ~ div tbody tr")

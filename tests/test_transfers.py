@@ -237,6 +237,8 @@ def test_officer_uploading_a_bad_file_sees_every_problem_and_nothing_is_imported
     assert page(response).title.get_text().startswith("Error: ")
     description = page(response).select_one(".govuk-error-summary__body p").get_text(strip=True)
     assert description == "bad.csv: nothing imported: 5 problems"
+    again = page(response).select_one("a#again")
+    assert again.get_text() == "Upload a corrected file" and again["href"] == IMPORT_URL
     summary = error_summary(response)
     assert summary[0].startswith("row 1, column 'colour': there is no question")
     assert len(summary) == 5

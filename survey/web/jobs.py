@@ -40,7 +40,7 @@ def job_page(job_id: int) -> ResponseReturnValue:
         state=state,
         summary_text=jobs.STALE if stale else job.summary,
         refresh=REFRESH_SECONDS if state in (JobState.QUEUED, JobState.RUNNING) else None,
-        link=_link(job) if state == JobState.DONE else None,
+        link=_link(job) if job.finished else None,
         problems=problems[:SHOWN_PROBLEMS],
         problem_count=len(problems),
         summary=problems[:SUMMARY_PROBLEMS],
