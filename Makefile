@@ -36,9 +36,13 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# The job worker (imports, draft builds, theme suggestions) runs beside the web server, on
+# the queue's embedded default (instance/jobs.sqlite3), and stops with it.
 run: setup
 	FLASK_DEBUG=1 $(BIN)/flask --app app db upgrade
 	FLASK_DEBUG=1 $(BIN)/flask --app app demo
+	FLASK_DEBUG=1 $(BIN)/flask --app app jobs worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	FLASK_DEBUG=1 $(BIN)/flask --app app run --port $(PORT)
 
 lint: setup

@@ -38,6 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     # Before any route is added: every `<name>` in an address refuses control characters.
     app.url_map.converters.update(default=AddressText, string=AddressText)
+    _init_jobs(app)
     _register_blueprints(app)
     _register_commands(app)
     _serve_govuk_frontend(app)
@@ -78,6 +79,11 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         # Generous: a library, a community centre or a mobile network shares one address.
         SUBMISSION_RATE_LIMIT=_rate_limit("SUBMISSION_RATE_LIMIT", "30 per minute; 300 per hour"),
         **_results_cache(os.environ.get("RESULTS_CACHE_URL", "").strip()),
+        # Where the job queue is kept (survey.job_queue): redis://... in production; by default
+        # an SQLite file in the instance folder. Empty here: read when the queue is made.
+        JOBS_URL=os.environ.get("JOBS_URL", "").strip(),
+        # A running job whose worker has not written for this long is taken to have died.
+        JOBS_LEASE_SECONDS=_seconds("JOBS_LEASE_SECONDS", 600),
     )
     if test_config is not None:
         app.config.from_mapping(test_config)
@@ -125,6 +131,16 @@ def _results_cache(url: str) -> dict[str, Any]:
     }
 
 
+def _seconds(name: str, default: int) -> int:
+    """A whole number of seconds from the environment, refused at start-up when it is not."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise SystemExit(f"{name} must be a whole number of seconds, 1 or more, not {value!r}")
+    return int(value)
+
+
 def _threshold(value: str | None) -> int:
     """SUPPRESSION_THRESHOLD: counts below it are shown as "fewer than N" (default 5)."""
     if value is None or not value.strip():
@@ -158,12 +174,24 @@ def _init_templates(app: Flask) -> None:
     register_filters(app)
 
 
+def _init_jobs(app: Flask) -> None:
+    """The job queue, and every kind of job a worker may be given."""
+    import assembly.audit_jobs  # noqa: F401  (each module registers its kinds of job)
+    import assembly.draft_jobs  # noqa: F401
+    import survey.import_jobs  # noqa: F401
+    import survey.suggestion_jobs  # noqa: F401
+    from survey.job_queue import init_app
+
+    init_app(app)
+
+
 def _register_blueprints(app: Flask) -> None:
     from survey.web.accounts import bp as accounts_bp
     from survey.web.admin import bp as admin_bp
     from survey.web.coding import bp as coding_bp
     from survey.web.errors import register_error_pages
     from survey.web.flagged import bp as flagged_bp
+    from survey.web.jobs import bp as jobs_bp
     from survey.web.officers import bp as officers_bp
     from survey.web.residents import bp as residents_bp
     from survey.web.suggestions import bp as suggestions_bp
@@ -176,6 +204,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(coding_bp, url_prefix="/officers")
     app.register_blueprint(flagged_bp, url_prefix="/officers")
     app.register_blueprint(suggestions_bp, url_prefix="/officers")
+    app.register_blueprint(jobs_bp, url_prefix="/officers")
     from assembly.web import bp as strategies_bp
 
     app.register_blueprint(strategies_bp, url_prefix="/officers")
@@ -200,6 +229,9 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(consultations_cli)
     app.cli.add_command(responses_cli)
     app.cli.add_command(themes_cli)
+    from survey.jobs_cli import jobs_cli
+
+    app.cli.add_command(jobs_cli)
 
     from survey.results_cli import results_cli
 

@@ -35,6 +35,19 @@ def checked_name(name: str) -> str:
     return name
 
 
+def name_to_import(name: str, replace: bool) -> tuple[str, CrimeAudit | None]:
+    """An imported audit's name, cleaned, and the audit it replaces; AuditError when the name
+    is blank, too long, or taken (unless `replace`)."""
+    name = checked_name(name)
+    existing = audit_by_name(name)
+    if existing is not None and not replace:
+        raise AuditError(
+            f"There is already an audit called '{existing.name}': choose another name, "
+            "or replace its figures"
+        )
+    return name, existing
+
+
 def import_audit(
     name: str, filename: str, data: bytes, user_id: int | None, replace: bool = False
 ) -> CrimeAudit:
@@ -44,13 +57,7 @@ def import_audit(
     listing every problem, for a bad file. With `replace`, an audit's figures are replaced
     and its key findings kept.
     """
-    name = checked_name(name)
-    existing = audit_by_name(name)
-    if existing is not None and not replace:
-        raise AuditError(
-            f"There is already an audit called '{existing.name}': choose another name, "
-            "or replace its figures"
-        )
+    name, existing = name_to_import(name, replace)
     table = read_audit(data, filename)  # raises with every problem; nothing stored yet
     audit = existing or CrimeAudit(name=name)
     if existing is not None:

@@ -12,9 +12,9 @@ import click
 from flask.cli import with_appcontext
 
 from assembly import audits, drafts, strategies
-from assembly.audits import AuditError
+from assembly.audit_jobs import start_audit_import
+from assembly.draft_jobs import start_draft_build
 from assembly.models import Strategy
-from assembly.pdf import PdfError, docx_to_pdf
 from assembly.strategy import StrategyErrors
 from assembly.trends import trends
 from survey import audit as audit_log
@@ -22,8 +22,8 @@ from survey.cli import demo_command as survey_demo
 from survey.cli import read_json, read_upload
 from survey.database import db
 from survey.display import plural
-from survey.responses_io import ImportRefused
-from survey.spreadsheets import UnreadableFile
+from survey.jobs import JobState
+from survey.jobs_cli import report, run_here
 
 audit_cli = click.Group("audit", help="Import crime and disorder audit figures.")
 strategy_cli = click.Group("strategy", help="Load and export strategy definitions.")
@@ -41,26 +41,9 @@ def import_audit_command(file: Path, name: str, replace: bool) -> None:
     Long format: columns category, period, value (and optionally area, unit, source, notes).
     Wide format: a category column, then one column per period. See docs/strategy.md.
     """
-    data = read_upload(file)
-    try:
-        audit = audits.import_audit(name, file.name, data, None, replace=replace)
-        audit_log.record("audit imported", None, audit.name, file.name)
-        db.session.commit()
-    except (AuditError, UnreadableFile) as exc:
-        db.session.rollback()
-        raise click.ClickException(f"{file.name}: nothing imported. {exc}") from None
-    except ImportRefused as exc:
-        db.session.rollback()
-        for problem in exc.problems:
-            click.echo(f"{file.name}: {problem}", err=True)
-        raise click.ClickException(
-            f"{file.name}: nothing imported: {plural(len(exc.problems), 'problem')} (listed above)"
-        ) from None
-    categories = audits.audit_categories(audit)
-    click.echo(
-        f"Imported audit '{audit.name}': {plural(len(categories), 'category', 'categories')} "
-        f"over {plural(len(audit.periods), 'period')} ({', '.join(audit.periods)})"
-    )
+    job = start_audit_import(name, file.name, read_upload(file), replace)
+    db.session.commit()
+    report(run_here(job), file.name)
 
 
 @audit_cli.command("show")
@@ -127,20 +110,19 @@ def export_strategy(slug: str, out: Path) -> None:
 def build_draft_command(slug: str, out: Path, pdf: bool) -> None:
     """Build the next draft of strategy SLUG as a Word file; every build is kept."""
     strategy = _strategy(slug)
-    try:
-        draft = drafts.build(strategy)
-        db.session.commit()
-    except drafts.DraftError as exc:
-        db.session.rollback()
-        raise click.ClickException(str(exc)) from None
+    job = start_draft_build(strategy, pdf)
+    db.session.commit()
+    done = run_here(job)
+    if done.state != JobState.DONE:
+        raise click.ClickException(done.summary)
+    version = int(done.link["args"]["version"]) if done.link else 0
+    draft = drafts.draft_version(strategy, version)
+    assert draft is not None, "a done build keeps its draft"
     _write(out, draft.docx)
     click.echo(f"Wrote draft {draft.version} of '{strategy.slug}' to {out}")
-    if pdf:
+    if pdf and done.output is not None:
         target = out.with_suffix(".pdf")
-        try:
-            _write(target, docx_to_pdf(draft.docx))
-        except PdfError as exc:
-            raise click.ClickException(f"{target}: not written: {exc}") from None
+        _write(target, done.output)
         click.echo(f"Wrote {target}")
 
 

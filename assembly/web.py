@@ -1,8 +1,8 @@
 """Officers' pages for crime and disorder audits, strategy definitions and Word drafts.
 
-Thin: imports, loads and builds are `assembly.audits`, `assembly.strategies` and
-`assembly.drafts` functions, the same ones the `flask audit`, `strategy` and `draft`
-commands call. Only the house template's safety check lives here.
+Thin: loads are `assembly.strategies` functions, and imports and builds are jobs
+(`assembly.audit_jobs`, `assembly.draft_jobs`), the same ones the `flask strategy`, `audit`
+and `draft` commands call. Only the house template's safety check lives here.
 """
 
 from __future__ import annotations
@@ -38,7 +38,9 @@ from wtforms import BooleanField, StringField, SubmitField
 
 from assembly import audits, drafts, strategies
 from assembly.audit_files import read_audit
+from assembly.audit_jobs import start_audit_import
 from assembly.audits import AuditError
+from assembly.draft_jobs import start_draft_build
 from assembly.house_template import UNPACKED_LIMIT, house_template_problem, shortened
 from assembly.models import CrimeAudit, HouseTemplate, Strategy
 from assembly.strategy import StrategyErrors
@@ -46,9 +48,10 @@ from assembly.trends import trend_table_headers, trend_table_rows, trends
 from survey import audit as audit_log
 from survey.database import db
 from survey.display import plural
+from survey.job_queue import enqueue
 from survey.models import Role
 from survey.responses_io import ImportRefused, Problem
-from survey.spreadsheets import MAX_FILE_BYTES, UnreadableFile
+from survey.spreadsheets import MAX_FILE_BYTES, UnreadableFile, check_upload, file_format
 from survey.text import clean_line
 from survey.web.access import role_required
 
@@ -120,24 +123,21 @@ def audit_list() -> ResponseReturnValue:
         upload = form.file.data
         data, filename = upload.read(MAX_FILE_BYTES + 1), clean_line(upload.filename or "")
         try:
-            audit = audits.import_audit(
-                form.name.data or "", filename, data, current_user.id, replace=form.replace.data
-            )
+            # Checked here too, so a mistyped name is shown at its field at once.
+            name, _ = audits.name_to_import(form.name.data or "", form.replace.data)
         except AuditError as exc:
-            db.session.rollback()
             form.name.errors.append(str(exc))
             problems = _file_problems(form, data, filename)  # the file's too, all at once
-        except UnreadableFile as exc:
-            db.session.rollback()
-            form.file.errors.append(str(exc))
-        except ImportRefused as exc:
-            db.session.rollback()
-            problems = list(exc.problems)
         else:
-            audit_log.record("audit imported", None, audit.name, filename)
-            db.session.commit()
-            flash(f"Audit '{audit.name}' imported from {filename}", "success")
-            return redirect(url_for(".audit_page", audit_id=audit.id))
+            try:
+                check_upload(data, file_format(filename))
+            except UnreadableFile as exc:
+                form.file.errors.append(str(exc))
+            else:
+                job = start_audit_import(name, filename, data, form.replace.data, current_user.id)
+                db.session.commit()
+                enqueue(job)
+                return redirect(url_for("jobs.job_page", job_id=job.id), code=303)
     rows = [(a, len(audits.audit_categories(a))) for a in audits.all_audits()]
     return render_template(
         "officers/audits/index.html",
@@ -270,16 +270,12 @@ def strategy_page(slug: str) -> ResponseReturnValue:
 @bp.post("/strategies/<slug>/drafts")
 @role_required(Role.OFFICER)
 def build_draft(slug: str) -> ResponseReturnValue:
-    """Build the next draft, keep it, and send the browser to download it."""
+    """Start building the next draft (and its PDF, if asked); the job's page comes next."""
     strategy = _strategy_or_404(slug)
-    try:
-        draft = drafts.build(strategy, current_user)
-    except drafts.DraftError as exc:
-        db.session.rollback()
-        message = f"The draft could not be built: {exc}"
-        return _strategy_page(strategy, [{"text": message, "href": "#build"}])
+    job = start_draft_build(strategy, request.form.get("pdf") == "yes", current_user.id)
     db.session.commit()
-    return redirect(url_for(".draft_file", slug=slug, version=draft.version), code=303)
+    enqueue(job)
+    return redirect(url_for("jobs.job_page", job_id=job.id), code=303)
 
 
 @bp.get("/strategies/<slug>/drafts/<int:version>.docx")

@@ -25,11 +25,15 @@ def record(
     consultation: Consultation | None = None,
     subject: str = "",
     detail: str = "",
+    by: User | None = None,
 ) -> AuditEvent:
-    """Add an audit entry for the signed-in user (or the command line); the caller commits."""
+    """Add an audit entry for the signed-in user, or `by` (the officer who started a job),
+    or else the command line; the caller commits."""
     if consultation is not None and consultation.id is None:
         db.session.flush()  # a consultation created in this transaction needs its id
-    user = current_user if has_request_context() and current_user.is_authenticated else None
+    user = by
+    if user is None and has_request_context() and current_user.is_authenticated:
+        user = current_user
     event = AuditEvent(
         user_id=user.id if isinstance(user, User) else None,
         actor=user.email if isinstance(user, User) else COMMAND_LINE,

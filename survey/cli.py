@@ -23,12 +23,13 @@ from survey.demo import SLUG as DEMO_SLUG
 from survey.demo import definition as demo_definition
 from survey.demo import responses as demo_responses
 from survey.display import number, plural
+from survey.import_jobs import start_import
+from survey.jobs_cli import report, run_here
 from survey.models import Channel, Consultation, Role, Status
 from survey.questions import DefinitionErrors, definition_to_dict, parse_definition
 from survey.recording import record_response
-from survey.responses_io import ImportRefused
 from survey.spreadsheets import MAX_FILE_BYTES, UnreadableFile, file_format
-from survey.transfers import export_responses, import_responses
+from survey.transfers import export_responses
 
 users_cli = click.Group("users", help="Manage staff accounts (officers, councillors, admins).")
 consultations_cli = click.Group("consultations", help="Load and export consultation definitions.")
@@ -144,21 +145,9 @@ def import_responses_command(slug: str, file: Path, channel: str) -> None:
     """
     consultation = _consultation(slug)
     data = read_upload(file)
-    try:
-        count = import_responses(consultation, data, file.name, Channel(channel))
-    except UnreadableFile as exc:
-        raise click.ClickException(f"{file.name}: nothing imported. {exc}") from None
-    except ImportRefused as exc:
-        if len(exc.problems) == 1:
-            raise click.ClickException(
-                f"{file.name}: nothing imported: {exc.problems[0]}"
-            ) from None
-        for problem in exc.problems:
-            click.echo(f"{file.name}: {problem}", err=True)
-        raise click.ClickException(
-            f"{file.name}: nothing imported: {plural(len(exc.problems), 'problem')} (listed above)"
-        ) from None
-    click.echo(f"Imported {plural(count, 'response')} to '{consultation.slug}' from {file.name}")
+    job = start_import(consultation, data, file.name, Channel(channel))
+    db.session.commit()
+    report(run_here(job), file.name)
 
 
 @responses_cli.command("export")

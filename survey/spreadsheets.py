@@ -12,18 +12,24 @@ import codecs
 import csv
 import datetime as dt
 import io
+import posixpath
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from defusedxml import ElementTree
 from openpyxl import Workbook, load_workbook
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # an XLSX is a zip: this bounds what it may expand to
 MAX_ROWS = 50_000  # responses (rows after the header) in one file
 MAX_COLUMNS = 2_000
+# Cells a worksheet may declare (its <dimension>): what openpyxl reads in well under a minute,
+# and room for 50,000 responses to 60 columns.
+MAX_DECLARED_CELLS = 3_000_000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NEUTRALISER = "'"
 SAVE_AS_CSV = 'In Excel, use File > Save As and choose "CSV UTF-8 (Comma delimited) (*.csv)".'
@@ -83,6 +89,25 @@ def read_file(data: bytes, fmt: FileFormat) -> Table:
             "Split it into smaller files and import each."
         )
     return read_csv(data) if fmt is FileFormat.CSV else read_xlsx(data)
+
+
+def check_upload(data: bytes, fmt: FileFormat) -> None:
+    """Refuse, quickly and before it is read, a file that cannot be read or is too big to.
+
+    A CSV must be UTF-8 text; a workbook must be a zip whose parts, by its own directory, are
+    not too large unpacked and whose first sheet declares no more than MAX_DECLARED_CELLS.
+    """
+    if not data:
+        raise UnreadableFile("The file is empty.")
+    if len(data) > MAX_FILE_BYTES:
+        raise UnreadableFile(
+            f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB. "
+            "Split it into smaller files and import each."
+        )
+    if fmt is FileFormat.CSV:
+        _decode(data)
+    else:
+        _check_workbook(data)
 
 
 def write_file(rows: Iterable[Sequence[str]], fmt: FileFormat) -> bytes:
@@ -182,15 +207,7 @@ def read_xlsx(data: bytes) -> Table:
         "The file is not a valid Excel .xlsx workbook (it may be damaged, or another kind of "
         "file renamed .xlsx). Open it in Excel and save it as an Excel Workbook (.xlsx)."
     )
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unzipped = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise damaged from None
-    if unzipped > MAX_UNZIPPED_BYTES:
-        raise UnreadableFile(
-            "The workbook is too large once unpacked. Split it into smaller files."
-        )
+    _check_workbook(data)
     # openpyxl raises many kinds of error for a damaged workbook (zip, XML, missing parts,
     # bad values); to a person they all mean the same thing.
     try:
@@ -210,6 +227,90 @@ def read_xlsx(data: bytes) -> Table:
         raise damaged from None
     finally:
         workbook.close()
+
+
+DAMAGED = (
+    "The file is not a valid Excel .xlsx workbook (it may be damaged, or another kind of "
+    "file renamed .xlsx). Open it in Excel and save it as an Excel Workbook (.xlsx)."
+)
+DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?\"")
+SHEET_HEAD_BYTES = 64 * 1024  # a sheet's <dimension> comes before its cells
+
+
+def _check_workbook(data: bytes) -> None:
+    """Refuse a workbook too large to read, by the sizes its zip directory and first sheet
+    declare, reading no more than the sheet's first few kilobytes."""
+    if data.startswith(OLD_EXCEL):
+        raise UnreadableFile(
+            "The file is an old Excel .xls workbook. Open it in Excel and save it as "
+            "an Excel Workbook (.xlsx)."
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unzipped = sum(info.file_size for info in archive.infolist())
+            if unzipped > MAX_UNZIPPED_BYTES:
+                raise UnreadableFile(
+                    "The workbook is too large once unpacked "
+                    f"({unzipped // (1024 * 1024):,} MB; at most "
+                    f"{MAX_UNZIPPED_BYTES // (1024 * 1024):,} MB). Split it into smaller files."
+                )
+            cells = _declared_cells(archive)
+    except (zipfile.BadZipFile, ValueError, OSError, KeyError, ElementTree.ParseError) as exc:
+        if isinstance(exc, UnreadableFile):
+            raise
+        raise UnreadableFile(DAMAGED) from None
+    if cells > MAX_DECLARED_CELLS:
+        raise UnreadableFile(
+            f"The workbook's first sheet declares {cells:,} cells; at most "
+            f"{MAX_DECLARED_CELLS:,} can be imported. Split it into smaller files, or save it "
+            "as CSV UTF-8."
+        )
+
+
+def _declared_cells(archive: zipfile.ZipFile) -> int:
+    """How many cells the first worksheet's <dimension> says it spans (0 when it says none)."""
+    with archive.open(_first_sheet(archive)) as sheet:
+        head = sheet.read(SHEET_HEAD_BYTES)
+    found = DIMENSION.search(head)
+    if found is None:
+        return 0
+    first_column, first_row, last_column, last_row = found.groups()
+    if last_column is None:
+        return 1
+    columns = _column_number(last_column.decode()) - _column_number(first_column.decode()) + 1
+    rows = int(last_row) - int(first_row) + 1
+    return max(columns, 1) * max(rows, 1)
+
+
+def _first_sheet(archive: zipfile.ZipFile) -> str:
+    """The zip path of the workbook's first worksheet, as openpyxl would read it."""
+    names = set(archive.namelist())
+    parts = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+    for info in archive.infolist():  # small parts only: these are read whole
+        if info.filename in parts and info.file_size > 10 * 1024 * 1024:
+            raise UnreadableFile(DAMAGED)
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    relation = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    sheet = workbook.find(f"{main}sheets/{main}sheet")
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
+    target = targets.get(sheet.get(relation)) if sheet is not None else None
+    if not target:
+        raise UnreadableFile("The workbook has no worksheets.")
+    path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+    path = posixpath.normpath(path)
+    if path not in names:
+        raise UnreadableFile(DAMAGED)
+    return path
+
+
+def _column_number(letters: str) -> int:
+    """1 for A, 26 for Z, 27 for AA: the inverse of `column_letter`, counted from 1."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
 
 
 def write_xlsx(rows: Iterable[Sequence[str]]) -> bytes:

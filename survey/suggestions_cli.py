@@ -11,9 +11,12 @@ from flask.cli import with_appcontext
 from survey import suggestions, themes
 from survey.cli import _consultation, themes_cli
 from survey.database import db
-from survey.display import number, percent, plural
+from survey.display import percent, plural
+from survey.jobs import JobState
+from survey.jobs_cli import run_here
 from survey.learning import Agreement, TooFewExamples
 from survey.models import Question
+from survey.suggestion_jobs import start_suggestions
 
 
 @themes_cli.command("suggest")
@@ -33,19 +36,17 @@ def suggest_command(slug: str, key: str | None) -> None:
         raise click.ClickException(str(exc)) from None
     if question is None and not themes.coded_questions(consultation):
         raise click.ClickException(f"'{slug}' has no free-text questions with a codebook")
-    results = suggestions.suggest(consultation, question)
+    job = start_suggestions(consultation, question)
     db.session.commit()
+    done = run_here(job)
+    if done.state != JobState.DONE:
+        raise click.ClickException(done.summary)
     by_key = {q.key: q for q in themes.coded_questions(consultation)}
-    for result in results:
-        if result.reason and not result.learnt:
-            click.echo(f"{result.question_key}: no suggestions: {result.reason}")
-            continue
-        click.echo(
-            f"{result.question_key}: learnt from {plural(result.reviewed, 'reviewed answer')}; "
-            f"suggestions for {plural(result.considered, 'answer')} not yet reviewed, "
-            f"{number(result.suggested)} with a theme suggested at 50% or more"
-        )
-        _echo_agreement(by_key[result.question_key])
+    for line in done.summary.splitlines():
+        click.echo(line)
+        key, _, said = line.partition(": ")
+        if not said.startswith("no suggestions"):
+            _echo_agreement(by_key[key])
 
 
 def _echo_agreement(question: Question) -> None:

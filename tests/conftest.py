@@ -83,6 +83,8 @@ def _config(url: str) -> dict[str, Any]:
         # Tests sign in hundreds of times from one address; test_accounts_hardening turns
         # the limit on to test it.
         "RATELIMIT_ENABLED": False,
+        # A job runs as it is enqueued, in the request; tests/test_jobs.py runs real workers.
+        "JOBS_URL": "immediate",
     }
 
 

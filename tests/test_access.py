@@ -22,6 +22,7 @@ URL_VALUES = {
     "audit_id": 1,
     "version": 1,
     "number": 1,
+    "job_id": 1,
 }
 PUBLIC_PREFIXES = ("/assets/", "/govuk/", "/static/")
 

@@ -69,6 +69,7 @@ def _import_or_refuse(consultation: Consultation, data: bytes, filename: str) ->
         assert str(unreadable).strip()
         assert _counts() == before
         return False
+    db.session.commit()
     return True
 
 

@@ -13,11 +13,12 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from assembly import audits, strategies
+from assembly import audits, draft_jobs, strategies
 from assembly.audit_files import read_audit
 from assembly.cli import DEMO_DATA
 from assembly.house_template import house_template_problem
 from assembly.models import CrimeAudit, HouseTemplate, Strategy, StrategyDraft
+from assembly.pdf import PdfError
 from assembly.trends import trend_table_rows, trends
 from survey.answers import Choice, Text
 from survey.database import db
@@ -93,7 +94,7 @@ def officer(client: FlaskClient) -> FlaskClient:
 @pytest.fixture
 def loaded(officer: FlaskClient) -> FlaskClient:
     """The officer has imported the audit and loaded the strategy through the pages."""
-    assert import_audit(officer, GOOD_AUDIT).status_code == 302
+    assert import_audit(officer, GOOD_AUDIT).status_code == 303
     assert load_strategy(officer, definition()).status_code == 302
     return officer
 
@@ -108,13 +109,20 @@ def test_the_officers_home_links_to_audits_and_strategies(officer: FlaskClient) 
 
 def test_an_imported_audit_shows_its_trends(officer: FlaskClient) -> None:
     response = import_audit(officer, GOOD_AUDIT)
-    assert response.status_code == 302
+    assert response.status_code == 303
     audit = audits.audit_by_name(AUDIT_NAME)
     assert audit is not None
-    assert response.headers["Location"] == f"{AUDITS}/{audit.id}"
-    shown = officer.get(response.headers["Location"])
+    job = officer.get(response.headers["Location"])
+    assert heading(job) == f"Job 1 Import the audit '{AUDIT_NAME}' from audit.csv"
+    assert (
+        f"Imported audit '{AUDIT_NAME}': 11 categories over 3 periods (2015/16, 2016/17, 2017/18)"
+        in page(job).select_one(".govuk-panel").get_text()
+    )
+    made = page(job).select_one("a#made")
+    assert made.get_text() == f"See the audit '{AUDIT_NAME}'"
+    assert made["href"] == f"{AUDITS}/{audit.id}"
+    shown = officer.get(made["href"])
     assert heading(shown) == f"Crime and disorder audit {AUDIT_NAME}"
-    assert f"Audit '{AUDIT_NAME}' imported from audit.csv" in page(shown).get_text()
     rows = [
         [cell.get_text(strip=True) for cell in row.select("th, td")]
         for row in page(shown).select("tbody tr")
@@ -142,10 +150,12 @@ def test_a_bad_audit_file_lists_every_problem_and_stores_nothing(officer: FlaskC
         read_audit(BAD_AUDIT, "audit.csv")
     expected = [str(problem) for problem in refused.value.problems]
     assert len(expected) == 4
-    response = import_audit(officer, BAD_AUDIT)
-    assert response.status_code == 200
+    started = import_audit(officer, BAD_AUDIT)
+    assert started.status_code == 303
+    response = officer.get(started.headers["Location"])
     assert error_summary(response) == expected
-    assert "Nothing was imported: audit.csv has 4 problems" in page(response).get_text(" ")
+    assert "audit.csv: nothing imported: 4 problems" in page(response).get_text(" ")
+    assert page(response).select_one("a#again")["href"] == AUDITS
     table = [
         [cell.get_text(strip=True) for cell in row.select("td")]
         for row in page(response).select("#problems ~ div tbody tr")
@@ -169,7 +179,7 @@ def test_a_taken_name_is_refused_unless_replacing_and_keeps_the_findings(
         "or replace its figures"
     ]
     replaced = import_audit(officer, b"category,2018/19\nArson,40\n", replace="y")
-    assert replaced.status_code == 302
+    assert replaced.status_code == 303
     db.session.expire_all()
     audit = audits.audit_by_name(AUDIT_NAME)
     assert audit is not None and audit.periods == ["2018/19"]
@@ -362,8 +372,17 @@ def press_build(client: FlaskClient) -> TestResponse:
     shown = client.get(STRATEGY)
     form = page(shown).find("form", action=f"{STRATEGY}/drafts")
     assert form is not None, "no Build Word draft button"
-    assert form.get_text(strip=True) == "Build Word draft"
-    return client.post(form["action"], data={"csrf_token": csrf_token(shown)})
+    assert form.find("button").get_text(strip=True) == "Build Word draft"
+    started = client.post(form["action"], data={"csrf_token": csrf_token(shown)})
+    assert started.status_code == 303 and started.headers["Location"].startswith("/officers/jobs/")
+    return client.get(started.headers["Location"])
+
+
+def made(job_page: TestResponse) -> str:
+    """Where the link to what a finished job made goes."""
+    link = page(job_page).select_one("a#made")
+    assert link is not None, page(job_page).select_one("main").get_text(" ", strip=True)
+    return str(link["href"])
 
 
 def draft_text(data: bytes) -> str:
@@ -374,16 +393,16 @@ def draft_text(data: bytes) -> str:
 
 def test_a_built_draft_downloads_and_earlier_versions_stay(loaded: FlaskClient) -> None:
     built = press_build(loaded)
-    assert built.status_code == 303
-    assert built.headers["Location"] == f"{STRATEGY}/drafts/1.docx"
-    first = loaded.get(built.headers["Location"])
+    assert "Built draft 1 of" in page(built).select_one(".govuk-panel").get_text()
+    assert made(built) == f"{STRATEGY}/drafts/1.docx"
+    first = loaded.get(made(built))
     assert first.status_code == 200
     assert first.headers["Content-Type"] == DOCX
     assert first.headers["Content-Disposition"] == f'attachment; filename="{SLUG}-draft-1.docx"'
     assert "Community Safety Strategy 2027-30" in draft_text(first.data)
     raw = definition(title="Safer together 2027-30")
     assert load_strategy(loaded, raw).status_code == 302
-    second = loaded.get(press_build(loaded).headers["Location"])
+    second = loaded.get(made(press_build(loaded)))
     assert "Safer together 2027-30" in draft_text(second.data)
     again = loaded.get(f"{STRATEGY}/drafts/1.docx")
     assert again.data == first.data  # the earlier build, exactly as it was
@@ -405,10 +424,50 @@ def test_a_draft_that_cannot_be_built_says_why(loaded: FlaskClient) -> None:
     db.session.execute(sa.delete(CrimeAudit))
     db.session.commit()
     response = press_build(loaded)
-    assert response.status_code == 200
-    assert error_summary(response) == [
+    assert page(response).title.get_text().startswith("Error: ")
+    assert (
         "The draft could not be built: the strategy's audit '2017-18 audit' no longer exists"
-    ]
+        in page(response).select_one(".govuk-error-summary").get_text()
+    )
+    assert count(StrategyDraft) == 0
+
+
+def test_a_pdf_asked_for_comes_with_the_draft_from_the_job_page(
+    loaded: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(draft_jobs, "docx_to_pdf", lambda data: b"%PDF-1.7 made from the draft")
+    shown = loaded.get(STRATEGY)
+    started = loaded.post(
+        f"{STRATEGY}/drafts", data={"csrf_token": csrf_token(shown), "pdf": "yes"}
+    )
+    job = loaded.get(started.headers["Location"])
+    assert heading(job).endswith(
+        "Build the Word draft and PDF of Community Safety Strategy 2027-30"
+    )
+    output = page(job).select_one("a#output")
+    assert output.get_text(strip=True) == f"Download {SLUG}-draft-1.pdf"
+    pdf = loaded.get(output["href"])
+    assert pdf.data == b"%PDF-1.7 made from the draft"
+    assert pdf.headers["Content-Type"] == "application/pdf"
+    assert made(job) == f"{STRATEGY}/drafts/1.docx"
+
+
+def test_a_pdf_that_cannot_be_made_keeps_no_draft(
+    loaded: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_office(data: bytes) -> bytes:
+        raise PdfError("LibreOffice is not installed with its Python API")
+
+    monkeypatch.setattr(draft_jobs, "docx_to_pdf", no_office)
+    shown = loaded.get(STRATEGY)
+    started = loaded.post(
+        f"{STRATEGY}/drafts", data={"csrf_token": csrf_token(shown), "pdf": "yes"}
+    )
+    job = loaded.get(started.headers["Location"])
+    assert page(job).select_one("#outcome").get_text(strip=True) == (
+        "The PDF could not be made, so the draft was not kept: LibreOffice is not installed "
+        "with its Python API"
+    )
     assert count(StrategyDraft) == 0
 
 
@@ -484,7 +543,7 @@ def test_a_house_template_is_used_for_drafts_until_stopped(loaded: FlaskClient) 
     assert uploaded.status_code == 302
     shown = page(loaded.get(STRATEGIES))
     assert "Council house style.docx" in shown.find(id="house-template").find_next("dl").get_text()
-    draft = loaded.get(press_build(loaded).headers["Location"]).data
+    draft = loaded.get(made(press_build(loaded))).data
     header = docx.Document(io.BytesIO(draft)).sections[0].header
     assert "Partnership letterhead" in [p.text for p in header.paragraphs]
     assert "Body text that drafts do not use" not in draft_text(draft)

@@ -185,7 +185,14 @@ def test_the_review_queue_ticks_confident_suggestions(client: FlaskClient) -> No
     sign_in(client, "officer")
     assert not any(label.startswith("Parking") for label in ticked(client, parked))
     done = press_suggest(client)
-    assert "Themes suggested for 3 answers not yet reviewed" in done.get_data(as_text=True)
+    assert heading(done).endswith(
+        "Suggest themes for the answers to 'What are you most worried about?'"
+    )
+    assert (
+        "worries: learnt from 15 reviewed answers; suggestions for 3 answers not yet reviewed"
+        in page(done).select_one(".govuk-panel").get_text()
+    )
+    assert page(done).select_one("a#made")["href"] == AGREEMENT
     (parking,) = [label for label in ticked(client, parked) if label.startswith("Parking")]
     assert re.fullmatch(r"Parking \( suggested \d+% \)", parking)
     assert any(label.startswith("Bins") for label in ticked(client, rubbish))
@@ -228,7 +235,7 @@ def test_the_agreement_page_says_when_too_few_answers_are_reviewed(client: Flask
     text = page(client.get(AGREEMENT)).get_text(" ", strip=True)
     assert "Not measured yet: officers have reviewed 0 of these answers" in text
     done = page(press_suggest(client)).get_text(" ", strip=True)
-    assert "No themes suggested: officers have reviewed 0 of these answers" in done
+    assert "worries: no suggestions: officers have reviewed 0 of these answers" in done
 
 
 def test_councillors_cannot_see_or_run_suggestions(client: FlaskClient) -> None:

@@ -153,7 +153,7 @@ def test_imported_codes_record_the_officer_who_imported_them(client: FlaskClient
     make_consultation()
     sign_in(client, "officer")
     response = upload(client, b"worries,worries_themes\nDealers,Drug misuse\n", "coded.csv")
-    assert response.status_code == 302
+    assert response.status_code == 303
     coding = db.session.scalar(sa.select(AnswerCoding))
     user = db.session.scalar(sa.select(User).where(User.email == "officer@example.org"))
     assert coding.source == "officer" and coding.coded_by_id == user.id

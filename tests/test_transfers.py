@@ -230,9 +230,15 @@ def test_officer_uploading_a_bad_file_sees_every_problem_and_nothing_is_imported
 ) -> None:
     make_consultation()
     sign_in(client, "officer")
-    response = upload(client, BAD_FILE, "bad.csv")
-    assert response.status_code == 200
+    started = upload(client, BAD_FILE, "bad.csv")
+    assert started.status_code == 303
+    response = client.get(started.headers["Location"])
+    assert heading(response) == "Job 1 Import responses to Safer streets from bad.csv"
     assert page(response).title.get_text().startswith("Error: ")
+    description = page(response).select_one(".govuk-error-summary__body p").get_text(strip=True)
+    assert description == "bad.csv: nothing imported: 5 problems"
+    again = page(response).select_one("a#again")
+    assert again.get_text() == "Upload a corrected file" and again["href"] == IMPORT_URL
     summary = error_summary(response)
     assert summary[0].startswith("row 1, column 'colour': there is no question")
     assert len(summary) == 5
@@ -251,7 +257,7 @@ def test_officer_uploading_a_bad_file_sees_every_problem_and_nothing_is_imported
         ["2", "agree", "'Maybe' is not one of the options (Yes, No, Don't know)"],
         ["3", "reference", "HJKM2346 is also used in row 2"],
     ]
-    assert "Problems in bad.csv" in page(response).get_text()
+    assert page(response).find("meta", attrs={"http-equiv": "refresh"}) is None
     assert response_total() == 0
 
 
@@ -273,10 +279,16 @@ def test_officer_imports_a_good_file_and_sees_how_many(client: FlaskClient) -> N
     consultation = make_consultation()
     sign_in(client, "officer")
     response = upload(client, GOOD_FILE, "paper.csv", channel="email")
-    assert response.status_code == 302
+    assert response.status_code == 303
     shown = client.get(response.headers["Location"])
-    banner = page(shown).select_one(".govuk-notification-banner--success")
-    assert banner is not None and "2 responses imported" in banner.get_text()
+    panel = page(shown).select_one(".govuk-panel")
+    assert panel is not None, page(shown).select_one("main").get_text()
+    assert " ".join(panel.get_text(" ", strip=True).split()) == (
+        f"Done Imported 2 responses to '{SLUG}' from paper.csv"
+    )
+    made = page(shown).select_one("a#made")
+    assert made["href"] == f"/officers/consultations/{SLUG}"
+    assert made.get_text() == "Go to Safer streets"
     officer = db.session.scalar(sa.select(User.id))
     assert db.session.execute(sa.select(Response.channel, Response.entered_by_id)).all() == [
         ("email", officer),
@@ -303,7 +315,7 @@ def test_web_export_downloads_a_file_that_imports_back_the_same(
     )
     assert download.headers["Cache-Control"] == "no-store"
     forget_responses()
-    assert upload(client, download.data, f"back.{fmt.value}").status_code == 302
+    assert upload(client, download.data, f"back.{fmt.value}").status_code == 303
     assert stored(consultation) == before
 
 

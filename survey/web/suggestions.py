@@ -1,18 +1,21 @@
 """Officers' pages for theme suggestions learnt from their own codes, and how far to trust them.
 
-Thin: `survey.suggestions` does the work, as it does for `flask themes suggest`.
+Thin: suggesting is a job (`survey.suggestion_jobs`), the same one `flask themes suggest`
+runs; `survey.suggestions` measures the agreement.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 
-from survey import audit, suggestions, themes
+from survey import suggestions, themes
 from survey.database import db
-from survey.display import number, plural
+from survey.job_queue import enqueue
 from survey.learning import MIN_EXAMPLES, MIN_POSITIVES, THRESHOLD, TooFewExamples
 from survey.models import Consultation, Question, Role
+from survey.suggestion_jobs import start_suggestions
 from survey.themes import ThemeError
 from survey.web.access import role_required
 from survey.web.officers import consultation_or_404
@@ -57,25 +60,10 @@ def agreement(slug: str, key: str) -> ResponseReturnValue:
 @bp.post("/consultations/<slug>/themes/<key>/suggest")
 @role_required(Role.OFFICER)
 def suggest(slug: str, key: str) -> ResponseReturnValue:
-    """Learn from officers' codes and suggest themes for the answers not yet reviewed."""
+    """Start learning from officers' codes and suggesting themes; the job's page comes next."""
     consultation = consultation_or_404(slug)
     question = _question_or_404(consultation, key)
-    (result,) = suggestions.suggest(consultation, question)
-    audit.record(
-        "themes suggested",
-        consultation,
-        question.key,
-        f"learnt from {result.reviewed} answers; {result.suggested} of {result.considered} "
-        "given a theme",
-    )
+    job = start_suggestions(consultation, question, current_user.id)
     db.session.commit()
-    if result.reason and not result.learnt:
-        flash(f"No themes suggested: {result.reason}.", "error")
-    else:
-        flash(
-            f"Themes suggested for {plural(result.considered, 'answer')} not yet reviewed, "
-            f"learnt from {plural(result.reviewed, 'answer')} officers reviewed; "
-            f"{number(result.suggested)} have a theme ticked in the review queue.",
-            "success",
-        )
-    return redirect(url_for(".agreement", slug=slug, key=key))
+    enqueue(job)
+    return redirect(url_for("jobs.job_page", job_id=job.id), code=303)

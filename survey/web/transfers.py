@@ -1,12 +1,12 @@
 """Officers' pages for importing responses from, and exporting them to, CSV or XLSX files.
 
-Thin: the import and the export are `survey.transfers`' functions, the same ones the
-`flask responses` commands call.
+Thin: an import is a job (`survey.import_jobs`), the same one `flask responses import` runs;
+the export is `survey.transfers`' function, as for `flask responses export`.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -18,17 +18,24 @@ from wtforms.validators import InputRequired
 from survey import audit, transfers
 from survey import consultations as store
 from survey.database import db
-from survey.display import plural
+from survey.import_jobs import start_import
+from survey.job_queue import enqueue
 from survey.models import Channel, Consultation, Role
-from survey.responses_io import ImportRefused, columns_for
-from survey.spreadsheets import MAX_FILE_BYTES, MAX_ROWS, FileFormat, UnreadableFile
+from survey.responses_io import columns_for
+from survey.spreadsheets import (
+    MAX_FILE_BYTES,
+    MAX_ROWS,
+    FileFormat,
+    UnreadableFile,
+    check_upload,
+    file_format,
+)
+from survey.text import clean_line
 from survey.web.access import role_required
 from survey.web.officers import consultation_or_404
 
 bp = Blueprint("transfers", __name__)
 
-SHOWN_PROBLEMS = 1000  # rows of the problems table; the count above it says how many in all
-SUMMARY_PROBLEMS = 10  # problems repeated in the error summary at the top of the page
 CHANNEL_CHOICES = [
     (Channel.PAPER.value, "Paper forms"),
     (Channel.EMAIL.value, "Email"),
@@ -61,36 +68,27 @@ class ImportForm(FlaskForm):  # type: ignore[misc]
 @bp.route("/consultations/<slug>/import", methods=["GET", "POST"])
 @role_required(Role.OFFICER)
 def import_responses(slug: str) -> ResponseReturnValue:
+    """The import form; a file that can be read is imported by a job, whose page comes next."""
     consultation = consultation_or_404(slug)
     form = ImportForm()
-    refused: ImportRefused | None = None
     if form.validate_on_submit():
         upload = form.file.data
+        data, filename = upload.read(MAX_FILE_BYTES + 1), clean_line(upload.filename or "")
         try:
-            count = transfers.import_responses(
-                consultation,
-                upload.read(MAX_FILE_BYTES + 1),
-                upload.filename or "",
-                Channel(form.channel.data),
-                entered_by_id=current_user.id,
-            )
+            check_upload(data, file_format(filename))
         except UnreadableFile as exc:
             form.file.errors.append(str(exc))
-        except ImportRefused as exc:
-            refused = exc
         else:
-            flash(f"{plural(count, 'response')} imported", "success")
-            return redirect(url_for(".import_responses", slug=slug))
-    problems = refused.problems if refused else []
+            job = start_import(
+                consultation, data, filename, Channel(form.channel.data), current_user.id
+            )
+            db.session.commit()
+            enqueue(job)
+            return redirect(url_for("jobs.job_page", job_id=job.id), code=303)
     return render_template(
         "officers/transfers/import.html",
         consultation=consultation,
         form=form,
-        filename=form.file.data.filename if refused else "",
-        problems=problems[:SHOWN_PROBLEMS],
-        problem_count=len(problems),
-        summary=problems[:SUMMARY_PROBLEMS],
-        page_has_errors=bool(problems),
         columns=[c.name for c in columns_for([q.spec() for q in consultation.questions])],
     )
 

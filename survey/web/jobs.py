@@ -1,0 +1,79 @@
+"""Officers' page for a job: its progress while it runs, then its result or every problem.
+
+The page refreshes itself while the job waits or runs (no JavaScript), and links to what the
+job made. Reading it never writes: a job whose worker died is shown as failed here, and marked
+so by the next worker (`survey.jobs.fail_stale_jobs`).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, render_template, url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.routing import BuildError
+
+from survey import jobs
+from survey.database import db, utcnow
+from survey.jobs import Job, JobState
+from survey.models import Role, User
+from survey.web.access import role_required
+
+bp = Blueprint("jobs", __name__)
+
+SHOWN_PROBLEMS = 1000  # rows of the problems table; the count above it says how many in all
+SUMMARY_PROBLEMS = 10  # problems repeated in the error summary at the top of the page
+REFRESH_SECONDS = 2
+
+
+@bp.get("/jobs/<int:job_id>")
+@role_required(Role.OFFICER)
+def job_page(job_id: int) -> ResponseReturnValue:
+    """A job's step and rows read while it runs; then what it made, or why nothing was."""
+    job = jobs.job_by_id(job_id) or abort(404)
+    lease = float(current_app.config.get("JOBS_LEASE_SECONDS", jobs.LEASE_SECONDS))
+    stale = job.looks_stale(utcnow(), lease)
+    state = JobState.FAILED if stale else JobState(job.state)
+    problems = job.problems or []
+    starter = db.session.get(User, job.started_by_id) if job.started_by_id else None
+    return render_template(
+        "officers/jobs/job.html",
+        job=job,
+        state=state,
+        summary_text=jobs.STALE if stale else job.summary,
+        refresh=REFRESH_SECONDS if state in (JobState.QUEUED, JobState.RUNNING) else None,
+        link=_link(job) if job.finished else None,
+        problems=problems[:SHOWN_PROBLEMS],
+        problem_count=len(problems),
+        summary=problems[:SUMMARY_PROBLEMS],
+        by_row=any(p.get("row") or p.get("column") for p in problems),
+        started_by=starter.email if starter else "the command line",
+        page_has_errors=state == JobState.FAILED,
+    )
+
+
+@bp.get("/jobs/<int:job_id>/output")
+@role_required(Role.OFFICER)
+def job_output(job_id: int) -> ResponseReturnValue:
+    """The file a job made (for example a draft's PDF)."""
+    job: Job = jobs.job_by_id(job_id) or abort(404)
+    if job.output is None or not job.output_name:
+        abort(404)
+    pdf = job.output_name.endswith(".pdf")
+    return Response(
+        job.output,
+        content_type="application/pdf" if pdf else "application/octet-stream",
+        headers={
+            "Content-Disposition": f'attachment; filename="{job.output_name}"',
+            "Cache-Control": "private",
+        },
+    )
+
+
+def _link(job: Job) -> dict[str, str] | None:
+    """Where what the job made is, as an address and the words of a link to it."""
+    if not job.link:
+        return None
+    try:
+        href = url_for(job.link["endpoint"], **job.link.get("args", {}))
+    except BuildError:
+        return None
+    return {"href": href, "text": job.link.get("text", "See what was made")}
