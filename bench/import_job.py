@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import html
 import io
 import os
@@ -160,6 +161,8 @@ def main() -> None:
         started, finished = conn.execute(
             sa.text("SELECT started_at, finished_at FROM job ORDER BY id DESC LIMIT 1")
         ).one()
+    if isinstance(started, str):  # SQLite gives the stored text
+        started, finished = dt.datetime.fromisoformat(started), dt.datetime.fromisoformat(finished)
     seconds = (finished - started).total_seconds()
     print(f"job's own time: {seconds:.1f} s, {options.rows / seconds:,.0f} rows per second")
     print(f"responses stored: {added:,} ({'as expected' if added == options.rows else 'WRONG'})")
