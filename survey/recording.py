@@ -65,8 +65,8 @@ def record_response(
         for q, r, o, t in answer_rows(values, store.question_ids(consultation))
     ]
     if rows:
-        # One INSERT of every row: ORM objects would each be read back for their ids.
-        db.session.execute(sa.insert(Answer.__table__).values(rows))
+        # One executemany on the table: ORM objects would each be read back for their ids.
+        db.session.execute(sa.insert(Answer.__table__), rows)
     # Last: concurrent writers to this consultation queue for its version's row until commit.
     result_cache.changed(consultation.id)
     return response

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask_caching import Cache
@@ -29,14 +29,29 @@ cache = Cache()
 T = TypeVar("T")
 
 
+def _new_version(insert: Any) -> Any:
+    """INSERT ... ON CONFLICT DO UPDATE of a consultation's token (both dialects have it)."""
+    statement = insert(ResultsVersion).values(
+        consultation_id=sa.bindparam("consultation_id"), token=sa.bindparam("token")
+    )
+    return statement.on_conflict_do_update(
+        index_elements=[ResultsVersion.consultation_id],
+        set_={"token": statement.excluded.token},
+    )
+
+
+# Built once: every recorded response runs it.
+_NEW_VERSION = {
+    "postgresql": _new_version(postgresql.insert),
+    "sqlite": _new_version(sqlite.insert),
+}
+
+
 def changed(consultation_id: int) -> None:
     """Give the consultation a new results version, in the caller's transaction."""
-    insert = (postgresql.insert if on_postgresql() else sqlite.insert)(ResultsVersion)
-    token = secrets.token_hex(8)
     db.session.execute(
-        insert.values(consultation_id=consultation_id, token=token).on_conflict_do_update(
-            index_elements=[ResultsVersion.consultation_id], set_={"token": token}
-        )
+        _NEW_VERSION["postgresql" if on_postgresql() else "sqlite"],
+        {"consultation_id": consultation_id, "token": secrets.token_hex(8)},
     )
 
 

@@ -113,9 +113,16 @@ def _latest_with_text_statement(state_index_condition: bool) -> sa.Select[tuple[
     )
 
 
+# Built once: building the statement costs more than running it, on every submission.
+_LATEST_WITH_TEXT = {
+    "sqlite": _latest_with_text_statement(state_index_condition=True),
+    "postgresql": _latest_with_text_statement(state_index_condition=False),
+}
+
+
 def latest_with_text_statement() -> sa.Select[tuple[str]]:
     """The same-text lookup as the session's database should be asked it."""
-    return _latest_with_text_statement(state_index_condition=not on_postgresql())
+    return _LATEST_WITH_TEXT["postgresql" if on_postgresql() else "sqlite"]
 
 
 def _latest_with_text(question_id: int, text: str, since: dt.datetime) -> str | None:
