@@ -66,7 +66,7 @@ def load_strategy(file: Path) -> None:
     raw = read_json(file)
     try:
         strategy, created = strategies.save_strategy(raw)
-        audit_log.record("strategy loaded", None, strategy.title, file.name)
+        audit_log.record("strategy loaded", None, strategy.title, file.name, by=None)
         db.session.commit()
     except StrategyErrors as exc:
         db.session.rollback()

@@ -108,7 +108,11 @@ def build(
     )
     db.session.add(draft)
     audit_log.record(
-        "draft built", gathered.consultation, strategy.title, f"version {inputs.version}"
+        "draft built",
+        gathered.consultation,
+        strategy.title,
+        f"version {inputs.version}",
+        by=user,
     )
     db.session.flush()
     return draft

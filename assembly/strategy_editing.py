@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import abort, url_for
+from flask_login import current_user
 
 from assembly import audits, strategies
 from assembly.models import Strategy
@@ -88,7 +89,7 @@ def save(definition: dict[str, Any], what: str) -> list[str]:
         db.session.rollback()
         return list(exc.problems)
     if strategy.definition != old:
-        audit_log.record("strategy changed", None, strategy.title, what)
+        audit_log.record("strategy changed", None, strategy.title, what, by=current_user)
     db.session.commit()
     return []
 

@@ -217,7 +217,9 @@ def _save_findings(audit: CrimeAudit, posted: list[tuple[str, str]]) -> list[dic
     after = audits.findings_of(audit)
     changed = [c for c in audits.audit_categories(audit) if after.get(c) != before.get(c)]
     if changed:
-        audit_log.record("audit findings saved", None, audit.name, "; ".join(changed))
+        audit_log.record(
+            "audit findings saved", None, audit.name, "; ".join(changed), by=current_user
+        )
         flash(f"Key findings saved for {plural(len(changed), 'category', 'categories')}", "success")
     else:
         flash("No key findings were changed", "success")
@@ -244,7 +246,7 @@ def strategy_list() -> ResponseReturnValue:
             db.session.rollback()
             problems = _problems_of(exc)
         else:
-            audit_log.record("strategy loaded", None, strategy.title, filename)
+            audit_log.record("strategy loaded", None, strategy.title, filename, by=current_user)
             db.session.commit()
             flash(f"Strategy '{strategy.title}' {'added' if created else 'updated'}", "success")
             return redirect(url_for(".strategy_page", slug=strategy.slug))
@@ -306,7 +308,9 @@ def edit_strategy(slug: str) -> ResponseReturnValue:
         text = request.form.get("definition", "")
         problems = _save_edited(text, slug)
         if not problems:
-            audit_log.record("strategy changed", None, strategy.title, "edited in the browser")
+            audit_log.record(
+                "strategy changed", None, strategy.title, "edited in the browser", by=current_user
+            )
             db.session.commit()
             flash(f"Strategy '{strategy.title}' saved", "success")
             return redirect(url_for(".strategy_page", slug=slug))
@@ -446,7 +450,7 @@ def upload_template() -> ResponseReturnValue:
             db.session.add(
                 HouseTemplate(filename=filename, docx=data, uploaded_by_id=current_user.id)
             )
-            audit_log.record("house template uploaded", None, filename)
+            audit_log.record("house template uploaded", None, filename, by=current_user)
             db.session.commit()
             flash(f"Drafts will now be built on the house template {filename}", "success")
             return redirect(url_for(".strategy_list"))
@@ -461,7 +465,7 @@ def remove_template() -> ResponseReturnValue:
     template = drafts.current_template()
     if template is not None:
         db.session.execute(sa.delete(HouseTemplate))
-        audit_log.record("house template removed", None, template.filename)
+        audit_log.record("house template removed", None, template.filename, by=current_user)
         db.session.commit()
         flash("Drafts will now be built without a house template", "success")
     return redirect(url_for(".strategy_list"))

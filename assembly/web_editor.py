@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from assembly import strategies
@@ -125,7 +126,7 @@ def _create(definition: dict[str, Any], title: str) -> PageErrors:
             strategies.check_definition(definition)  # the other problems, to fix in one go
         else:
             strategies.save_strategy(definition)
-            audit_log.record("strategy changed", None, title, "added")
+            audit_log.record("strategy changed", None, title, "added", by=current_user)
             db.session.commit()
             return PageErrors()
     except StrategyErrors as exc:

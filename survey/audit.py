@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from flask import has_request_context
-from flask_login import current_user
 
 from survey.database import db
 from survey.models import AuditEvent, Consultation, User
@@ -25,18 +23,17 @@ def record(
     consultation: Consultation | None = None,
     subject: str = "",
     detail: str = "",
-    by: User | None = None,
+    *,
+    by: User | None,
 ) -> AuditEvent:
-    """Add an audit entry for the signed-in user, or `by` (the officer who started a job),
-    or else the command line; the caller commits."""
+    """Add an entry for `by`, the person who acted (None, or no one signed in: the command
+    line); the caller commits."""
     if consultation is not None and consultation.id is None:
         db.session.flush()  # a consultation created in this transaction needs its id
-    user = by
-    if user is None and has_request_context() and current_user.is_authenticated:
-        user = current_user
+    user = by if isinstance(by, User) else None  # a signed-out visitor's proxy is no User
     event = AuditEvent(
-        user_id=user.id if isinstance(user, User) else None,
-        actor=user.email if isinstance(user, User) else COMMAND_LINE,
+        user_id=user.id if user else None,
+        actor=user.email if user else COMMAND_LINE,
         action=action,
         consultation_id=consultation.id if consultation is not None else None,
         subject=clean_line(subject)[:300],

@@ -167,7 +167,7 @@ def export_responses_command(slug: str, out: Path) -> None:
     except UnreadableFile as exc:
         raise click.ClickException(f"{out.name}: {exc}") from None
     data = export_responses(consultation, fmt)
-    audit.record("responses exported (personal data)", consultation, str(out))
+    audit.record("responses exported (personal data)", consultation, str(out), by=None)
     db.session.commit()
     try:
         out.write_bytes(data)

@@ -44,7 +44,7 @@ def export_command(reference: str, out: Path | None) -> None:
     """Print (or write to --out) everything stored for the response REFERENCE, as JSON."""
     response = _response(reference)
     text = json.dumps(respondent_record(response), indent=2, ensure_ascii=False)
-    audit.record("respondent's answers exported", subject=response.reference)
+    audit.record("respondent's answers exported", subject=response.reference, by=None)
     db.session.commit()
     if out is None:
         click.echo(text)
@@ -66,7 +66,7 @@ def delete_command(reference: str, yes: bool) -> None:
     if not yes:
         click.confirm(f"Delete response {response.reference} and all its answers?", abort=True)
     delete_response(response)
-    audit.record("response deleted", subject=response.reference)
+    audit.record("response deleted", subject=response.reference, by=None)
     db.session.commit()
     click.echo(f"Deleted response {response.reference} and its answers")
 
@@ -93,7 +93,9 @@ def purge_command(days: int | None, slug: str | None) -> None:
             raise click.ClickException(f"No consultation with the slug '{slug}'")
     before = utcnow() - dt.timedelta(days=days)
     cleared = purge_free_text(before, consultation)
-    audit.record("free text purged", consultation, f"before {before.date()}", f"{cleared} answers")
+    audit.record(
+        "free text purged", consultation, f"before {before.date()}", f"{cleared} answers", by=None
+    )
     db.session.commit()
     click.echo(
         f"Cleared the text of {plural(cleared, 'answer')} "

@@ -17,7 +17,7 @@ from survey import audit
 from survey.answers import AnswerValue, answer_rows, to_rows
 from survey.consultations import Versioned, question_specs
 from survey.database import db, on_postgresql, utcnow
-from survey.models import TEXT_START, Answer, Consultation, Response
+from survey.models import TEXT_START, Answer, Consultation, Response, User
 from survey.personal_data import delete_response
 from survey.questions import QuestionType
 
@@ -168,13 +168,13 @@ def flagged_count(consultation: Consultation) -> int:
     )
 
 
-def review_flagged(response: Response, keep: bool) -> None:
+def review_flagged(response: Response, keep: bool, by: User | None) -> None:
     """An officer's decision: keep the response (it stays counted) or remove it. Caller commits."""
     consultation = db.session.get(Consultation, response.consultation_id)
     if keep:
-        audit.record("flagged response kept", consultation, response.reference)
+        audit.record("flagged response kept", consultation, response.reference, by=by)
         response.review_reason = None
         response.review_like = None
     else:
-        audit.record("flagged response removed", consultation, response.reference)
+        audit.record("flagged response removed", consultation, response.reference, by=by)
         delete_response(response)

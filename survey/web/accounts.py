@@ -60,7 +60,9 @@ def sign_in() -> ResponseReturnValue:
     if form.validate_on_submit():
         attempt = authenticate(form.email.data or "", form.password.data or "")
         if attempt.locked_now is not None:
-            audit.record("account locked", None, attempt.locked_now.email, "failed sign-ins")
+            audit.record(
+                "account locked", None, attempt.locked_now.email, "failed sign-ins", by=current_user
+            )
         db.session.commit()
         user = attempt.user
         if user is not None:

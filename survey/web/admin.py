@@ -89,7 +89,7 @@ def new_user() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             user = create_user(form.email.data or "", form.password.data or "", form.role.data)
-            audit.record("account created", subject=f"{user.email} ({user.role})")
+            audit.record("account created", subject=f"{user.email} ({user.role})", by=current_user)
             db.session.commit()
         except AccountError as exc:
             db.session.rollback()
@@ -111,7 +111,9 @@ def user(user_id: int) -> ResponseReturnValue:
             form.role.errors.append("You cannot remove your own admin role")
         else:
             account.role = Role(form.role.data).value
-            audit.record("account role changed", subject=f"{account.email} ({account.role})")
+            audit.record(
+                "account role changed", subject=f"{account.email} ({account.role})", by=current_user
+            )
             db.session.commit()
             flash(f"{account.email} is now {account.role}", "success")
             return redirect(url_for("admin.users"))
@@ -127,7 +129,7 @@ def toggle_active(user_id: int) -> ResponseReturnValue:
         return redirect(url_for("admin.user", user_id=account.id))
     account.active = not account.active
     action = "account reactivated" if account.active else "account deactivated"
-    audit.record(action, subject=account.email)
+    audit.record(action, subject=account.email, by=current_user)
     db.session.commit()
     state = "reactivated" if account.active else "deactivated: it can no longer sign in"
     flash(f"{account.email} {state}", "success")

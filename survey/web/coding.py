@@ -71,7 +71,9 @@ def autocode(slug: str) -> ResponseReturnValue:
     coded = sum(r.coded for r in results)
     themed = sum(r.themed for r in results)
     kept = sum(r.kept for r in results)
-    audit.record("answers auto-coded", consultation, detail=f"{coded} answers, {kept} kept")
+    audit.record(
+        "answers auto-coded", consultation, detail=f"{coded} answers, {kept} kept", by=current_user
+    )
     db.session.commit()
     message = f"{plural(coded, 'answer')} auto-coded, {number(themed)} with at least one theme."
     if kept:
@@ -184,7 +186,7 @@ def manage(slug: str, key: str) -> ResponseReturnValue:
             db.session.rollback()
             errors.append({"text": str(exc), "href": "#name"})
         else:
-            audit.record("theme added", consultation, theme.name)
+            audit.record("theme added", consultation, theme.name, by=current_user)
             db.session.commit()
             flash(f"Theme '{theme.name}' added", "success")
             return redirect(url_for(".manage", slug=slug, key=key))
@@ -226,7 +228,7 @@ def edit_theme(slug: str, key: str, theme_id: int) -> ResponseReturnValue:
         if errors:
             db.session.rollback()
         else:
-            audit.record("theme changed", consultation, theme.name)
+            audit.record("theme changed", consultation, theme.name, by=current_user)
             db.session.commit()
             flash(f"Theme '{theme.name}' saved", "success")
             return redirect(url_for(".manage", slug=slug, key=key))
@@ -257,7 +259,13 @@ def merge_theme(slug: str, key: str, theme_id: int) -> ResponseReturnValue:
         db.session.rollback()
         error = {"text": str(exc)[0].upper() + str(exc)[1:], "href": "#into"}
         return _theme_page(consultation, question, theme, values, [error])
-    audit.record("themes merged", consultation, f"{name} into {into.name}", f"{moved} answers")
+    audit.record(
+        "themes merged",
+        consultation,
+        f"{name} into {into.name}",
+        f"{moved} answers",
+        by=current_user,
+    )
     db.session.commit()
     flash(f"'{name}' merged into '{into.name}': {plural(moved, 'answer')} moved", "success")
     return redirect(url_for(".manage", slug=slug, key=key))

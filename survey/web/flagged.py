@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 
 from survey import screening
 from survey.database import db
@@ -47,7 +48,7 @@ def decide(slug: str, reference: str) -> ResponseReturnValue:
     decision = request.form.get("decision", "")
     if decision not in ("keep", "remove") or response.review_reason is None:
         abort(400)
-    screening.review_flagged(response, keep=decision == "keep")
+    screening.review_flagged(response, keep=decision == "keep", by=current_user)
     db.session.commit()
     verb = "kept: it counts in the results" if decision == "keep" else "removed"
     flash(f"Response {reference} {verb}", "success")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
 from sqlalchemy.exc import IntegrityError
@@ -114,7 +115,7 @@ def new_consultation() -> ResponseReturnValue:
         if spec is not None:
             try:
                 consultation = store.create_consultation(spec)
-                audit.record("consultation created", consultation, spec.title)
+                audit.record("consultation created", consultation, spec.title, by=current_user)
                 db.session.commit()
             except (ConsultationError, IntegrityError):
                 db.session.rollback()
@@ -136,7 +137,7 @@ def edit_details(slug: str) -> ResponseReturnValue:
         spec = _checked_details(form, consultation.slug)
         if spec is not None:
             store.update_details(consultation, spec)
-            audit.record("consultation details changed", consultation, spec.title)
+            audit.record("consultation details changed", consultation, spec.title, by=current_user)
             db.session.commit()
             flash("Consultation details saved", "success")
             return redirect(consultation_url(consultation))
@@ -233,6 +234,7 @@ def change_status(slug: str) -> ResponseReturnValue:
         if status is not Status.DRAFT
         else "consultation returned to draft",
         consultation,
+        by=current_user,
     )
     db.session.commit()
     message, category = _status_message(consultation)
@@ -251,7 +253,9 @@ def publish_results(slug: str) -> ResponseReturnValue:
     except ConsultationError as exc:
         db.session.rollback()
         return _consultation_page(consultation, [{"text": str(exc), "href": "#results"}])
-    audit.record("results published" if publish else "results withdrawn", consultation)
+    audit.record(
+        "results published" if publish else "results withdrawn", consultation, by=current_user
+    )
     db.session.commit()
     flash(
         "Results published: residents can now read them"

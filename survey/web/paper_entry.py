@@ -164,7 +164,7 @@ def _record(
             entered_by_id=current_user.id,
         )
         reference = response.reference
-        audit.record(f"{channel.value} response entered", consultation, reference)
+        audit.record(f"{channel.value} response entered", consultation, reference, by=current_user)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

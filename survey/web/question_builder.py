@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
@@ -118,7 +119,9 @@ def new_question(slug: str) -> ResponseReturnValue:
                 db.session.rollback()
                 form.key.errors.append(str(exc))
             else:
-                audit.record("question added", consultation, f"{spec.key}: {spec.text}")
+                audit.record(
+                    "question added", consultation, f"{spec.key}: {spec.text}", by=current_user
+                )
                 db.session.commit()
                 flash(f"Question added: {spec.text}", "success")
                 return redirect(consultation_url(consultation, "questions"))
@@ -148,7 +151,9 @@ def edit_question(slug: str, key: str) -> ResponseReturnValue:
                 db.session.rollback()
                 errors.append({"text": str(exc), "href": "#" + FROZEN_ID})
             else:
-                audit.record("question changed", consultation, f"{spec.key}: {spec.text}")
+                audit.record(
+                    "question changed", consultation, f"{spec.key}: {spec.text}", by=current_user
+                )
                 db.session.commit()
                 flash(f"Question saved: {spec.text}", "success")
                 return redirect(consultation_url(consultation, "questions"))
@@ -278,7 +283,9 @@ def move_question(slug: str, key: str) -> ResponseReturnValue:
     if step is None:
         abort(400)
     store.move_question(question, step)
-    audit.record(f"question moved {request.form['direction']}", consultation, question.key)
+    audit.record(
+        f"question moved {request.form['direction']}", consultation, question.key, by=current_user
+    )
     db.session.commit()
     flash(f"Question moved {request.form['direction']}: {question.text}", "success")
     return redirect(consultation_url(consultation, "questions"))
@@ -299,7 +306,7 @@ def remove_question(slug: str, key: str) -> ResponseReturnValue:
             db.session.rollback()
             errors.append({"text": str(exc), "href": "#cannot-remove"})
         else:
-            audit.record("question removed", consultation, f"{key}: {text}")
+            audit.record("question removed", consultation, f"{key}: {text}", by=current_user)
             db.session.commit()
             flash(f"Question removed: {text}", "success")
             return redirect(consultation_url(consultation, "questions"))

@@ -118,7 +118,9 @@ def export_xlsx(slug: str) -> ResponseReturnValue:
 
 def _download(consultation: Consultation, fmt: FileFormat) -> Response:
     data = transfers.export_responses(consultation, fmt)
-    audit.record("responses exported (personal data)", consultation, fmt.value.upper())
+    audit.record(
+        "responses exported (personal data)", consultation, fmt.value.upper(), by=current_user
+    )
     db.session.commit()
     filename = f"{consultation.slug}-responses.{fmt.value}"  # slugs are a-z, 0-9 and hyphens
     return Response(
