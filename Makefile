@@ -4,13 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
-# The pure core: no Flask, no database; type-checked strictly.
-CORE := survey/questions.py survey/answers.py survey/text.py survey/references.py \
-	survey/spreadsheets.py survey/responses_io.py survey/statistics.py survey/results.py \
-	survey/display.py survey/charts.py survey/report.py survey/tables.py survey/coding.py \
-	survey/chart_drawing.py assembly/audit_files.py assembly/trends.py assembly/strategy.py \
-	assembly/document.py assembly/wording.py assembly/draft.py assembly/charts.py \
-	assembly/house_template.py survey/counting.py survey/result_cache.py survey/tallies.py
+# The pure core (no Flask, no database) and the counting of results, type-checked strictly.
+CORE := survey/core assembly/core common/text.py common/display.py common/statistics.py \
+	common/spreadsheets.py common/chart_drawing.py common/clock.py survey/data/counting.py \
+	survey/data/result_cache.py survey/data/tallies.py survey/interface.py
 
 .PHONY: setup run test lint bench clean office browser
 

@@ -6,16 +6,17 @@ import os
 from pathlib import Path
 from typing import Any
 
+import click
 from flask import Flask, abort, send_from_directory
 from flask.typing import ResponseReturnValue
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from survey.accounts import login_manager
-from survey.database import db
-from survey.extensions import csrf, migrate, rate_limits
-from survey.result_cache import cache as result_cache
-from survey.web.rate_limits import parse_limits
+from common.accounts import login_manager
+from common.database import db
+from common.extensions import csrf, migrate, rate_limits
+from common.rate_limits import parse_limits
+from survey.data.result_cache import cache as result_cache
 
 ROOT = Path(__file__).resolve().parent
 GOVUK_DIST = ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"
@@ -79,7 +80,7 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         # Generous: a library, a community centre or a mobile network shares one address.
         SUBMISSION_RATE_LIMIT=_rate_limit("SUBMISSION_RATE_LIMIT", "30 per minute; 300 per hour"),
         **_results_cache(os.environ.get("RESULTS_CACHE_URL", "").strip()),
-        # Where the job queue is kept (survey.job_queue): redis://... in production; by default
+        # Where the job queue is kept (common.job_queue): redis://... in production; by default
         # an SQLite file in the instance folder. Empty here: read when the queue is made.
         JOBS_URL=os.environ.get("JOBS_URL", "").strip(),
         # A running job whose worker has not written for this long is taken to have died.
@@ -117,7 +118,7 @@ def _rate_limit(name: str, default: str) -> str:
 
 
 def _results_cache(url: str) -> dict[str, Any]:
-    """Where counted results are kept (survey.result_cache): each process's memory, or the
+    """Where counted results are kept (survey.data.result_cache): each process's memory, or the
     Redis at RESULTS_CACHE_URL, shared by every worker and server."""
     if not url:
         return {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": 0}
@@ -169,18 +170,18 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.globals["govukRebrand"] = False
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    from survey.display import register_filters
+    from common.display import register_filters
 
     register_filters(app)
 
 
 def _init_jobs(app: Flask) -> None:
     """The job queue, and every kind of job a worker may be given."""
-    import assembly.audit_jobs  # noqa: F401  (each module registers its kinds of job)
-    import assembly.draft_jobs  # noqa: F401
-    import survey.import_jobs  # noqa: F401
-    import survey.suggestion_jobs  # noqa: F401
-    from survey.job_queue import init_app
+    import assembly.jobs.audit_imports  # noqa: F401  (each module registers its kinds of job)
+    import assembly.jobs.draft_builds  # noqa: F401
+    import survey.jobs.imports  # noqa: F401
+    import survey.jobs.suggestions  # noqa: F401
+    from common.job_queue import init_app
 
     init_app(app)
 
@@ -205,10 +206,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(flagged_bp, url_prefix="/officers")
     app.register_blueprint(suggestions_bp, url_prefix="/officers")
     app.register_blueprint(jobs_bp, url_prefix="/officers")
-    from assembly.web import bp as strategies_bp
+    from assembly.web.strategies import bp as strategies_bp
 
     app.register_blueprint(strategies_bp, url_prefix="/officers")
-    from assembly.web_editor import bp as strategy_editor_bp
+    from assembly.web.strategy_editor import bp as strategy_editor_bp
 
     app.register_blueprint(strategy_editor_bp, url_prefix="/officers")
     app.register_blueprint(admin_bp, url_prefix="/admin")
@@ -222,28 +223,35 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
-    import survey.suggestions_cli  # noqa: F401  (adds `flask themes suggest` to the themes group)
-    from survey.cli import consultations_cli, responses_cli, themes_cli, users_cli
+    import survey.cli.suggestions  # noqa: F401  (adds `flask themes suggest` to the themes group)
+    from survey.cli.consultations import consultations_cli, responses_cli, themes_cli, users_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(consultations_cli)
     app.cli.add_command(responses_cli)
     app.cli.add_command(themes_cli)
-    from survey.jobs_cli import jobs_cli
+    from common.jobs_cli import jobs_cli
 
     app.cli.add_command(jobs_cli)
 
-    from survey.results_cli import results_cli
+    from survey.cli.results import results_cli
 
     app.cli.add_command(results_cli)
 
-    from survey.personal_data_cli import personal_data_cli
+    from survey.cli.personal_data import personal_data_cli
 
     app.cli.add_command(personal_data_cli)
 
-    from assembly.cli import audit_cli, demo_command, draft_cli, strategy_cli
+    from assembly.cli import audit_cli, demo_strategy_command, draft_cli, strategy_cli
+    from survey.cli.consultations import demo_command
 
-    app.cli.add_command(demo_command)  # the survey's demo, then an audit and a strategy
+    @app.cli.command("demo")
+    @click.pass_context
+    def demo(context: click.Context) -> None:
+        """Load the demo consultation and accounts, a demo audit and strategy (safe to rerun)."""
+        context.invoke(demo_command)
+        context.invoke(demo_strategy_command)
+
     app.cli.add_command(audit_cli)
     app.cli.add_command(strategy_cli)
     app.cli.add_command(draft_cli)

@@ -11,19 +11,19 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from assembly import audits, drafts, strategies
-from assembly.audit_jobs import start_audit_import
-from assembly.draft_jobs import start_draft_build
-from assembly.models import Strategy
-from assembly.strategy import StrategyErrors
-from assembly.trends import trends
-from survey import audit as audit_log
-from survey.cli import demo_command as survey_demo
-from survey.cli import read_json, read_upload
-from survey.database import db
-from survey.display import plural
-from survey.jobs import JobState
-from survey.jobs_cli import report, run_here
+from assembly.core.strategy import StrategyErrors
+from assembly.core.trends import trends
+from assembly.data import built_drafts, crime_audits, strategies
+from assembly.data.models import Strategy
+from assembly.jobs.audit_imports import start_audit_import
+from assembly.jobs.draft_builds import start_draft_build
+from common import action_log
+from common.command_line import read_json, read_upload
+from common.database import db
+from common.display import plural
+from common.jobs import JobState
+from common.jobs_cli import report, run_here
+from common.settings import suppression_threshold
 
 audit_cli = click.Group("audit", help="Import crime and disorder audit figures.")
 strategy_cli = click.Group("strategy", help="Load and export strategy definitions.")
@@ -51,10 +51,10 @@ def import_audit_command(file: Path, name: str, replace: bool) -> None:
 @with_appcontext
 def show_audit(name: str) -> None:
     """Print audit NAME's trends: each category's latest period against the one before."""
-    audit = audits.audit_by_name(name)
+    audit = crime_audits.audit_by_name(name)
     if audit is None:
         raise click.ClickException(f"no audit called '{name}'")
-    for trend in trends(audits.audit_table(audit)):
+    for trend in trends(crime_audits.audit_table(audit)):
         click.echo(trend.sentence)
 
 
@@ -66,7 +66,7 @@ def load_strategy(file: Path) -> None:
     raw = read_json(file)
     try:
         strategy, created = strategies.save_strategy(raw)
-        audit_log.record("strategy loaded", None, strategy.title, file.name, by=None)
+        action_log.record("strategy loaded", None, strategy.title, file.name, by=None)
         db.session.commit()
     except StrategyErrors as exc:
         db.session.rollback()
@@ -110,13 +110,13 @@ def export_strategy(slug: str, out: Path) -> None:
 def build_draft_command(slug: str, out: Path, pdf: bool) -> None:
     """Build the next draft of strategy SLUG as a Word file; every build is kept."""
     strategy = _strategy(slug)
-    job = start_draft_build(strategy, pdf)
+    job = start_draft_build(strategy, pdf, suppression_threshold())
     db.session.commit()
     done = run_here(job)
     if done.state != JobState.DONE:
         raise click.ClickException(done.summary)
     version = int(done.link["args"]["version"]) if done.link else 0
-    draft = drafts.draft_version(strategy, version)
+    draft = built_drafts.draft_version(strategy, version)
     assert draft is not None, "a done build keeps its draft"
     _write(out, draft.docx)
     click.echo(f"Wrote draft {draft.version} of '{strategy.slug}' to {out}")
@@ -132,7 +132,7 @@ def build_draft_command(slug: str, out: Path, pdf: bool) -> None:
 def list_drafts(slug: str) -> None:
     """List every build of strategy SLUG's draft, newest first."""
     strategy = _strategy(slug)
-    for draft in drafts.drafts_of(strategy):
+    for draft in built_drafts.drafts_of(strategy):
         click.echo(
             f"{draft.version}\t{draft.built_at.isoformat(timespec='seconds')}\t{draft.built_by}"
         )
@@ -148,7 +148,7 @@ def list_drafts(slug: str) -> None:
 def get_draft(slug: str, version: int, out: Path) -> None:
     """Write an earlier build of strategy SLUG's draft, exactly as it was built."""
     strategy = _strategy(slug)
-    draft = drafts.draft_version(strategy, version)
+    draft = built_drafts.draft_version(strategy, version)
     if draft is None:
         raise click.ClickException(f"'{slug}' has no draft {version}")
     _write(out, draft.docx)
@@ -173,15 +173,13 @@ DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
 DEMO_AUDIT = "Crime and disorder audit 2017/18"
 
 
-@click.command("demo")
-@click.pass_context
+@click.command("demo-strategy")
 @with_appcontext
-def demo_command(context: click.Context) -> None:
-    """Load the demo consultation and accounts, a demo audit and a demo strategy (safe to rerun)."""
-    context.invoke(survey_demo)
-    if audits.audit_by_name(DEMO_AUDIT) is None:
+def demo_strategy_command() -> None:
+    """Load a demo audit and a demo strategy on the demo consultation (safe to rerun)."""
+    if crime_audits.audit_by_name(DEMO_AUDIT) is None:
         data = (DEMO_DATA / "audit.csv").read_bytes()
-        audits.import_audit(DEMO_AUDIT, "audit.csv", data, None)
+        crime_audits.import_audit(DEMO_AUDIT, "audit.csv", data, None)
     raw = json.loads((DEMO_DATA / "strategy.json").read_text(encoding="utf-8"))
     try:
         strategy, _ = strategies.save_strategy(raw)

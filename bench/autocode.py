@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from labelled import labelled_answers  # noqa: E402
 
-from survey.coding import DEFAULT_CODEBOOK, load_codebook, matcher_for  # noqa: E402
+from survey.core.coding import DEFAULT_CODEBOOK, load_codebook, matcher_for  # noqa: E402
 
 TARGET = 20_000
 

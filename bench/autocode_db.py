@@ -33,11 +33,11 @@ from flask_migrate import upgrade  # noqa: E402
 from labelled import labelled_answers  # noqa: E402
 
 from app import create_app  # noqa: E402
-from survey import themes  # noqa: E402
-from survey.consultations import save_definition  # noqa: E402
-from survey.database import db  # noqa: E402
-from survey.models import Answer, AnswerCoding, Coding, Response  # noqa: E402
-from survey.questions import parse_definition  # noqa: E402
+from common.database import db  # noqa: E402
+from survey.core.questions import parse_definition  # noqa: E402
+from survey.data import themes  # noqa: E402
+from survey.data.consultations import save_definition  # noqa: E402
+from survey.data.models import Answer, AnswerCoding, Coding, Response  # noqa: E402
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_themes"
 CHUNK = 10_000

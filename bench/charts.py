@@ -25,12 +25,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assembly.charts import _change_bars  # noqa: E402
-from survey import chart_drawing as draw  # noqa: E402
-from survey import charts  # noqa: E402
-from survey.demo import AREAS, PRIORITIES  # noqa: E402
-from survey.questions import QuestionSpec, QuestionType  # noqa: E402
-from survey.results import (  # noqa: E402
+from assembly.core.charts import _change_bars  # noqa: E402
+from common import chart_drawing as draw  # noqa: E402
+from common.statistics import share  # noqa: E402
+from survey.core import charts  # noqa: E402
+from survey.core.demo import AREAS, PRIORITIES  # noqa: E402
+from survey.core.questions import QuestionSpec, QuestionType  # noqa: E402
+from survey.core.results import (  # noqa: E402
     Breakdown,
     GroupShare,
     Week,
@@ -39,7 +40,6 @@ from survey.results import (  # noqa: E402
     scale_result,
     text_result,
 )
-from survey.statistics import share  # noqa: E402
 
 TARGET_MS = 150
 DRAFT_TARGET_MS = 2000  # a Word draft's 11 charts
@@ -144,7 +144,7 @@ def draft_set() -> list[Callable[[], charts.Chart]]:
     title = "Change in recorded figures, 2022/23 to 2023/24"
 
     def change() -> charts.Chart:
-        # assembly.charts.change_chart's own drawing, made lazy the way survey's charts are
+        # assembly.core.charts.change_chart's own drawing, made lazy the way survey's charts are
         drawing = draw.Drawing(title, lambda figure: _change_bars(figure, changes), len(changes))
         return charts.Chart("audit-change", title, "", ("Category",), (), drawing=drawing)
 

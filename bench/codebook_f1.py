@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from labelled import DEV, HELD_OUT, Labelled, labelled_answers  # noqa: E402
 
-from survey.coding import (  # noqa: E402
+from survey.core.coding import (  # noqa: E402
     DEFAULT_CODEBOOK,
     Matcher,
     load_codebook,

@@ -5,13 +5,14 @@ responses it builds a database with `bench/results.py`'s loader (the demo consul
 questions, N responses written in bulk, themes coded), imports the demo audit and loads the
 demo strategy (`community-safety-strategy-2027-30`). Then, in rounds, it starts a fresh
 process per number of responses (1,000, then 1,000,000, then 1,000 again ...), and in it
-builds the draft with `assembly.drafts.build` twice: the first build (imports, fonts, cold
-caches) is reported on its own, the second is the round's timed build. Each build is split:
+builds the draft with `assembly.data.built_drafts.build` twice: the first build (imports,
+fonts, cold caches) is reported on its own, the second is the round's timed build. Each build
+is split:
 
 - counting: `consultation_results` and the area breakdown (SQL GROUP BY, in the database);
-- charts: `assembly.charts.draft_charts`, with every chart's PNG drawn there (charts draw
+- charts: `assembly.core.charts.draft_charts`, with every chart's PNG drawn there (charts draw
   each format on first use, so the document would otherwise pay for them);
-- rendering: `assembly.draft.build_draft`, the .docx bytes;
+- rendering: `assembly.core.strategy_document.build_draft`, the .docx bytes;
 - storing: from the finished document to committed (digest of the results, insert, commit);
 - other: the rest (strategy, audit table and trends, house template, version).
 
@@ -125,13 +126,13 @@ def _load_audit_and_strategy(backend: str) -> None:
     """What `flask demo` loads after the consultation: the demo audit and strategy."""
     app = loader._app(loader._url(backend))
     with app.app_context():
-        from assembly import audits, strategies
         from assembly.cli import DEMO_AUDIT, DEMO_DATA
-        from survey.database import db
+        from assembly.data import crime_audits, strategies
+        from common.database import db
 
-        if audits.audit_by_name(DEMO_AUDIT) is None:
+        if crime_audits.audit_by_name(DEMO_AUDIT) is None:
             data = (DEMO_DATA / "audit.csv").read_bytes()
-            audits.import_audit(DEMO_AUDIT, "audit.csv", data, None)
+            crime_audits.import_audit(DEMO_AUDIT, "audit.csv", data, None)
         raw = json.loads((DEMO_DATA / "strategy.json").read_text(encoding="utf-8"))
         strategies.save_strategy(raw)
         db.session.commit()
@@ -176,12 +177,13 @@ def _draw_every_png(charts: Any) -> None:
 
 
 def _instrument(clock: Clock) -> None:
-    from assembly import charts, drafts
+    from assembly.core import charts
+    from assembly.data import built_drafts
 
-    drafts.consultation_results = clock.timed("counting", drafts.consultation_results)
-    drafts.breakdown_of = clock.timed("counting", drafts.breakdown_of)
+    built_drafts.consultation_results = clock.timed("counting", built_drafts.consultation_results)
+    built_drafts.breakdown_of = clock.timed("counting", built_drafts.breakdown_of)
     charts.draft_charts = clock.timed("charts", charts.draft_charts)
-    drafts.build_draft = clock.timed("rendering", drafts.build_draft)
+    built_drafts.build_draft = clock.timed("rendering", built_drafts.build_draft)
 
 
 def pictures_in(docx: bytes) -> int:
@@ -196,8 +198,8 @@ def measure(backend: str, responses: int) -> dict[str, Any]:
     _point_at(responses)
     app = loader._app(loader._url(backend))
     with app.app_context():
-        from assembly import drafts, strategies
-        from survey.database import db
+        from assembly.data import built_drafts, strategies
+        from common.database import db
 
         clock = Clock()
         _instrument(clock)
@@ -213,7 +215,7 @@ def measure(backend: str, responses: int) -> dict[str, Any]:
             began, cpu = time.perf_counter(), time.process_time()
             strategy = strategies.by_strategy_slug(STRATEGY)
             assert strategy is not None, f"no strategy '{STRATEGY}': run without --reuse"
-            draft = drafts.build(strategy)
+            draft = built_drafts.build(strategy, minimum=5)
             db.session.commit()
             ended, cpu_ended = time.perf_counter(), time.process_time()
             parts = dict(clock.parts, storing=ended - clock.rendered_at[0])

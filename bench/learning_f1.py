@@ -25,8 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from survey.coding import ThemeScore, macro_f1, score_coding  # noqa: E402
-from survey.learning import Example, TooFewExamples, pooled, train  # noqa: E402
+from survey.core.coding import ThemeScore, macro_f1, score_coding  # noqa: E402
+from survey.core.learning import Example, TooFewExamples, pooled, train  # noqa: E402
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "consult-synthetic"
 SHARES = (0.1, 0.2, 0.4)

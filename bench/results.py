@@ -6,7 +6,7 @@ free-text answers), written with bulk inserts (COPY on PostgreSQL) and analysed 
 would, then, in a fresh process (an empty results cache, and memory measured honestly):
 
 - the first read: `consultation_results` counting every answer with GROUP BY;
-- warm reads: the same again, from the results cache (survey.result_cache);
+- warm reads: the same again, from the results cache (survey.data.result_cache);
 - the same two for one breakdown group (area = Keynsham) and the agreement breakdown by area;
 - the process's peak resident memory (VmHWM).
 
@@ -107,7 +107,7 @@ def _existing(backend: str, responses: int) -> bool:
 
 def _plan(responses: int, questions: dict[str, Any], themes: list[int]) -> Iterator[tuple]:
     """(response rows, answer rows, coding rows, theme rows) per chunk, deterministic."""
-    from survey.demo import AGE_BANDS, AREAS, HEAR_ABOUT, PRIORITIES, WORRIES
+    from survey.core.demo import AGE_BANDS, AREAS, HEAR_ABOUT, PRIORITIES, WORRIES
 
     rng = random.Random(1_000_000)
     start = dt.datetime(2026, 9, 1, tzinfo=dt.UTC)
@@ -170,11 +170,11 @@ def build(backend: str, responses: int) -> float:
     with app.app_context():
         from flask_migrate import upgrade
 
-        from survey.consultations import save_definition
-        from survey.database import db
-        from survey.demo import definition
-        from survey.models import Status, Theme
-        from survey.questions import parse_definition
+        from common.database import db
+        from survey.core.demo import definition
+        from survey.core.questions import parse_definition
+        from survey.data.consultations import save_definition
+        from survey.data.models import Status, Theme
 
         upgrade(directory=str(ROOT / "migrations"))
         consultation, _ = save_definition(parse_definition(definition(dt.date(2026, 10, 1))))
@@ -272,21 +272,21 @@ def measure(backend: str, responses: int, repeats: int) -> dict[str, Any]:
     """Run in a fresh process: time the results, first and warm, and record peak memory."""
     app = _app(_url(backend, responses))
     with app.app_context():
-        from survey.consultations import by_slug
-        from survey.demo import SLUG
-        from survey.tallies import breakdown, consultation_results
+        from survey.core.demo import SLUG
+        from survey.data.consultations import by_slug
+        from survey.data.tallies import breakdown, consultation_results
 
         consultation = by_slug(SLUG)
         assert consultation is not None
         list(consultation.questions)
         reads = {
-            "all": lambda: consultation_results(consultation),
-            "group": lambda: consultation_results(consultation, ("area", "Keynsham")),
-            "breakdown": lambda: breakdown(consultation, "area", "agree_priorities"),
+            "all": lambda: consultation_results(consultation, minimum=5),
+            "group": lambda: consultation_results(consultation, ("area", "Keynsham"), minimum=5),
+            "breakdown": lambda: breakdown(consultation, "area", "agree_priorities", minimum=5),
         }
         first = {name: _timed(read) for name, read in reads.items()}
         warm = {name: [_timed(read) for _ in range(repeats)] for name, read in reads.items()}
-        results = consultation_results(consultation)
+        results = consultation_results(consultation, minimum=5)
         headline = results.headline
         assert headline is not None
         return {

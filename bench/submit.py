@@ -55,8 +55,8 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from survey import demo  # noqa: E402
-from survey.questions import AGREEMENT_SCALE, LIKERT_SCALE  # noqa: E402
+from survey.core import demo  # noqa: E402
+from survey.core.questions import AGREEMENT_SCALE, LIKERT_SCALE  # noqa: E402
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench"
 SLUG = demo.SLUG

@@ -97,9 +97,9 @@ with answers.open("w", newline="", encoding="utf-8") as file:
 flask("responses", "import", copy, str(answers))
 
 from app import create_app
-from survey import consultations as store
-from survey.database import db
-from survey.models import Status
+from survey.data import consultations as store
+from common.database import db
+from survey.data.models import Status
 
 with create_app().app_context():
     consultation = store.by_slug(copy)

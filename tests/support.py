@@ -9,11 +9,11 @@ from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from survey import consultations as store
-from survey.accounts import create_user
-from survey.database import db
-from survey.models import Consultation, Status
-from survey.questions import parse_definition
+from common.accounts import create_user
+from common.database import db
+from survey.core.questions import parse_definition
+from survey.data import consultations as store
+from survey.data.models import Consultation, Status
 
 PASSWORD = "correct horse battery staple"
 

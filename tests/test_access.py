@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from survey.models import Status
+from survey.data.models import Status
 from tests.support import make_consultation, sign_in
 
 # Values for URL parts, so every route can be visited.

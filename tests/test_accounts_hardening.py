@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from survey.accounts import LOCK_AFTER, LOCK_FOR, AccountError, authenticate, create_user
-from survey.database import db, utcnow
-from survey.models import AuditEvent, User
+from common.accounts import LOCK_AFTER, LOCK_FOR, AccountError, authenticate, create_user
+from common.database import db, utcnow
+from common.models import AuditEvent, User
 from tests.support import PASSWORD, error_summary, post_form
 
 EMAIL = "officer@example.org"

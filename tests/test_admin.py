@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
-from survey.accounts import SIGN_IN_FAILED
-from survey.database import db
-from survey.models import User
+from common.accounts import SIGN_IN_FAILED
+from common.database import db
+from common.models import User
 from tests.support import PASSWORD, csrf_token, error_summary, post_form, sign_in
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from survey.answers import (
+from survey.core.answers import (
     Choice,
     Matrix,
     Multi,
@@ -21,7 +21,7 @@ from survey.answers import (
     to_raw,
     to_rows,
 )
-from survey.questions import FREE_TEXT_LIMIT, OTHER_OPTION, parse_definition
+from survey.core.questions import FREE_TEXT_LIMIT, OTHER_OPTION, parse_definition
 from tests.support import open_definition
 
 SPECS = {q.key: q for q in parse_definition(open_definition()).questions}

@@ -7,8 +7,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask.testing import FlaskClient, FlaskCliRunner
 
-from survey.database import db
-from survey.models import AuditEvent, Question, Status
+from common.database import db
+from common.models import AuditEvent
+from survey.data.models import Question, Status
 from tests.support import csrf_token, make_consultation, open_definition, page, sign_in
 
 PAGE = "/officers/consultations/safer-streets"

@@ -9,9 +9,8 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from assembly.audit_files import AuditFigure, AuditTable, read_audit
-from survey.responses_io import ImportRefused
-from survey.spreadsheets import UnreadableFile
+from assembly.core.audit_files import AuditFigure, AuditTable, read_audit
+from common.spreadsheets import ImportRefused, UnreadableFile
 
 
 def csv_bytes(text: str) -> bytes:

@@ -15,11 +15,10 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from survey.database import db
-from survey.models import Answer, Consultation, Response
-from survey.responses_io import ImportRefused
-from survey.spreadsheets import FileFormat, UnreadableFile
-from survey.transfers import export_responses, import_responses
+from common.database import db
+from common.spreadsheets import FileFormat, ImportRefused, UnreadableFile
+from survey.data.models import Answer, Consultation, Response
+from survey.data.transfers import export_responses, import_responses
 from tests.bad_input import CASES, ENCODINGS, RAW_BYTES
 from tests.support import make_consultation
 

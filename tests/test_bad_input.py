@@ -17,12 +17,12 @@ from bs4 import BeautifulSoup, Tag
 from flask import Flask, url_for
 from flask.testing import FlaskClient
 
-from assembly import audits, strategies
 from assembly.cli import DEMO_DATA
-from survey.answers import Choice, Text
-from survey.database import db
-from survey.models import Channel, Status
-from survey.recording import record_response
+from assembly.data import crime_audits, strategies
+from common.database import db
+from survey.core.answers import Choice, Text
+from survey.data.models import Channel, Status
+from survey.data.recording import record_response
 from tests.bad_input import CASES
 from tests.support import make_consultation, sign_in
 
@@ -131,7 +131,9 @@ def staff(app: Flask, client: FlaskClient) -> FlaskClient:
         reference="CDFGHJKM",
     )
     # An audit and a strategy (slug safer-streets, as above) so their forms are crawled too.
-    audits.import_audit("2017-18 audit", "audit.csv", (DEMO_DATA / "audit.csv").read_bytes(), None)
+    crime_audits.import_audit(
+        "2017-18 audit", "audit.csv", (DEMO_DATA / "audit.csv").read_bytes(), None
+    )
     definition = json.loads((DEMO_DATA / "strategy.json").read_text(encoding="utf-8"))
     definition |= {
         "slug": "safer-streets",

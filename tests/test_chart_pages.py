@@ -7,8 +7,8 @@ import io
 
 from flask.testing import FlaskClient
 
-from survey.database import db
-from survey.models import Status
+from common.database import db
+from survey.data.models import Status
 from tests.support import page, sign_in
 from tests.test_councillors import PAGE, seventy_agreeing
 

@@ -14,10 +14,11 @@ import pytest
 from matplotlib.figure import Figure
 from PIL import Image
 
-from survey import chart_drawing as draw
-from survey import charts, tables
-from survey.questions import QuestionSpec, QuestionType
-from survey.results import (
+from common import chart_drawing as draw
+from common.statistics import share
+from survey.core import charts, tables
+from survey.core.questions import QuestionSpec, QuestionType
+from survey.core.results import (
     Breakdown,
     ConsultationResults,
     GroupShare,
@@ -27,7 +28,6 @@ from survey.results import (
     scale_result,
     text_result,
 )
-from survey.statistics import share
 
 T = 5
 AGREE = QuestionSpec("agree", QuestionType.AGREEMENT, "Do you agree with the priorities?")
@@ -243,12 +243,12 @@ def test_a_consultation_has_a_chart_per_question_then_breakdowns_then_weeks() ->
 def test_drawing_never_imports_pyplot() -> None:
     script = (
         "import sys\n"
-        "from survey import charts\n"
-        "from survey.questions import QuestionSpec, QuestionType\n"
-        "from survey.results import scale_result\n"
+        "from survey.core import charts\n"
+        "from survey.core.questions import QuestionSpec, QuestionType\n"
+        "from survey.core.results import scale_result\n"
         "spec = QuestionSpec('a', QuestionType.AGREEMENT, 'A?')\n"
         "charts.scale_chart(scale_result(spec, {0: 9, 1: 6}), 5)\n"
-        "print('matplotlib.pyplot' in sys.modules, 'survey.charts' in sys.modules)\n"
+        "print('matplotlib.pyplot' in sys.modules, 'survey.core.charts' in sys.modules)\n"
     )
     root = Path(__file__).resolve().parent.parent
     done = subprocess.run(

@@ -8,9 +8,10 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask.testing import FlaskCliRunner
 
-from survey import consultations as store
-from survey.database import db
-from survey.models import Answer, Channel, Question, Response, User
+from common.database import db
+from common.models import User
+from survey.data import consultations as store
+from survey.data.models import Answer, Channel, Question, Response
 from tests.support import PASSWORD, open_definition
 
 

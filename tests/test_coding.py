@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from survey.coding import (
+from survey.core.coding import (
     DEFAULT_CODEBOOK,
     CodebookError,
     Matcher,

@@ -7,10 +7,10 @@ import io
 
 from flask.testing import FlaskClient
 
-from survey.answers import AnswerValue, Choice
-from survey.database import db
-from survey.models import Channel, Consultation, Status
-from survey.recording import record_response
+from common.database import db
+from survey.core.answers import AnswerValue, Choice
+from survey.data.models import Channel, Consultation, Status
+from survey.data.recording import record_response
 from tests.support import csrf_token, error_summary, make_consultation, page, sign_in
 
 YES, NO, DONT_KNOW = 0, 1, 2

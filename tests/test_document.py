@@ -10,7 +10,7 @@ import pytest
 from docx.oxml.ns import qn
 from PIL import Image
 
-from assembly.document import FONT, DraftDocument, word_text
+from assembly.core.document import FONT, DraftDocument, word_text
 
 
 def _png() -> bytes:

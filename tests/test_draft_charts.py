@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from assembly.audit_files import AuditFigure, AuditTable
-from assembly.charts import change_chart, change_words, priority_charts, scale_groups
-from assembly.strategy import PrioritySpec
-from assembly.trends import trends
+from assembly.core.audit_files import AuditFigure, AuditTable
+from assembly.core.charts import change_chart, change_words, priority_charts, scale_groups
+from assembly.core.strategy import PrioritySpec
+from assembly.core.trends import trends
 
 PERIODS = ("2015/16", "2016/17", "2017/18")
 FIGURES = {

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 
 from app import create_app
-from survey.spreadsheets import MAX_UNZIPPED_BYTES, UnreadableFile, read_xlsx
+from common.spreadsheets import MAX_UNZIPPED_BYTES, UnreadableFile, read_xlsx
 
 
 def test_production_cookies_are_secure_http_only_and_same_site(

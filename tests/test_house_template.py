@@ -7,7 +7,7 @@ import io
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE
 
-from assembly.house_template import house_template_problem
+from assembly.core.house_template import house_template_problem
 
 LIMIT = 10 * 1024 * 1024
 

@@ -21,11 +21,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from huey.consumer import Consumer
 
-from survey import job_queue, jobs, themes
-from survey.database import db, utcnow
-from survey.import_jobs import start_import
-from survey.jobs import Job, JobState
-from survey.models import Channel, Response
+from common import job_queue, jobs
+from common.database import db, utcnow
+from common.jobs import Job, JobState
+from survey.data import themes
+from survey.data.models import Channel, Response
+from survey.jobs.imports import start_import
 from tests.conftest import IN_CI
 from tests.support import error_summary, heading, make_consultation, page, post_form, sign_in
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from survey.coding import ThemeScore
-from survey.learning import (
+from survey.core.coding import ThemeScore
+from survey.core.learning import (
     Example,
     Suggester,
     TooFewExamples,

@@ -11,9 +11,7 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -26,9 +24,10 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from survey.database import db
-from survey.models import Answer, Response
+from common.database import db
+from survey.data.models import Answer, Response
 from tests.conftest import IN_CI
+from tests.servers import gunicorn
 from tests.support import make_consultation
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,12 +57,6 @@ class Tally:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def server(app: Flask, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """gunicorn with 4 sync workers on the test's database, and its base URL."""
@@ -73,54 +66,11 @@ def server(app: Flask, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[b
 
 
 def _gunicorn(tmp_path: Path, **settings: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """Start gunicorn (4 sync workers, production mode) with these settings; stop it after."""
+    """gunicorn on the test's database, serving a consultation of QUESTIONS; its address."""
     consultation = make_consultation(questions=QUESTIONS)
     db.session.commit()
-    url = db.engine.url.render_as_string(hide_password=False)
-    port = _free_port()
-    env = dict(os.environ)
-    env.pop("FLASK_DEBUG", None)
-    env.update(
-        DATABASE_URL=url,
-        SECRET_KEY="load-test-secret-key-long-enough",
-        INSECURE_COOKIES="1",  # plain http on loopback
-        **settings,
-    )
-    log = tmp_path / "gunicorn.log"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "4",
-            "--error-logfile",
-            str(log),
-            "app:create_app()",
-        ],  # fmt: skip
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,  # its own process group: one kill stops master and workers
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        assert process.poll() is None, f"gunicorn exited: {log.read_text()}"
-        try:
-            if httpx.get(base + "/health", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert time.monotonic() < deadline, f"gunicorn did not start: {log.read_text()}"
-        time.sleep(0.2)
-    yield f"{base}/consultations/{consultation.slug}", process
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
-    db.session.remove()
-    db.engine.dispose()  # the server wrote behind this engine's back
+    for base, process in gunicorn(tmp_path, **settings):
+        yield f"{base}/consultations/{consultation.slug}", process
 
 
 def _resident(client: httpx.Client, base: str) -> str:

@@ -7,7 +7,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
 
-from survey.database import db
+from common.database import db
 
 
 # SQLite's reflection cannot read an index on an expression (ix_answer_question_text_start);

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
-from survey import themes
-from survey.database import db
-from survey.models import Answer, AnswerCoding, Theme
+from common.database import db
+from survey.data import themes
+from survey.data.models import Answer, AnswerCoding, Theme
 from tests.support import (
     csrf_token,
     error_summary,

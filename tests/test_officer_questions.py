@@ -8,10 +8,10 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from survey import consultations as store
-from survey.database import db
-from survey.models import Consultation, Draft, Question, Response, Status
-from survey.questions import QuestionSpec, QuestionType, parse_details
+from common.database import db
+from survey.core.questions import QuestionSpec, QuestionType, parse_details
+from survey.data import consultations as store
+from survey.data.models import Consultation, Draft, Question, Response, Status
 from tests.support import csrf_token, error_summary, heading, make_consultation, page, post_form
 from tests.support import sign_in as sign_in_as
 from tests.test_officers import PAGE, add_response, links_reach_inputs

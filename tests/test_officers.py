@@ -11,12 +11,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from survey.answers import check_response
-from survey.clock import today
-from survey.database import db
-from survey.models import Channel, Consultation, Question, Status
-from survey.questions import parse_question
-from survey.recording import record_response
+from common.clock import today
+from common.database import db
+from survey.core.answers import check_response
+from survey.core.questions import parse_question
+from survey.data.models import Channel, Consultation, Question, Status
+from survey.data.recording import record_response
 from survey.web.definition_problems import QUESTION_FIELDS, question_problem
 from tests.support import (
     csrf_token,

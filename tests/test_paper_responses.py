@@ -8,10 +8,11 @@ from typing import Any
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
-from survey.clock import today
-from survey.database import db
-from survey.display import LOCAL_ZONE
-from survey.models import Answer, Question, Response, Status, User
+from common.clock import today
+from common.database import db
+from common.display import LOCAL_ZONE
+from common.models import User
+from survey.data.models import Answer, Question, Response, Status
 from tests.support import csrf_token, error_summary, heading, make_consultation, page, post_form
 from tests.support import sign_in as sign_in_as
 from tests.test_officers import PAGE, date_parts, links_reach_inputs

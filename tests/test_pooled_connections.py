@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Flask
 
-from survey.database import db
+from common.database import db
 from tests.conftest import POSTGRESQL_ONLY
 
 

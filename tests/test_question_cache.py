@@ -6,10 +6,10 @@ import dataclasses
 
 from flask import Flask
 
-from survey import consultations as store
-from survey.database import db
-from survey.drafts import submitting
-from survey.questions import QuestionSpec, QuestionType, parse_definition
+from common.database import db
+from survey.core.questions import QuestionSpec, QuestionType, parse_definition
+from survey.data import consultations as store
+from survey.data.unfinished import submitting
 from tests.support import make_consultation, open_definition
 
 

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from survey.questions import (
+from common.text import suggest_slug
+from survey.core.questions import (
     LIKERT_SCALE,
     DefinitionErrors,
     QuestionType,
@@ -15,7 +16,6 @@ from survey.questions import (
     parse_definition,
     parse_details,
     structure_changes,
-    suggest_slug,
 )
 from tests.support import open_definition
 

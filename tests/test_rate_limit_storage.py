@@ -14,7 +14,7 @@ from limits.strategies import (
     SlidingWindowCounterRateLimiter,
 )
 
-from survey.web.rate_limits import ProcessMemoryStorage
+from common.rate_limits import ProcessMemoryStorage
 
 
 @pytest.fixture

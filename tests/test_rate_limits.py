@@ -13,11 +13,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app import create_app
-from survey.database import db
-from survey.display import wait_time
-from survey.extensions import rate_limits
-from survey.models import Draft, Response
-from survey.web.rate_limits import REDIS_TIMEOUT
+from common.database import db
+from common.display import wait_time
+from common.extensions import rate_limits
+from common.rate_limits import REDIS_TIMEOUT
+from survey.data.models import Draft, Response
 from tests.support import make_consultation, post_form
 from tests.test_residents_journey import BASE, answer_all
 

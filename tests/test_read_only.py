@@ -14,11 +14,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app import create_app
-from assembly import drafts
-from assembly.models import Strategy
-from survey.consultations import by_slug
-from survey.database import db
-from survey.demo import SLUG
+from assembly.data import built_drafts
+from assembly.data.models import Strategy
+from common.database import db
+from survey.core.demo import SLUG
+from survey.data.consultations import by_slug
 from tests.conftest import POSTGRESQL_ONLY, FreshGlobalsClient
 from tests.support import sign_in
 
@@ -92,7 +92,9 @@ def test_a_drafts_inputs_are_gathered_from_a_replica(app: Flask, read_only: Flas
         assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
     strategy = db.session.scalar(sa.select(Strategy))
     assert strategy is not None
-    gathered = drafts.gather(strategy, "replica test", dt.datetime(2026, 12, 6, tzinfo=dt.UTC))
+    gathered = built_drafts.gather(
+        strategy, "replica test", dt.datetime(2026, 12, 6, tzinfo=dt.UTC), minimum=5
+    )
     assert gathered.inputs.results.responses == 64
     assert gathered.consultation.slug == SLUG
     assert by_slug(SLUG) is not None

@@ -10,14 +10,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.exc import IntegrityError
 
-from survey import recording
-from survey.answers import AnswerValue, RawMulti, StoredRow, check_response, from_rows
-from survey.clock import today
-from survey.database import db
-from survey.models import Answer, Channel, Consultation, Draft, Question, Response
-from survey.personal_data import delete_response
-from survey.spreadsheets import FileFormat
-from survey.transfers import export_responses, import_responses
+from common.clock import today
+from common.database import db
+from common.spreadsheets import FileFormat
+from survey.core.answers import AnswerValue, RawMulti, StoredRow, check_response, from_rows
+from survey.data import recording
+from survey.data.models import Answer, Channel, Consultation, Draft, Question, Response
+from survey.data.personal_data import delete_response
+from survey.data.transfers import export_responses, import_responses
 from survey.web import residents
 from tests.support import csrf_token, make_consultation, post_form, sign_in
 from tests.test_officers import date_parts

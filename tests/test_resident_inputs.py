@@ -6,9 +6,9 @@ import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
-from survey.database import db
-from survey.drafts import consultation_and_draft, submitting
-from survey.models import Answer, Draft, Question, Response
+from common.database import db
+from survey.data.models import Answer, Draft, Question, Response
+from survey.data.unfinished import consultation_and_draft, submitting
 from tests.support import csrf_token, error_summary, heading, make_consultation, page, post_form
 from tests.test_residents_journey import BASE, answer_all
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
-from survey.database import db
-from survey.models import Answer, Response, Status
+from common.database import db
+from survey.data.models import Answer, Response, Status
 from tests.support import error_summary, heading, make_consultation, page, post_form
 
 BASE = "/consultations/safer-streets"

@@ -14,18 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from survey.answers import AnswerValue, RawAnswer, RawMulti, check_response
-from survey.coding import load_codebook
-from survey.questions import parse_definition
-from survey.responses_io import (
-    ExportResponse,
-    ParsedFile,
-    columns_for,
-    export_rows,
-    parse_submitted_at,
-    parse_table,
-)
-from survey.spreadsheets import (
+from common.spreadsheets import (
     FileFormat,
     Table,
     UnreadableFile,
@@ -37,6 +26,17 @@ from survey.spreadsheets import (
     restore,
     write_csv,
     write_file,
+)
+from survey.core.answers import AnswerValue, RawAnswer, RawMulti, check_response
+from survey.core.coding import load_codebook
+from survey.core.questions import parse_definition
+from survey.core.responses_io import (
+    ExportResponse,
+    ParsedFile,
+    columns_for,
+    export_rows,
+    parse_submitted_at,
+    parse_table,
 )
 from tests.support import open_definition
 
@@ -209,14 +209,14 @@ def test_empty_and_oversized_files_are_refused(monkeypatch: pytest.MonkeyPatch) 
         read_file(b"", FileFormat.CSV)
     with pytest.raises(UnreadableFile, match="header row but no responses"):
         read_file(b"agree\n\n,\n", FileFormat.CSV)
-    monkeypatch.setattr("survey.spreadsheets.MAX_FILE_BYTES", 10)
+    monkeypatch.setattr("common.spreadsheets.MAX_FILE_BYTES", 10)
     with pytest.raises(UnreadableFile, match="larger than"):
         read_file(b"agree\nYes\nNo\n", FileFormat.CSV)
 
 
 @pytest.mark.parametrize("fmt", list(FileFormat))
 def test_too_many_rows_are_refused(monkeypatch: pytest.MonkeyPatch, fmt: FileFormat) -> None:
-    monkeypatch.setattr("survey.spreadsheets.MAX_ROWS", 3)
+    monkeypatch.setattr("common.spreadsheets.MAX_ROWS", 3)
     data = write_file([["agree"]] + [["Yes"]] * 4, fmt)
     with pytest.raises(UnreadableFile, match="more than 3 responses"):
         read_file(data, fmt)

@@ -8,10 +8,13 @@ import json
 import pytest
 from flask.testing import FlaskCliRunner
 
-from survey import display
-from survey.answers import AnswerValue, Choice, Matrix, Multi, Text
-from survey.database import db
-from survey.models import (
+from common import display
+from common.database import db
+from common.statistics import Share
+from survey.core.answers import AnswerValue, Choice, Matrix, Multi, Text
+from survey.core.questions import OTHER_OPTION, QuestionSpec, QuestionType
+from survey.core.results import ChoiceResult, MatrixResult, ScaleResult, TextResult, text_result
+from survey.data.models import (
     Answer,
     AnswerCoding,
     AnswerTheme,
@@ -21,11 +24,8 @@ from survey.models import (
     Question,
     Theme,
 )
-from survey.questions import OTHER_OPTION, QuestionSpec, QuestionType
-from survey.recording import record_response
-from survey.results import ChoiceResult, MatrixResult, ScaleResult, TextResult, text_result
-from survey.statistics import Share
-from survey.tallies import UnknownGroup, breakdown, consultation_results
+from survey.data.recording import record_response
+from survey.data.tallies import UnknownGroup, breakdown, consultation_results
 from tests.support import make_consultation
 
 YES, NO, DONT_KNOW = 0, 1, 2
@@ -44,7 +44,7 @@ def add(
 
 
 def scale(consultation: Consultation, key: str) -> ScaleResult:
-    result = consultation_results(consultation).question(key)
+    result = consultation_results(consultation, minimum=5).question(key)
     assert isinstance(result, ScaleResult)
     return result
 
@@ -80,7 +80,7 @@ def test_agreement_interval_is_the_wilson_interval_of_agree_over_answered(app: o
         pytest.approx(70.53, abs=0.005),
         pytest.approx(89.62, abs=0.005),
     )
-    assert consultation_results(consultation).responses == 62
+    assert consultation_results(consultation, minimum=5).responses == 62
 
 
 def test_likert_agreement_is_strongly_agree_plus_agree_and_net_subtracts_disagree(
@@ -117,7 +117,7 @@ def test_everyone_answering_dont_know_gives_nought_percent_agreeing(app: object)
 
 def test_a_consultation_with_no_responses_has_results_of_nothing(app: object) -> None:
     consultation = make_consultation()
-    results = consultation_results(consultation)
+    results = consultation_results(consultation, minimum=5)
     assert results.responses == 0
     assert results.channels == () and results.weeks == ()
     agree = results.question("agree")
@@ -140,7 +140,7 @@ def test_a_single_respondent_is_suppressed_everywhere(app: object) -> None:
         worries=Text("Burglary"),
     )
     db.session.commit()
-    results = consultation_results(consultation)
+    results = consultation_results(consultation, minimum=5)
     assert results.responses is None
     assert all(c.share.suppressed for c in results.channels)
     for result in results.questions:
@@ -163,7 +163,7 @@ def test_multi_choice_counts_once_per_option_ticked_and_lists_other_texts(app: o
         add(consultation, hear=Multi((1, OTHER_OPTION), f"Parish magazine {n}"))
     add(consultation, agree=Choice(YES))  # did not answer `hear`
     db.session.commit()
-    hear = consultation_results(consultation).question("hear")
+    hear = consultation_results(consultation, minimum=5).question("hear")
     assert isinstance(hear, ChoiceResult)
     assert hear.answered == 13
     assert [(o.label, o.share) for o in hear.options] == [
@@ -181,7 +181,7 @@ def test_matrix_statements_are_counted_separately(app: object) -> None:
     for _ in range(5):
         add(consultation, support=Matrix(((0, AGREE),)))
     db.session.commit()
-    support = consultation_results(consultation).question("support")
+    support = consultation_results(consultation, minimum=5).question("support")
     assert isinstance(support, MatrixResult)
     first, second = support.statements
     assert (first.statement, first.answered, first.agree) == (
@@ -235,7 +235,7 @@ def test_themes_count_answers_that_mention_them_and_answers_may_have_several(
     _code(answers[8], themes["Hate crime"])
     _code(answers[9])  # coded: mentions no theme
     db.session.commit()
-    worries = consultation_results(consultation).question("worries")
+    worries = consultation_results(consultation, minimum=5).question("worries")
     assert isinstance(worries, TextResult)
     assert worries.answered == 12
     assert [(t.theme, t.share) for t in worries.themes] == [
@@ -258,13 +258,13 @@ def test_results_for_one_group_count_only_its_respondents(app: object) -> None:
     consultation = make_consultation()
     _areas(consultation)
     db.session.commit()
-    north = consultation_results(consultation, ("area", "north"))
+    north = consultation_results(consultation, ("area", "north"), minimum=5)
     assert north.group is not None and north.group.label == "North"
     assert north.responses == 8
     agree = north.question("agree")
     assert isinstance(agree, ScaleResult)
     assert (agree.answered, agree.agree) == (8, Share(6, 8))
-    south = consultation_results(consultation, ("area", "South"))
+    south = consultation_results(consultation, ("area", "South"), minimum=5)
     assert south.responses is None  # 4 people
     south_agree = south.question("agree")
     assert isinstance(south_agree, ScaleResult) and south_agree.answered is None
@@ -274,7 +274,7 @@ def test_breakdown_gives_agreement_per_group_and_suppresses_small_groups(app: ob
     consultation = make_consultation()
     _areas(consultation)
     db.session.commit()
-    table = breakdown(consultation, "area", "agree")
+    table = breakdown(consultation, "area", "agree", minimum=5)
     assert [(g.label, g.answered, g.agree) for g in table.groups] == [
         ("North", 8, Share(6, 8)),
         ("South", None, Share(None, 4)),
@@ -286,7 +286,7 @@ def test_breakdown_of_a_matrix_statement(app: object) -> None:
     for _ in range(5):
         add(consultation, area=Choice(SOUTH), support=Matrix(((1, AGREE),)))
     db.session.commit()
-    table = breakdown(consultation, "area", "support", statement=1)
+    table = breakdown(consultation, "area", "support", statement=1, minimum=5)
     assert table.statement == "Burglary"
     assert [(g.label, g.agree) for g in table.groups] == [
         ("North", Share(0, 0)),
@@ -297,11 +297,11 @@ def test_breakdown_of_a_matrix_statement(app: object) -> None:
 def test_unknown_groups_are_refused_with_a_reason(app: object) -> None:
     consultation = make_consultation()
     with pytest.raises(UnknownGroup, match="'East' is not a group"):
-        consultation_results(consultation, ("area", "East"))
+        consultation_results(consultation, ("area", "East"), minimum=5)
     with pytest.raises(UnknownGroup, match="'hear' is not a breakdown question"):
-        consultation_results(consultation, ("hear", "Website"))
+        consultation_results(consultation, ("hear", "Website"), minimum=5)
     with pytest.raises(UnknownGroup, match="no agreement or likert question 'hear'"):
-        breakdown(consultation, "area", "hear")
+        breakdown(consultation, "area", "hear", minimum=5)
 
 
 def test_channels_and_weeks_with_a_gap_week_shown_as_nought(app: object) -> None:
@@ -312,7 +312,7 @@ def test_channels_and_weeks_with_a_gap_week_shown_as_nought(app: object) -> None
         add(consultation, Channel.PAPER, MONDAY + dt.timedelta(days=15))
     add(consultation, Channel.EMAIL, MONDAY + dt.timedelta(days=16))
     db.session.commit()
-    results = consultation_results(consultation)
+    results = consultation_results(consultation, minimum=5)
     assert [(c.label, c.share) for c in results.channels] == [
         ("online", Share(6, 12)),
         ("paper", Share(5, 12)),
@@ -325,17 +325,21 @@ def test_channels_and_weeks_with_a_gap_week_shown_as_nought(app: object) -> None
     ]
 
 
-def test_threshold_comes_from_the_configuration(app: object) -> None:
+def test_threshold_comes_from_the_configuration(app: object, runner: FlaskCliRunner) -> None:
     consultation = make_consultation()
     for option in [YES] * 7 + [NO] * 3:
         add(consultation, agree=Choice(option))
     db.session.commit()
+    shown = ["results", "show", consultation.slug, "--json"]
     app.config["SUPPRESSION_THRESHOLD"] = 3  # type: ignore[attr-defined]
     try:
-        result = scale(consultation, "agree")
+        lowered = json.loads(runner.invoke(args=shown).output)
     finally:
         app.config.pop("SUPPRESSION_THRESHOLD")  # type: ignore[attr-defined]
-    assert result.disagree == Share(3, 10, 3)
+    default = json.loads(runner.invoke(args=shown).output)
+    assert lowered["suppression_threshold"] == 3 and default["suppression_threshold"] == 5
+    assert lowered["questions"][0]["disagree"]["count"] == 3
+    assert default["questions"][0]["disagree"]["count"] is None
 
 
 def test_results_show_prints_the_findings(runner: FlaskCliRunner) -> None:

@@ -10,13 +10,14 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from survey import screening
-from survey.answers import Choice, Multi, Text
-from survey.consultations import question_ids
-from survey.database import db, utcnow
-from survey.models import TEXT_START, Answer, AuditEvent, Channel, Draft, Response
-from survey.recording import record_response
-from survey.screening import HONEYPOT_REASON, SAME_TEXT_WINDOW
+from common.database import db, utcnow
+from common.models import AuditEvent
+from survey.core.answers import Choice, Multi, Text
+from survey.data import screening
+from survey.data.consultations import question_ids
+from survey.data.models import TEXT_START, Answer, Channel, Draft, Response
+from survey.data.recording import record_response
+from survey.data.screening import HONEYPOT_REASON, SAME_TEXT_WINDOW
 from tests.support import heading, make_consultation, page, post_form, sign_in
 from tests.test_residents_journey import BASE, answer_all
 

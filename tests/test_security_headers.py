@@ -6,7 +6,7 @@ import re
 
 from flask.testing import FlaskClient
 
-from survey.models import Status
+from survey.data.models import Status
 from tests.support import make_consultation, page, sign_in
 from tests.test_chart_pages import PAGE, seventy_agreeing
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from survey import display
-from survey.statistics import Share, is_small, net, share, wilson_interval
+from common import display
+from common.statistics import Share, is_small, net, share, wilson_interval
 
 
 @pytest.mark.parametrize(

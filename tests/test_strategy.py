@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from assembly.strategy import (
+from assembly.core.strategy import (
     ActionSpec,
     GlossaryEntry,
     OtherAgencySpec,
@@ -346,7 +346,7 @@ def test_the_example_reads_into_plain_dataclasses() -> None:
 
 
 def test_the_example_answers_every_theme_of_the_shipped_codebook() -> None:
-    codebook = json.loads((ROOT / "survey/codebooks/community-safety.json").read_text("utf-8"))
+    codebook = json.loads((ROOT / "survey/core/codebooks/community-safety.json").read_text("utf-8"))
     assert tuple(t["name"] for t in codebook["themes"]) == THEMES
     spec = parse(example())
     answered = list(spec.linked_themes()) + [a.theme for a in spec.other_agencies]

@@ -16,15 +16,16 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from werkzeug.test import TestResponse
 
-from assembly import audits, strategies
 from assembly.cli import DEMO_DATA
-from assembly.models import Strategy
-from assembly.strategy_form import lines_of
-from assembly.strategy_form_problems import placed
-from survey.answers import Text
-from survey.database import db
-from survey.models import AuditEvent, Channel
-from survey.recording import record_response
+from assembly.core.strategy_form import lines_of
+from assembly.core.strategy_form_problems import placed
+from assembly.data import crime_audits, strategies
+from assembly.data.models import Strategy
+from common.database import db
+from common.models import AuditEvent
+from survey.core.answers import Text
+from survey.data.models import Channel
+from survey.data.recording import record_response
 from tests.support import csrf_token, error_summary, heading, make_consultation, page, sign_in
 
 pytestmark = pytest.mark.db
@@ -47,7 +48,7 @@ def officer(client: FlaskClient) -> FlaskClient:
     consultation = make_consultation()
     for worry in ("Burglary on our road", "Speeding cars"):
         record_response(consultation, {"worries": Text(worry)}, Channel.PAPER)
-    audits.import_audit(AUDIT, "audit.csv", (DEMO_DATA / "audit.csv").read_bytes(), None)
+    crime_audits.import_audit(AUDIT, "audit.csv", (DEMO_DATA / "audit.csv").read_bytes(), None)
     strategies.save_strategy(demo_definition())
     db.session.commit()
     sign_in(client, "officer")
@@ -305,7 +306,9 @@ def test_saving_unchanged_details_logs_nothing(officer: FlaskClient) -> None:
 def test_another_audit_whose_categories_do_not_fit_links_to_each_priority(
     officer: FlaskClient,
 ) -> None:
-    audits.import_audit("Small audit", "small.csv", b"category,2016/17,2017/18\nArson,5,6\n", None)
+    crime_audits.import_audit(
+        "Small audit", "small.csv", b"category,2016/17,2017/18\nArson,5,6\n", None
+    )
     db.session.commit()
     before = stored()
     response = submit(officer, f"{BASE}/details", {"audit": "Small audit"})

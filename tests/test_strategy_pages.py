@@ -13,18 +13,20 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from assembly import audits, draft_jobs, strategies
-from assembly.audit_files import read_audit
 from assembly.cli import DEMO_DATA
-from assembly.house_template import house_template_problem
-from assembly.models import CrimeAudit, HouseTemplate, Strategy, StrategyDraft
-from assembly.pdf import PdfError
-from assembly.trends import trend_table_rows, trends
-from survey.answers import Choice, Text
-from survey.database import db
-from survey.models import AuditEvent, Channel
-from survey.recording import record_response
-from survey.responses_io import ImportRefused
+from assembly.core.audit_files import read_audit
+from assembly.core.house_template import house_template_problem
+from assembly.core.pdf import PdfError
+from assembly.core.trends import trend_table_rows, trends
+from assembly.data import crime_audits, strategies
+from assembly.data.models import CrimeAudit, HouseTemplate, Strategy, StrategyDraft
+from assembly.jobs import draft_builds as draft_jobs
+from common.database import db
+from common.models import AuditEvent
+from common.spreadsheets import ImportRefused
+from survey.core.answers import Choice, Text
+from survey.data.models import Channel
+from survey.data.recording import record_response
 from tests.support import (
     csrf_token,
     error_summary,
@@ -110,7 +112,7 @@ def test_the_officers_home_links_to_audits_and_strategies(officer: FlaskClient) 
 def test_an_imported_audit_shows_its_trends(officer: FlaskClient) -> None:
     response = import_audit(officer, GOOD_AUDIT)
     assert response.status_code == 303
-    audit = audits.audit_by_name(AUDIT_NAME)
+    audit = crime_audits.audit_by_name(AUDIT_NAME)
     assert audit is not None
     job = officer.get(response.headers["Location"])
     assert heading(job) == f"Job 1 Import the audit '{AUDIT_NAME}' from audit.csv"
@@ -169,9 +171,9 @@ def test_a_taken_name_is_refused_unless_replacing_and_keeps_the_findings(
     officer: FlaskClient,
 ) -> None:
     import_audit(officer, GOOD_AUDIT)
-    audit = audits.audit_by_name(AUDIT_NAME)
+    audit = crime_audits.audit_by_name(AUDIT_NAME)
     assert audit is not None
-    audits.set_finding(audit, "Arson", "Arson fell after the schools project.")
+    crime_audits.set_finding(audit, "Arson", "Arson fell after the schools project.")
     db.session.commit()
     again = import_audit(officer, b"category,2018/19\nArson,40\n", name="2017-18 AUDIT")
     assert error_summary(again) == [
@@ -181,9 +183,9 @@ def test_a_taken_name_is_refused_unless_replacing_and_keeps_the_findings(
     replaced = import_audit(officer, b"category,2018/19\nArson,40\n", replace="y")
     assert replaced.status_code == 303
     db.session.expire_all()
-    audit = audits.audit_by_name(AUDIT_NAME)
+    audit = crime_audits.audit_by_name(AUDIT_NAME)
     assert audit is not None and audit.periods == ["2018/19"]
-    assert audits.findings_of(audit) == {"Arson": "Arson fell after the schools project."}
+    assert crime_audits.findings_of(audit) == {"Arson": "Arson fell after the schools project."}
 
 
 def test_a_refused_name_and_a_bad_file_are_reported_together(officer: FlaskClient) -> None:
@@ -196,7 +198,7 @@ def test_a_refused_name_and_a_bad_file_are_reported_together(officer: FlaskClien
 
 def test_key_findings_are_saved_together_and_a_blank_one_removed(officer: FlaskClient) -> None:
     import_audit(officer, GOOD_AUDIT)
-    audit = audits.audit_by_name(AUDIT_NAME)
+    audit = crime_audits.audit_by_name(AUDIT_NAME)
     assert audit is not None
     url = f"{AUDITS}/{audit.id}"
     form = page(officer.get(url)).find("form", action=url)
@@ -210,7 +212,7 @@ def test_key_findings_are_saved_together_and_a_blank_one_removed(officer: FlaskC
     fields[by_label["Arson"]] = "  Arson fell.  "
     assert officer.post(url, data=fields).status_code == 302
     db.session.expire_all()
-    assert audits.findings_of(audit) == {
+    assert crime_audits.findings_of(audit) == {
         "Burglary": "Burglary rose in the city centre.",
         "Arson": "Arson fell.",
     }
@@ -221,11 +223,11 @@ def test_key_findings_are_saved_together_and_a_blank_one_removed(officer: FlaskC
     refused = officer.post(url, data=fields)
     assert error_summary(refused) == ["Arson: A key finding must be 5,000 characters or fewer"]
     db.session.expire_all()
-    assert set(audits.findings_of(audit)) == {"Burglary", "Arson"}  # nothing saved
+    assert set(crime_audits.findings_of(audit)) == {"Burglary", "Arson"}  # nothing saved
     fields[by_label["Arson"]] = "Arson fell."
     assert officer.post(url, data=fields).status_code == 302
     db.session.expire_all()
-    assert audits.findings_of(audit) == {"Arson": "Arson fell."}
+    assert crime_audits.findings_of(audit) == {"Arson": "Arson fell."}
     assert actions() == ["audit imported", "audit findings saved", "audit findings saved"]
 
 
@@ -627,7 +629,7 @@ def test_a_house_template_larger_than_the_limit_is_refused() -> None:
 
 def routes(client: FlaskClient) -> list[tuple[str, str]]:
     """(method, url) of every page and action here, for a strategy and audit that exist."""
-    audit = audits.audit_by_name(AUDIT_NAME)
+    audit = crime_audits.audit_by_name(AUDIT_NAME)
     assert audit is not None
     return [
         ("GET", AUDITS),

@@ -10,10 +10,17 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from werkzeug.test import TestResponse
 
-import survey.suggestions_cli  # noqa: F401  (adds `flask themes suggest`, as app.py does)
-from survey import suggestions, themes
-from survey.database import db
-from survey.models import Answer, AnswerCoding, AnswerTheme, Consultation, Theme, ThemeSuggestion
+import survey.cli.suggestions  # noqa: F401  (adds `flask themes suggest`, as app.py does)
+from common.database import db
+from survey.data import suggestions, themes
+from survey.data.models import (
+    Answer,
+    AnswerCoding,
+    AnswerTheme,
+    Consultation,
+    Theme,
+    ThemeSuggestion,
+)
 from tests.support import csrf_token, heading, make_consultation, page, sign_in
 from tests.test_themes import answered, officer
 

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from survey.references import ALPHABET, LENGTH, is_reference, new_reference, normalise_reference
-from survey.text import clean_line, clean_text
+from common.text import clean_line, clean_text
+from survey.core.references import (
+    ALPHABET,
+    LENGTH,
+    is_reference,
+    new_reference,
+    normalise_reference,
+)
 
 
 def test_clean_text_removes_what_no_database_or_word_file_can_hold() -> None:

@@ -9,12 +9,13 @@ import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient, FlaskCliRunner
 
-from survey import themes
-from survey.database import db
-from survey.models import Answer, AnswerCoding, Response, User
-from survey.questions import QuestionSpec, QuestionType
-from survey.responses_io import ExportResponse, columns_for, export_rows, parse_table
-from survey.spreadsheets import read_csv
+from common.database import db
+from common.models import User
+from common.spreadsheets import read_csv
+from survey.core.questions import QuestionSpec, QuestionType
+from survey.core.responses_io import ExportResponse, columns_for, export_rows, parse_table
+from survey.data import themes
+from survey.data.models import Answer, AnswerCoding, Response
 from tests.support import make_consultation, sign_in
 from tests.test_themes import answered, names_of, officer, theme_named
 from tests.test_transfers import upload

@@ -7,13 +7,14 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
-from survey import themes
-from survey.accounts import create_user
-from survey.answers import Text
-from survey.database import db
-from survey.models import Answer, AnswerCoding, AnswerTheme, Channel, Consultation, Theme, User
-from survey.recording import record_response
-from survey.themes import Show, ThemeError
+from common.accounts import create_user
+from common.database import db
+from common.models import User
+from survey.core.answers import Text
+from survey.data import themes
+from survey.data.models import Answer, AnswerCoding, AnswerTheme, Channel, Consultation, Theme
+from survey.data.recording import record_response
+from survey.data.themes import Show, ThemeError
 from tests.support import PASSWORD, make_consultation
 
 pytestmark = pytest.mark.db

@@ -12,13 +12,14 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
-from survey import transfers
-from survey.answers import RawMulti, check_response
-from survey.database import db
-from survey.models import Channel, Consultation, Response, User
-from survey.recording import record_response
-from survey.responses_io import ExportResponse
-from survey.spreadsheets import FileFormat
+from common.database import db
+from common.models import User
+from common.spreadsheets import FileFormat
+from survey.core.answers import RawMulti, check_response
+from survey.core.responses_io import ExportResponse
+from survey.data import transfers
+from survey.data.models import Channel, Consultation, Response
+from survey.data.recording import record_response
 from tests.support import error_summary, heading, make_consultation, page, post_form, sign_in
 
 SLUG = "safer-streets"

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from assembly.audit_files import AuditFigure, AuditTable, read_audit
-from assembly.trends import (
+from assembly.core.audit_files import AuditFigure, AuditTable, read_audit
+from assembly.core.trends import (
     Direction,
     Trend,
     series,

@@ -10,10 +10,10 @@ import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
-from survey import spreadsheets
-from survey.database import db
-from survey.jobs import Job
-from survey.spreadsheets import (
+from common import spreadsheets
+from common.database import db
+from common.jobs import Job
+from common.spreadsheets import (
     MAX_DECLARED_CELLS,
     FileFormat,
     UnreadableFile,

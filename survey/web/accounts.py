@@ -12,11 +12,11 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput,
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import InputRequired, Length
 
-from survey import audit
-from survey.accounts import SIGN_IN_FAILED, authenticate
-from survey.database import db
-from survey.extensions import rate_limits
-from survey.models import Role
+from common import action_log
+from common.accounts import SIGN_IN_FAILED, authenticate
+from common.database import db
+from common.extensions import rate_limits
+from common.models import Role
 
 bp = Blueprint("accounts", __name__)
 
@@ -60,7 +60,7 @@ def sign_in() -> ResponseReturnValue:
     if form.validate_on_submit():
         attempt = authenticate(form.email.data or "", form.password.data or "")
         if attempt.locked_now is not None:
-            audit.record(
+            action_log.record(
                 "account locked", None, attempt.locked_now.email, "failed sign-ins", by=current_user
             )
         db.session.commit()

@@ -18,11 +18,12 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import EmailField, PasswordField, RadioField, SubmitField
 from wtforms.validators import InputRequired, Length
 
-from survey import audit
-from survey.accounts import MIN_PASSWORD_LENGTH, AccountError, create_user
-from survey.database import db
-from survey.models import Role, User
-from survey.web.access import role_required
+from common import action_log
+from common.access import role_required
+from common.accounts import MIN_PASSWORD_LENGTH, AccountError, create_user
+from common.database import db
+from common.models import Role, User
+from survey.data import logged_actions
 from survey.web.addresses import query_number, query_text
 
 bp = Blueprint("admin", __name__)
@@ -89,7 +90,9 @@ def new_user() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             user = create_user(form.email.data or "", form.password.data or "", form.role.data)
-            audit.record("account created", subject=f"{user.email} ({user.role})", by=current_user)
+            action_log.record(
+                "account created", subject=f"{user.email} ({user.role})", by=current_user
+            )
             db.session.commit()
         except AccountError as exc:
             db.session.rollback()
@@ -111,7 +114,7 @@ def user(user_id: int) -> ResponseReturnValue:
             form.role.errors.append("You cannot remove your own admin role")
         else:
             account.role = Role(form.role.data).value
-            audit.record(
+            action_log.record(
                 "account role changed", subject=f"{account.email} ({account.role})", by=current_user
             )
             db.session.commit()
@@ -129,7 +132,7 @@ def toggle_active(user_id: int) -> ResponseReturnValue:
         return redirect(url_for("admin.user", user_id=account.id))
     account.active = not account.active
     action = "account reactivated" if account.active else "account deactivated"
-    audit.record(action, subject=account.email, by=current_user)
+    action_log.record(action, subject=account.email, by=current_user)
     db.session.commit()
     state = "reactivated" if account.active else "deactivated: it can no longer sign in"
     flash(f"{account.email} {state}", "success")
@@ -142,8 +145,8 @@ def audit_log() -> ResponseReturnValue:
     """The audit log of officers' and admins' actions, newest first, filterable by action."""
     page = query_number("page") or 1
     action = query_text("action") or None
-    events, total = audit.events(page, action)
-    pages = max(1, -(-total // audit.PAGE_SIZE))
+    events, total = logged_actions.events(page, action)
+    pages = max(1, -(-total // logged_actions.PAGE_SIZE))
     if page < 1 or page > pages:
         abort(404)
     return render_template(
@@ -153,5 +156,5 @@ def audit_log() -> ResponseReturnValue:
         page=page,
         pages=pages,
         action=action,
-        actions=audit.actions(),
+        actions=logged_actions.actions(),
     )

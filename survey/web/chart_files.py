@@ -12,10 +12,10 @@ from functools import lru_cache
 
 from flask import Response, abort
 
-from survey import tables
-from survey.charts import Chart, charts_for
-from survey.results import Breakdown, ConsultationResults, Group
-from survey.spreadsheets import write_csv
+from common.spreadsheets import write_csv
+from survey.core import tables
+from survey.core.charts import Chart, charts_for
+from survey.core.results import Breakdown, ConsultationResults, Group
 
 TYPES = {"svg": "image/svg+xml", "png": "image/png"}
 

@@ -1,6 +1,6 @@
 """Officers' pages for coding free-text answers with themes: auto-code, review, manage themes.
 
-Thin: every change is a `survey.themes` function, the same ones `flask themes` calls.
+Thin: every change is a `survey.data.themes` function, the same ones `flask themes` calls.
 """
 
 from __future__ import annotations
@@ -11,12 +11,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from survey import audit, themes
-from survey.database import db
-from survey.display import number, plural
-from survey.models import Consultation, Question, Role, Theme
-from survey.themes import ReviewItem, Show, ThemeError
-from survey.web.access import role_required
+from common import action_log
+from common.access import role_required
+from common.database import db
+from common.display import number, plural
+from common.models import Role
+from survey.data import themes
+from survey.data.models import Consultation, Question, Theme
+from survey.data.themes import ReviewItem, Show, ThemeError
 from survey.web.addresses import query_number
 from survey.web.officers import consultation_or_404
 
@@ -71,7 +73,7 @@ def autocode(slug: str) -> ResponseReturnValue:
     coded = sum(r.coded for r in results)
     themed = sum(r.themed for r in results)
     kept = sum(r.kept for r in results)
-    audit.record(
+    action_log.record(
         "answers auto-coded", consultation, detail=f"{coded} answers, {kept} kept", by=current_user
     )
     db.session.commit()
@@ -186,7 +188,7 @@ def manage(slug: str, key: str) -> ResponseReturnValue:
             db.session.rollback()
             errors.append({"text": str(exc), "href": "#name"})
         else:
-            audit.record("theme added", consultation, theme.name, by=current_user)
+            action_log.record("theme added", consultation, theme.name, by=current_user)
             db.session.commit()
             flash(f"Theme '{theme.name}' added", "success")
             return redirect(url_for(".manage", slug=slug, key=key))
@@ -228,7 +230,7 @@ def edit_theme(slug: str, key: str, theme_id: int) -> ResponseReturnValue:
         if errors:
             db.session.rollback()
         else:
-            audit.record("theme changed", consultation, theme.name, by=current_user)
+            action_log.record("theme changed", consultation, theme.name, by=current_user)
             db.session.commit()
             flash(f"Theme '{theme.name}' saved", "success")
             return redirect(url_for(".manage", slug=slug, key=key))
@@ -259,7 +261,7 @@ def merge_theme(slug: str, key: str, theme_id: int) -> ResponseReturnValue:
         db.session.rollback()
         error = {"text": str(exc)[0].upper() + str(exc)[1:], "href": "#into"}
         return _theme_page(consultation, question, theme, values, [error])
-    audit.record(
+    action_log.record(
         "themes merged",
         consultation,
         f"{name} into {into.name}",

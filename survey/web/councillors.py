@@ -1,8 +1,8 @@
 """Councillors' pages (officers and admins see them too): results, read-only.
 
-Every figure comes from `survey.tallies`, every table from `survey.tables` and every chart from
-`survey.charts`, so the page, its downloads and the Word draft say the same; small counts are
-suppressed everywhere.
+Every figure comes from `survey.data.tallies`, every table from `survey.core.tables` and every
+chart from `survey.core.charts`, so the page, its downloads and the Word draft say the same;
+small counts are suppressed everywhere.
 """
 
 from __future__ import annotations
@@ -10,15 +10,17 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template
 from flask.typing import ResponseReturnValue
 
-from survey import charts as chart_names
-from survey import consultations as store
-from survey import tables
-from survey.models import Consultation, Role, Status
-from survey.results import Breakdown, ConsultationResults, ScaleResult
-from survey.spreadsheets import write_csv
-from survey.tallies import UnknownGroup, breakdown, consultation_results
+from common.access import role_required
+from common.models import Role
+from common.settings import suppression_threshold
+from common.spreadsheets import write_csv
+from survey.core import charts as chart_names
+from survey.core import tables
+from survey.core.results import Breakdown, ConsultationResults, ScaleResult
+from survey.data import consultations as store
+from survey.data.models import Consultation, Status
+from survey.data.tallies import UnknownGroup, breakdown, consultation_results
 from survey.web import chart_files
-from survey.web.access import role_required
 from survey.web.addresses import query_text
 
 bp = Blueprint("councillors", __name__)
@@ -40,7 +42,7 @@ def _group() -> tuple[str, str] | None:
 
 def _results(consultation: Consultation) -> ConsultationResults:
     try:
-        return consultation_results(consultation, _group())
+        return consultation_results(consultation, _group(), minimum=suppression_threshold())
     except UnknownGroup:
         abort(404)
 

@@ -1,6 +1,6 @@
 """How the core's definition problems read on the officers' forms: which field, what message.
 
-`survey.questions` words its problems for people editing JSON files ("question 'area': a
+`survey.core.questions` words its problems for people editing JSON files ("question 'area': a
 single_choice question needs at least two options"). The forms show the same rules as GOV.UK
 error messages next to the field they are about. A problem not recognised here still shows,
 in the core's words, so a new rule is never silently lost.

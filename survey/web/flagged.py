@@ -1,6 +1,6 @@
 """Officers review responses flagged as probable duplicates or automated: keep or remove.
 
-Thin: the decision is `survey.screening.review_flagged`, which logs it.
+Thin: the decision is `survey.data.screening.review_flagged`, which logs it.
 """
 
 from __future__ import annotations
@@ -9,11 +9,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from survey import screening
-from survey.database import db
-from survey.models import Response, Role
-from survey.personal_data import find_response, respondent_record
-from survey.web.access import role_required
+from common.access import role_required
+from common.database import db
+from common.models import Role
+from survey.data import screening
+from survey.data.models import Response
+from survey.data.personal_data import find_response, respondent_record
 from survey.web.officers import consultation_or_404
 
 bp = Blueprint("flagged", __name__)

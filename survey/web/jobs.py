@@ -2,7 +2,7 @@
 
 The page refreshes itself while the job waits or runs (no JavaScript), and links to what the
 job made. Reading it never writes: a job whose worker died is shown as failed here, and marked
-so by the next worker (`survey.jobs.fail_stale_jobs`).
+so by the next worker (`common.jobs.fail_stale_jobs`).
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from flask import Blueprint, Response, abort, current_app, render_template, url_
 from flask.typing import ResponseReturnValue
 from werkzeug.routing import BuildError
 
-from survey import jobs
-from survey.database import db, utcnow
-from survey.jobs import Job, JobState
-from survey.models import Role, User
-from survey.web.access import role_required
+from common import jobs
+from common.access import role_required
+from common.database import db, utcnow
+from common.jobs import Job, JobState
+from common.models import Role, User
 
 bp = Blueprint("jobs", __name__)
 

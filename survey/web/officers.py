@@ -14,21 +14,18 @@ from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovT
 from sqlalchemy.exc import IntegrityError
 from wtforms import StringField, SubmitField, TextAreaField
 
-from survey import audit, screening
-from survey import consultations as store
-from survey.clock import today
-from survey.consultations import ConsultationError
-from survey.database import db
-from survey.display import long_date
-from survey.models import Consultation, Question, Role, Status
-from survey.questions import (
-    TYPE_LABELS,
-    ConsultationSpec,
-    QuestionType,
-    parse_details,
-    suggest_slug,
-)
-from survey.web.access import role_required
+from common import action_log
+from common.access import role_required
+from common.clock import today
+from common.database import db
+from common.display import long_date
+from common.models import Role
+from common.text import suggest_slug
+from survey.core.questions import TYPE_LABELS, ConsultationSpec, QuestionType, parse_details
+from survey.data import consultations as store
+from survey.data import screening
+from survey.data.consultations import ConsultationError
+from survey.data.models import Consultation, Question, Status
 from survey.web.date_input import DateParts, form_errors
 from survey.web.definition_problems import detail_problem
 
@@ -115,7 +112,7 @@ def new_consultation() -> ResponseReturnValue:
         if spec is not None:
             try:
                 consultation = store.create_consultation(spec)
-                audit.record("consultation created", consultation, spec.title, by=current_user)
+                action_log.record("consultation created", consultation, spec.title, by=current_user)
                 db.session.commit()
             except (ConsultationError, IntegrityError):
                 db.session.rollback()
@@ -137,7 +134,9 @@ def edit_details(slug: str) -> ResponseReturnValue:
         spec = _checked_details(form, consultation.slug)
         if spec is not None:
             store.update_details(consultation, spec)
-            audit.record("consultation details changed", consultation, spec.title, by=current_user)
+            action_log.record(
+                "consultation details changed", consultation, spec.title, by=current_user
+            )
             db.session.commit()
             flash("Consultation details saved", "success")
             return redirect(consultation_url(consultation))
@@ -229,7 +228,7 @@ def change_status(slug: str) -> ResponseReturnValue:
     except ConsultationError as exc:
         db.session.rollback()
         return _consultation_page(consultation, [{"text": str(exc), "href": "#questions"}])
-    audit.record(
+    action_log.record(
         f"consultation {status.value}"
         if status is not Status.DRAFT
         else "consultation returned to draft",
@@ -253,7 +252,7 @@ def publish_results(slug: str) -> ResponseReturnValue:
     except ConsultationError as exc:
         db.session.rollback()
         return _consultation_page(consultation, [{"text": str(exc), "href": "#results"}])
-    audit.record(
+    action_log.record(
         "results published" if publish else "results withdrawn", consultation, by=current_user
     )
     db.session.commit()

@@ -20,15 +20,16 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
 from sqlalchemy.exc import IntegrityError
 from wtforms import HiddenField, RadioField
 
-from survey import audit
-from survey import consultations as store
-from survey.answers import AnswerValue, Problem, RawAnswer, check_response
-from survey.clock import midday_on, today
-from survey.database import db, utcnow
-from survey.models import Channel, Consultation, Response, Role
-from survey.questions import QuestionSpec, parse_date
-from survey.recording import find_by_token, record_response
-from survey.web.access import role_required
+from common import action_log
+from common.access import role_required
+from common.clock import midday_on, today
+from common.database import db, utcnow
+from common.models import Role
+from survey.core.answers import AnswerValue, Problem, RawAnswer, check_response
+from survey.core.questions import QuestionSpec, parse_date
+from survey.data import consultations as store
+from survey.data.models import Channel, Consultation, Response
+from survey.data.recording import find_by_token, record_response
 from survey.web.date_input import DateParts, form_errors
 from survey.web.officers import bp, consultation_or_404, consultation_url
 from survey.web.question_pages import error_list, question_fields, raw_from_form
@@ -164,7 +165,9 @@ def _record(
             entered_by_id=current_user.id,
         )
         reference = response.reference
-        audit.record(f"{channel.value} response entered", consultation, reference, by=current_user)
+        action_log.record(
+            f"{channel.value} response entered", consultation, reference, by=current_user
+        )
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

@@ -9,10 +9,11 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from survey.answers import Problem, RawAnswer, check_answer
-from survey.models import Consultation, Role
-from survey.questions import QuestionSpec
-from survey.web.access import role_required
+from common.access import role_required
+from common.models import Role
+from survey.core.answers import Problem, RawAnswer, check_answer
+from survey.core.questions import QuestionSpec
+from survey.data.models import Consultation
 from survey.web.officers import bp, consultation_or_404, consultation_url
 from survey.web.question_pages import error_list, question_fields, raw_from_form
 

@@ -3,7 +3,7 @@
 The form becomes the same question dict the JSON loader reads, checked by the core's
 `parse_question`, so the browser and files share one set of rules. Once a consultation has
 responses its questions' structure is frozen: the form shows it as text, and a forged change
-is refused by `survey.consultations` with its own message.
+is refused by `survey.data.consultations` with its own message.
 """
 
 from __future__ import annotations
@@ -24,12 +24,11 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
 
-from survey import audit
-from survey import consultations as store
-from survey.consultations import ConsultationError, KeyTaken
-from survey.database import db
-from survey.models import Consultation, Question, Role
-from survey.questions import (
+from common import action_log
+from common.access import role_required
+from common.database import db
+from common.models import Role
+from survey.core.questions import (
     CHOICE_TYPES,
     TYPE_LABELS,
     QuestionSpec,
@@ -37,7 +36,9 @@ from survey.questions import (
     parse_question,
     question_to_dict,
 )
-from survey.web.access import role_required
+from survey.data import consultations as store
+from survey.data.consultations import ConsultationError, KeyTaken
+from survey.data.models import Consultation, Question
 from survey.web.date_input import form_errors
 from survey.web.definition_problems import question_problem
 from survey.web.officers import bp, consultation_or_404, consultation_url, question_or_404
@@ -119,7 +120,7 @@ def new_question(slug: str) -> ResponseReturnValue:
                 db.session.rollback()
                 form.key.errors.append(str(exc))
             else:
-                audit.record(
+                action_log.record(
                     "question added", consultation, f"{spec.key}: {spec.text}", by=current_user
                 )
                 db.session.commit()
@@ -151,7 +152,7 @@ def edit_question(slug: str, key: str) -> ResponseReturnValue:
                 db.session.rollback()
                 errors.append({"text": str(exc), "href": "#" + FROZEN_ID})
             else:
-                audit.record(
+                action_log.record(
                     "question changed", consultation, f"{spec.key}: {spec.text}", by=current_user
                 )
                 db.session.commit()
@@ -283,7 +284,7 @@ def move_question(slug: str, key: str) -> ResponseReturnValue:
     if step is None:
         abort(400)
     store.move_question(question, step)
-    audit.record(
+    action_log.record(
         f"question moved {request.form['direction']}", consultation, question.key, by=current_user
     )
     db.session.commit()
@@ -306,7 +307,7 @@ def remove_question(slug: str, key: str) -> ResponseReturnValue:
             db.session.rollback()
             errors.append({"text": str(exc), "href": "#cannot-remove"})
         else:
-            audit.record("question removed", consultation, f"{key}: {text}", by=current_user)
+            action_log.record("question removed", consultation, f"{key}: {text}", by=current_user)
             db.session.commit()
             flash(f"Question removed: {text}", "success")
             return redirect(consultation_url(consultation, "questions"))

@@ -1,7 +1,7 @@
 """One question per page, as residents see it (and officers in preview and paper entry).
 
 Builds the parameters of the GOV.UK Frontend macros from a question, its raw answer and its
-problems. Validation itself is `survey.answers.check_answer`, shared with imports.
+problems. Validation itself is `survey.core.answers.check_answer`, shared with imports.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from typing import Any
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
-from survey.answers import Problem, RawAnswer, RawMulti, match_option
-from survey.questions import FREE_TEXT_LIMIT, OTHER_LABEL, QuestionSpec, QuestionType
+from survey.core.answers import Problem, RawAnswer, RawMulti, match_option
+from survey.core.questions import FREE_TEXT_LIMIT, OTHER_LABEL, QuestionSpec, QuestionType
 
 
 def raw_from_form(spec: QuestionSpec, form: MultiDict[str, str], prefix: str = "") -> RawAnswer:

@@ -21,12 +21,20 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import IntegrityError
 
-from survey import consultations as store
-from survey import screening, tables
-from survey.answers import check_answer, check_response, describe
-from survey.clock import today
-from survey.database import db
-from survey.drafts import (
+from common.clock import today
+from common.database import db
+from common.extensions import rate_limits
+from common.settings import suppression_threshold
+from survey.core import tables
+from survey.core.answers import check_answer, check_response, describe
+from survey.core.questions import QuestionSpec
+from survey.core.results import ConsultationResults
+from survey.data import consultations as store
+from survey.data import screening
+from survey.data.models import Consultation, Draft, Response, Status
+from survey.data.recording import find_by_token, record_submission
+from survey.data.tallies import consultation_results
+from survey.data.unfinished import (
     Submitting,
     answers_from_json,
     consultation_and_draft,
@@ -35,12 +43,6 @@ from survey.drafts import (
     save_answer,
     submitting,
 )
-from survey.extensions import rate_limits
-from survey.models import Consultation, Draft, Response, Status
-from survey.questions import QuestionSpec
-from survey.recording import find_by_token, record_submission
-from survey.results import ConsultationResults
-from survey.tallies import consultation_results
 from survey.web import chart_files
 from survey.web.question_pages import answer_html, error_list, question_fields, raw_from_form
 
@@ -116,7 +118,7 @@ def _published(slug: str) -> tuple[Consultation, ConsultationResults]:
     consultation = _public(slug)
     if not (consultation.results_published and consultation.status == Status.CLOSED):
         abort(404)
-    return consultation, consultation_results(consultation)
+    return consultation, consultation_results(consultation, minimum=suppression_threshold())
 
 
 @bp.get("/consultations/<slug>/results")

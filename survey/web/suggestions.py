@@ -1,7 +1,7 @@
 """Officers' pages for theme suggestions learnt from their own codes, and how far to trust them.
 
-Thin: suggesting is a job (`survey.suggestion_jobs`), the same one `flask themes suggest`
-runs; `survey.suggestions` measures the agreement.
+Thin: suggesting is a job (`survey.jobs.suggestions`), the same one `flask themes suggest`
+runs; `survey.data.suggestions` measures the agreement.
 """
 
 from __future__ import annotations
@@ -10,14 +10,15 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from survey import suggestions, themes
-from survey.database import db
-from survey.job_queue import enqueue
-from survey.learning import MIN_EXAMPLES, MIN_POSITIVES, THRESHOLD, TooFewExamples
-from survey.models import Consultation, Question, Role
-from survey.suggestion_jobs import start_suggestions
-from survey.themes import ThemeError
-from survey.web.access import role_required
+from common.access import role_required
+from common.database import db
+from common.job_queue import enqueue
+from common.models import Role
+from survey.core.learning import MIN_EXAMPLES, MIN_POSITIVES, THRESHOLD, TooFewExamples
+from survey.data import suggestions, themes
+from survey.data.models import Consultation, Question
+from survey.data.themes import ThemeError
+from survey.jobs.suggestions import start_suggestions
 from survey.web.officers import consultation_or_404
 
 bp = Blueprint("suggestions", __name__)

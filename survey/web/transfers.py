@@ -1,7 +1,7 @@
 """Officers' pages for importing responses from, and exporting them to, CSV or XLSX files.
 
-Thin: an import is a job (`survey.import_jobs`), the same one `flask responses import` runs;
-the export is `survey.transfers`' function, as for `flask responses export`.
+Thin: an import is a job (`survey.jobs.imports`), the same one `flask responses import` runs;
+the export is `survey.data.transfers`' function, as for `flask responses export`.
 """
 
 from __future__ import annotations
@@ -15,14 +15,12 @@ from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovS
 from wtforms import RadioField, SubmitField
 from wtforms.validators import InputRequired
 
-from survey import audit, transfers
-from survey import consultations as store
-from survey.database import db
-from survey.import_jobs import start_import
-from survey.job_queue import enqueue
-from survey.models import Channel, Consultation, Role
-from survey.responses_io import columns_for
-from survey.spreadsheets import (
+from common import action_log
+from common.access import role_required
+from common.database import db
+from common.job_queue import enqueue
+from common.models import Role
+from common.spreadsheets import (
     MAX_FILE_BYTES,
     MAX_ROWS,
     FileFormat,
@@ -30,8 +28,12 @@ from survey.spreadsheets import (
     check_upload,
     file_format,
 )
-from survey.text import clean_line
-from survey.web.access import role_required
+from common.text import clean_line
+from survey.core.responses_io import columns_for
+from survey.data import consultations as store
+from survey.data import transfers
+from survey.data.models import Channel, Consultation
+from survey.jobs.imports import start_import
 from survey.web.officers import consultation_or_404
 
 bp = Blueprint("transfers", __name__)
@@ -118,7 +120,7 @@ def export_xlsx(slug: str) -> ResponseReturnValue:
 
 def _download(consultation: Consultation, fmt: FileFormat) -> Response:
     data = transfers.export_responses(consultation, fmt)
-    audit.record(
+    action_log.record(
         "responses exported (personal data)", consultation, fmt.value.upper(), by=current_user
     )
     db.session.commit()

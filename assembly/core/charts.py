@@ -1,0 +1,215 @@
+"""The charts of a strategy draft: the consultation's (by `survey.core.charts`) and the audit's.
+
+Pure. The audit gets a chart of each category's change since the period before, and each
+priority a line chart of its linked categories over every period of the audit. Every label
+and table cell is written by `common.display` (through `assembly.core.trends` for figures).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from matplotlib.figure import Figure
+
+from assembly.core.audit_files import AuditTable
+from assembly.core.strategy import PrioritySpec, StrategySpec
+from assembly.core.strategy_document import DraftCharts, agreement_result, concerns_result
+from assembly.core.trends import Direction, Trend, series, trend_table_headers, trend_table_rows
+from assembly.core.wording import join_words
+from common import chart_drawing as draw
+from common import display
+from survey.core import charts
+from survey.core.charts import Chart
+from survey.core.results import Breakdown, ConsultationResults
+
+RISE_HATCH, FALL_HATCH = "", "\\\\"  # falls are hatched as well as coloured
+
+
+def draft_charts(
+    strategy: StrategySpec,
+    results: ConsultationResults,
+    breakdown: Breakdown | None,
+    table: AuditTable,
+    trends: Sequence[Trend],
+) -> DraftCharts:
+    """Every chart the draft shows, each drawn once."""
+    agreement = agreement_result(results)
+    worries = concerns_result(results)
+    threshold = results.threshold
+    return DraftCharts(
+        trends=change_chart(trends),
+        agreement=charts.scale_chart(agreement, threshold) if agreement else None,
+        themes=charts.themes_chart(worries, threshold) if worries else None,
+        breakdown=charts.breakdown_chart(breakdown, threshold) if breakdown else None,
+        priorities={p.name: priority_charts(p, table, trends) for p in strategy.priorities},
+    )
+
+
+def _whole_area(trends: Sequence[Trend]) -> list[Trend]:
+    return [t for t in trends if t.area is None]
+
+
+def change_chart(trends: Sequence[Trend]) -> Chart | None:
+    """Each category's % change since the period before: rises right, falls left (hatched)."""
+    shown = _whole_area(trends)
+    if not shown:
+        return None
+    rows = trend_table_rows(shown)
+    latest = shown[0].latest_period
+    previous = shown[0].previous_period
+    title = (
+        f"Change in recorded figures, {previous} to {latest}"
+        if previous
+        else f"Recorded figures, {latest}"
+    )
+    bars = [
+        (
+            t.category,
+            None if t.percent_change is None else float(t.percent_change),
+            row[4] if t.percent_change is not None else _no_percent(t),
+        )
+        for t, row in zip(shown, rows, strict=True)
+    ]
+    headers = trend_table_headers(shown)
+    return Chart(
+        "audit-change",
+        title,
+        change_words(shown),
+        headers,
+        tuple(rows),
+        # Drawn when asked, like survey's charts: a draft draws only the PNG.
+        drawing=draw.Drawing(title, lambda figure: _change_bars(figure, bars), len(bars)),
+    )
+
+
+def _no_percent(trend: Trend) -> str:
+    return "no figure" if trend.change is None else "no % from zero"
+
+
+def change_words(trends: Sequence[Trend]) -> str:
+    """The chart's main message: how many rose and fell, and the largest of each."""
+    rose = [t for t in trends if t.direction is Direction.ROSE]
+    fell = [t for t in trends if t.direction is Direction.FELL]
+    latest, previous = trends[0].latest_period, trends[0].previous_period
+    if previous is None:
+        return f"The audit has figures for {latest} only, so no change can be shown."
+    words = [
+        f"Of {display.plural(len(trends), 'category', 'categories')}, "
+        f"{display.number(len(rose))} rose and {display.number(len(fell))} fell "
+        f"between {previous} and {latest}."
+    ]
+    comparable = [t for t in rose + fell if t.percent_change is not None]
+    if rose and comparable:
+        largest = max(rose, key=lambda t: t.percent_change or 0)
+        words.append(f"The largest rise: {largest.sentence}")
+    if fell and comparable:
+        largest = min(fell, key=lambda t: t.percent_change or 0)
+        words.append(f"The largest fall: {largest.sentence}")
+    return " ".join(words)
+
+
+def _change_bars(figure: Figure, bars: Sequence[tuple[str, float | None, str]]) -> None:
+    ax = figure.add_subplot()
+    ax.set_yticks(range(len(bars)), [draw.wrap(label) for label, _, _ in bars])
+    ax.set_ylim(len(bars) - 0.5, -0.5)
+    values = [v for _, v, _ in bars if v is not None] or [0.0]
+    reach = max(10.0, max(abs(v) for v in values)) * 1.45
+    ax.set_xlim(-reach if min(values) < 0 else -reach * 0.15, reach)
+    for y, (_, value, text) in enumerate(bars):
+        if value is None:
+            ax.annotate(text, (0, y), xytext=(5, 0), textcoords="offset points", va="center")
+            continue
+        rise = value >= 0
+        ax.barh(
+            y,
+            value,
+            height=0.6,
+            color=draw.BLUE if rise else draw.VERMILLION,
+            hatch=RISE_HATCH if rise else FALL_HATCH,
+            edgecolor="white",
+        )
+        ax.annotate(
+            text,
+            (value, y),
+            xytext=(5 if rise else -5, 0),
+            textcoords="offset points",
+            va="center",
+            ha="left" if rise else "right",
+        )
+    ax.axvline(0, color=draw.INK, linewidth=1)
+    ax.set_xlabel("% change (rises to the right, falls to the left and hatched)")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    ax.grid(axis="x", color=draw.GRID, linewidth=0.8)
+    ax.set_axisbelow(True)
+
+
+SCALE_SPREAD = 10  # lines whose largest figures differ more than this share no chart
+
+
+def priority_charts(
+    priority: PrioritySpec, table: AuditTable, trends: Sequence[Trend]
+) -> tuple[Chart, ...]:
+    """Line charts of a priority's linked audit categories over every period, if any.
+
+    Categories of very different size (4,000 reports of anti-social behaviour, 53 arsons) get
+    charts of their own, so the small one is not drawn as a flat line along the bottom.
+    """
+    linked = [t for t in _whole_area(trends) if t.category in set(priority.audit_categories)]
+    if not linked or len(table.periods) < 2:
+        return ()
+    groups = scale_groups(table, linked)
+    return tuple(
+        _line_chart(table, group, f"priority-{_slug(priority.name)}-{number}")
+        for number, group in enumerate(groups, start=1)
+    )
+
+
+def scale_groups(table: AuditTable, linked: Sequence[Trend]) -> list[list[Trend]]:
+    """`linked` in groups whose largest figures are within SCALE_SPREAD of each other.
+
+    Groups are in order of size, largest first; within a group, the strategy's order is kept.
+    """
+    peaks = {
+        t.category: max((v for v in series(table, t.category)[1] if v), default=0) for t in linked
+    }
+    groups: list[list[Trend]] = []
+    for trend in sorted(linked, key=lambda t: -peaks[t.category]):
+        group = groups[-1] if groups else None
+        top = peaks[group[0].category] if group else 0
+        if group and peaks[trend.category] * SCALE_SPREAD >= top:
+            group.append(trend)
+        else:
+            groups.append([trend])
+    order = {t.category: i for i, t in enumerate(linked)}
+    return [sorted(group, key=lambda t: order[t.category]) for group in groups]
+
+
+def _line_chart(table: AuditTable, linked: Sequence[Trend], name: str) -> Chart:
+    periods = table.periods
+    lines: list[tuple[str, Sequence[float | None]]] = []
+    rows = []
+    for trend in linked:
+        _, values = series(table, trend.category)
+        lines.append((trend.category, [None if v is None else float(v) for v in values]))
+        rows.append(
+            (trend.category, *("no figure" if v is None else display.figure(v) for v in values))
+        )
+    units = {t.unit for t in linked}
+    unit = units.pop() if len(units) == 1 else "figures"
+    named = join_words([t.category for t in linked])
+    title = f"{named}, {periods[0]} to {periods[-1]}"
+    return charts.trend_chart(
+        name=name,
+        title=title,
+        periods=periods,
+        series=lines,
+        unit=unit.capitalize(),
+        alt_text=" ".join(t.sentence for t in linked),
+        headers=("Category", *periods),
+        rows=rows,
+    )
+
+
+def _slug(text: str) -> str:
+    return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())

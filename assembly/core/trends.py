@@ -1,0 +1,269 @@
+"""What an audit's figures say: each category's latest period against the one before it.
+
+Pure core: plain dataclasses in and out. "Latest" and "before" follow the order of the
+audit's periods as its file gave them, never a sort. Values and changes are exact Decimals;
+every number a person reads is written through `common.display`, so the sentence, the
+table and the chart agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from decimal import Context, Decimal
+from enum import StrEnum
+
+from assembly.core.audit_files import AuditTable
+from common import display
+
+DEFAULT_UNIT = "offences"
+NO_FIGURE = "–"  # an en dash: a table cell with nothing to show
+_EXACT = Context(prec=40)  # fixed, so a caller's decimal context cannot change results
+_SMALLEST_PERCENT = Decimal("0.05")  # below this a percentage rounds to 0.0%
+
+
+class Direction(StrEnum):
+    """Which way a category moved from the previous period to the latest."""
+
+    ROSE = "rose"
+    FELL = "fell"
+    UNCHANGED = "unchanged"
+    UNKNOWN = "unknown"  # a figure is missing, or there is no earlier period
+
+
+@dataclass(frozen=True)
+class Trend:
+    """A category's (and area's) latest figure against the period before, and what it says.
+
+    `area` None is the whole partnership. `previous_period` is None when the audit has one
+    period; values are None when the file gives no figure for that period. `change` is
+    latest minus previous; `percent_change` is None when either is missing or the
+    previous figure is zero.
+    """
+
+    category: str
+    area: str | None
+    unit: str
+    previous_period: str | None
+    previous_value: Decimal | None
+    latest_period: str
+    latest_value: Decimal | None
+    change: Decimal | None
+    percent_change: Decimal | None
+    direction: Direction
+    sentence: str
+
+
+def trends(table: AuditTable) -> list[Trend]:
+    """A trend for each category and area, categories in file order (none without periods)."""
+    if not table.periods:
+        return []
+    by_series: dict[tuple[str, str | None], dict[str, Decimal]] = {}
+    units: dict[str, str] = {}
+    for figure in table.figures:
+        by_series.setdefault((figure.category, figure.area), {})[figure.period] = figure.value
+        if figure.unit:
+            units.setdefault(figure.category, figure.unit)
+    order = {category: index for index, category in enumerate(table.categories)}
+    keys = sorted(by_series, key=lambda key: order[key[0]])  # stable: areas in file order
+    return [
+        _trend(key[0], key[1], units.get(key[0], DEFAULT_UNIT), table.periods, by_series[key])
+        for key in keys
+    ]
+
+
+def series(
+    table: AuditTable, category: str, area: str | None = None
+) -> tuple[tuple[str, ...], tuple[Decimal | None, ...]]:
+    """Every period and the category's value in it (None: no figure), for a line chart."""
+    values = {f.period: f.value for f in table.figures if f.category == category and f.area == area}
+    if not values:
+        where = f" in {area!r}" if area is not None else ""
+        raise ValueError(f"the audit has no figures for {category!r}{where}")
+    return table.periods, tuple(values.get(period) for period in table.periods)
+
+
+def trend_table_headers(trends: Sequence[Trend]) -> tuple[str, str, str, str, str]:
+    """Headings for `trend_table_rows`: the two periods compared name their columns.
+
+    Every trend of an audit compares the same two periods (its last two), so they head the
+    columns rather than repeating in every cell.
+    """
+    first = trends[0] if trends else None
+    previous = first.previous_period if first and first.previous_period else "Previous period"
+    latest = first.latest_period if first else "Latest period"
+    return ("Category", previous, latest, "Change", "% change")
+
+
+def trend_table_rows(trends: Iterable[Trend]) -> list[tuple[str, str, str, str, str]]:
+    """Rows for a table of trends: category, previous, latest, change and % change, as text."""
+    return [
+        (
+            f"{t.category} ({t.area})" if t.area else t.category,
+            _figure_cell(t.previous_value, t.previous_period),
+            _figure_cell(t.latest_value, t.latest_period),
+            NO_FIGURE if t.change is None else _signed(t.change, display.figure(abs(t.change))),
+            _percent_cell(t.percent_change),
+        )
+        for t in trends
+    ]
+
+
+def _trend(
+    category: str,
+    area: str | None,
+    unit: str,
+    periods: tuple[str, ...],
+    values: dict[str, Decimal],
+) -> Trend:
+    latest_period = periods[-1]
+    previous_period = periods[-2] if len(periods) > 1 else None
+    latest = values.get(latest_period)
+    previous = values.get(previous_period) if previous_period is not None else None
+    change = percent = None
+    direction = Direction.UNKNOWN
+    if latest is not None and previous is not None:
+        change = _EXACT.subtract(latest, previous)
+        if previous:
+            percent = _EXACT.divide(_EXACT.multiply(change, 100), previous)
+        direction = (
+            Direction.ROSE if change > 0 else Direction.FELL if change < 0 else Direction.UNCHANGED
+        )
+    trend = Trend(
+        category=category,
+        area=area,
+        unit=unit,
+        previous_period=previous_period,
+        previous_value=previous,
+        latest_period=latest_period,
+        latest_value=latest,
+        change=change,
+        percent_change=percent,
+        direction=direction,
+        sentence="",
+    )
+    return replace(trend, sentence=_sentence(trend, _earlier_figure(periods[:-2], values)))
+
+
+# Sentences.
+
+
+def _sentence(t: Trend, earlier: tuple[str, Decimal] | None) -> str:
+    """What the trend says, in one sentence."""
+    if t.previous_period is None:
+        if t.latest_value is None:
+            return f"{_label(t)}: no figure for {t.latest_period}."
+        amount = _amount(t.latest_value, t.unit)
+        return f"{_label(t)}: {amount} in {t.latest_period} (no earlier period to compare)."
+    if t.change is None:
+        return _missing(t, t.previous_period, earlier)
+    assert t.previous_value is not None and t.latest_value is not None
+    subject = _subject(t)
+    previous, latest = display.figure(t.previous_value), display.figure(t.latest_value)
+    between = f"from {previous} in {t.previous_period} to {latest} in {t.latest_period}"
+    if t.direction is Direction.UNCHANGED:
+        return (
+            f"{subject} was unchanged at {_amount(t.latest_value, t.unit)} in both "
+            f"{t.previous_period} and {t.latest_period}."
+        )
+    more = "more" if t.change > 0 else "fewer"
+    changed = f"{display.figure(abs(t.change))} {more} {_unit(t.unit, abs(t.change))}"
+    if t.percent_change is None:  # from a base of zero
+        return (
+            f"{subject} {t.direction} {between} ({changed}); there is no percentage change "
+            "from a base of zero."
+        )
+    return f"{subject} {t.direction} by {_percent(t.percent_change)} ({changed}), {between}."
+
+
+def _missing(t: Trend, previous_period: str, earlier: tuple[str, Decimal] | None) -> str:
+    """The sentence for a trend with the previous or the latest figure missing."""
+    no_change = "so no change can be given"
+    if t.latest_value is not None:
+        given = f"{t.latest_period}: {_amount(t.latest_value, t.unit)}"
+        return f"{_label(t)}: no figure for {previous_period}, {no_change}; {given}."
+    if t.previous_value is not None:
+        given = f"{previous_period}: {_amount(t.previous_value, t.unit)}"
+        return f"{_label(t)}: no figure for {t.latest_period}, {no_change}; {given}."
+    text = f"{_label(t)}: no figures for {previous_period} or {t.latest_period}, {no_change}"
+    if earlier is None:
+        return f"{text}."
+    period, value = earlier
+    return f"{text}; the latest figure is {_amount(value, t.unit)} in {period}."
+
+
+def _earlier_figure(
+    periods: tuple[str, ...], values: dict[str, Decimal]
+) -> tuple[str, Decimal] | None:
+    """The last figure given before the previous period, if any."""
+    return next(((p, values[p]) for p in reversed(periods) if p in values), None)
+
+
+def _subject(t: Trend) -> str:
+    """The start of a sentence about the trend: 'Burglary', or 'In Keynsham, burglary'."""
+    if t.area is None:
+        return _capitalised(t.category)
+    return f"In {t.area}, {_within_sentence(t.category)}"
+
+
+def _label(t: Trend) -> str:
+    """The trend's name before a colon: 'Arson', or 'Arson in Keynsham'."""
+    name = _capitalised(t.category)
+    return f"{name} in {t.area}" if t.area else name
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _within_sentence(category: str) -> str:
+    """'Burglary' as it reads mid-sentence ('burglary'); 'ASB' or 'PCSO patrols' unchanged."""
+    first = category.split(" ", 1)[0]
+    if first[:1].isupper() and first[1:].islower():
+        return category[:1].lower() + category[1:]
+    return category
+
+
+# Numbers and units.
+
+
+def _amount(value: Decimal, unit: str) -> str:
+    """A figure with its unit: '14 offences', '1 offence', '12.5 incidents'."""
+    return f"{display.figure(value)} {_unit(unit, value)}"
+
+
+def _unit(unit: str, value: Decimal) -> str:
+    """The unit for `value`: singular (without its final 's') for exactly 1."""
+    return unit[:-1] if value == 1 and unit.endswith("s") else unit
+
+
+def _percent(percent: Decimal) -> str:
+    """A percentage change without its sign, to one decimal place: '22.7%'."""
+    if _tiny(percent):
+        return f"less than {display.percent(0.1, 1)}"
+    return display.percent(float(abs(percent)), 1)
+
+
+def _percent_cell(percent: Decimal | None) -> str:
+    """A table cell for a percentage change: '+22.7%', '-5.3%', 'less than 0.1%', or a dash."""
+    if percent is None:
+        return NO_FIGURE
+    text = _percent(percent)
+    return text if _tiny(percent) else _signed(percent, text)
+
+
+def _tiny(percent: Decimal) -> bool:
+    """True for a change that is not zero but would round to 0.0%."""
+    return 0 < abs(percent) < _SMALLEST_PERCENT
+
+
+def _figure_cell(value: Decimal | None, period: str | None) -> str:
+    """A table cell under its period's heading: '872', 'no figure', or a dash with no period."""
+    if period is None:
+        return NO_FIGURE
+    return "no figure" if value is None else display.figure(value)
+
+
+def _signed(value: Decimal, text: str) -> str:
+    """`text` (a size) with the sign of `value`: '+198', '-12', '0'."""
+    return f"+{text}" if value > 0 else f"-{text}" if value < 0 else text

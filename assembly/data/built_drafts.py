@@ -1,0 +1,178 @@
+"""Building Word drafts of a strategy from the database, and keeping every build.
+
+Gathers the strategy, its consultation's results (read through `survey.interface`), its audit's
+trends and the charts, hands them to the pure `assembly.core.strategy_document`, and stores
+the file with what it was built from, so any earlier draft can be fetched again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from assembly.core import charts as draft_charts
+from assembly.core.strategy_document import DraftInputs, agreement_result, build_draft
+from assembly.core.trends import trends as audit_trends
+from assembly.data.crime_audits import audit_by_name, audit_table, findings_of
+from assembly.data.models import HouseTemplate, Strategy, StrategyDraft
+from assembly.data.strategies import spec_of
+from common import action_log
+from common.database import db, utcnow
+from common.display import iso_timestamp
+from common.models import User
+from survey import interface
+from survey.core.report import results_to_dict
+from survey.core.results import Breakdown, ConsultationResults
+
+COMMAND_LINE = action_log.COMMAND_LINE
+
+
+class DraftError(ValueError):
+    """A draft that cannot be built, with the reason for a person."""
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """Everything a draft is built from, read from the database (which this does not change)."""
+
+    inputs: DraftInputs
+    consultation: interface.ConsultationRef
+    built_from: dict[str, Any]  # kept with the draft: what it was built from
+
+
+def gather(strategy: Strategy, built_by: str, built_at: dt.datetime, *, minimum: int) -> Gathered:
+    """Read the next draft's inputs: the strategy, its consultation's results (counts below
+    `minimum` hidden), its audit's trends and the charts. Only reads, so it works against a
+    read-only database."""
+    spec = spec_of(strategy)
+    consultation = interface.consultation(spec.consultation)
+    results = interface.results(spec.consultation, minimum=minimum)
+    if consultation is None or results is None:
+        raise DraftError(f"the strategy's consultation '{spec.consultation}' no longer exists")
+    audit = audit_by_name(spec.audit)
+    if audit is None:
+        raise DraftError(f"the strategy's audit '{spec.audit}' no longer exists")
+    breakdown = _area_breakdown(results, minimum)
+    table = audit_table(audit)
+    trends = tuple(audit_trends(table))
+    template = current_template()
+    inputs = DraftInputs(
+        strategy=spec,
+        results=results,
+        audit_name=audit.name,
+        audit_periods=tuple(audit.periods),
+        trends=trends,
+        findings=findings_of(audit),
+        charts=draft_charts.draft_charts(spec, results, breakdown, table, trends),
+        version=_next_version(strategy),
+        built_at=built_at,
+        built_by=built_by,
+        breakdown=breakdown,
+        template=template.docx if template is not None else None,
+        sources={"Audit file": audit.filename} if audit.filename else {},
+    )
+    built_from = {
+        "strategy": dict(strategy.definition),
+        "consultation": consultation.slug,
+        "responses": results.responses,
+        "results_sha256": _digest(results),
+        "suppression_threshold": results.threshold,
+        "audit": audit.name,
+        "audit_imported_at": iso_timestamp(audit.imported_at),
+        "house_template": template.filename if template is not None else None,
+    }
+    return Gathered(inputs, consultation, built_from)
+
+
+def build(
+    strategy: Strategy,
+    user: User | None = None,
+    now: dt.datetime | None = None,
+    *,
+    minimum: int,
+) -> StrategyDraft:
+    """Build the next version of a strategy's draft and keep it; the caller commits."""
+    built_by = user.email if user is not None else COMMAND_LINE
+    gathered = gather(strategy, built_by, now or utcnow(), minimum=minimum)
+    inputs = gathered.inputs
+    draft = StrategyDraft(
+        strategy_id=strategy.id,
+        version=inputs.version,
+        built_at=inputs.built_at,
+        built_by_id=user.id if user is not None else None,
+        built_by=built_by,
+        inputs=gathered.built_from,
+        docx=build_draft(inputs),
+    )
+    db.session.add(draft)
+    action_log.record(
+        "draft built",
+        gathered.consultation,
+        strategy.title,
+        f"version {inputs.version}",
+        by=user,
+    )
+    db.session.flush()
+    return draft
+
+
+def _area_breakdown(results: ConsultationResults, minimum: int) -> Breakdown | None:
+    """Agreement with the priorities by the first breakdown question (area), if both exist."""
+    agreement = agreement_result(results)
+    if agreement is None or not results.breakdown_questions or agreement.statement is not None:
+        return None
+    by = results.breakdown_questions[0]
+    return interface.breakdown(results.slug, by.key, agreement.key, minimum=minimum)
+
+
+def _digest(results: ConsultationResults) -> str:
+    """A fingerprint of every figure the draft used, to tell whether the data has changed."""
+    text = json.dumps(results_to_dict(results), sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _next_version(strategy: Strategy) -> int:
+    last = db.session.scalar(
+        sa.select(sa.func.max(StrategyDraft.version)).where(
+            StrategyDraft.strategy_id == strategy.id
+        )
+    )
+    return (last or 0) + 1
+
+
+def drafts_of(strategy: Strategy) -> list[StrategyDraft]:
+    """Every build of a strategy's draft, newest first (without loading the files)."""
+    return list(
+        db.session.scalars(
+            sa.select(StrategyDraft)
+            .where(StrategyDraft.strategy_id == strategy.id)
+            .order_by(StrategyDraft.version.desc())
+            .options(sa.orm.defer(StrategyDraft.docx))
+        )
+    )
+
+
+def draft_version(strategy: Strategy, version: int) -> StrategyDraft | None:
+    """One build of a strategy's draft, by version number."""
+    return db.session.scalar(
+        sa.select(StrategyDraft).where(
+            StrategyDraft.strategy_id == strategy.id, StrategyDraft.version == version
+        )
+    )
+
+
+def filename_of(strategy: Strategy, draft: StrategyDraft) -> str:
+    """'community-safety-strategy-2026-29-draft-3.docx'."""
+    return f"{strategy.slug}-draft-{draft.version}.docx"
+
+
+def current_template() -> HouseTemplate | None:
+    """The most recently uploaded house template, if any."""
+    return db.session.scalar(
+        sa.select(HouseTemplate).order_by(HouseTemplate.uploaded_at.desc(), HouseTemplate.id.desc())
+    )

@@ -1,0 +1,137 @@
+"""Typed SQLAlchemy 2.0 models for crime and disorder audits, strategies and built drafts.
+
+"Audit" here is the partnership's statutory audit of crime and disorder (figures per category
+and period), not the log of officers' actions in `common.action_log`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from common.database import UTCDateTime, db, utcnow
+from common.models import User
+
+WHOLE_AREA = ""  # the `area` of a figure for the whole partnership area
+
+
+class CrimeAudit(db.Model):  # type: ignore[name-defined,misc]
+    """One audit's figures, imported from a file; several audits can exist side by side."""
+
+    __tablename__ = "crime_audit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    filename: Mapped[str] = mapped_column(sa.String(255), default="")
+    periods: Mapped[list[str]] = mapped_column(sa.JSON)  # in the file's order
+    imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    imported_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+
+    figures: Mapped[list[AuditFigure]] = relationship(
+        back_populates="audit",
+        cascade="all, delete-orphan",
+        order_by="AuditFigure.position",
+        passive_deletes=True,
+    )
+    findings: Mapped[list[AuditFinding]] = relationship(
+        back_populates="audit", cascade="all, delete-orphan", passive_deletes=True
+    )
+    imported_by: Mapped[User | None] = relationship()
+
+
+class AuditFigure(db.Model):  # type: ignore[name-defined,misc]
+    """One figure of an audit: a category's value in a period, for an area or the whole."""
+
+    __tablename__ = "audit_figure"
+    __table_args__ = (sa.UniqueConstraint("audit_id", "category", "area", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("crime_audit.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column()  # the row's order in the file
+    category: Mapped[str] = mapped_column(sa.String(200))
+    area: Mapped[str] = mapped_column(sa.String(120), default=WHOLE_AREA)
+    period: Mapped[str] = mapped_column(sa.String(40))
+    value: Mapped[Decimal] = mapped_column(sa.Numeric(24, 6))
+    unit: Mapped[str | None] = mapped_column(sa.String(60))
+    source: Mapped[str | None] = mapped_column(sa.String(300))
+    notes: Mapped[str | None] = mapped_column(sa.Text)
+
+    audit: Mapped[CrimeAudit] = relationship(back_populates="figures")
+
+
+class AuditFinding(db.Model):  # type: ignore[name-defined,misc]
+    """An officer's narrative key finding for one category of an audit."""
+
+    __tablename__ = "audit_finding"
+    __table_args__ = (sa.UniqueConstraint("audit_id", "category"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("crime_audit.id", ondelete="CASCADE"), index=True
+    )
+    category: Mapped[str] = mapped_column(sa.String(200))
+    text: Mapped[str] = mapped_column(sa.Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    audit: Mapped[CrimeAudit] = relationship(back_populates="findings")
+
+
+class Strategy(db.Model):  # type: ignore[name-defined,misc]
+    """A strategy definition, stored as the checked JSON that `assembly.core.strategy` reads."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    definition: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    drafts: Mapped[list[StrategyDraft]] = relationship(
+        back_populates="strategy",
+        cascade="all, delete-orphan",
+        order_by="StrategyDraft.version",
+        passive_deletes=True,
+    )
+
+
+class StrategyDraft(db.Model):  # type: ignore[name-defined,misc]
+    """One built Word draft, kept with what it was built from so it can be fetched again."""
+
+    __tablename__ = "strategy_draft"
+    __table_args__ = (sa.UniqueConstraint("strategy_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    strategy_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("strategy.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int] = mapped_column()
+    built_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    built_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    built_by: Mapped[str] = mapped_column(sa.String(254))  # an email, or "command line"
+    inputs: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    docx: Mapped[bytes] = mapped_column(sa.LargeBinary)
+
+    strategy: Mapped[Strategy] = relationship(back_populates="drafts")
+
+
+class HouseTemplate(db.Model):  # type: ignore[name-defined,misc]
+    """A Word file whose styles, header, footer and logo drafts are built on."""
+
+    __tablename__ = "house_template"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    docx: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )

@@ -1,0 +1,151 @@
+"""How numbers, dates and times are written, everywhere a person reads them.
+
+The pages, the exports and (later) the Word drafts all format through these functions, so
+they can never disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:  # only `register_filters` needs Flask; the pure core formats through here too
+    from flask import Flask
+
+    from common.statistics import Share
+
+LOCAL_ZONE = ZoneInfo("Europe/London")
+
+
+def number(value: int) -> str:
+    """A whole number with thousands separators: 1,070."""
+    return f"{value:,}"
+
+
+def figure(value: Decimal) -> str:
+    """A non-negative figure from a file, as written: '1,070', or '1,070.25' with its decimals."""
+    if value == value.to_integral_value():
+        return number(int(value))
+    exponent = value.normalize().as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) else 0
+    whole, _, fraction = rounded(float(value), places).partition(".")
+    return f"{number(int(whole))}.{fraction}"
+
+
+def long_date(value: dt.date) -> str:
+    """A date in GOV.UK style: 5 January 2026."""
+    return f"{value.day} {value:%B %Y}"
+
+
+def date_time(value: dt.datetime) -> str:
+    """A moment in UK time, GOV.UK style: 5 January 2026 at 2:05pm."""
+    local = value.astimezone(LOCAL_ZONE)
+    hour = local.hour % 12 or 12
+    suffix = "am" if local.hour < 12 else "pm"
+    return f"{long_date(local.date())} at {hour}:{local:%M}{suffix}"
+
+
+def iso_timestamp(value: dt.datetime) -> str:
+    """A moment as ISO 8601 in UTC, for files: 2026-01-05T14:05:00+00:00."""
+    return value.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """'1 response', '2 responses', '1,070 responses'."""
+    word = singular if count == 1 else (plural_form or singular + "s")
+    return f"{number(count)} {word}"
+
+
+def wait_time(seconds: int) -> str:
+    """How long to wait, rounded up to what a person would say: 'a minute' (up to 60
+    seconds), '40 minutes', 'an hour', '3 hours'."""
+    if seconds <= 60:
+        return "a minute"
+    minutes = -(-seconds // 60)
+    if minutes < 60:
+        return f"{minutes} minutes"
+    hours = -(-minutes // 60)
+    return "an hour" if hours == 1 else f"{number(hours)} hours"
+
+
+def rounded(value: float, places: int = 0) -> str:
+    """A number rounded half away from zero (82.5 -> 83, not Python's banker's 82)."""
+    exponent = Decimal(1).scaleb(-places)
+    text = str(Decimal(repr(value)).quantize(exponent, rounding=ROUND_HALF_UP))
+    return text.lstrip("-") if text.strip("-0.") == "" else text  # never "-0"
+
+
+def percent(value: float, places: int = 0) -> str:
+    """A percentage: 82%, or 22.7% with places=1."""
+    return f"{rounded(value, places)}%"
+
+
+def fewer_than(share: Share) -> str:
+    """How a suppressed count is written: 'fewer than 5'."""
+    return f"fewer than {number(share.threshold)}"
+
+
+def suppression_note(threshold: int, who: str = "no one") -> str:
+    """The rule as readers are told it: 'Any number from 1 to 4 is shown as “fewer than 5”, so
+    that no one can be identified.'
+
+    Zero is shown as it is (it identifies no one), so the rule does not say "below 5". With a
+    threshold of 1 nothing is hidden, and the sentence says so rather than give a reason.
+    """
+    if threshold <= 1:
+        return "Every number is shown as it is."
+    shown = f"is shown as “fewer than {number(threshold)}”, so that {who} can be identified."
+    if threshold == 2:
+        return f"The number 1 {shown}"
+    return f"Any number from 1 to {number(threshold - 1)} {shown}"
+
+
+def share_count(share: Share) -> str:
+    """The count of a share: '50', or 'fewer than 5' when suppressed."""
+    return fewer_than(share) if share.count is None else number(share.count)
+
+
+def share_percent(share: Share) -> str:
+    """The percentage of a share: '82%', or 'fewer than 5' when suppressed."""
+    if share.percent is None:
+        return fewer_than(share) if share.count is None else "-"
+    return percent(share.percent)
+
+
+def share_of(share: Share) -> str:
+    """A share with its base: '50 of 61 (82%)', or 'fewer than 5 of 61'."""
+    if share.count is None:
+        return f"{fewer_than(share)} of {number(share.base)}"
+    if share.base == 0:
+        return "0 of 0"
+    return f"{number(share.count)} of {number(share.base)} ({share_percent(share)})"
+
+
+def interval(share: Share) -> str:
+    """The 95% interval of a share: '72% to 89%', or '' when there is none."""
+    if share.interval is None:
+        return ""
+    low, high = share.interval
+    return f"{percent(low)} to {percent(high)}"
+
+
+def points(value: float) -> str:
+    """A difference of percentages in points, signed: '+45 points', '-3 points', '0 points'."""
+    text = rounded(value)
+    sign = "+" if not text.startswith("-") and text != "0" else ""
+    word = "point" if text.lstrip("-") == "1" else "points"
+    return f"{sign}{text} {word}"
+
+
+def register_filters(app: Flask) -> None:
+    """Make the formatting functions available to templates."""
+    app.add_template_filter(number)
+    app.add_template_filter(long_date)
+    app.add_template_filter(date_time)
+    app.add_template_filter(plural)
+    app.add_template_filter(wait_time)
+    app.add_template_filter(suppression_note)
+    for formatter in (percent, share_count, share_percent, share_of, interval, points):
+        app.add_template_filter(formatter)

@@ -1,0 +1,68 @@
+"""Typed SQLAlchemy 2.0 models both packages share: staff accounts and the action log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column
+
+from common.database import UTCDateTime, db, utcnow
+
+
+class Role(StrEnum):
+    """What an account may do: councillors read, officers run consultations, admins manage."""
+
+    COUNCILLOR = "councillor"
+    OFFICER = "officer"
+    ADMIN = "admin"
+
+
+class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
+    """An officer, councillor or admin account. Residents never have one."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[str] = mapped_column(sa.String(20))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Failed sign-ins in a row, and until when the account refuses every sign-in after too many.
+    failed_sign_ins: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def can(self, needed: Role) -> bool:
+        """True when this account's role includes `needed` (admin > officer > councillor)."""
+        order = [Role.COUNCILLOR, Role.OFFICER, Role.ADMIN]
+        return order.index(Role(self.role)) >= order.index(needed)
+
+
+class AuditEvent(db.Model):  # type: ignore[name-defined,misc]
+    """One thing an officer or admin did, for the audit log that admins read.
+
+    The actor's email is copied so the record still says who it was after the account goes.
+    """
+
+    __tablename__ = "audit_event"
+    __table_args__ = (sa.Index("ix_audit_event_at", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    actor: Mapped[str] = mapped_column(sa.String(254))
+    action: Mapped[str] = mapped_column(sa.String(60), index=True)
+    consultation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("consultation.id", ondelete="SET NULL")
+    )
+    subject: Mapped[str] = mapped_column(sa.String(300), default="")
+    detail: Mapped[str] = mapped_column(sa.Text, default="")

@@ -1,0 +1,508 @@
+"""Charts of consultation results and audit trends, drawn once for the pages and the Word drafts.
+
+Pure: plain data in, bytes and words out (matplotlib through `Figure`, never `pyplot`; the
+drawing is in `common.chart_drawing`). Every chart says its main message in words and carries
+its data as a `survey.core.tables` table; every number is written by `common.display`. A suppressed
+count is drawn as a hatched range labelled "fewer than 5", never as a length of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from matplotlib.figure import Figure
+
+from common import chart_drawing as draw
+from common import display
+from common.statistics import Share
+from survey.core import tables
+from survey.core.questions import QuestionType
+from survey.core.results import (
+    Breakdown,
+    ChoiceResult,
+    ConsultationResults,
+    GroupShare,
+    MatrixResult,
+    ScaleResult,
+    TextResult,
+    Week,
+)
+
+NEITHER = "Neither agree nor disagree"
+WEEKS_NAME = "responses-by-week"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart with everything a reader without sight of it needs.
+
+    `alt_text` states the chart's main message; `headers` and `rows` are its data as a table,
+    already formatted by `common.display`; `svg` is for pages, `png` (200 dpi or more) for
+    documents. Each format is drawn from `drawing` on first use and kept: a page never pays
+    for the PNG, nor a draft for the SVG. The same data always gives the same bytes. Charts are
+    equal when their words and tables are: the drawing is made from the same data, so it takes
+    no part.
+    """
+
+    name: str
+    title: str
+    alt_text: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    drawing: draw.Drawing = field(compare=False, repr=False)
+
+    @cached_property
+    def svg(self) -> bytes:
+        """The chart as SVG, for pages: drawn on first use."""
+        return self.drawing.svg()
+
+    @cached_property
+    def png(self) -> bytes:
+        """The chart as PNG, for documents: drawn on first use."""
+        return self.drawing.png()
+
+
+def _chart(
+    name: str,
+    title: str,
+    alt_text: str,
+    table: tables.DataTable,
+    drawing: Callable[[Figure], None],
+    rows: int,
+) -> Chart:
+    return Chart(
+        name,
+        title,
+        alt_text,
+        table.headers,
+        table.rows,
+        drawing=draw.Drawing(title, drawing, rows),
+    )
+
+
+def _said(name: str, title: str, words: str, table: tables.DataTable) -> Chart:
+    """A chart with nothing to draw: its title and why, in words."""
+    return _chart(name, title, words, table, lambda figure: draw.message(figure, words), 1)
+
+
+def _too_few(answered: int | None, threshold: int) -> str | None:
+    """Why a question's chart is empty, or None when there is something to draw."""
+    if answered is None:
+        return (
+            f"Fewer than {display.number(threshold)} people answered this question, "
+            "so the answers are not shown."
+        )
+    if answered == 0:
+        return "No one has answered this question yet."
+    return None
+
+
+def _most(threshold: int, base: int) -> float:
+    """The largest percentage a suppressed count of `base` could be: the hatched range."""
+    return (threshold - 1) / base * 100 if base else 0.0
+
+
+def _count_and_percent(share: Share) -> str:
+    """A bar's label: '18 (35%)', or 'fewer than 5' when suppressed."""
+    if share.count is None:
+        return display.share_count(share)
+    return f"{display.share_count(share)} ({display.share_percent(share)})"
+
+
+def _of(share: Share, answered: int) -> str:
+    """'18 of 52 (35%)' or 'fewer than 5 of 52': the base is shown only when it may be."""
+    if share.count is None:
+        return f"{display.fewer_than(share)} of {display.number(answered)}"
+    return display.share_of(share)
+
+
+def _listing(items: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _percent_bar(
+    label: str,
+    share: Share,
+    base: int,
+    colour: str = draw.BLUE,
+    hatch: str = "",
+    whiskers: bool = False,
+) -> draw.Bar:
+    """A bar of a share of `base` labelled "18 (35%)", with whiskers for its 95% interval."""
+    most = _most(share.threshold, base)
+    interval = share.interval if whiskers else None
+    return draw.Bar(label, share.percent, _count_and_percent(share), colour, hatch, interval, most)
+
+
+def themes_chart(result: TextResult, threshold: int) -> Chart:
+    """Themes of a free-text question, most mentioned first, labelled "18 (35%)"."""
+    table = tables.themes_table(result, threshold)
+    title = f"What people mentioned: {result.text}"
+    empty = _too_few(result.answered, threshold)
+    if empty is None and not result.themes:
+        empty = "None of the answers has been coded into themes yet."
+    if empty is not None or result.answered is None:
+        return _said(result.key, title, empty or "", table)
+    answered = result.answered
+    shown = [_percent_bar(t.theme, t.share, answered) for t in result.themes]
+    note = (
+        f"Percentage of the {display.number(answered)} who answered; "
+        "an answer can mention several themes"
+    )
+    return _chart(
+        result.key,
+        title,
+        _themes_words(result),
+        table,
+        lambda figure: draw.bars(figure, shown, note, percent=True),
+        len(shown),
+    )
+
+
+def _themes_words(result: TextResult) -> str:
+    shown = [t for t in result.themes if t.share.count]
+    if not shown:
+        sentences = [f"No theme was mentioned by {display.fewer_than(result.no_theme)} or more."]
+    else:
+        top = [t for t in shown if t.share.count == shown[0].share.count]
+        if len(top) == 1:
+            lead = f"{top[0].theme} was the most mentioned"
+        else:
+            lead = f"{_listing([t.theme for t in top])} were the most mentioned, each"
+        sentences = [f"{lead}: {display.share_of(top[0].share)} who answered."]
+        rest = [f"{t.theme} {_count_and_percent(t.share)}" for t in shown[len(top) :][:3]]
+        if rest:
+            sentences.append(f"Next: {_listing(rest)}.")
+    few = [t for t in result.themes if t.share.suppressed]
+    if few:
+        names = _listing([t.theme for t in few])
+        sentences.append(f"Mentioned by {display.fewer_than(few[0].share)}: {names}.")
+    if result.uncoded:
+        sentences.append(f"{display.plural(result.uncoded, 'answer')} not yet coded.")
+    return " ".join(sentences)
+
+
+def scale_chart(result: ScaleResult, threshold: int) -> Chart:
+    """An agreement or likert question: agree with its 95% interval, and the other answers."""
+    table = tables.scale_table(result, threshold)
+    title = result.statement or result.text
+    empty = _too_few(result.answered, threshold)
+    if empty is not None or result.answered is None:
+        return _said(result.key, title, empty or "", table)
+    answered = result.answered
+    shown = _scale_bars(result, answered)
+    note = f"Percentage of the {display.number(answered)} who answered, with 95% intervals"
+    return _chart(
+        result.key,
+        title,
+        _scale_words(result, answered),
+        table,
+        lambda figure: draw.bars(figure, shown, note, percent=True),
+        len(shown),
+    )
+
+
+def _scale_bars(result: ScaleResult, answered: int) -> list[draw.Bar]:
+    """Agree, neither (likert only), disagree and don't know, each with its interval."""
+    yes_no = result.type is QuestionType.AGREEMENT
+    parts = [("Yes" if yes_no else "Agree", result.agree, draw.BLUE, "")]
+    parts += [(NEITHER, o.share, draw.GREY, "") for o in result.options if o.label == NEITHER]
+    parts.append(("No" if yes_no else "Disagree", result.disagree, draw.VERMILLION, "//"))
+    parts.append(("Don't know", result.dont_know, draw.SKY, ".."))
+    return [
+        _percent_bar(label, share, answered, colour, hatch, whiskers=True)
+        for label, share, colour, hatch in parts
+    ]
+
+
+def _scale_words(result: ScaleResult, answered: int) -> str:
+    agree, disagree, dont_know = result.agree, result.disagree, result.dont_know
+    if agree.count == 0 and disagree.count == 0 and dont_know.count == answered:
+        return f"No one agreed or disagreed: all {display.number(answered)} said they did not know."
+    sentence = f"{_of(agree, answered)} who answered agreed"
+    if agree.interval is not None:
+        sentence += f" (95% interval {display.interval(agree)})"
+    rest = [f"{_of(disagree, answered)} disagreed"]
+    if dont_know.count != 0:
+        rest.append(f"{_of(dont_know, answered)} did not know")
+    others = _listing(rest)
+    return f"{sentence[0].upper()}{sentence[1:]}. {others[0].upper()}{others[1:]}."
+
+
+def matrix_chart(result: MatrixResult, threshold: int) -> Chart:
+    """Diverging bars per statement: disagree to the left, agree to the right, then the rest.
+
+    The table is the matrix table with a "Neither" column, since the chart draws that too.
+    """
+    base = tables.matrix_table(result, threshold)
+    table = tables.DataTable(
+        base.caption,
+        (*base.headers[:3], "Neither", *base.headers[3:]),
+        tuple(
+            (*row[:3], display.share_percent(_neither(s)) if s.answered else "-", *row[3:])
+            for row, s in zip(base.rows, result.statements, strict=True)
+        ),
+    )
+    if not any(s.answered for s in result.statements):
+        hidden = any(s.answered is None for s in result.statements)
+        return _said(
+            result.key, result.text, _too_few(None if hidden else 0, threshold) or "", table
+        )
+    statements = [_diverging(s, threshold) for s in result.statements]
+    return _chart(
+        result.key,
+        result.text,
+        _matrix_words(result, threshold),
+        table,
+        lambda figure: draw.diverging(
+            figure, statements, f"Fewer than {display.number(threshold)}: the range"
+        ),
+        len(statements) + 1,
+    )
+
+
+def _neither(statement: ScaleResult) -> Share:
+    return next(o.share for o in statement.options if o.label == NEITHER)
+
+
+def _diverging(statement: ScaleResult, threshold: int) -> draw.Diverging:
+    label = statement.statement or ""
+    answered = statement.answered
+    if not answered:
+        note = (
+            f"fewer than {display.number(threshold)} answered" if answered is None else "no answers"
+        )
+        bar = draw.Bar("", None, "")
+        return draw.Diverging(label, bar, bar, bar, bar, note)
+    most = _most(threshold, answered)
+
+    def part(share: Share, colour: str, hatch: str, word: str = "") -> draw.Bar:
+        text = f"{word} {display.share_percent(share)}".strip()
+        return draw.Bar("", share.percent, text, colour, hatch, most=most)
+
+    return draw.Diverging(
+        label,
+        agree=part(statement.agree, draw.BLUE, ""),
+        disagree=part(statement.disagree, draw.VERMILLION, "//"),
+        neither=part(_neither(statement), draw.GREY, "", "neither"),
+        dont_know=part(statement.dont_know, draw.SKY, "..", "don't know"),
+    )
+
+
+def _matrix_words(result: MatrixResult, threshold: int) -> str:
+    ranked = sorted(
+        (s for s in result.statements if s.answered and s.agree.percent is not None),
+        key=lambda s: -(s.agree.percent or 0),
+    )
+    sentences = []
+    if ranked:
+        top, bottom = ranked[0], ranked[-1]
+        sentences.append(f"Most agreement: {top.statement}, {display.share_of(top.agree)}.")
+        if bottom is not top:
+            sentences.append(f"Least: {bottom.statement}, {display.share_of(bottom.agree)}.")
+    else:
+        sentences.append(f"Fewer than {display.number(threshold)} agreed with every statement.")
+    hidden = [s.statement or "" for s in result.statements if s.answered is None]
+    if hidden:
+        few = f"Fewer than {display.number(threshold)} answered for"
+        sentences.append(f"{few} {_listing(hidden)}.")
+    return " ".join(sentences)
+
+
+def choice_chart(result: ChoiceResult, threshold: int) -> Chart:
+    """A single or multi choice question: one bar per option, in the question's order."""
+    table = tables.choice_table(result, threshold)
+    empty = _too_few(result.answered, threshold)
+    if empty is not None or result.answered is None:
+        return _said(result.key, result.text, empty or "", table)
+    answered = result.answered
+    shown = [_percent_bar(o.label, o.share, answered) for o in result.options]
+    note = f"Percentage of the {display.number(answered)} who answered"
+    if result.type is QuestionType.MULTI_CHOICE:
+        note += "; people could choose more than one"
+    return _chart(
+        result.key,
+        result.text,
+        _choice_words(result, answered),
+        table,
+        lambda figure: draw.bars(figure, shown, note, percent=True),
+        len(shown),
+    )
+
+
+def _choice_words(result: ChoiceResult, answered: int) -> str:
+    shown = sorted(
+        (o for o in result.options if o.share.count), key=lambda o: -(o.share.count or 0)
+    )
+    if not shown:
+        few = display.fewer_than(result.options[0].share)
+        return f"Every option was chosen by {few} of the {display.number(answered)} who answered."
+    top = [o for o in shown if o.share.count == shown[0].share.count]
+    each = ", each" if len(top) > 1 else ""
+    sentence = (
+        f"{_listing([o.label for o in top])} was chosen most{each}: "
+        f"{display.share_of(top[0].share)} who answered."
+    )
+    rest = [f"{o.label} {_count_and_percent(o.share)}" for o in shown[len(top) :]]
+    if rest:
+        sentence += f" Then {_listing(rest)}."
+    if result.type is QuestionType.MULTI_CHOICE:
+        sentence += (
+            " People could choose more than one, so the percentages can add up to more than 100%."
+        )
+    return sentence
+
+
+def breakdown_name(result: Breakdown) -> str:
+    """The chart name of a breakdown: 'agree-by-area'."""
+    return f"{result.key}-by-{result.by_key}"
+
+
+def breakdown_chart(result: Breakdown, threshold: int) -> Chart:
+    """Agreement in each group (area, age band) with its 95% interval."""
+    table = tables.breakdown_table(result, threshold)
+    by = result.by_text.rstrip("?").lower()
+    title = f"Agreement by {result.by_key.replace('_', ' ')}: {result.statement or result.text}"
+    if all(g.agree.percent is None for g in result.groups):
+        words = (
+            "No one has answered this question yet."
+            if all(g.answered == 0 for g in result.groups)
+            else f"Too few people agreed in any group to show agreement by {by}."
+        )
+        return _said(breakdown_name(result), title, words, table)
+    shown = [_group_bar(group, threshold) for group in result.groups]
+    note = "Percentage agreeing in each group, with 95% intervals"
+    return _chart(
+        breakdown_name(result),
+        title,
+        _breakdown_words(result, by, threshold),
+        table,
+        lambda figure: draw.bars(figure, shown, note, percent=True),
+        len(shown),
+    )
+
+
+def _group_bar(group: GroupShare, threshold: int) -> draw.Bar:
+    """A group's agreement with whiskers; a hatched range when hidden; words when too few."""
+    agree = group.agree
+    if not group.answered:
+        few = f"fewer than {display.number(threshold)} answered"
+        return draw.Bar(group.label, 0.0, "no answers" if group.answered == 0 else few)
+    if agree.percent is None:
+        most = _most(threshold, group.answered)
+        return draw.Bar(group.label, None, f"{display.share_count(agree)} agreed", most=most)
+    return draw.Bar(group.label, agree.percent, display.share_of(agree), interval=agree.interval)
+
+
+def _breakdown_words(result: Breakdown, by: str, threshold: int) -> str:
+    shown = sorted(
+        (g for g in result.groups if g.agree.percent is not None),
+        key=lambda g: -(g.agree.percent or 0),
+    )
+    high, low = shown[0], shown[-1]
+    sentences = [f"Agreement by {by} was highest in {high.label}: {display.share_of(high.agree)}."]
+    if low is not high:
+        sentences.append(f"Lowest in {low.label}: {display.share_of(low.agree)}.")
+    few = [g.label for g in result.groups if g.agree.percent is None]
+    if few:
+        sentences.append(
+            f"Fewer than {display.number(threshold)} agreed or answered in {_listing(few)}."
+        )
+    return " ".join(sentences)
+
+
+def weeks_chart(weeks: Sequence[Week], threshold: int) -> Chart:
+    """Responses received in each week, labelled with the count."""
+    table = tables.weeks_table(tuple(weeks))
+    title = "Responses by week"
+    if not weeks:
+        words = "No responses to show by week: none yet, or too few to show."
+        return _said(WEEKS_NAME, title, words, table)
+    shown = [
+        draw.Bar(
+            f"Week starting {display.long_date(w.starts)}",
+            None if w.share.count is None else float(w.share.count),
+            display.share_count(w.share),
+            most=threshold - 1,
+        )
+        for w in weeks
+    ]
+    return _chart(
+        WEEKS_NAME,
+        title,
+        _weeks_words(weeks),
+        table,
+        lambda figure: draw.bars(figure, shown, "Responses received", percent=False),
+        len(shown),
+    )
+
+
+def _weeks_words(weeks: Sequence[Week]) -> str:
+    span = f"Responses arrived over {display.plural(len(weeks), 'week')}."
+    shown = [w for w in weeks if w.share.count is not None]
+    if not shown:
+        return f"{span} Every week had {display.fewer_than(weeks[0].share)}."
+    busiest = max(shown, key=lambda w: (w.share.count or 0, -w.starts.toordinal()))
+    return (
+        f"{span} The most came in the week starting {display.long_date(busiest.starts)}: "
+        f"{display.share_of(busiest.share)} responses."
+    )
+
+
+def trend_chart(
+    name: str,
+    title: str,
+    periods: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    unit: str,
+    alt_text: str,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+) -> Chart:
+    """A line per series over `periods`, with markers and its name at its last value.
+
+    For audit trends (crimes a year), so it takes plain values: the caller gives the words
+    and the table, having formatted its own figures. A None value is a gap in the line.
+    """
+    for label, values in series:
+        if len(values) != len(periods):
+            raise ValueError(f"{label!r} has {len(values)} values for {len(periods)} periods")
+    table = tables.DataTable(title, tuple(headers), tuple(tuple(row) for row in rows))
+    if not any(v is not None for _, values in series for v in values):
+        return _chart(name, title, alt_text, table, lambda f: draw.message(f, alt_text), 1)
+    ended = [(values, f"{label}: {_amount(_last(values))}") for label, values in series]
+    return _chart(
+        name, title, alt_text, table, lambda figure: draw.lines(figure, periods, ended, unit), 6
+    )
+
+
+def _last(values: Sequence[float | None]) -> float | None:
+    return next((v for v in reversed(values) if v is not None), None)
+
+
+def _amount(value: float | None) -> str:
+    """A trend's figure: whole numbers with separators, others to one decimal place."""
+    if value is None:
+        return "no figure"
+    return display.number(int(value)) if float(value).is_integer() else display.rounded(value, 1)
+
+
+def charts_for(results: ConsultationResults, breakdowns: Sequence[Breakdown] = ()) -> list[Chart]:
+    """Every chart of a consultation in page order: each question, each breakdown, the weeks."""
+    threshold = results.threshold
+    charts: list[Chart] = []
+    for result in results.questions:
+        if isinstance(result, MatrixResult):
+            charts.append(matrix_chart(result, threshold))
+        elif isinstance(result, ScaleResult):
+            charts.append(scale_chart(result, threshold))
+        elif isinstance(result, ChoiceResult):
+            charts.append(choice_chart(result, threshold))
+        else:
+            charts.append(themes_chart(result, threshold))
+    charts.extend(breakdown_chart(b, threshold) for b in breakdowns)
+    charts.append(weeks_chart(results.weeks, threshold))
+    return charts

@@ -1,0 +1,243 @@
+"""Theme suggestions learnt from officers' codes: a multi-label text classifier.
+
+Pure core: no Flask, no database. Officers' decisions on some answers ("these themes", or
+"no theme") are the examples; for each theme with enough of them, a logistic regression over
+TF-IDF word and character n-grams learns how its answers are worded, and gives every other
+answer a confidence (0 to 1) that it has the theme. Character n-grams let "speeding",
+"speeders" and "sped" share evidence, which matters when there are only a few dozen examples.
+
+`cross_validate` says how far to trust the suggestions: it holds out each reviewed answer in
+turn (k folds), learns from the others, and scores the held-out suggestions against what the
+officer decided, per theme, with `survey.core.coding.score_coding`. Everything is deterministic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from survey.core.coding import ThemeScore, macro_f1, normalise, score_coding
+
+MIN_EXAMPLES = 10  # reviewed answers before anything is suggested
+MIN_POSITIVES = 3  # answers an officer gave a theme before that theme is suggested
+THRESHOLD = 0.5  # a suggestion at least this confident counts as "suggested"
+FOLDS = 5
+RANDOM_STATE = 0
+# Regularisation. Smaller C scores higher on bench/learning_f1.py (seed 1: 0.80 micro-F1 at
+# C=1, 0.87 at 0.1) only by squeezing every confidence towards 50%: an answer in words never
+# seen gets 49%. C=1 keeps confidences an officer can read (such an answer gets about 40%).
+_C = 1.0
+
+
+class TooFewExamples(ValueError):
+    """Officers have not reviewed enough answers to learn from; the message says how many."""
+
+
+@dataclass(frozen=True)
+class Example:
+    """One answer an officer reviewed: its words and the themes they gave it (maybe none)."""
+
+    text: str
+    themes: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Suggester:
+    """Classifiers learnt from examples: one per theme that had enough of them."""
+
+    themes: tuple[str, ...]  # the themes it can suggest, in the order given
+    skipped: dict[str, str]  # theme: why it is never suggested
+    _vectoriser: Any = field(repr=False)
+    _models: tuple[Any, ...] = field(repr=False)
+
+    def confidences(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        """Per text, each learnt theme with the confidence (0 to 1) that the text has it."""
+        if not texts or not self.themes:
+            return [{} for _ in texts]
+        features = self._vectoriser.transform([normalise(text) for text in texts])
+        columns = [model.predict_proba(features)[:, 1] for model in self._models]
+        return [
+            {theme: float(column[row]) for theme, column in zip(self.themes, columns, strict=True)}
+            for row in range(len(texts))
+        ]
+
+    def suggest(self, texts: Sequence[str], threshold: float = THRESHOLD) -> list[set[str]]:
+        """Per text, the themes suggested with at least `threshold` confidence."""
+        return [
+            {theme for theme, value in found.items() if value >= threshold}
+            for found in self.confidences(texts)
+        ]
+
+
+@dataclass(frozen=True)
+class ThemeAgreement:
+    """How one theme's suggestions agreed with officers' codes on the reviewed answers."""
+
+    name: str
+    examples: int  # reviewed answers an officer gave the theme
+    score: ThemeScore | None  # None: the theme is never suggested (see `reason`)
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Cross-validated agreement of suggestions with officers' codes, per theme and overall."""
+
+    reviewed: int
+    folds: int
+    themes: list[ThemeAgreement]
+
+    @property
+    def scored(self) -> list[ThemeScore]:
+        """The scores of the themes that are suggested."""
+        return [t.score for t in self.themes if t.score is not None]
+
+    @property
+    def macro_f1(self) -> float:
+        """The mean F1 of the suggested themes, each counting equally."""
+        return macro_f1(self.scored)
+
+    @property
+    def micro_f1(self) -> float:
+        """F1 over every (answer, theme) decision of the suggested themes together."""
+        return pooled(self.scored).f1
+
+
+def pooled(scores: Iterable[ThemeScore]) -> ThemeScore:
+    """The themes' counts added up, for micro-averaged precision, recall and F1."""
+    tp = fp = fn = 0
+    for score in scores:
+        tp, fp, fn = (
+            tp + score.true_positives,
+            fp + score.false_positives,
+            fn + score.false_negatives,
+        )
+    return ThemeScore("all themes", tp, fp, fn)
+
+
+def train(
+    examples: Sequence[Example],
+    themes: Sequence[str],
+    *,
+    min_examples: int = MIN_EXAMPLES,
+    min_positives: int = MIN_POSITIVES,
+) -> Suggester:
+    """Learn to suggest `themes` from officers' examples; TooFewExamples below `min_examples`."""
+    if len(examples) < min_examples:
+        raise TooFewExamples(
+            f"officers have reviewed {len(examples)} of these answers: "
+            f"suggestions need at least {min_examples}"
+        )
+    return _fit(examples, themes, min_positives)
+
+
+def _fit(examples: Sequence[Example], themes: Sequence[str], min_positives: int) -> Suggester:
+    """One classifier per theme with at least `min_positives` examples with and without it."""
+    learnt: list[str] = []
+    skipped: dict[str, str] = {}
+    for theme in themes:
+        reason = _too_few(theme, examples, min_positives)
+        if reason:
+            skipped[theme] = reason
+        else:
+            learnt.append(theme)
+    if not learnt:
+        return Suggester((), skipped, None, ())
+    from sklearn.linear_model import LogisticRegression  # see _vectoriser on why here
+
+    vectoriser = _vectoriser()
+    features = vectoriser.fit_transform([normalise(e.text) for e in examples])
+    models = []
+    for theme in learnt:
+        model = LogisticRegression(
+            C=_C,
+            class_weight="balanced",
+            solver="liblinear",
+            dual=True,  # far faster than the primal when n-grams outnumber answers
+            max_iter=1000,
+            random_state=RANDOM_STATE,
+        )
+        model.fit(features, [theme in e.themes for e in examples])
+        models.append(model)
+    return Suggester(tuple(learnt), skipped, vectoriser, tuple(models))
+
+
+def _too_few(theme: str, examples: Sequence[Example], min_positives: int) -> str | None:
+    """Why a theme cannot be learnt from these examples, or None when it can."""
+    positives = sum(1 for e in examples if theme in e.themes)
+    if positives < min_positives:
+        return (
+            f"officers gave it to {positives} of the reviewed answers: "
+            f"suggestions need at least {min_positives}"
+        )
+    if len(examples) - positives < min_positives:
+        return (
+            f"officers gave it to all but {len(examples) - positives} of the reviewed answers: "
+            f"suggestions need at least {min_positives} without it"
+        )
+    return None
+
+
+def _vectoriser() -> Any:
+    """Words and word pairs (less English stop words), character 2- to 5-grams, TF-IDF.
+
+    scikit-learn is imported here, not with the module: it adds about 90 MB to a process, and
+    only learning needs it, not every web worker that serves residents.
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import FeatureUnion
+
+    return FeatureUnion(
+        [
+            (
+                "words",
+                TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, stop_words="english"),
+            ),
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
+        ]
+    )
+
+
+def folds_of(count: int, folds: int = FOLDS) -> list[list[int]]:
+    """Indexes held out in each fold: answer i is held out in fold i mod k (k <= count)."""
+    k = max(1, min(folds, count))
+    return [list(range(start, count, k)) for start in range(k)]
+
+
+def cross_validate(
+    examples: Sequence[Example],
+    themes: Sequence[str],
+    *,
+    folds: int = FOLDS,
+    threshold: float = THRESHOLD,
+    min_examples: int = MIN_EXAMPLES,
+    min_positives: int = MIN_POSITIVES,
+) -> Agreement:
+    """Per theme, how suggestions agree with officers' codes on answers they did not learn from.
+
+    Each fold's classifiers learn from the other folds under the same rules as `train`, so a
+    theme with barely enough examples scores low here: its fold classifiers saw fewer still.
+    Themes `train` would not learn from all the examples are listed with the reason, unscored.
+    """
+    if len(examples) < min_examples:
+        raise TooFewExamples(
+            f"officers have reviewed {len(examples)} of these answers: "
+            f"measuring suggestions needs at least {min_examples}"
+        )
+    found: list[set[str]] = [set() for _ in examples]
+    held_out_folds = folds_of(len(examples), folds)
+    for held_out in held_out_folds:
+        left_out = set(held_out)
+        learning = [e for i, e in enumerate(examples) if i not in left_out]
+        suggester = _fit(learning, themes, min_positives)
+        texts = [examples[i].text for i in held_out]
+        for index, suggested in zip(held_out, suggester.suggest(texts, threshold), strict=True):
+            found[index] = suggested
+    scores = score_coding(themes, [e.themes for e in examples], found)
+    agreements = []
+    for theme, score in zip(themes, scores, strict=True):
+        support = score.true_positives + score.false_negatives
+        reason = _too_few(theme, examples, min_positives)
+        agreements.append(ThemeAgreement(theme, support, None if reason else score, reason))
+    return Agreement(len(examples), len(held_out_folds), agreements)

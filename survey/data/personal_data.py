@@ -1,0 +1,77 @@
+"""Residents' personal data: one respondent's answers found, exported or deleted by reference,
+and free text removed after the retention period.
+
+Purging keeps each free-text answer's row and its theme codes and clears only the words, so
+results already computed (how many answered, which themes) stay as they were.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+
+from common.database import db
+from common.display import iso_timestamp
+from survey.core.answers import StoredRow, describe, from_rows
+from survey.core.questions import OTHER_OPTION, QuestionType
+from survey.data import result_cache
+from survey.data.models import Answer, Consultation, Question, Response
+
+
+def find_response(reference: str) -> Response | None:
+    """The response with this reference (case and spaces forgiven), if any."""
+    cleaned = "".join(reference.split()).upper()
+    return db.session.scalar(sa.select(Response).where(Response.reference == cleaned))
+
+
+def respondent_record(response: Response) -> dict[str, Any]:
+    """Everything stored about one response, as a subject access request would need it."""
+    consultation = db.session.get(Consultation, response.consultation_id)
+    assert consultation is not None
+    rows: dict[int, list[StoredRow]] = {}
+    for answer in response.answers:
+        rows.setdefault(answer.question_id, []).append(
+            StoredRow(answer.row, answer.option, answer.text)
+        )
+    answers = []
+    for question in consultation.questions:
+        spec = question.spec()
+        value = from_rows(spec, rows.get(question.id, []))
+        answers.append({"key": spec.key, "question": spec.text, "answer": describe(spec, value)})
+    return {
+        "consultation": {"slug": consultation.slug, "title": consultation.title},
+        "reference": response.reference,
+        "submitted_at": iso_timestamp(response.submitted_at),
+        "channel": response.channel,
+        "answers": answers,
+    }
+
+
+def delete_response(response: Response) -> None:
+    """Remove a response and all its answers and codes; the caller commits."""
+    result_cache.changed(response.consultation_id)
+    db.session.delete(response)
+
+
+def purge_free_text(before: dt.datetime, consultation: Consultation | None = None) -> int:
+    """Clear the words of free-text and "Other" answers of responses submitted before `before`.
+
+    Returns how many answers were cleared. The caller commits.
+    """
+    responses = sa.select(Response.id).where(Response.submitted_at < before)
+    if consultation is not None:
+        responses = responses.where(Response.consultation_id == consultation.id)
+    text_questions = sa.select(Question.id).where(Question.type == QuestionType.FREE_TEXT.value)
+    result = db.session.execute(
+        sa.update(Answer)
+        .where(
+            Answer.text.is_not(None),
+            Answer.response_id.in_(responses),
+            sa.or_(Answer.question_id.in_(text_questions), Answer.option == OTHER_OPTION),
+        )
+        .values(text=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -1,0 +1,633 @@
+"""Data access for theme coding: a consultation's themes, auto-coding, officers' decisions.
+
+A free-text question with a `codebook` is coded with its consultation's own copy of that
+codebook's themes, made on first use from the codebook the app ships (survey/core/codebooks/).
+Auto-coding is bulk SQL around the pure core's `Matcher`; it never touches an answer whose
+themes an officer decided (`AnswerCoding.source == officer`), even "no theme".
+The web pages and the `flask themes` commands call these same functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import sqlalchemy as sa
+
+from common.database import db, on_postgresql, utcnow
+from common.models import User
+from common.text import clean_line, clean_text
+from survey.core.coding import CodebookError, Matcher, load_codebook, unique_phrases
+from survey.core.questions import QuestionType
+from survey.data import result_cache
+from survey.data.models import (
+    Answer,
+    AnswerCoding,
+    AnswerTheme,
+    Coding,
+    Consultation,
+    Question,
+    Response,
+    Theme,
+    ThemeSuggestion,
+)
+
+NAME_LIMIT = 120
+DESCRIPTION_LIMIT = 2000
+CHUNK = 5000  # rows per insert statement, and responses per look-up while importing
+NAME_SEPARATOR = "\x1f"  # between theme names aggregated in SQL (names are one line of text)
+
+
+class ThemeError(ValueError):
+    """A change to themes or codes was refused; the message says why, for a person."""
+
+
+class Show(StrEnum):
+    """Which answers the review queue shows."""
+
+    TO_REVIEW = "to-review"  # not yet decided by an officer
+    UNCODED = "uncoded"
+    AUTO = "auto"
+    REVIEWED = "reviewed"
+    ALL = "all"
+
+
+@dataclass(frozen=True)
+class AutocodeResult:
+    """What one auto-coding run did to one question's answers."""
+
+    question_key: str
+    coded: int  # answers coded now (replacing any earlier auto codes)
+    themed: int  # of those, answers given at least one theme
+    kept: int  # answers left alone because an officer decided their themes
+
+
+@dataclass(frozen=True)
+class CodingCounts:
+    """How far one question's answers are coded."""
+
+    answers: int
+    uncoded: int
+    auto: int
+    reviewed: int
+
+
+@dataclass(frozen=True)
+class ThemeSummary:
+    """One theme with how many of its question's answers it codes."""
+
+    id: int
+    name: str
+    description: str
+    phrases: tuple[str, ...]
+    answers: int
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """One answer in the review queue with its themes and who coded it."""
+
+    answer_id: int
+    reference: str
+    text: str
+    theme_ids: frozenset[int]
+    source: str | None  # None: not yet coded
+    coded_by: str | None  # the officer's email, when an officer coded it
+    coded_at: dt.datetime | None
+    suggested: dict[int, float] = field(default_factory=dict)  # learnt suggestions
+
+
+@dataclass(frozen=True)
+class ReviewPage:
+    """One page of the review queue."""
+
+    items: list[ReviewItem]
+    total: int
+    page: int
+    pages: int
+
+
+# Questions and themes.
+
+
+def coded_questions(consultation: Consultation) -> list[Question]:
+    """The consultation's free-text questions that name a codebook, in order."""
+    return [
+        q for q in consultation.questions if q.type == QuestionType.FREE_TEXT.value and q.codebook
+    ]
+
+
+def coded_question(consultation: Consultation, key: str) -> Question:
+    """The consultation's coded question with this key; ThemeError when there is none."""
+    question = next((q for q in consultation.questions if q.key == key), None)
+    if question is None:
+        raise ThemeError(f"'{consultation.slug}' has no question with the key '{key}'")
+    if question not in coded_questions(consultation):
+        raise ThemeError(f"question '{key}' is not a free-text question with a codebook")
+    return question
+
+
+def ensure_themes(consultation: Consultation) -> None:
+    """Give the consultation its copy of each codebook its questions name, if it has none yet.
+
+    A codebook the app does not ship starts with no themes: officers add them.
+    """
+    for codebook in sorted({q.codebook for q in coded_questions(consultation) if q.codebook}):
+        if themes_of(consultation.id, codebook):
+            continue
+        try:
+            shipped = load_codebook(codebook)
+        except CodebookError:
+            continue
+        for position, spec in enumerate(shipped.themes):
+            db.session.add(
+                Theme(
+                    consultation_id=consultation.id,
+                    codebook=codebook,
+                    name=spec.name,
+                    description=spec.description,
+                    phrases=list(spec.phrases),
+                    position=position,
+                )
+            )
+    db.session.flush()
+
+
+def themes_of(consultation_id: int, codebook: str) -> list[Theme]:
+    """A consultation's themes of one codebook, in order."""
+    return list(
+        db.session.scalars(
+            sa.select(Theme)
+            .where(Theme.consultation_id == consultation_id, Theme.codebook == codebook)
+            .order_by(Theme.position, Theme.id)
+        )
+    )
+
+
+def theme_names(consultation: Consultation) -> list[str]:
+    """The names of the themes its coded questions use: those stored, or for a codebook not yet
+    copied to it, the shipped codebook's (what `ensure_themes` would copy). Only reads."""
+    names: list[str] = []
+    for codebook in dict.fromkeys(q.codebook for q in coded_questions(consultation) if q.codebook):
+        stored = [t.name for t in themes_of(consultation.id, codebook)]
+        if not stored:
+            try:
+                stored = [spec.name for spec in load_codebook(codebook).themes]
+            except CodebookError:
+                stored = []
+        names.extend(name for name in stored if name not in names)
+    return names
+
+
+def question_themes(question: Question) -> list[Theme]:
+    """The themes a question's answers are coded with."""
+    return themes_of(question.consultation_id, question.codebook or "")
+
+
+def theme_summaries(question: Question) -> list[ThemeSummary]:
+    """The question's themes, each with how many of its answers have it (one GROUP BY)."""
+    counts: dict[int, int] = {
+        theme_id: count
+        for theme_id, count in db.session.execute(
+            sa.select(AnswerTheme.theme_id, sa.func.count())
+            .join(Answer, Answer.id == AnswerTheme.answer_id)
+            .where(Answer.question_id == question.id)
+            .group_by(AnswerTheme.theme_id)
+        )
+    }
+    return [
+        ThemeSummary(t.id, t.name, t.description, tuple(t.phrases or ()), counts.get(t.id, 0))
+        for t in question_themes(question)
+    ]
+
+
+def matcher_of(themes: Sequence[Theme]) -> Matcher:
+    """A matcher for themes as the consultation has them (renamed, merged, added)."""
+    return Matcher({theme.name: theme.phrases or () for theme in themes})
+
+
+# Auto-coding.
+
+
+def autocode(consultation: Consultation, question: Question | None = None) -> list[AutocodeResult]:
+    """Auto-code the answers of one coded question, or of all of them; the caller commits.
+
+    Each answer gets every theme its text mentions, or none (it is then coded "no theme").
+    Earlier auto codes are replaced; officers' decisions are kept as they are.
+    """
+    ensure_themes(consultation)
+    questions = [question] if question is not None else coded_questions(consultation)
+    results = [_autocode_question(q) for q in questions]
+    result_cache.changed(consultation.id)
+    return results
+
+
+def _autocode_question(question: Question) -> AutocodeResult:
+    themes = question_themes(question)
+    matcher = matcher_of(themes)
+    theme_ids = [theme.id for theme in themes]
+    decided = sa.select(AnswerCoding.answer_id).where(AnswerCoding.source == Coding.OFFICER.value)
+    answers = _answers_with_text(question.id)
+    open_answers = answers.where(Answer.id.not_in(decided))
+    db.session.execute(
+        sa.delete(AnswerTheme).where(
+            AnswerTheme.answer_id.in_(open_answers.with_only_columns(Answer.id))
+        )
+    )
+    db.session.execute(
+        sa.delete(AnswerCoding).where(
+            AnswerCoding.answer_id.in_(answers.with_only_columns(Answer.id)),
+            AnswerCoding.source == Coding.AUTO.value,
+        )
+    )
+    batch = _Codes(Coding.AUTO, None)
+    coded = themed = 0
+    rows = db.session.execute(open_answers.with_only_columns(Answer.id, Answer.text)).all()
+    for answer_id, text in rows:
+        found = matcher.theme_indexes(text or "")
+        coded += 1
+        themed += bool(found)
+        batch.add(answer_id, [theme_ids[i] for i in found])
+    batch.insert()
+    kept = db.session.scalar(
+        sa.select(sa.func.count()).select_from(
+            answers.where(Answer.id.in_(decided)).with_only_columns(Answer.id).subquery()
+        )
+    )
+    return AutocodeResult(question.key, coded, themed, kept or 0)
+
+
+class _Codes:
+    """Answers' codes gathered in memory, then inserted in bulk with no ORM objects."""
+
+    def __init__(self, source: Coding, officer_id: int | None) -> None:
+        self.source = source
+        self.officer_id = officer_id
+        self.coded_at = utcnow()
+        self.answers: list[int] = []
+        self.pairs: list[tuple[int, int]] = []  # (answer id, theme id)
+
+    def add(self, answer_id: int, theme_ids: Iterable[int]) -> None:
+        """Code one answer with these themes (none is a decision too)."""
+        self.answers.append(answer_id)
+        self.pairs.extend((answer_id, theme_id) for theme_id in theme_ids)
+
+    def insert(self) -> None:
+        """Insert every coding and theme row gathered, CHUNK rows per statement."""
+        postgresql = on_postgresql()
+        for start in range(0, max(len(self.answers), len(self.pairs)), CHUNK):
+            answers = self.answers[start : start + CHUNK]
+            pairs = self.pairs[start : start + CHUNK]
+            if postgresql:
+                self._insert_arrays(answers, pairs)
+            else:
+                self._insert_many(answers, pairs)
+
+    def _insert_arrays(self, answers: list[int], pairs: list[tuple[int, int]]) -> None:
+        """PostgreSQL: one INSERT ... SELECT FROM unnest(arrays) per table, far faster than
+        executemany, which psycopg sends a row at a time."""
+        if answers:
+            db.session.execute(
+                sa.text(
+                    "INSERT INTO answer_coding (answer_id, source, coded_by_id, coded_at) "
+                    "SELECT id, :source, :officer, :coded_at "
+                    "FROM unnest(CAST(:ids AS integer[])) AS id"
+                ),
+                {
+                    "ids": answers,
+                    "source": self.source.value,
+                    "officer": self.officer_id,
+                    "coded_at": self.coded_at,
+                },
+            )
+        if pairs:
+            db.session.execute(
+                sa.text(
+                    "INSERT INTO answer_theme (answer_id, theme_id) "
+                    "SELECT * FROM unnest(CAST(:answers AS integer[]), CAST(:themes AS integer[]))"
+                ),
+                {"answers": [a for a, _ in pairs], "themes": [t for _, t in pairs]},
+            )
+
+    def _insert_many(self, answers: list[int], pairs: list[tuple[int, int]]) -> None:
+        """SQLite: executemany, which its driver runs in C."""
+        if answers:
+            db.session.execute(
+                sa.insert(AnswerCoding.__table__),
+                [
+                    {
+                        "answer_id": answer_id,
+                        "source": self.source.value,
+                        "coded_by_id": self.officer_id,
+                        "coded_at": self.coded_at,
+                    }
+                    for answer_id in answers
+                ],
+            )
+        if pairs:
+            db.session.execute(
+                sa.insert(AnswerTheme.__table__),
+                [{"answer_id": a, "theme_id": t} for a, t in pairs],
+            )
+
+
+def _answers_with_text(question_id: int) -> sa.Select[tuple[int]]:
+    """The ids of a question's answers that have text to code."""
+    return sa.select(Answer.id).where(*_has_text(question_id))
+
+
+def _has_text(question_id: int) -> tuple[sa.ColumnElement[bool], ...]:
+    """Conditions for a question's answers that have text to code."""
+    return (Answer.question_id == question_id, Answer.text.is_not(None), Answer.text != "")
+
+
+def coding_counts(question: Question) -> CodingCounts:
+    """How many of the question's answers are uncoded, auto-coded and reviewed (one query)."""
+    rows = db.session.execute(
+        sa.select(AnswerCoding.source, sa.func.count())
+        .select_from(Answer)
+        .where(*_has_text(question.id))
+        .outerjoin(AnswerCoding, AnswerCoding.answer_id == Answer.id)
+        .group_by(AnswerCoding.source)
+    ).all()
+    by_source = {source: count for source, count in rows}
+    return CodingCounts(
+        answers=sum(by_source.values()),
+        uncoded=by_source.get(None, 0),
+        auto=by_source.get(Coding.AUTO.value, 0),
+        reviewed=by_source.get(Coding.OFFICER.value, 0),
+    )
+
+
+# Officers' decisions.
+
+
+def record_coding(
+    answer: Answer,
+    theme_ids: Iterable[int],
+    officer_id: int | None,
+    *,
+    source: Coding = Coding.OFFICER,
+    coded_at: dt.datetime | None = None,
+) -> None:
+    """Set one answer's themes as an officer decided them (none is a decision too).
+
+    The caller commits. Raises ThemeError for a theme that is not one of its question's.
+    """
+    question = db.session.get(Question, answer.question_id)
+    allowed = {theme.id for theme in question_themes(question)} if question else set()
+    wanted = set(theme_ids)
+    if not wanted <= allowed:
+        raise ThemeError("choose themes from this question's list")
+    if question is not None:
+        result_cache.changed(question.consultation_id)
+    db.session.execute(sa.delete(AnswerTheme).where(AnswerTheme.answer_id == answer.id))
+    coding = db.session.get(AnswerCoding, answer.id)
+    if coding is None:
+        coding = AnswerCoding(answer_id=answer.id)
+        db.session.add(coding)
+    coding.source = source.value
+    coding.coded_by_id = officer_id
+    coding.coded_at = coded_at or utcnow()
+    db.session.add_all(AnswerTheme(answer_id=answer.id, theme_id=t) for t in sorted(wanted))
+    db.session.flush()
+
+
+def record_imported_themes(
+    consultation: Consultation,
+    coded: Sequence[tuple[int, dict[str, tuple[str, ...]]]],
+    officer_id: int | None,
+) -> None:
+    """Record themes named in an imported file as officers' codes, in bulk; no commit.
+
+    `coded` holds (response id, themes by question key) for just-recorded responses; the
+    names are already checked against the questions' themes.
+    """
+    questions = {q.key: q for q in coded_questions(consultation)}
+    ids = {q.key: {t.name: t.id for t in question_themes(q)} for q in questions.values()}
+    batch = _Codes(Coding.OFFICER, officer_id)
+    for start in range(0, len(coded), CHUNK):
+        chunk = coded[start : start + CHUNK]
+        answers = {
+            (response_id, question_id): answer_id
+            for answer_id, response_id, question_id in db.session.execute(
+                sa.select(Answer.id, Answer.response_id, Answer.question_id).where(
+                    Answer.response_id.in_([response_id for response_id, _ in chunk]),
+                    Answer.question_id.in_([q.id for q in questions.values()]),
+                )
+            )
+        }
+        for response_id, by_key in chunk:
+            for key, names in by_key.items():
+                answer_id = answers[(response_id, questions[key].id)]
+                batch.add(answer_id, [ids[key][name] for name in names])
+    batch.insert()
+
+
+def themes_of_answer() -> sa.ScalarSelect[str | None]:
+    """A correlated subquery: the names of an `Answer` row's themes, NAME_SEPARATOR between."""
+    return (
+        sa.select(sa.func.aggregate_strings(Theme.name, NAME_SEPARATOR))
+        .join(AnswerTheme, AnswerTheme.theme_id == Theme.id)
+        .where(AnswerTheme.answer_id == Answer.id)
+        .scalar_subquery()
+    )
+
+
+def theme_order(consultation: Consultation) -> dict[str, int]:
+    """Each theme name of the consultation by its place in its codebook, to sort names."""
+    rows = db.session.execute(
+        sa.select(Theme.name, Theme.position).where(Theme.consultation_id == consultation.id)
+    )
+    return {name: position for name, position in rows}
+
+
+def answer_of(question: Question, answer_id: int) -> Answer | None:
+    """The question's answer with this id, if it is one of its answers."""
+    answer = db.session.get(Answer, answer_id)
+    return answer if answer is not None and answer.question_id == question.id else None
+
+
+# Managing themes.
+
+
+def add_theme(consultation: Consultation, codebook: str, name: str, description: str = "") -> Theme:
+    """Add a theme at the end of a consultation's codebook; the caller commits."""
+    name = _checked_name(consultation.id, codebook, name)
+    last = db.session.scalar(
+        sa.select(sa.func.max(Theme.position)).where(
+            Theme.consultation_id == consultation.id, Theme.codebook == codebook
+        )
+    )
+    theme = Theme(
+        consultation_id=consultation.id,
+        codebook=codebook,
+        name=name,
+        description=_checked_description(description),
+        phrases=[],
+        position=(last + 1) if last is not None else 0,
+    )
+    db.session.add(theme)
+    db.session.flush()
+    return theme
+
+
+def rename_theme(theme: Theme, name: str) -> None:
+    """Give a theme a new name (its codes stay); the caller commits."""
+    theme.name = _checked_name(theme.consultation_id, theme.codebook, name, theme.id)
+    db.session.flush()
+
+
+def describe_theme(theme: Theme, description: str, phrases: Iterable[str] | None = None) -> None:
+    """Change what a theme covers and, when given, the phrases auto-coding finds it by."""
+    theme.description = _checked_description(description)
+    if phrases is not None:
+        theme.phrases = list(unique_phrases(phrases))
+    db.session.flush()
+
+
+def merge_themes(source: Theme, into: Theme) -> int:
+    """Move every code and phrase of `source` to `into`, then remove `source`.
+
+    An answer with both themes keeps one code. Returns how many answers had `source`.
+    The caller commits.
+    """
+    if source.id == into.id:
+        raise ThemeError("choose a different theme to merge into: a theme cannot merge into itself")
+    if (source.consultation_id, source.codebook) != (into.consultation_id, into.codebook):
+        raise ThemeError("themes can only be merged within one consultation's codebook")
+    moved = (
+        db.session.scalar(sa.select(sa.func.count()).where(AnswerTheme.theme_id == source.id)) or 0
+    )
+    already = sa.select(AnswerTheme.answer_id).where(AnswerTheme.theme_id == into.id)
+    db.session.execute(
+        sa.insert(AnswerTheme).from_select(
+            ["answer_id", "theme_id"],
+            sa.select(AnswerTheme.answer_id, sa.literal(into.id)).where(
+                AnswerTheme.theme_id == source.id, AnswerTheme.answer_id.not_in(already)
+            ),
+        )
+    )
+    into.phrases = list(unique_phrases([*(into.phrases or ()), *(source.phrases or ())]))
+    if not into.description and source.description:
+        into.description = source.description
+    db.session.execute(sa.delete(ThemeSuggestion).where(ThemeSuggestion.theme_id == source.id))
+    db.session.execute(sa.delete(AnswerTheme).where(AnswerTheme.theme_id == source.id))
+    db.session.delete(source)
+    db.session.flush()
+    result_cache.changed(into.consultation_id)
+    return moved
+
+
+def theme_of(consultation: Consultation, theme_id: int) -> Theme | None:
+    """The consultation's theme with this id, if it is one of its themes."""
+    theme = db.session.get(Theme, theme_id)
+    return theme if theme is not None and theme.consultation_id == consultation.id else None
+
+
+def _checked_name(
+    consultation_id: int, codebook: str, name: str, theme_id: int | None = None
+) -> str:
+    name = " ".join(clean_line(name or "").split())
+    if not name:
+        raise ThemeError("Enter a name for the theme")
+    if len(name) > NAME_LIMIT:
+        raise ThemeError(f"Theme name must be {NAME_LIMIT} characters or fewer")
+    for other in themes_of(consultation_id, codebook):
+        if other.id != theme_id and other.name.casefold() == name.casefold():
+            raise ThemeError(f"There is already a theme called '{other.name}'")
+    return name
+
+
+def _checked_description(description: str) -> str:
+    description = clean_text(description or "").strip()
+    if len(description) > DESCRIPTION_LIMIT:
+        raise ThemeError(f"Description must be {DESCRIPTION_LIMIT:,} characters or fewer")
+    return description
+
+
+# The review queue.
+
+
+def review_page(
+    question: Question,
+    show: Show = Show.TO_REVIEW,
+    theme_id: int | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> ReviewPage:
+    """One page of the question's answers for officers to review, oldest response first."""
+    query = (
+        sa.select(
+            Answer.id,
+            Response.reference,
+            Answer.text,
+            AnswerCoding.source,
+            User.email,
+            AnswerCoding.coded_at,
+        )
+        .select_from(Answer)
+        .where(*_has_text(question.id))
+        .join(Response, Response.id == Answer.response_id)
+        .outerjoin(AnswerCoding, AnswerCoding.answer_id == Answer.id)
+        .outerjoin(User, User.id == AnswerCoding.coded_by_id)
+    )
+    query = _filtered(query, show, theme_id)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    rows = db.session.execute(
+        query.order_by(Response.submitted_at, Answer.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    ids = [row[0] for row in rows]
+    codes = _pairs(sa.select(AnswerTheme.answer_id, AnswerTheme.theme_id), AnswerTheme, ids)
+    suggested: dict[int, dict[int, float]] = {}
+    for answer_id, theme, confidence in db.session.execute(
+        sa.select(
+            ThemeSuggestion.answer_id, ThemeSuggestion.theme_id, ThemeSuggestion.confidence
+        ).where(ThemeSuggestion.answer_id.in_(ids))
+    ):
+        suggested.setdefault(answer_id, {})[theme] = confidence
+    items = [
+        ReviewItem(
+            answer_id=answer_id,
+            reference=reference,
+            text=text or "",
+            theme_ids=frozenset(codes.get(answer_id, ())),
+            source=source,
+            coded_by=email if source == Coding.OFFICER.value else None,
+            coded_at=coded_at,
+            suggested=suggested.get(answer_id, {}),
+        )
+        for answer_id, reference, text, source, email, coded_at in rows
+    ]
+    return ReviewPage(items, total, page, pages)
+
+
+def _filtered(query: sa.Select, show: Show, theme_id: int | None) -> sa.Select:  # type: ignore[type-arg]
+    if show is Show.UNCODED:
+        query = query.where(AnswerCoding.answer_id.is_(None))
+    elif show is Show.AUTO:
+        query = query.where(AnswerCoding.source == Coding.AUTO.value)
+    elif show is Show.REVIEWED:
+        query = query.where(AnswerCoding.source == Coding.OFFICER.value)
+    elif show is Show.TO_REVIEW:
+        query = query.where(
+            sa.or_(AnswerCoding.answer_id.is_(None), AnswerCoding.source == Coding.AUTO.value)
+        )
+    if theme_id is not None:
+        query = query.where(
+            Answer.id.in_(sa.select(AnswerTheme.answer_id).where(AnswerTheme.theme_id == theme_id))
+        )
+    return query
+
+
+def _pairs(query: sa.Select, table: type[AnswerTheme], ids: list[int]) -> dict[int, set[int]]:  # type: ignore[type-arg]
+    pairs: dict[int, set[int]] = {}
+    for answer_id, theme_id in db.session.execute(query.where(table.answer_id.in_(ids))):
+        pairs.setdefault(answer_id, set()).add(theme_id)
+    return pairs

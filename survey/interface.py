@@ -1,0 +1,61 @@
+"""What assembly may read of survey: consultations and their results, as plain dataclasses.
+
+assembly imports nothing else of survey but its pure result types (`survey.core`); an
+import-linter contract keeps it so. Every function here only reads, so a strategy's inputs
+can be gathered from a read-only database. `minimum` is the suppression threshold: counts
+below it are hidden, as on the results pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from survey.core.results import Breakdown, ConsultationResults
+from survey.data import tallies, themes
+from survey.data.consultations import all_consultations, by_slug
+from survey.data.models import Consultation
+
+
+@dataclass(frozen=True)
+class ConsultationRef:
+    """A consultation as assembly names it: its id (for the action log), slug and title."""
+
+    id: int
+    slug: str
+    title: str
+
+
+def _ref(consultation: Consultation) -> ConsultationRef:
+    return ConsultationRef(consultation.id, consultation.slug, consultation.title)
+
+
+def consultations() -> list[ConsultationRef]:
+    """Every consultation, newest opening date first."""
+    return [_ref(c) for c in all_consultations()]
+
+
+def consultation(slug: str) -> ConsultationRef | None:
+    """The consultation with this slug, if it exists."""
+    found = by_slug(slug)
+    return _ref(found) if found is not None else None
+
+
+def results(slug: str, *, minimum: int) -> ConsultationResults | None:
+    """Every result of the consultation, or None when it does not exist."""
+    found = by_slug(slug)
+    return tallies.consultation_results(found, minimum=minimum) if found is not None else None
+
+
+def breakdown(slug: str, by_key: str, question_key: str, *, minimum: int) -> Breakdown | None:
+    """Agreement with one scale question in each group of `by_key`; None when the consultation
+    does not exist. Raises tallies.UnknownGroup for a question it does not have."""
+    found = by_slug(slug)
+    if found is None:
+        return None
+    return tallies.breakdown(found, by_key, question_key, minimum=minimum)
+
+
+def theme_names(slug: str) -> list[str]:
+    """The names of the themes its free-text answers are coded with; none when it is gone."""
+    found = by_slug(slug)
+    return themes.theme_names(found) if found is not None else []

@@ -1,0 +1,70 @@
+"""Importing responses as a job, started from the officers' page or `flask responses import`.
+
+The job reads the file from the database and calls `survey.data.transfers.import_responses`, so
+an import behaves identically from either; its responses, its counting into the kept results
+and the job's result are committed together.
+"""
+
+from __future__ import annotations
+
+from common import jobs
+from common.database import db
+from common.display import plural
+from common.jobs import Job, JobFailed, Outcome, Progress, job_kind, link_to, refused
+from common.spreadsheets import ImportRefused, UnreadableFile
+from survey.data import transfers
+from survey.data.models import Channel, Consultation
+
+RESPONSES_IMPORT = "responses import"
+
+
+def start_import(
+    consultation: Consultation,
+    data: bytes,
+    filename: str,
+    channel: Channel,
+    started_by_id: int | None = None,
+) -> Job:
+    """A queued job to import the file's responses; the caller commits, then enqueues it."""
+    return jobs.new_job(
+        RESPONSES_IMPORT,
+        f"Import responses to {consultation.title} from {filename}",
+        {
+            "consultation_id": consultation.id,
+            "slug": consultation.slug,
+            "filename": filename,
+            "channel": channel.value,
+        },
+        input=data,
+        started_by_id=started_by_id,
+    )
+
+
+@job_kind(RESPONSES_IMPORT)
+def run_import(job: Job, progress: Progress) -> Outcome:
+    """Record every response in the job's file, or none and every problem."""
+    params = job.params
+    filename = params["filename"]
+    consultation = db.session.get(Consultation, params["consultation_id"])
+    if consultation is None:
+        raise JobFailed(f"{filename}: nothing imported: the consultation has been deleted")
+    again = link_to("transfers.import_responses", "Upload a corrected file", slug=consultation.slug)
+    try:
+        count = transfers.import_responses(
+            consultation,
+            job.input or b"",
+            filename,
+            Channel(params["channel"]),
+            entered_by_id=job.started_by_id,
+            progress=progress.step,
+            recorded=progress.rows,
+        )
+    except UnreadableFile as exc:
+        raise JobFailed(f"{filename}: nothing imported. {exc}", link=again) from None
+    except ImportRefused as exc:
+        raise refused(filename, exc, link=again) from None
+    progress.rows(count)
+    return Outcome(
+        f"Imported {plural(count, 'response')} to '{consultation.slug}' from {filename}",
+        link_to("officers.consultation", f"Go to {consultation.title}", slug=consultation.slug),
+    )

@@ -1,0 +1,102 @@
+"""A real gunicorn server, and a real job worker, on the test's own database."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+
+from common.database import db
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def server_environment(**settings: str) -> dict[str, str]:
+    """Production settings (no debug) on the test's database, with these added."""
+    env = dict(os.environ)
+    env.pop("FLASK_DEBUG", None)
+    env.update(
+        DATABASE_URL=db.engine.url.render_as_string(hide_password=False),
+        SECRET_KEY="load-test-secret-key-long-enough",
+        INSECURE_COOKIES="1",  # plain http on loopback
+        **settings,
+    )
+    return env
+
+
+def gunicorn(tmp_path: Path, **settings: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """The README's gunicorn command (4 sync workers, its default timeout) with these settings;
+    its base URL and process, stopped after."""
+    port = free_port()
+    log = tmp_path / "gunicorn.log"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "4",
+            "--error-logfile",
+            str(log),
+            "app:create_app()",
+        ],  # fmt: skip
+        cwd=ROOT,
+        env=server_environment(**settings),
+        start_new_session=True,  # its own process group: one kill stops master and workers
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        assert process.poll() is None, f"gunicorn exited: {log.read_text()}"
+        try:
+            if httpx.get(base + "/health", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        assert time.monotonic() < deadline, f"gunicorn did not start: {log.read_text()}"
+        time.sleep(0.2)
+    try:
+        yield base, process
+    finally:
+        stop(process)
+        db.session.remove()
+        db.engine.dispose()  # the server wrote behind this engine's back
+
+
+def job_worker(tmp_path: Path, **settings: str) -> subprocess.Popen[bytes]:
+    """`flask jobs worker`, as `make run` starts it, with these settings."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "app", "jobs", "worker"],
+        cwd=ROOT,
+        env=server_environment(**settings),
+        stdout=(tmp_path / "worker.log").open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server or worker and everything it started; killed if it takes over 30 s (a
+    worker stopped gracefully finishes its job first)."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=30)
