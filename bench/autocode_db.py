@@ -34,7 +34,7 @@ from labelled import labelled_answers  # noqa: E402
 
 from app import create_app  # noqa: E402
 from common.database import db  # noqa: E402
-from survey.core.questions import parse_definition  # noqa: E402
+from survey.core.definitions import parse_definition  # noqa: E402
 from survey.data import themes  # noqa: E402
 from survey.data.consultations import save_definition  # noqa: E402
 from survey.data.models import Answer, AnswerCoding, Coding, Response  # noqa: E402

@@ -171,8 +171,8 @@ def build(backend: str, responses: int) -> float:
         from flask_migrate import upgrade
 
         from common.database import db
+        from survey.core.definitions import parse_definition
         from survey.core.demo import definition
-        from survey.core.questions import parse_definition
         from survey.data.consultations import save_definition
         from survey.data.models import Status, Theme
 

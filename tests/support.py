@@ -11,7 +11,7 @@ from werkzeug.test import TestResponse
 
 from common.accounts import create_user
 from common.database import db
-from survey.core.questions import parse_definition
+from survey.core.definitions import parse_definition
 from survey.data import consultations as store
 from survey.data.models import Consultation, Status
 

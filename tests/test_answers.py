@@ -12,16 +12,15 @@ from survey.core.answers import (
     RawMulti,
     Text,
     answer_rows,
-    check_answer,
-    check_response,
     describe,
-    from_rows,
     raw_from_json,
     raw_to_json,
     to_raw,
     to_rows,
 )
-from survey.core.questions import FREE_TEXT_LIMIT, OTHER_OPTION, parse_definition
+from survey.core.definitions import parse_definition
+from survey.core.question_types import check_answer, check_response, from_rows
+from survey.core.questions import FREE_TEXT_LIMIT, OTHER_OPTION
 from tests.support import open_definition
 
 SPECS = {q.key: q for q in parse_definition(open_definition()).questions}

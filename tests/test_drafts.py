@@ -20,7 +20,7 @@ from assembly.core.pdf import office_python
 from assembly.data import built_drafts, strategies
 from assembly.data.models import AuditFigure, CrimeAudit, StrategyDraft
 from common.database import db
-from survey.core.answers import check_response
+from survey.core.question_types import check_response
 from survey.data import themes
 from survey.data.consultations import by_slug
 from survey.data.models import Channel

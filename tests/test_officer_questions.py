@@ -9,7 +9,8 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from common.database import db
-from survey.core.questions import QuestionSpec, QuestionType, parse_details
+from survey.core.definitions import parse_details
+from survey.core.questions import QuestionSpec, QuestionType
 from survey.data import consultations as store
 from survey.data.models import Consultation, Draft, Question, Response, Status
 from tests.support import csrf_token, error_summary, heading, make_consultation, page, post_form

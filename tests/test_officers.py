@@ -13,8 +13,8 @@ from werkzeug.test import TestResponse
 
 from common.clock import today
 from common.database import db
-from survey.core.answers import check_response
-from survey.core.questions import parse_question
+from survey.core.definitions import parse_question
+from survey.core.question_types import check_response
 from survey.data.models import Channel, Consultation, Question, Status
 from survey.data.recording import record_response
 from survey.web.definition_problems import QUESTION_FIELDS, question_problem

@@ -7,7 +7,8 @@ import dataclasses
 from flask import Flask
 
 from common.database import db
-from survey.core.questions import QuestionSpec, QuestionType, parse_definition
+from survey.core.definitions import parse_definition
+from survey.core.questions import QuestionSpec, QuestionType
 from survey.data import consultations as store
 from survey.data.unfinished import submitting
 from tests.support import make_consultation, open_definition

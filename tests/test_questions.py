@@ -8,15 +8,14 @@ from typing import Any
 import pytest
 
 from common.text import suggest_slug
-from survey.core.questions import (
-    LIKERT_SCALE,
+from survey.core.definitions import (
     DefinitionErrors,
-    QuestionType,
     definition_to_dict,
     parse_definition,
     parse_details,
     structure_changes,
 )
+from survey.core.questions import LIKERT_SCALE, QuestionType
 from tests.support import open_definition
 
 

@@ -13,7 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from common.clock import today
 from common.database import db
 from common.spreadsheets import FileFormat
-from survey.core.answers import AnswerValue, RawMulti, StoredRow, check_response, from_rows
+from survey.core.answers import AnswerValue, RawMulti, StoredRow
+from survey.core.question_types import check_response, from_rows
 from survey.data import recording
 from survey.data.models import Answer, Channel, Consultation, Draft, Question, Response
 from survey.data.personal_data import delete_response

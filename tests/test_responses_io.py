@@ -27,9 +27,10 @@ from common.spreadsheets import (
     write_csv,
     write_file,
 )
-from survey.core.answers import AnswerValue, RawAnswer, RawMulti, check_response
+from survey.core.answers import AnswerValue, RawAnswer, RawMulti
 from survey.core.coding import load_codebook
-from survey.core.questions import parse_definition
+from survey.core.definitions import parse_definition
+from survey.core.question_types import check_response
 from survey.core.responses_io import (
     ExportResponse,
     ParsedFile,

@@ -16,7 +16,8 @@ from flask import Flask
 
 from app import create_app
 from common.database import db
-from survey.core.answers import AnswerValue, Choice, RawMulti, answer_rows, check_response
+from survey.core.answers import AnswerValue, Choice, RawMulti, answer_rows
+from survey.core.question_types import check_response
 from survey.data import result_cache, tallies, themes
 from survey.data.consultations import question_ids
 from survey.data.counting import Asked, count, in_group

@@ -15,7 +15,8 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from common.database import db
 from common.models import User
 from common.spreadsheets import FileFormat
-from survey.core.answers import RawMulti, check_response
+from survey.core.answers import RawMulti
+from survey.core.question_types import check_response
 from survey.core.responses_io import ExportResponse
 from survey.data import transfers
 from survey.data.models import Channel, Consultation, Response

@@ -21,11 +21,11 @@ from common.display import number, plural
 from common.jobs_cli import report, run_here
 from common.models import Role
 from common.spreadsheets import UnreadableFile, file_format
-from survey.core.answers import check_response
+from survey.core.definitions import DefinitionErrors, definition_to_dict, parse_definition
 from survey.core.demo import SLUG as DEMO_SLUG
 from survey.core.demo import definition as demo_definition
 from survey.core.demo import responses as demo_responses
-from survey.core.questions import DefinitionErrors, definition_to_dict, parse_definition
+from survey.core.question_types import check_response
 from survey.data import consultations as store
 from survey.data import themes
 from survey.data.consultations import ConsultationError

@@ -1,5 +1,6 @@
-"""Checking and normalising one answer, whatever it came from: the web form, an officer's
-paper entry, or a row of an imported file. Pure core: no Flask, no database.
+"""What an answer is, raw and normalised, whatever it came from: the web form, an officer's
+paper entry, or a row of an imported file. Pure core: no Flask, no database. Checking an
+answer against its question is its type's (`survey.core.question_types`).
 
 Raw answers are what a person gave, as text: an option's label, a list of labels, a label per
 matrix statement, or free text. Normalised answers refer to options by position, and turn into
@@ -14,14 +15,10 @@ from dataclasses import dataclass, field
 
 from common.text import clean_line, clean_text
 from survey.core.questions import (
-    FREE_TEXT_LIMIT,
     OTHER_LABEL,
     OTHER_OPTION,
     QuestionSpec,
-    QuestionType,
 )
-
-OTHER_TEXT_LIMIT = 500
 
 
 @dataclass(frozen=True)
@@ -112,111 +109,12 @@ def is_blank(raw: RawAnswer | None) -> bool:
     return all(not str(v).strip() for v in raw.values())
 
 
-def check_answer(
-    spec: QuestionSpec, raw: RawAnswer | None, *, enforce_required: bool = True
-) -> Checked:
-    """Normalise `raw` for `spec`, or say in GOV.UK style what is wrong with it.
-
-    `enforce_required` is for residents answering online; a paper form or imported row
-    records what the resident gave, even if they skipped a required question.
-    """
-    if is_blank(raw):
-        if spec.required and enforce_required:
-            return Checked(problems=[Problem(_missing_message(spec))])
-        return Checked()
-    assert raw is not None
-    if spec.type is QuestionType.MULTI_CHOICE:
-        return _check_multi(spec, raw if isinstance(raw, RawMulti) else RawMulti((str(raw),)))
-    if spec.type is QuestionType.MATRIX:
-        if not isinstance(raw, Mapping):
-            return Checked(problems=[Problem("Answer each statement separately")])
-        return _check_matrix(spec, raw, spec.required and enforce_required)
-    if not isinstance(raw, str):
-        return Checked(problems=[Problem("Give one answer to this question")])
-    if spec.type is QuestionType.FREE_TEXT:
-        return _check_text(raw)
-    index = match_option(spec.choices, raw)
-    if index is None:
-        return Checked(problems=[Problem(_not_an_option(raw, spec.choices))])
-    return Checked(Choice(index))
-
-
-def _missing_message(spec: QuestionSpec) -> str:
-    if spec.type is QuestionType.FREE_TEXT:
-        return "Enter your answer"
-    if spec.type is QuestionType.MULTI_CHOICE:
-        return "Select at least one option"
-    if spec.type is QuestionType.MATRIX:
-        return "Select an answer for each statement"
-    return "Select an answer"
-
-
-def _not_an_option(label: str, choices: Sequence[str]) -> str:
+def not_an_option(label: str, choices: Sequence[str]) -> str:
+    """Why `label` was refused: it is none of `choices` (named, shortened if long)."""
     shown = clean_line(label).strip()
     if len(shown) > 60:
         shown = shown[:57] + "..."
     return f"'{shown}' is not one of the options ({', '.join(choices)})"
-
-
-def _check_text(raw: str) -> Checked:
-    text = clean_text(raw).strip()
-    if len(text) > FREE_TEXT_LIMIT:
-        return Checked(
-            problems=[Problem(f"Your answer must be {FREE_TEXT_LIMIT:,} characters or fewer")]
-        )
-    return Checked(Text(text))
-
-
-def _check_multi(spec: QuestionSpec, raw: RawMulti) -> Checked:
-    problems: list[Problem] = []
-    chosen: list[int] = []
-    for label in raw.labels:
-        if not label.strip():
-            continue
-        index = match_option(spec.choices, label)
-        if index is None and spec.other and label.strip().casefold() == OTHER_LABEL.casefold():
-            index = OTHER_OPTION
-        if index is None:
-            problems.append(Problem(_not_an_option(label, spec.choices)))
-        elif index not in chosen:
-            chosen.append(index)
-    other = clean_line(raw.other).strip()
-    if other and not spec.other:
-        problems.append(Problem("This question has no 'Other' option", "other"))
-    elif other and OTHER_OPTION not in chosen:
-        chosen.append(OTHER_OPTION)
-    if OTHER_OPTION in chosen and not other:
-        problems.append(Problem("Enter what your other answer is", "other"))
-    if len(other) > OTHER_TEXT_LIMIT:
-        problems.append(
-            Problem(f"Your other answer must be {OTHER_TEXT_LIMIT} characters or fewer", "other")
-        )
-    if problems:
-        return Checked(problems=problems)
-    ordered = sorted(chosen, key=lambda i: len(spec.choices) if i == OTHER_OPTION else i)
-    return Checked(Multi(tuple(ordered), other or None))
-
-
-def _check_matrix(spec: QuestionSpec, raw: Mapping[int, str], every_row: bool) -> Checked:
-    problems: list[Problem] = []
-    pairs: list[tuple[int, int]] = []
-    for row, statement in enumerate(spec.rows):
-        label = raw.get(row, "")
-        if not str(label).strip():
-            if every_row:
-                problems.append(Problem(f"Select an answer for '{statement}'", row))
-            continue
-        index = match_option(spec.choices, str(label))
-        if index is None:
-            problems.append(Problem(_not_an_option(str(label), spec.choices), row))
-        else:
-            pairs.append((row, index))
-    unknown = sorted(set(raw) - set(range(len(spec.rows))))
-    if unknown:
-        problems.append(Problem("Answers were given for statements that do not exist"))
-    if problems:
-        return Checked(problems=problems)
-    return Checked(Matrix(tuple(pairs)))
 
 
 def to_rows(value: AnswerValue) -> list[StoredRow]:
@@ -244,24 +142,6 @@ def answer_rows(
         for key, value in values.items()
         for stored in to_rows(value)
     ]
-
-
-def from_rows(spec: QuestionSpec, rows: Sequence[StoredRow]) -> AnswerValue | None:
-    """Rebuild the answer to `spec` from its stored rows (None when there are none)."""
-    if not rows:
-        return None
-    if spec.type is QuestionType.FREE_TEXT:
-        return Text(rows[0].text or "")
-    if spec.type is QuestionType.MATRIX:
-        return Matrix(tuple(sorted((r.row or 0, r.option or 0) for r in rows)))
-    if spec.type is QuestionType.MULTI_CHOICE:
-        options = sorted(
-            (r.option for r in rows if r.option is not None),
-            key=lambda i: len(spec.choices) if i == OTHER_OPTION else i,
-        )
-        other = next((r.text for r in rows if r.option == OTHER_OPTION), None)
-        return Multi(tuple(options), other)
-    return Choice(rows[0].option or 0)
 
 
 def to_raw(spec: QuestionSpec, value: AnswerValue | None) -> RawAnswer | None:
@@ -310,21 +190,3 @@ def raw_from_json(data: object) -> RawAnswer | None:
     if isinstance(data, dict) and "rows" in data:
         return {int(k): str(v) for k, v in data["rows"].items()}
     return data if isinstance(data, str) else None
-
-
-def check_response(
-    specs: Sequence[QuestionSpec],
-    raw: Mapping[str, RawAnswer | None],
-    *,
-    enforce_required: bool = True,
-) -> tuple[dict[str, AnswerValue], dict[str, list[Problem]]]:
-    """Check every answer of one response: the values given, and the problems per question key."""
-    values: dict[str, AnswerValue] = {}
-    problems: dict[str, list[Problem]] = {}
-    for spec in specs:
-        checked = check_answer(spec, raw.get(spec.key), enforce_required=enforce_required)
-        if checked.problems:
-            problems[spec.key] = checked.problems
-        elif checked.value is not None:
-            values[spec.key] = checked.value
-    return values, problems

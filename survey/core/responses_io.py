@@ -17,17 +17,11 @@ from common.clock import midday_on
 from common.display import LOCAL_ZONE, iso_timestamp
 from common.spreadsheets import Problem, Table, column_letter
 from common.text import clean_line
-from survey.core.answers import (
-    AnswerValue,
-    Matrix,
-    Multi,
-    RawAnswer,
-    RawMulti,
-    check_response,
-    to_raw,
-)
+from survey.core.answers import AnswerValue, RawAnswer
 from survey.core.answers import Problem as AnswerProblem
-from survey.core.questions import QuestionSpec, QuestionType
+from survey.core.question_types import check_response, kind_of
+from survey.core.question_types.kind import OTHER_PART, SEPARATOR, THEMES_PART
+from survey.core.questions import QuestionSpec
 from survey.core.references import LENGTH as REFERENCE_LENGTH
 from survey.core.references import is_reference, normalise_reference
 
@@ -35,9 +29,8 @@ REFERENCE = "reference"
 SUBMITTED_AT = "submitted_at"
 CHANNEL = "channel"
 RESPONSE_COLUMNS = (REFERENCE, SUBMITTED_AT, CHANNEL)
-OTHER_COLUMN = "other"  # KEY/other holds a multi-choice question's "please specify" text
-THEMES_COLUMN = "themes"  # KEY_themes holds the themes a coded free-text answer has
-SEPARATOR = ";"  # between the options ticked on a multi-choice question, and between themes
+OTHER_COLUMN = OTHER_PART  # KEY/other holds a multi-choice question's "please specify" text
+THEMES_COLUMN = THEMES_PART  # KEY_themes holds the themes a coded free-text answer has
 THEMES_SEPARATOR = "; "  # between theme names, as exports write them
 
 
@@ -90,28 +83,14 @@ def columns_for(specs: Sequence[QuestionSpec]) -> list[Column]:
     """Every column of the format, in the order an export writes them."""
     columns = [Column(name) for name in RESPONSE_COLUMNS]
     for spec in specs:
-        if spec.type is QuestionType.MATRIX:
-            columns.extend(
-                Column(f"{spec.key}/{statement}", spec.key, row)
-                for row, statement in enumerate(spec.rows)
-            )
-            continue
-        columns.append(Column(spec.key, spec.key))
-        if spec.other:
-            columns.append(Column(f"{spec.key}/{OTHER_COLUMN}", spec.key, OTHER_COLUMN))
-        if is_coded(spec):
-            columns.append(Column(themes_column(spec.key), spec.key, THEMES_COLUMN))
+        kind = kind_of(spec.type)
+        columns.extend(Column(name, spec.key, part) for name, part in kind.columns(spec))
     return columns
 
 
 def is_coded(spec: QuestionSpec) -> bool:
     """True for a free-text question whose answers are coded with a codebook's themes."""
-    return spec.type is QuestionType.FREE_TEXT and bool(spec.codebook)
-
-
-def themes_column(key: str) -> str:
-    """The name of the column holding a coded question's themes: KEY_themes."""
-    return f"{key}_{THEMES_COLUMN}"
+    return kind_of(spec.type).takes_codebook and bool(spec.codebook)
 
 
 def parse_submitted_at(text: str) -> dt.datetime:
@@ -191,16 +170,7 @@ def _cell(column: Column, response: ExportResponse, specs: Mapping[str, Question
         return THEMES_SEPARATOR.join(response.themes.get(column.key, ()))
     spec = specs[column.key]
     value = response.answers.get(column.key)
-    if value is None:
-        return ""
-    if isinstance(value, Multi):
-        if column.part == OTHER_COLUMN:
-            return value.other or ""
-        return SEPARATOR.join(spec.choice_label(option) for option in value.options)
-    if isinstance(value, Matrix):
-        return next((spec.choices[o] for row, o in value.rows if row == column.part), "")
-    raw = to_raw(spec, value)
-    return raw if isinstance(raw, str) else ""
+    return "" if value is None else kind_of(spec.type).cell(spec, value, column.part)
 
 
 # Reading: the header row.
@@ -259,7 +229,7 @@ def _unknown_column(lookup: str, specs: Mapping[str, QuestionSpec]) -> str:
             f"there is no question with the key '{key}' (columns are {fields} and the "
             f"question keys: {keys})"
         )
-    if spec.type is QuestionType.MATRIX:
+    if kind_of(spec.type).takes_rows:
         statements = "; ".join(f"'{key}/{row}'" for row in spec.rows)
         if not slash:
             return f"'{key}' has a column per statement, named exactly: {statements}"
@@ -439,13 +409,7 @@ class _RowReader:
             given = {column.part: cell for column, cell in cells.items() if column.key == spec.key}
             if not given:
                 continue
-            if spec.type is QuestionType.MATRIX:
-                raw[spec.key] = {row: cell for row, cell in given.items() if isinstance(row, int)}
-            elif spec.type is QuestionType.MULTI_CHOICE:
-                labels = tuple(given.get(None, "").split(SEPARATOR))
-                raw[spec.key] = RawMulti(labels, given.get(OTHER_COLUMN, ""))
-            else:
-                raw[spec.key] = given.get(None, "")
+            raw[spec.key] = kind_of(spec.type).raw_from_cells(spec, given)
         return raw
 
     def _answer_problem(self, number: int, key: str, problem: AnswerProblem) -> Problem:

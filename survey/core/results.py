@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from common.statistics import DEFAULT_THRESHOLD, Share, is_small, net, share
 from common.statistics import hidden as hidden_share
 from survey.core.questions import (
+    LIKERT_SCALE,
     OTHER_LABEL,
     OTHER_OPTION,
     QuestionSpec,
@@ -220,7 +221,7 @@ def scale_result(
 
     options = tuple(OptionCount(label, of(frozenset({label}))) for label in scale)
     agree, disagree = of(AGREE_LABELS), of(DISAGREE_LABELS)
-    is_likert = spec.type in (QuestionType.LIKERT, QuestionType.MATRIX)
+    graded = scale == LIKERT_SCALE  # net agreement: on the five-point scale, not Yes/No
     return ScaleResult(
         key=spec.key,
         text=spec.text,
@@ -231,7 +232,7 @@ def scale_result(
         agree=agree,
         disagree=disagree,
         dont_know=of(frozenset({DONT_KNOW_LABEL})),
-        net=net(agree, disagree) if is_likert else None,
+        net=net(agree, disagree) if graded else None,
     )
 
 

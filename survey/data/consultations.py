@@ -9,7 +9,8 @@ from typing import Protocol
 import sqlalchemy as sa
 
 from common.database import db, utcnow
-from survey.core.questions import ConsultationSpec, QuestionSpec, structure_changes
+from survey.core.definitions import ConsultationSpec, structure_changes
+from survey.core.questions import QuestionSpec
 from survey.data.models import Consultation, Question, Response, Status
 
 
@@ -88,7 +89,7 @@ def _touch_edited_consultations(
             owner.updated_at = utcnow()
 
 
-# Built once: every resident's page looks its consultation up (0.2 ms of CPU saved a page).
+# Built once: every resident's page looks its consultation up.
 _BY_SLUG = sa.select(Consultation).where(Consultation.slug == sa.bindparam("slug"))
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from common.database import db, on_postgresql
+from survey.core.question_types import kind_of
 from survey.core.questions import QuestionType
 from survey.data.models import Answer, AnswerCoding, AnswerTheme, Response
 
@@ -57,8 +58,8 @@ def count(
     """Count a consultation's responses and answers, all of them or those of one `group`."""
     counts = Counts(arrivals=_arrivals(consultation_id, group))
     ids = [q.id for q in questions]
-    text_ids = [q.id for q in questions if q.type is QuestionType.FREE_TEXT]
-    multi_ids = [q.id for q in questions if q.type is QuestionType.MULTI_CHOICE]
+    text_ids = [q.id for q in questions if kind_of(q.type).holds_free_text]
+    multi_ids = [q.id for q in questions if kind_of(q.type).counts_people]
     for question_id, row, option, n in _rows(_answers_per_option(ids, group)):
         if option is not None:
             counts.options.setdefault(question_id, {})[(row, option)] = n

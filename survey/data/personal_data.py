@@ -14,8 +14,9 @@ import sqlalchemy as sa
 
 from common.database import db
 from common.display import iso_timestamp
-from survey.core.answers import StoredRow, describe, from_rows
-from survey.core.questions import OTHER_OPTION, QuestionType
+from survey.core.answers import StoredRow, describe
+from survey.core.question_types import FREE_TEXT_TYPES, from_rows
+from survey.core.questions import OTHER_OPTION
 from survey.data import result_cache
 from survey.data.models import Answer, Consultation, Question, Response
 
@@ -63,7 +64,7 @@ def purge_free_text(before: dt.datetime, consultation: Consultation | None = Non
     responses = sa.select(Response.id).where(Response.submitted_at < before)
     if consultation is not None:
         responses = responses.where(Response.consultation_id == consultation.id)
-    text_questions = sa.select(Question.id).where(Question.type == QuestionType.FREE_TEXT.value)
+    text_questions = sa.select(Question.id).where(Question.type.in_(FREE_TEXT_TYPES))
     result = db.session.execute(
         sa.update(Answer)
         .where(

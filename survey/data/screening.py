@@ -17,7 +17,7 @@ from common import action_log
 from common.database import db, on_postgresql, utcnow
 from common.models import User
 from survey.core.answers import AnswerValue, answer_rows, to_rows
-from survey.core.questions import QuestionType
+from survey.core.question_types import kind_of
 from survey.data.consultations import Versioned, question_specs
 from survey.data.models import TEXT_START, Answer, Consultation, Response
 from survey.data.personal_data import delete_response
@@ -54,7 +54,7 @@ def same_text_recently(
     are read, in the same statement.
     """
     free_text = {
-        spec.key for spec in question_specs(consultation) if spec.type is QuestionType.FREE_TEXT
+        spec.key for spec in question_specs(consultation) if kind_of(spec.type).holds_free_text
     }
     since = (now or utcnow()) - SAME_TEXT_WINDOW
     for key, value in values.items():
@@ -79,9 +79,8 @@ def same_text_recently(
 #   statement (psycopg prepares a statement run five times) would not match it.
 # - SQLite uses the partial index only when its condition, `text IS NOT NULL`, is stated.
 #   PostgreSQL proves it from substr() (a strict function), and stating it made the planner
-#   expect a handful of rows, read every copy of the text with a bitmap scan and sort them:
-#   1.7 ms and 389 buffers for 400 copies against 0.17 ms and 50 buffers for the walk. So the
-#   condition is stated for SQLite only.
+#   expect a handful of rows, read every copy of the text with a bitmap scan and sort them,
+#   rather than walk the index to the newest few. So the condition is stated for SQLite only.
 NEWEST_COPIES = 10
 _answer = Answer.__table__.c
 _response = Response.__table__.c

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from common.database import db
 from common.statistics import is_small, share
+from survey.core.question_types import QuestionCounts, kind_of
 from survey.core.questions import OTHER_OPTION, QuestionType
 from survey.core.results import (
     Breakdown,
@@ -25,10 +26,7 @@ from survey.core.results import (
     GroupShare,
     QuestionResult,
     Week,
-    choice_result,
-    matrix_result,
     scale_result,
-    text_result,
 )
 from survey.data.counting import Asked, Counts, count, count_breakdown, in_group
 from survey.data.models import (
@@ -41,8 +39,6 @@ from survey.data.models import (
 from survey.data.result_cache import cached
 
 OTHER_TEXTS_SHOWN = 1000  # "Other" answers listed per question; the count covers them all
-SCALE_TYPES = (QuestionType.AGREEMENT, QuestionType.LIKERT, QuestionType.MATRIX)
-CHOICE_TYPES = (QuestionType.SINGLE_CHOICE, QuestionType.MULTI_CHOICE)
 
 
 class UnknownGroup(LookupError):
@@ -97,10 +93,10 @@ def breakdown(
     by, question = questions.get(by_key), questions.get(key)
     if by is None or not by.breakdown:
         raise UnknownGroup(f"{consultation.slug} has no breakdown question '{by_key}'")
-    if question is None or QuestionType(question.type) not in SCALE_TYPES:
+    if question is None or not kind_of(question.type).is_scale:
         raise UnknownGroup(f"{consultation.slug} has no agreement or likert question '{key}'")
     spec = question.spec()
-    if (spec.type is QuestionType.MATRIX) != (statement is not None):
+    if kind_of(spec.type).takes_rows != (statement is not None):
         raise UnknownGroup(f"say which statement of '{key}' to break down, and only for a matrix")
     counts = cached(
         consultation.id,
@@ -189,33 +185,17 @@ def _question_results(
     results: list[QuestionResult] = []
     for question in questions:
         spec = question.spec()
-        mine = counts.options.get(question.id, {})
-        if spec.type is QuestionType.MATRIX:
-            results.append(matrix_result(spec, mine, minimum))
-        elif spec.type in SCALE_TYPES:
-            results.append(scale_result(spec, _flat(mine), minimum))
-        elif spec.type in CHOICE_TYPES:
-            flat = _flat(mine)
-            single = spec.type is QuestionType.SINGLE_CHOICE
-            people = sum(flat.values()) if single else counts.respondents.get(question.id, 0)
-            results.append(choice_result(spec, flat, people, minimum, others.get(question.id, ())))
-        else:
-            decided = counts.coded.get(question.id, 0)
-            results.append(
-                text_result(
-                    spec,
-                    counts.answered.get(question.id, 0),
-                    themes.get(question.id, {}),
-                    decided,
-                    decided - counts.themed.get(question.id, 0),
-                    minimum,
-                )
-            )
+        mine = QuestionCounts(
+            options=counts.options.get(question.id, {}),
+            people=counts.respondents.get(question.id, 0),
+            texts=counts.answered.get(question.id, 0),
+            themes=themes.get(question.id, {}),
+            coded=counts.coded.get(question.id, 0),
+            themed=counts.themed.get(question.id, 0),
+            other_texts=others.get(question.id, ()),
+        )
+        results.append(kind_of(spec.type).result(spec, mine, minimum))
     return tuple(results)
-
-
-def _flat(counts: dict[tuple[int | None, int], int]) -> dict[int, int]:
-    return {option: n for (_, option), n in counts.items()}
 
 
 def _theme_names(
@@ -223,7 +203,7 @@ def _theme_names(
 ) -> dict[int, dict[str, int]]:
     """Per free-text question, answers per theme name; every theme of its codebook is listed,
     with 0 when no one mentioned it (that is a finding too)."""
-    text_ids = [q.id for q in questions if q.type == QuestionType.FREE_TEXT]
+    text_ids = [q.id for q in questions if kind_of(q.type).holds_free_text]
     if not text_ids:
         return {}
     rows = db.session.execute(
@@ -264,7 +244,7 @@ def _other_texts(
             first = first.where(Answer.response_id.in_(in_group))
         # Ordered by the whole index, not response_id alone: PostgreSQL does not take
         # `row IS NULL` as fixing that column, so it would otherwise walk the response_id
-        # index, filtering (200 ms at a million responses, against 3 ms).
+        # index and filter every row it reads.
         in_order = (Answer.question_id, Answer.row, Answer.option, Answer.response_id)
         shown = list(db.session.scalars(first.order_by(*in_order).limit(OTHER_TEXTS_SHOWN)))
         texts = {

@@ -20,7 +20,7 @@ from common.database import db, on_postgresql, utcnow
 from common.models import User
 from common.text import clean_line, clean_text
 from survey.core.coding import CodebookError, Matcher, load_codebook, unique_phrases
-from survey.core.questions import QuestionType
+from survey.core.question_types import kind_of
 from survey.data import result_cache
 from survey.data.models import (
     Answer,
@@ -114,9 +114,7 @@ class ReviewPage:
 
 def coded_questions(consultation: Consultation) -> list[Question]:
     """The consultation's free-text questions that name a codebook, in order."""
-    return [
-        q for q in consultation.questions if q.type == QuestionType.FREE_TEXT.value and q.codebook
-    ]
+    return [q for q in consultation.questions if kind_of(q.type).takes_codebook and q.codebook]
 
 
 def coded_question(consultation: Consultation, key: str) -> Question:

@@ -18,7 +18,8 @@ from common import action_log
 from common.database import db, on_postgresql
 from common.models import User
 from common.spreadsheets import FileFormat, ImportRefused, file_format, read_file, write_file
-from survey.core.answers import StoredRow, from_rows
+from survey.core.answers import StoredRow
+from survey.core.question_types import from_rows
 from survey.core.questions import QuestionSpec
 from survey.core.references import new_reference
 from survey.core.responses_io import ExportResponse, ParsedFile, export_rows, parse_table

@@ -21,7 +21,8 @@ from common.database import db
 from common.display import long_date
 from common.models import Role
 from common.text import suggest_slug
-from survey.core.questions import TYPE_LABELS, ConsultationSpec, QuestionType, parse_details
+from survey.core.definitions import ConsultationSpec, parse_details
+from survey.core.question_types import KINDS
 from survey.data import consultations as store
 from survey.data import screening
 from survey.data.consultations import ConsultationError
@@ -199,7 +200,7 @@ def _consultation_page(
         responses=store.response_count(consultation.id),
         flagged=screening.flagged_count(consultation),
         resident_url=url_for("residents.start", slug=consultation.slug, _external=True),
-        type_labels={t.value: TYPE_LABELS[t] for t in QuestionType},
+        type_labels={t.value: kind.label for t, kind in KINDS.items()},
         transfer_links=_transfer_links(consultation),
         errors=errors or [],
     )

@@ -25,8 +25,10 @@ from common.access import role_required
 from common.clock import midday_on, today
 from common.database import db, utcnow
 from common.models import Role
-from survey.core.answers import AnswerValue, Problem, RawAnswer, check_response
-from survey.core.questions import QuestionSpec, parse_date
+from survey.core.answers import AnswerValue, Problem, RawAnswer
+from survey.core.definitions import parse_date
+from survey.core.question_types import check_response
+from survey.core.questions import QuestionSpec
 from survey.data import consultations as store
 from survey.data.models import Channel, Consultation, Response
 from survey.data.recording import find_by_token, record_response

@@ -11,7 +11,8 @@ from flask.typing import ResponseReturnValue
 
 from common.access import role_required
 from common.models import Role
-from survey.core.answers import Problem, RawAnswer, check_answer
+from survey.core.answers import Problem, RawAnswer
+from survey.core.question_types import check_answer
 from survey.core.questions import QuestionSpec
 from survey.data.models import Consultation
 from survey.web.officers import bp, consultation_or_404, consultation_url

@@ -28,14 +28,9 @@ from common import action_log
 from common.access import role_required
 from common.database import db
 from common.models import Role
-from survey.core.questions import (
-    CHOICE_TYPES,
-    TYPE_LABELS,
-    QuestionSpec,
-    QuestionType,
-    parse_question,
-    question_to_dict,
-)
+from survey.core.definitions import parse_question, question_to_dict
+from survey.core.question_types import KINDS, kind_of
+from survey.core.questions import QuestionSpec
 from survey.data import consultations as store
 from survey.data.consultations import ConsultationError, KeyTaken
 from survey.data.models import Consultation, Question
@@ -61,7 +56,7 @@ class QuestionForm(FlaskForm):  # type: ignore[misc]
     )
     type = RadioField(
         "Type of question",
-        choices=[(t.value, TYPE_LABELS[t]) for t in QuestionType],
+        choices=[(t.value, kind.label) for t, kind in KINDS.items()],
         widget=GovRadioInput(),
         validate_choice=False,
     )
@@ -188,6 +183,7 @@ def _form_page(
         frozen=frozen,
         frozen_rows=_frozen_rows(question.spec()) if question and frozen else [],
         frozen_id=FROZEN_ID,
+        takes_codebook=question is not None and kind_of(question.type).takes_codebook,
     )
 
 
@@ -205,7 +201,7 @@ def _form_data(spec: QuestionSpec) -> dict[str, Any]:
         "rows": "\n".join(spec.rows),
         # A free text question may have no codebook; others show the default, for a change of type.
         "codebook": spec.codebook
-        or ("" if spec.type is QuestionType.FREE_TEXT else DEFAULT_CODEBOOK),
+        or ("" if kind_of(spec.type).takes_codebook else DEFAULT_CODEBOOK),
     }
 
 
@@ -251,7 +247,7 @@ def _question_dict(
             if name not in posted:
                 raw[name] = stored.get(name)
     codebook = (form.codebook.data or "").strip()
-    if raw["type"] == QuestionType.FREE_TEXT.value and codebook:
+    if raw["type"] in KINDS and kind_of(raw["type"]).takes_codebook and codebook:
         raw["codebook"] = codebook
     return raw
 
@@ -263,13 +259,14 @@ def _lines(text: str | None) -> list[str]:
 
 def _frozen_rows(spec: QuestionSpec) -> list[dict[str, Any]]:
     """Summary list rows for the parts of a question that can no longer change."""
-    rows = [("Key", [spec.key]), ("Type of question", [TYPE_LABELS[spec.type]])]
-    if spec.type in CHOICE_TYPES:
+    kind = kind_of(spec.type)
+    rows = [("Key", [spec.key]), ("Type of question", [kind.label])]
+    if kind.needs_options:
         other = ["Other - please specify"] if spec.other else []
         rows.append(("Options", [*spec.options, *other]))
-    if spec.type is QuestionType.SINGLE_CHOICE:
+    if kind.can_break_down:
         rows.append(("Breaks down results", ["Yes" if spec.breakdown else "No"]))
-    if spec.type is QuestionType.MATRIX:
+    if kind.takes_rows:
         rows.append(("Statements", list(spec.rows)))
     return [{"key": {"text": label}, "value": {"lines": lines}} for label, lines in rows]
 

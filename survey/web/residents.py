@@ -26,7 +26,8 @@ from common.database import db
 from common.extensions import rate_limits
 from common.settings import suppression_threshold
 from survey.core import tables
-from survey.core.answers import check_answer, check_response, describe
+from survey.core.answers import describe
+from survey.core.question_types import check_answer, check_response
 from survey.core.questions import QuestionSpec
 from survey.core.results import ConsultationResults
 from survey.data import consultations as store
