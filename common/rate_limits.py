@@ -41,11 +41,13 @@ class ProcessMemoryStorage(MemoryStorage):
     """`memory://` rate-limit counts, swept for expired entries in the request itself.
 
     The library's in-memory storage starts a `threading.Timer` (a new OS thread) whenever its
-    previous 10 ms sweep has finished, which under steady traffic is on almost every counted
-    request: on the residents' submission that was the costliest single step (thread start and
-    hand-over, worst on a busy machine). Counts are already expired when read (`get`) and the
-    moving window compares timestamps, so the sweep only frees memory for addresses not seen
-    again: here it runs in the request that counts, at most every `SWEEP_EVERY` seconds.
+    previous sweep, a few milliseconds apart, has finished, which under steady traffic is on
+    almost every counted request: on the residents' submission that was the costliest single
+    step (thread start and hand-over, worst on a busy machine). Counts are already expired when
+    read (`get`) and the moving window compares timestamps, so the sweep only frees memory for
+    addresses not seen again: here it runs in the request that counts, at most every
+    `SWEEP_EVERY` seconds.
+
     Registering the `memory` scheme makes `RATELIMIT_STORAGE_URI=memory://` (the default)
     use this class; other schemes (redis://...) are untouched.
     """

@@ -9,21 +9,18 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from tests.conftest import IN_CI
+from tests.servers import running_gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -59,12 +56,6 @@ def tools_or_skip() -> None:
         if IN_CI:
             pytest.fail(f"{reason} (CI=true: the browser tests must run)", pytrace=False)
         pytest.skip(reason)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 # Run in one Python process, so the app's imports are paid for once: `flask db upgrade`,
@@ -142,42 +133,8 @@ def demo_server(work: Path) -> Iterator[Server]:
         INSECURE_COOKIES="1",  # plain http on loopback
     )
     _load_demo(env, work)
-    port = _free_port()
-    log = work / "gunicorn.log"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--error-logfile",
-            str(log),
-            "app:create_app()",
-        ],  # fmt: skip
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,  # its own process group: one kill stops master and workers
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, f"gunicorn exited: {log.read_text()}"
-            try:
-                if httpx.get(base + "/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, f"gunicorn did not start: {log.read_text()}"
-            time.sleep(0.2)
+    with running_gunicorn(env, work / "gunicorn.log", workers=2) as (base, _):
         yield Server(base, database)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=30)
 
 
 def launch(playwright: Any) -> Any:

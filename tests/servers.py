@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -37,11 +38,13 @@ def server_environment(**settings: str) -> dict[str, str]:
     return env
 
 
-def gunicorn(tmp_path: Path, **settings: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """The README's gunicorn command (4 sync workers, its default timeout) with these settings;
-    its base URL and process, stopped after."""
+@contextmanager
+def running_gunicorn(
+    env: dict[str, str], log: Path, workers: int = 4
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """The README's gunicorn command (sync workers, its default timeout) with this environment;
+    its base URL and process once /health answers, stopped after."""
     port = free_port()
-    log = tmp_path / "gunicorn.log"
     process = subprocess.Popen(
         [
             sys.executable,
@@ -50,30 +53,38 @@ def gunicorn(tmp_path: Path, **settings: str) -> Iterator[tuple[str, subprocess.
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            "4",
+            str(workers),
             "--error-logfile",
             str(log),
             "app:create_app()",
         ],  # fmt: skip
         cwd=ROOT,
-        env=server_environment(**settings),
+        env=env,
         start_new_session=True,  # its own process group: one kill stops master and workers
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        assert process.poll() is None, f"gunicorn exited: {log.read_text()}"
-        try:
-            if httpx.get(base + "/health", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert time.monotonic() < deadline, f"gunicorn did not start: {log.read_text()}"
-        time.sleep(0.2)
     try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, f"gunicorn exited: {log.read_text()}"
+            try:
+                if httpx.get(base + "/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, f"gunicorn did not start: {log.read_text()}"
+            time.sleep(0.2)
         yield base, process
     finally:
         stop(process)
+
+
+def gunicorn(tmp_path: Path, **settings: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """gunicorn (4 workers, production settings) on the test's database, with these settings."""
+    try:
+        with running_gunicorn(server_environment(**settings), tmp_path / "gunicorn.log") as run:
+            yield run
+    finally:
         db.session.remove()
         db.engine.dispose()  # the server wrote behind this engine's back
 
