@@ -14,17 +14,20 @@ import textwrap
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 import numpy as np
 from isal import isal_zlib
-from matplotlib import rc_context
+from matplotlib import font_manager, rc_context
 from matplotlib.axes import Axes
+from matplotlib.axis import Axis
 from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Annotation, Text
-from matplotlib.ticker import MaxNLocator, PercentFormatter
+from matplotlib.ticker import Formatter, MaxNLocator
 from matplotlib.transforms import Bbox, ScaledTranslation, Transform
 
 PNG_DPI = 200
@@ -49,7 +52,6 @@ SERIES_STYLES = (  # colour, marker and dash all differ, so no line relies on co
 STYLE = {
     "svg.fonttype": "path",
     "svg.hashsalt": "csp-charts",  # fixed ids for clip paths and hatches: the same bytes
-    "font.family": "DejaVu Sans",  # shipped with matplotlib: the same glyphs on every machine
     "font.size": 12,
     "axes.titley": 1.0,  # titles placed, not searched for a place: a second layout pass saved
     "axes.titlesize": 12,
@@ -64,6 +66,12 @@ STYLE = {
     "xtick.color": INK,
     "ytick.color": INK,
 }
+# The Word draft's body is Arial: Liberation Sans has its metrics (Debian's fonts-liberation,
+# installed by `make fonts`). DejaVu Sans, shipped with matplotlib, draws when it is not
+# installed, and any glyph it lacks (the matrix chart's arrows).
+BODY_FONT = "Liberation Sans"
+FALLBACK_FONT = "DejaVu Sans"
+FONT_FOLDERS = ("/usr/share/fonts/truetype/liberation", "/usr/share/fonts/truetype/liberation2")
 SVG_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
 # ISA-L's deflate at its level 2 (of 0 to 3), a zlib stream any PNG reader reads: much
 # faster than zlib's at a level that compresses as well (most of a chart's compressing is
@@ -71,14 +79,17 @@ SVG_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
 PNG_COMPRESSION = 2
 SVG_DPI = 72  # the SVG backend's own: the layout is measured at the resolution written
 PAD = 0.08  # inches between the figure's edge, its title, its axes and its legend
-SUPPRESSED_HATCH = "///"
 ROW_LABEL_PAD = 3.5  # points: matplotlib's own between a tick label and its axes
+ROW = 0.42  # inches of plot a row of bars takes: a bar, its label and a gap
+LINE = 0.2  # inches a line of a 12 pt label takes
+MIN_ROWS = 2  # the least plot a chart has, in rows, however few its bars
+TICK_STEPS = (1, 2, 5, 10)  # never 2.5: a tick's label is exact at the places it shows
 
 
 @dataclass(frozen=True)
 class Bar:
-    """One bar: its value, or None when suppressed: then a hatched range from 0 to `most`,
-    the largest the hidden value could be, so that no length stands for the hidden count."""
+    """One bar: its value, or None when suppressed (or nothing to show): then no bar at all,
+    only `text` ("fewer than 5") at the axis, so that no length or range hints at the value."""
 
     label: str
     value: float | None
@@ -86,7 +97,6 @@ class Bar:
     colour: str = BLUE
     hatch: str = ""
     interval: tuple[float, float] | None = None
-    most: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -103,18 +113,20 @@ class Diverging:
 
 @dataclass(frozen=True)
 class Drawing:
-    """A titled figure tall enough for `rows` bars, kept to be drawn in the format asked for.
+    """A titled figure whose plot is `rows` rows of bars high, to be drawn in the format asked.
 
-    A page needs only the SVG and a Word draft only the PNG, so each is drawn on its own.
+    The plot is sized to its rows (see `rows_for`), at least MIN_ROWS, and the figure to the
+    plot and its words, so two bars take little of a page. A page needs only the SVG and a
+    Word draft only the PNG, so each is drawn on its own.
     """
 
     title: str
     draw: Callable[[Figure], None]
-    rows: int
+    rows: float
 
     def svg(self) -> bytes:
         """The figure as SVG, for pages."""
-        with rc_context(STYLE):
+        with rc_context(style()):
             figure = self._figure(SVG_DPI)
             out = io.BytesIO()
             figure.savefig(out, format="svg", metadata={**SVG_METADATA, "Title": self.title})
@@ -122,7 +134,7 @@ class Drawing:
 
     def png(self) -> bytes:
         """The figure as PNG at PNG_DPI, for documents."""
-        with rc_context(STYLE):
+        with rc_context(style()):
             figure = self._figure(PNG_DPI)
             canvas = figure.canvas
             canvas.draw()  # as laid out: at PNG_DPI already
@@ -131,7 +143,8 @@ class Drawing:
 
     def _figure(self, dpi: int) -> Figure:
         """The figure drawn and laid out at `dpi`, the resolution it will be written at."""
-        figure = Figure(figsize=(WIDTH, 1.9 + 0.55 * max(self.rows, 1)), dpi=dpi)
+        plot = ROW * max(self.rows, MIN_ROWS)
+        figure = Figure(figsize=(WIDTH, plot + 1.5), dpi=dpi)  # made to fit by `fit`
         pad = PAD / figure.get_figheight()
         title = figure.suptitle(
             wrap(self.title, 68),
@@ -143,25 +156,57 @@ class Drawing:
             fontweight="bold",
         )
         self.draw(figure)
-        fit(figure, title, FigureCanvasAgg(figure).get_renderer())  # type: ignore[no-untyped-call]
+        renderer = FigureCanvasAgg(figure).get_renderer()  # type: ignore[no-untyped-call]
+        fit(figure, title, renderer, plot)
         return figure
 
 
-def fit(figure: Figure, title: Text, renderer: RendererBase) -> None:
+def style() -> dict[str, object]:
+    """The rc settings charts are drawn with, the font among them."""
+    return {**STYLE, "font.family": font_family()}
+
+
+@cache
+def font_family() -> list[str]:
+    """Liberation Sans first when installed (Arial's metrics), else DejaVu Sans alone.
+
+    Looked for in matplotlib's list, then in Debian's folders: matplotlib keeps its list of
+    fonts in a cache made before the package may have been installed.
+    """
+    known = {font.name for font in font_manager.fontManager.ttflist}
+    if BODY_FONT not in known:
+        for folder in FONT_FOLDERS:
+            for path in sorted(Path(folder).glob("LiberationSans-*.ttf")):
+                font_manager.fontManager.addfont(str(path))
+                known.add(BODY_FONT)
+    return [BODY_FONT, FALLBACK_FONT] if BODY_FONT in known else [FALLBACK_FONT]
+
+
+def rows_for(labels: Sequence[str], least: float = 1.0) -> float:
+    """How many rows of ROW high `labels` need: more when a wrapped label takes more lines."""
+    lines = max((wrap(label).count("\n") + 1 for label in labels), default=1)
+    return len(labels) * max(least, (lines * LINE + 0.15) / ROW)
+
+
+def fit(figure: Figure, title: Text, renderer: RendererBase, plot: float | None = None) -> None:
     """Margins from the measured extents of everything drawn, so nothing is clipped.
 
     One measure instead of a layout engine's several: the axes stand in a row between the
     title and any legend below, and each margin is what their ticks, titles and labels reach
-    beyond them. Words placed on the data (a bar's end) move with the axes' width, so they
-    are placed again once the axes have their place: each is measured once, and only moved.
+    beyond them. With `plot` (inches), the figure is first made as tall as the axes need to be
+    `plot` high with those margins. Words placed on the data (a bar's end) move with the axes'
+    width, so they are placed again once the axes have their place: each is measured once,
+    and only moved.
     """
-    width, height = figure.bbox.width, figure.bbox.height
     pad = PAD * figure.dpi
+    axes = sorted(figure.axes, key=lambda ax: ax.get_position().x0)
+    frames = [_reach(ax, ax.get_tightbbox(renderer, bbox_extra_artists=[])) for ax in axes]
+    if plot is not None:
+        _fit_height(figure, title, renderer, plot, frames)
+    width, height = figure.bbox.width, figure.bbox.height
     top = title.get_window_extent(renderer).y0 - pad
     legends = [legend.get_window_extent(renderer).y1 for legend in figure.legends]
     bottom = pad + max(legends, default=0.0)
-    axes = sorted(figure.axes, key=lambda ax: ax.get_position().x0)
-    frames = [_reach(ax, ax.get_tightbbox(renderer, bbox_extra_artists=[])) for ax in axes]
     words = [_Words(ax, renderer) for ax in axes]
     for _ in range(2):
         reach = [
@@ -178,6 +223,31 @@ def fit(figure: Figure, title: Text, renderer: RendererBase) -> None:
             top=(top - max(r[3] for r in reach)) / height,
             wspace=gap / each,
         )
+
+
+def _fit_height(
+    figure: Figure,
+    title: Text,
+    renderer: RendererBase,
+    plot: float,
+    frames: Sequence[tuple[float, float, float, float]],
+) -> None:
+    """Make the figure as tall as its title, legend, the axes' margins and a `plot` high plot.
+
+    The title hangs PAD below the top and a legend stands PAD above the bottom whatever the
+    height, so each is placed again for the new height; the margins do not depend on it.
+    """
+    dpi = figure.dpi
+    above = figure.bbox.height - title.get_window_extent(renderer).y0 + PAD * dpi
+    legends = [legend.get_window_extent(renderer).height for legend in figure.legends]
+    below = PAD * dpi * (2 if legends else 1) + max(legends, default=0.0)
+    reach_above = max((frame[3] for frame in frames), default=0.0)
+    reach_below = max((frame[1] for frame in frames), default=0.0)
+    height = (above + reach_above + plot * dpi + reach_below + below) / dpi
+    figure.set_figheight(height)
+    title.set_y(1 - PAD / height)
+    for legend in figure.legends:
+        legend.set_bbox_to_anchor((0.5, PAD / height), transform=figure.transFigure)
 
 
 class _Words:
@@ -267,10 +337,39 @@ def bars(figure: Figure, shown: Sequence[Bar], note: str, percent: bool) -> None
     ends = [1.0] + [_bar(ax, y, bar) for y, bar in enumerate(shown)]
     right = max(ends) * 1.08
     ax.set_xlim(0, max(10.0, min(100.0, right)) if percent else right)
-    if percent:
-        ax.xaxis.set_major_formatter(PercentFormatter(decimals=0))
-    else:
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    exact_ticks(ax.xaxis, "%" if percent else "", whole=not percent)
+
+
+def exact_ticks(axis: Axis, suffix: str = "", whole: bool = False) -> None:
+    """Ticks at steps of 1, 2 or 5 (times a power of ten), each labelled exactly.
+
+    `whole` for counts: never a tick between two whole numbers ("2.5 responses").
+    """
+    axis.set_major_locator(MaxNLocator(steps=list(TICK_STEPS), integer=whole))
+    axis.set_major_formatter(ExactFormatter(suffix))
+
+
+class ExactFormatter(Formatter):
+    """Tick labels with the decimal places their step needs, so none is rounded: '2.5%', never
+    '2%' for 2.5; thousands separated ('4,000') as every figure is."""
+
+    def __init__(self, suffix: str = "") -> None:
+        self.suffix = suffix
+        self.places = 0
+
+    def set_locs(self, locs: Sequence[float]) -> None:
+        """The places the ticks need: the fewest that write every tick exactly."""
+        self.places = next((p for p in range(7) if all(_exact(v, p) for v in locs)), 6)
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        text = f"{x:,.{self.places}f}"
+        if text.lstrip("-").strip("0.,") == "":
+            text = text.lstrip("-")  # never "-0"
+        return text + self.suffix
+
+
+def _exact(value: float, places: int) -> bool:
+    return abs(round(value, places) - value) <= 1e-9 * max(1.0, abs(value))
 
 
 def _bar_axes(figure: Figure, labels: Sequence[str], note: str) -> Axes:
@@ -309,11 +408,11 @@ def _bar(ax: Axes, y: float, bar: Bar, height: float = 0.6, sign: int = 1) -> fl
     """Draw one bar and its label; the x its label starts from.
 
     The bar is the rectangle `barh` would draw, added without widening the data limits (every
-    chart sets its own): `barh`'s own bookkeeping was a good part of a chart's time.
+    chart sets its own): `barh`'s own bookkeeping was a good part of a chart's time. A bar
+    without a value is not drawn: its label stands at the axis.
     """
     if bar.value is None:
-        _rectangle(ax, y, sign * bar.most, height, "white", INK, SUPPRESSED_HATCH)
-        end = bar.most
+        end = 0.0
     else:
         _rectangle(ax, y, sign * bar.value, height, bar.colour, "white", bar.hatch)
         end = bar.value
@@ -356,8 +455,10 @@ def _rectangle(
     )
 
 
-def diverging(figure: Figure, statements: Sequence[Diverging], threshold_label: str) -> None:
-    """Disagree to the left of zero and agree to the right; neither and don't know beside."""
+def diverging(figure: Figure, statements: Sequence[Diverging]) -> None:
+    """Disagree to the left of zero and agree to the right; neither and don't know beside.
+
+    A suppressed part has no bar, only its words ("fewer than 5") at the axis."""
     main, side = figure.subplots(1, 2, sharey=True, width_ratios=(3, 2))
     _row_labels(main, [s.label for s in statements])
     main.set_ylim(len(statements) - 0.5, -0.5)
@@ -385,11 +486,10 @@ def diverging(figure: Figure, statements: Sequence[Diverging], threshold_label: 
         Patch(facecolor=BLUE, label="Agree"),
         Patch(facecolor=GREY, label="Neither"),
         Patch(facecolor=SKY, hatch="..", edgecolor="white", label="Don't know"),
-        Patch(facecolor="white", hatch="///", edgecolor=INK, label=threshold_label),
     ]
     below = PAD / figure.get_figheight()  # `fit` leaves room above it for the axes
     figure.legend(
-        handles=legend, loc="lower center", bbox_to_anchor=(0.5, below), ncols=3, frameon=False
+        handles=legend, loc="lower center", bbox_to_anchor=(0.5, below), ncols=4, frameon=False
     )
 
 
@@ -416,6 +516,7 @@ def lines(
     ax.set_xticks(range(len(periods)), shown)  # every label when there is room, else some
     ax.set_xlim(-0.3, len(periods) - 0.7)
     ax.set_ylabel(wrap(unit, 40))
+    exact_ticks(ax.yaxis, whole=all(float(v).is_integer() for v in values))
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="y", color=GRID, linewidth=0.8)
 

@@ -38,7 +38,7 @@ def test_each_question_chart_is_an_image_with_its_message_as_alt_text(
     ]
     by_area = [img["alt"] for img in shown.select("img") if "agree-by-area" in str(img["src"])]
     assert by_area == [
-        "Agreement by where do you live was highest in North: 10 of 14 (71%). "
+        "Agreement by area was highest in North: 10 of 14 (71%). "
         "Fewer than 5 agreed or answered in South."
     ]
 

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
+from matplotlib.figure import Figure
+
 from assembly.core.audit_files import AuditFigure, AuditTable
-from assembly.core.charts import change_chart, change_words, priority_charts, scale_groups
+from assembly.core.charts import (
+    NO_UNIT,
+    change_chart,
+    change_words,
+    priority_charts,
+    scale_groups,
+)
 from assembly.core.strategy import PrioritySpec
 from assembly.core.trends import trends
+from survey.core.charts import Chart
 
 PERIODS = ("2015/16", "2016/17", "2017/18")
 FIGURES = {
@@ -18,15 +28,33 @@ FIGURES = {
     "Theft": (3760, 3695, 3477),
     "Robbery": (84, 91, 120),
 }
+UNITS = {"Anti-social behaviour": "reports"}  # the rest: offences, as the audit says
 
 
-def _table() -> AuditTable:
+def _table(units: dict[str, str | None] | None = None) -> AuditTable:
+    """The audit, each category in its unit (`units`, else reports for anti-social behaviour
+    and offences for the rest)."""
+    given: dict[str, str | None] = {c: UNITS.get(c, "offences") for c in FIGURES}
+    given |= units or {}
     figures = tuple(
-        AuditFigure(category, period, Decimal(value))
+        AuditFigure(category, period, Decimal(value), unit=given[category])
         for category, values in FIGURES.items()
         for period, value in zip(PERIODS, values, strict=True)
     )
     return AuditTable(PERIODS, figures)
+
+
+def _svg_words(chart: Chart) -> list[str]:
+    """The words of an SVG drawn with svg.fonttype 'path': matplotlib keeps them in comments."""
+    return [m.strip() for m in re.findall(r"<!--(.*?)-->", chart.svg.decode())]
+
+
+def _drawn(chart: Chart) -> Figure:
+    """The chart's figure as drawn, to look at its axes and artists."""
+    figure = Figure()
+    chart.drawing.draw(figure)
+    figure.canvas.draw()  # places the ticks and writes their labels
+    return figure
 
 
 def _priority(*categories: str) -> PrioritySpec:
@@ -79,7 +107,8 @@ def test_the_change_chart_says_how_many_rose_and_fell_and_the_largest_of_each() 
         "Of 6 categories, 3 rose and 3 fell between 2016/17 and 2017/18. "
         "The largest rise: Robbery rose by 31.9% (29 more offences), from 91 in 2016/17 to "
         "120 in 2017/18. The largest fall: Arson fell by 15.9% (10 fewer offences), from 63 "
-        "in 2016/17 to 53 in 2017/18."
+        "in 2016/17 to 53 in 2017/18. Each category: Anti-social behaviour +8.4%, Arson "
+        "-15.9%, Burglary +22.7%, Vehicle crime -4.0%, Theft -5.9% and Robbery +31.9%."
     )
     chart = change_chart(trends(table))
     assert chart is not None
@@ -99,3 +128,76 @@ def test_the_change_chart_draws_only_the_format_asked_for_and_the_same_bytes_eac
     assert again is not None and again == chart
     assert again.png == png
     assert again.svg == chart.svg and chart.svg.startswith(b"<?xml")
+
+
+def test_each_line_chart_names_its_unit_from_the_audit_and_never_mixes_two() -> None:
+    table = _table({"Arson": "crimes per 1,000 people"})
+    linked = ("Anti-social behaviour", "Burglary", "Theft", "Arson", "Robbery")
+    charts = priority_charts(_priority(*linked), table, trends(table))
+    # Reports, a rate and offences each get charts of their own (in the audit's order of
+    # categories); the offences split by size.
+    assert [c.title for c in charts] == [
+        "Anti-social behaviour, 2015/16 to 2017/18",
+        "Arson, 2015/16 to 2017/18",
+        "Burglary and Theft, 2015/16 to 2017/18",
+        "Robbery, 2015/16 to 2017/18",
+    ]
+    axes = [_drawn(c).axes[0].get_ylabel() for c in charts]
+    assert axes == ["Reports", "Crimes per 1,000 people", "Offences", "Offences"]
+    assert "Reports" in _svg_words(charts[0])
+    assert "(310 more reports)" in charts[0].alt_text
+    assert charts[1].alt_text.startswith("Arson fell by 10 per 1,000 people, from 63 in")
+    assert "more offences" in charts[2].alt_text and "a rise of" not in charts[2].alt_text
+
+
+def test_a_line_chart_of_an_audit_with_no_unit_says_recorded_figures_not_offences() -> None:
+    table = _table(dict.fromkeys(FIGURES))
+    (chart,) = priority_charts(_priority("Robbery"), table, trends(table))
+    assert _drawn(chart).axes[0].get_ylabel() == NO_UNIT == "Recorded figures"
+    assert not any("ffences" in word for word in _svg_words(chart))
+    assert "offences" not in chart.alt_text
+    assert chart.alt_text.startswith("Robbery rose by 31.9% (29 more), from 91")
+
+
+def test_a_line_chart_says_the_change_of_every_series_it_draws() -> None:
+    table = _table()
+    linked = ("Burglary", "Vehicle crime", "Theft")
+    (chart,) = priority_charts(_priority(*linked), table, trends(table))
+    assert chart.alt_text == (
+        "Burglary rose by 22.7% (198 more offences), from 872 in 2016/17 to 1,070 in 2017/18. "
+        "Vehicle crime fell by 4.0% (47 fewer offences), from 1,187 in 2016/17 to 1,140 in "
+        "2017/18. Theft fell by 5.9% (218 fewer offences), from 3,695 in 2016/17 to 3,477 in "
+        "2017/18."
+    )
+    assert len(_drawn(chart).axes[0].get_lines()) == 3
+
+
+def test_the_change_chart_names_every_category_and_a_change_from_zero_in_its_unit() -> None:
+    table = AuditTable(
+        PERIODS[1:],
+        (
+            AuditFigure("Knife crime", "2016/17", Decimal(0), unit="offences"),
+            AuditFigure("Knife crime", "2017/18", Decimal(12), unit="offences"),
+            AuditFigure("Anti-social behaviour", "2016/17", Decimal(3690), unit="reports"),
+            AuditFigure("Anti-social behaviour", "2017/18", Decimal(4000), unit="reports"),
+        ),
+    )
+    chart = change_chart(trends(table))
+    assert chart is not None
+    assert chart.alt_text.endswith(
+        "Each category: Knife crime +12 offences from zero (no %) and Anti-social behaviour +8.4%."
+    )
+    assert "+12 offences from zero (no %)" in _svg_words(chart)
+
+
+def test_the_change_charts_tick_labels_are_exact_at_their_step() -> None:
+    figure = _drawn(change_chart(trends(_table())) or _fail())
+    labels = [t.get_text() for t in figure.axes[0].get_xticklabels()]
+    values = figure.axes[0].get_xticks()
+    assert labels and all(label.endswith("%") for label in labels)
+    for label, value in zip(labels, values, strict=True):
+        assert float(label.rstrip("%").replace(",", "")) == value, (label, value)
+
+
+def _fail() -> Chart:
+    raise AssertionError("no chart")

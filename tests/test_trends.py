@@ -17,13 +17,14 @@ from assembly.core.trends import (
 )
 
 PERIODS = ("2016/17", "2017/18")
+OFFENCES = "offences"  # most tests' audits give their unit, as the demo audit does
 
 
 def table_of(
     *rows: tuple[str, str, str | int],
     periods: tuple[str, ...] = PERIODS,
     area: str | None = None,
-    unit: str | None = None,
+    unit: str | None = OFFENCES,
 ) -> AuditTable:
     """A table from (category, period, value) rows, all in one area and unit."""
     figures = tuple(
@@ -39,7 +40,7 @@ def only_trend(table: AuditTable) -> Trend:
 
 
 def compared(
-    category: str, previous: str | int, latest: str | int, unit: str | None = None
+    category: str, previous: str | int, latest: str | int, unit: str | None = OFFENCES
 ) -> Trend:
     """The trend of one category from 2016/17 to 2017/18."""
     return only_trend(
@@ -178,15 +179,14 @@ def test_a_change_too_small_to_show_says_less_than_a_tenth() -> None:
 
 
 def test_decimal_figures_keep_their_decimals_and_thousands_separators() -> None:
-    trend = compared("Rate per 1,000", "1234.5", "1236.75", unit="crimes per 1,000 people")
+    trend = compared("Thefts", "1234.5", "1236.75", unit="incidents")
     # 2.25 / 1234.5 = 0.0018226...: 0.18226% rounds to 0.2%.
     assert trend.sentence == (
-        "Rate per 1,000 rose by 0.2% (2.25 more crimes per 1,000 people), from 1,234.5 in "
-        "2016/17 to 1,236.75 in 2017/18."
+        "Thefts rose by 0.2% (2.25 more incidents), from 1,234.5 in 2016/17 to 1,236.75 in 2017/18."
     )
     assert trend.change == Decimal("2.25")
-    assert compared("Rate", "12.50", "12.5").sentence == (
-        "Rate was unchanged at 12.5 offences in both 2016/17 and 2017/18."
+    assert compared("Rate", "12.50", "12.5", unit="per 1,000").sentence == (
+        "Rate was unchanged at 12.5 per 1,000 in both 2016/17 and 2017/18."
     )
 
 
@@ -210,7 +210,7 @@ def test_a_sentence_starts_with_a_capital_letter() -> None:
 
 
 def test_latest_is_the_files_last_period_even_if_it_sorts_first() -> None:
-    data = b"category,period,value\nRobbery,2017/18,40\nRobbery,2016/17,45\n"
+    data = b"category,period,value,unit\nRobbery,2017/18,40,offences\nRobbery,2016/17,45,\n"
     trend = only_trend(read_audit(data, "audit.csv"))
     assert (trend.previous_period, trend.latest_period) == ("2017/18", "2016/17")
     assert trend.sentence.startswith("Robbery rose by 12.5% (5 more offences), from 40 in 2017/18")
@@ -229,8 +229,8 @@ def test_trends_come_in_category_file_order_with_each_area() -> None:
     )
     found = trends(table)
     assert [(t.category, t.area, t.unit) for t in found] == [
-        ("Vehicle crime", None, "offences"),
-        ("Vehicle crime", "Bath", "offences"),
+        ("Vehicle crime", None, None),  # no unit given: none assumed
+        ("Vehicle crime", "Bath", None),
         ("Arson", "Keynsham", "fires"),
         ("Arson", None, "fires"),
     ]
@@ -293,3 +293,87 @@ def test_fifteen_digit_figures_are_written_exactly() -> None:
     assert "(1 more offence), from 999,999,999,999,998 in 2016/17 to 999,999,999,999,999" in (
         trend.sentence
     )
+
+
+def test_with_no_unit_from_the_audit_the_figures_are_bare_and_never_called_offences() -> None:
+    burglary = compared("Burglary", 872, 1070, unit=None)
+    assert burglary.unit is None
+    assert burglary.sentence == (
+        "Burglary rose by 22.7% (198 more), from 872 in 2016/17 to 1,070 in 2017/18."
+    )
+    assert compared("Robbery", 45, 45, unit=None).sentence == (
+        "Robbery was unchanged at 45 in both 2016/17 and 2017/18."
+    )
+    one = only_trend(table_of(("Arson", "2017/18", 14), periods=("2017/18",), unit=None))
+    assert one.sentence == "Arson: 14 in 2017/18 (no earlier period to compare)."
+    missing = only_trend(table_of(("Theft", "2016/17", 9), unit=None))
+    assert missing.sentence.endswith("; 2016/17: 9.")
+    for trend in (burglary, one, missing):
+        assert "offence" not in trend.sentence
+
+
+def test_anti_social_behaviour_is_counted_in_the_reports_the_audit_says() -> None:
+    trend = compared("Anti-social behaviour", 3690, 4000, unit="reports")
+    assert trend.sentence == (
+        "Anti-social behaviour rose by 8.4% (310 more reports), from 3,690 in 2016/17 to "
+        "4,000 in 2017/18."
+    )
+    assert "offences" not in trend.sentence
+
+
+@pytest.mark.parametrize(
+    ("previous", "latest", "sentence"),
+    [
+        # 0.4 / 5.1 = 7.84%
+        (
+            "5.1",
+            "5.5",
+            "Violence rose by 0.4 per 1,000 people, from 5.1 in 2016/17 to 5.5 in 2017/18 "
+            "(a rise of 7.8%).",
+        ),
+        # -0.4 / 5.5 = -7.27%
+        (
+            "5.5",
+            "5.1",
+            "Violence fell by 0.4 per 1,000 people, from 5.5 in 2016/17 to 5.1 in 2017/18 "
+            "(a fall of 7.3%).",
+        ),
+        (
+            "0",
+            "1.2",
+            "Violence rose from 0 in 2016/17 to 1.2 in 2017/18 (a rise of 1.2 per 1,000 "
+            "people); there is no percentage change from a base of zero.",
+        ),
+        (
+            "5.1",
+            "5.10",
+            "Violence was unchanged at 5.1 per 1,000 people in both 2016/17 and 2017/18.",
+        ),
+    ],
+)
+def test_a_rate_is_worded_as_a_rate_never_as_a_count(
+    previous: str, latest: str, sentence: str
+) -> None:
+    trend = compared("Violence", previous, latest, unit="crimes per 1,000 people")
+    assert trend.sentence == sentence
+    assert " more " not in trend.sentence and " fewer " not in trend.sentence
+
+
+def test_a_wide_audit_file_gives_each_categorys_unit_in_a_unit_column() -> None:
+    data = (
+        b"category,unit,2016/17,2017/18\n"
+        b'Anti-social behaviour,reports,"3,690","4,000"\n'
+        b'Burglary,offences,872,"1,070"\n'
+        b'Violence,"crimes per 1,000 people",5.1,5.5\n'
+        b"Arson,,63,53\n"
+    )
+    table = read_audit(data, "audit.csv")
+    assert table.periods == PERIODS
+    found = trends(table)
+    assert [t.unit for t in found] == ["reports", "offences", "crimes per 1,000 people", None]
+    assert [t.sentence.split(", from")[0] for t in found] == [
+        "Anti-social behaviour rose by 8.4% (310 more reports)",
+        "Burglary rose by 22.7% (198 more offences)",
+        "Violence rose by 0.4 per 1,000 people",
+        "Arson fell by 15.9% (10 fewer)",
+    ]

@@ -6,7 +6,8 @@ decides what they mean. Two layouts are read:
 - long: columns `category`, `period` and `value` in any order, optionally `area`, `unit`,
   `source` and `notes`; one figure a row.
 - wide: `category` first, then one column per period headed with its label (`2016/17`);
-  a blank cell means there is no figure for that period.
+  a blank cell means there is no figure for that period. A column headed `unit` anywhere
+  after `category` gives each row's unit ("offences", "reports") instead of a period.
 
 A file with any problem is refused as a whole (`ImportRefused`), listing every problem by
 row and column as the spreadsheet shows them, so nothing half-read is ever stored.
@@ -50,7 +51,8 @@ _LAYOUTS = (
 class AuditFigure:
     """One figure: a category's value in a period, for an area (None: the whole partnership).
 
-    `unit` is the category's unit as the file gave it (None: the caller says "offences").
+    `unit` is the category's unit as the file gave it (None: the file gives none, and no unit
+    is assumed: the figures are written bare).
     """
 
     category: str
@@ -212,12 +214,17 @@ def _long_columns(header: Sequence[str], problems: _Problems) -> dict[str, int]:
 
 
 def _read_wide(table: Table, problems: _Problems) -> tuple[list[_Entry], list[str]]:
-    """Entries from a file with a category column then a column per period, and the periods."""
-    periods = _wide_periods(table.header, problems)
+    """Entries from a file with a category column then a column per period (and perhaps a
+    unit column), and the periods."""
+    unit_column = _wide_unit_column(table.header)
+    periods = _wide_periods(table.header, problems, unit_column)
     entries = []
     filled: set[int] = set()
     for number, cells in table.rows:
         category = _text(_cell(cells, 0), CATEGORY, number, 0, problems)
+        unit = None
+        if unit_column is not None:
+            unit = _text(_cell(cells, unit_column), UNIT, number, unit_column, problems)
         given = [index for index in periods if _cell(cells, index).strip()]
         filled.update(given)
         values = {
@@ -237,8 +244,8 @@ def _read_wide(table: Table, problems: _Problems) -> tuple[list[_Entry], list[st
             )
         for index, value in values.items():
             if value is not None:
-                figure = AuditFigure(category=category, period=periods[index], value=value)
-                entries.append(_Entry(number, figure, index))
+                figure = AuditFigure(category, periods[index], value, unit=unit)
+                entries.append(_Entry(number, figure, index, unit_column))
     for index in periods.keys() - filled:
         problems.add(
             1,
@@ -249,11 +256,26 @@ def _read_wide(table: Table, problems: _Problems) -> tuple[list[_Entry], list[st
     return entries, list(periods.values())
 
 
-def _wide_periods(header: Sequence[str], problems: _Problems) -> dict[int, str]:
-    """The period of each column after the first, by position; problems for bad headings."""
+def _wide_unit_column(header: Sequence[str]) -> int | None:
+    """The position of the first column after `category` headed `unit`, if any."""
+    names = [heading.strip().casefold() for heading in header]
+    return next((index for index in range(1, len(names)) if names[index] == UNIT), None)
+
+
+def _wide_periods(
+    header: Sequence[str], problems: _Problems, unit_column: int | None = None
+) -> dict[int, str]:
+    """The period of each column after the first (but the unit's), by position; problems for
+    bad headings."""
     periods: dict[int, str] = {}
     first: dict[str, int] = {}
     for index in range(1, len(header)):
+        if index == unit_column:
+            continue
+        if unit_column is not None and header[index].strip().casefold() == UNIT:
+            letter = column_letter(unit_column)
+            problems.add(1, index, f"this column appears more than once ({letter})")
+            continue
         period = _text(header[index], PERIOD, 1, index, problems)
         if not period:
             continue
@@ -267,7 +289,7 @@ def _wide_periods(header: Sequence[str], problems: _Problems) -> dict[int, str]:
             continue
         first[key] = index
         periods[index] = period
-    if not any(heading.strip() for heading in header[1:]):
+    if not any(heading.strip() for i, heading in enumerate(header) if i and i != unit_column):
         problems.add(
             1,
             None,

@@ -2,7 +2,9 @@
 
 Pure. The audit gets a chart of each category's change since the period before, and each
 priority a line chart of its linked categories over every period of the audit. Every label
-and table cell is written by `common.display` (through `assembly.core.trends` for figures).
+and table cell is written by `common.display` (through `assembly.core.trends` for figures),
+and every unit is the audit's own: a line chart's axis says "Offences", "Reports" or "Crimes
+per 1,000 people", never a unit the audit did not give, and no chart mixes two units.
 """
 
 from __future__ import annotations
@@ -14,7 +16,14 @@ from matplotlib.figure import Figure
 from assembly.core.audit_files import AuditTable
 from assembly.core.strategy import PrioritySpec, StrategySpec
 from assembly.core.strategy_document import DraftCharts, agreement_result, concerns_result
-from assembly.core.trends import Direction, Trend, series, trend_table_headers, trend_table_rows
+from assembly.core.trends import (
+    Direction,
+    Trend,
+    amount,
+    series,
+    trend_table_headers,
+    trend_table_rows,
+)
 from assembly.core.wording import join_words
 from common import chart_drawing as draw
 from common import display
@@ -23,6 +32,7 @@ from survey.core.charts import Chart
 from survey.core.results import Breakdown, ConsultationResults
 
 RISE_HATCH, FALL_HATCH = "", "\\\\"  # falls are hatched as well as coloured
+NO_UNIT = "Recorded figures"  # a line chart's axis when the audit gives no unit
 
 
 def draft_charts(
@@ -78,12 +88,20 @@ def change_chart(trends: Sequence[Trend]) -> Chart | None:
         headers,
         tuple(rows),
         # Drawn when asked, like survey's charts: a draft draws only the PNG.
-        drawing=draw.Drawing(title, lambda figure: _change_bars(figure, bars), len(bars)),
+        drawing=draw.Drawing(
+            title,
+            lambda figure: _change_bars(figure, bars),
+            draw.rows_for([label for label, _, _ in bars]),
+        ),
     )
 
 
 def _no_percent(trend: Trend) -> str:
-    return "no figure" if trend.change is None else "no % from zero"
+    """A bar's label with no percentage: no figure, or the change from zero in its unit."""
+    if trend.change is None:
+        return "no figure"
+    sign = "+" if trend.change > 0 else "-" if trend.change < 0 else ""
+    return f"{sign}{amount(abs(trend.change), trend.unit)} from zero (no %)"
 
 
 def change_words(trends: Sequence[Trend]) -> str:
@@ -105,6 +123,11 @@ def change_words(trends: Sequence[Trend]) -> str:
     if fell and comparable:
         largest = min(fell, key=lambda t: t.percent_change or 0)
         words.append(f"The largest fall: {largest.sentence}")
+    each = [
+        f"{t.category} {row[4] if t.percent_change is not None else _no_percent(t)}"
+        for t, row in zip(trends, trend_table_rows(trends), strict=True)
+    ]
+    words.append(f"Each category: {join_words(each)}.")
     return " ".join(words)
 
 
@@ -137,6 +160,7 @@ def _change_bars(figure: Figure, bars: Sequence[tuple[str, float | None, str]]) 
             ha="left" if rise else "right",
         )
     ax.axvline(0, color=draw.INK, linewidth=1)
+    draw.exact_ticks(ax.xaxis, "%")
     ax.set_xlabel("% change (rises to the right, falls to the left and hatched)")
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(axis="y", length=0)
@@ -153,7 +177,8 @@ def priority_charts(
     """Line charts of a priority's linked audit categories over every period, if any.
 
     Categories of very different size (4,000 reports of anti-social behaviour, 53 arsons) get
-    charts of their own, so the small one is not drawn as a flat line along the bottom.
+    charts of their own, so the small one is not drawn as a flat line along the bottom; so do
+    categories in different units, so that each axis names what it counts.
     """
     linked = [t for t in _whole_area(trends) if t.category in set(priority.audit_categories)]
     if not linked or len(table.periods) < 2:
@@ -166,10 +191,22 @@ def priority_charts(
 
 
 def scale_groups(table: AuditTable, linked: Sequence[Trend]) -> list[list[Trend]]:
-    """`linked` in groups whose largest figures are within SCALE_SPREAD of each other.
+    """`linked` in groups of one unit whose largest figures are within SCALE_SPREAD of each other.
 
-    Groups are in order of size, largest first; within a group, the strategy's order is kept.
+    Units are in the order they first appear; within a unit, groups are in order of size,
+    largest first; within a group, the strategy's order is kept.
     """
+    units: dict[str | None, list[Trend]] = {}
+    for trend in linked:
+        units.setdefault(_unit_key(trend.unit), []).append(trend)
+    return [group for same in units.values() for group in _by_size(table, same)]
+
+
+def _unit_key(unit: str | None) -> str | None:
+    return None if unit is None else " ".join(unit.split()).casefold()
+
+
+def _by_size(table: AuditTable, linked: Sequence[Trend]) -> list[list[Trend]]:
     peaks = {
         t.category: max((v for v in series(table, t.category)[1] if v), default=0) for t in linked
     }
@@ -195,8 +232,7 @@ def _line_chart(table: AuditTable, linked: Sequence[Trend], name: str) -> Chart:
         rows.append(
             (trend.category, *("no figure" if v is None else display.figure(v) for v in values))
         )
-    units = {t.unit for t in linked}
-    unit = units.pop() if len(units) == 1 else "figures"
+    unit = linked[0].unit  # `scale_groups` gives each chart one unit
     named = join_words([t.category for t in linked])
     title = f"{named}, {periods[0]} to {periods[-1]}"
     return charts.trend_chart(
@@ -204,7 +240,7 @@ def _line_chart(table: AuditTable, linked: Sequence[Trend], name: str) -> Chart:
         title=title,
         periods=periods,
         series=lines,
-        unit=unit.capitalize(),
+        unit=NO_UNIT if unit is None else unit[:1].upper() + unit[1:],
         alt_text=" ".join(t.sentence for t in linked),
         headers=("Category", *periods),
         rows=rows,

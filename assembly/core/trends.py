@@ -3,11 +3,14 @@
 Pure core: plain dataclasses in and out. "Latest" and "before" follow the order of the
 audit's periods as its file gave them, never a sort. Values and changes are exact Decimals;
 every number a person reads is written through `common.display`, so the sentence, the
-table and the chart agree.
+table and the chart agree. Units are the audit's own ("offences", "reports", "crimes per
+1,000 people"): a category the file gives no unit for is written as bare figures, never
+called offences, and a rate (a unit with "per") is written as a rate, never as a count.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Context, Decimal
@@ -16,10 +19,10 @@ from enum import StrEnum
 from assembly.core.audit_files import AuditTable
 from common import display
 
-DEFAULT_UNIT = "offences"
 NO_FIGURE = "–"  # an en dash: a table cell with nothing to show
 _EXACT = Context(prec=40)  # fixed, so a caller's decimal context cannot change results
 _SMALLEST_PERCENT = Decimal("0.05")  # below this a percentage rounds to 0.0%
+_RATE = re.compile(r"\bper\b(?!\s*cent)", re.IGNORECASE)  # "per 1,000", not "per cent"
 
 
 class Direction(StrEnum):
@@ -35,15 +38,15 @@ class Direction(StrEnum):
 class Trend:
     """A category's (and area's) latest figure against the period before, and what it says.
 
-    `area` None is the whole partnership. `previous_period` is None when the audit has one
-    period; values are None when the file gives no figure for that period. `change` is
-    latest minus previous; `percent_change` is None when either is missing or the
-    previous figure is zero.
+    `area` None is the whole partnership. `unit` is the audit's, None when it gives none.
+    `previous_period` is None when the audit has one period; values are None when the file
+    gives no figure for that period. `change` is latest minus previous; `percent_change` is
+    None when either is missing or the previous figure is zero.
     """
 
     category: str
     area: str | None
-    unit: str
+    unit: str | None
     previous_period: str | None
     previous_value: Decimal | None
     latest_period: str
@@ -67,8 +70,7 @@ def trends(table: AuditTable) -> list[Trend]:
     order = {category: index for index, category in enumerate(table.categories)}
     keys = sorted(by_series, key=lambda key: order[key[0]])  # stable: areas in file order
     return [
-        _trend(key[0], key[1], units.get(key[0], DEFAULT_UNIT), table.periods, by_series[key])
-        for key in keys
+        _trend(key[0], key[1], units.get(key[0]), table.periods, by_series[key]) for key in keys
     ]
 
 
@@ -112,7 +114,7 @@ def trend_table_rows(trends: Iterable[Trend]) -> list[tuple[str, str, str, str, 
 def _trend(
     category: str,
     area: str | None,
-    unit: str,
+    unit: str | None,
     periods: tuple[str, ...],
     values: dict[str, Decimal],
 ) -> Trend:
@@ -153,8 +155,8 @@ def _sentence(t: Trend, earlier: tuple[str, Decimal] | None) -> str:
     if t.previous_period is None:
         if t.latest_value is None:
             return f"{_label(t)}: no figure for {t.latest_period}."
-        amount = _amount(t.latest_value, t.unit)
-        return f"{_label(t)}: {amount} in {t.latest_period} (no earlier period to compare)."
+        figure = amount(t.latest_value, t.unit)
+        return f"{_label(t)}: {figure} in {t.latest_period} (no earlier period to compare)."
     if t.change is None:
         return _missing(t, t.previous_period, earlier)
     assert t.previous_value is not None and t.latest_value is not None
@@ -163,11 +165,13 @@ def _sentence(t: Trend, earlier: tuple[str, Decimal] | None) -> str:
     between = f"from {previous} in {t.previous_period} to {latest} in {t.latest_period}"
     if t.direction is Direction.UNCHANGED:
         return (
-            f"{subject} was unchanged at {_amount(t.latest_value, t.unit)} in both "
+            f"{subject} was unchanged at {amount(t.latest_value, t.unit)} in both "
             f"{t.previous_period} and {t.latest_period}."
         )
+    if is_rate(t.unit):
+        return _rate_sentence(t, subject, between)
     more = "more" if t.change > 0 else "fewer"
-    changed = f"{display.figure(abs(t.change))} {more} {_unit(t.unit, abs(t.change))}"
+    changed = " ".join([display.figure(abs(t.change)), more, *_unit_words(t.unit, abs(t.change))])
     if t.percent_change is None:  # from a base of zero
         return (
             f"{subject} {t.direction} {between} ({changed}); there is no percentage change "
@@ -176,20 +180,39 @@ def _sentence(t: Trend, earlier: tuple[str, Decimal] | None) -> str:
     return f"{subject} {t.direction} by {_percent(t.percent_change)} ({changed}), {between}."
 
 
+def _rate_sentence(t: Trend, subject: str, between: str) -> str:
+    """A rate's change, as a rate: 'rose by 0.4 per 1,000 people, from 5.1 ... (a rise of 7.8%)'.
+
+    Never "0.4 more offences": a rate is not a count of anything.
+    """
+    assert t.change is not None
+    change = amount(abs(t.change), t.unit)
+    kind = "rise" if t.change > 0 else "fall"
+    if t.percent_change is None:  # from a base of zero
+        return (
+            f"{subject} {t.direction} {between} (a {kind} of {change}); there is no percentage "
+            "change from a base of zero."
+        )
+    return (
+        f"{subject} {t.direction} by {change}, {between} "
+        f"(a {kind} of {_percent(t.percent_change)})."
+    )
+
+
 def _missing(t: Trend, previous_period: str, earlier: tuple[str, Decimal] | None) -> str:
     """The sentence for a trend with the previous or the latest figure missing."""
     no_change = "so no change can be given"
     if t.latest_value is not None:
-        given = f"{t.latest_period}: {_amount(t.latest_value, t.unit)}"
+        given = f"{t.latest_period}: {amount(t.latest_value, t.unit)}"
         return f"{_label(t)}: no figure for {previous_period}, {no_change}; {given}."
     if t.previous_value is not None:
-        given = f"{previous_period}: {_amount(t.previous_value, t.unit)}"
+        given = f"{previous_period}: {amount(t.previous_value, t.unit)}"
         return f"{_label(t)}: no figure for {t.latest_period}, {no_change}; {given}."
     text = f"{_label(t)}: no figures for {previous_period} or {t.latest_period}, {no_change}"
     if earlier is None:
         return f"{text}."
     period, value = earlier
-    return f"{text}; the latest figure is {_amount(value, t.unit)} in {period}."
+    return f"{text}; the latest figure is {amount(value, t.unit)} in {period}."
 
 
 def _earlier_figure(
@@ -227,14 +250,30 @@ def _within_sentence(category: str) -> str:
 # Numbers and units.
 
 
-def _amount(value: Decimal, unit: str) -> str:
-    """A figure with its unit: '14 offences', '1 offence', '12.5 incidents'."""
-    return f"{display.figure(value)} {_unit(unit, value)}"
+def is_rate(unit: str | None) -> bool:
+    """True for a rate ('crimes per 1,000 people'): its changes are not counts."""
+    return unit is not None and _RATE.search(unit) is not None
 
 
-def _unit(unit: str, value: Decimal) -> str:
-    """The unit for `value`: singular (without its final 's') for exactly 1."""
-    return unit[:-1] if value == 1 and unit.endswith("s") else unit
+def rate_basis(unit: str) -> str:
+    """What a rate is per, as written after a figure: 'per 1,000 people'."""
+    found = _RATE.search(unit)
+    return unit[found.start() :] if found else unit
+
+
+def amount(value: Decimal, unit: str | None) -> str:
+    """A figure with its unit: '14 offences', '1 offence', '5.5 per 1,000', or just '14'."""
+    return " ".join([display.figure(value), *_unit_words(unit, value)])
+
+
+def _unit_words(unit: str | None, value: Decimal) -> list[str]:
+    """The unit after `value`: singular (without its final 's') for exactly 1; what a rate is
+    per ('per 1,000 people'); nothing when the audit gives no unit."""
+    if unit is None:
+        return []
+    if is_rate(unit):
+        return [rate_basis(unit)]
+    return [unit[:-1] if value == 1 and unit.endswith("s") else unit]
 
 
 def _percent(percent: Decimal) -> str:

@@ -3,7 +3,8 @@
 Pure: plain data in, bytes and words out (matplotlib through `Figure`, never `pyplot`; the
 drawing is in `common.chart_drawing`). Every chart says its main message in words and carries
 its data as a `survey.core.tables` table; every number is written by `common.display`. A suppressed
-count is drawn as a hatched range labelled "fewer than 5", never as a length of its own.
+count is never drawn: no bar, no range, only the words "fewer than 5" at the axis, and nowhere
+in the words or the table is it anything else.
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ def _chart(
     alt_text: str,
     table: tables.DataTable,
     drawing: Callable[[Figure], None],
-    rows: int,
+    rows: float,
 ) -> Chart:
     return Chart(
         name,
@@ -99,11 +100,6 @@ def _too_few(answered: int | None, threshold: int) -> str | None:
     return None
 
 
-def _most(threshold: int, base: int) -> float:
-    """The largest percentage a suppressed count of `base` could be: the hatched range."""
-    return (threshold - 1) / base * 100 if base else 0.0
-
-
 def _count_and_percent(share: Share) -> str:
     """A bar's label: '18 (35%)', or 'fewer than 5' when suppressed."""
     if share.count is None:
@@ -126,15 +122,34 @@ def _listing(items: Sequence[str]) -> str:
 def _percent_bar(
     label: str,
     share: Share,
-    base: int,
     colour: str = draw.BLUE,
     hatch: str = "",
     whiskers: bool = False,
 ) -> draw.Bar:
-    """A bar of a share of `base` labelled "18 (35%)", with whiskers for its 95% interval."""
-    most = _most(share.threshold, base)
+    """A bar of a share labelled "18 (35%)", with whiskers for its 95% interval; no bar, just
+    "fewer than 5", when suppressed."""
     interval = share.interval if whiskers else None
-    return draw.Bar(label, share.percent, _count_and_percent(share), colour, hatch, interval, most)
+    return draw.Bar(label, share.percent, _count_and_percent(share), colour, hatch, interval)
+
+
+def _bars_chart(
+    name: str,
+    title: str,
+    words: str,
+    table: tables.DataTable,
+    shown: Sequence[draw.Bar],
+    note: str,
+    percent: bool = True,
+) -> Chart:
+    """A chart of horizontal bars, as tall as its rows need."""
+    return _chart(
+        name,
+        title,
+        words,
+        table,
+        lambda figure: draw.bars(figure, shown, note, percent=percent),
+        draw.rows_for([bar.label for bar in shown]),
+    )
 
 
 def themes_chart(result: TextResult, threshold: int) -> Chart:
@@ -147,19 +162,12 @@ def themes_chart(result: TextResult, threshold: int) -> Chart:
     if empty is not None or result.answered is None:
         return _said(result.key, title, empty or "", table)
     answered = result.answered
-    shown = [_percent_bar(t.theme, t.share, answered) for t in result.themes]
+    shown = [_percent_bar(t.theme, t.share) for t in result.themes]
     note = (
         f"Percentage of the {display.number(answered)} who answered; "
         "an answer can mention several themes"
     )
-    return _chart(
-        result.key,
-        title,
-        _themes_words(result),
-        table,
-        lambda figure: draw.bars(figure, shown, note, percent=True),
-        len(shown),
-    )
+    return _bars_chart(result.key, title, _themes_words(result), table, shown, note)
 
 
 def _themes_words(result: TextResult) -> str:
@@ -173,13 +181,16 @@ def _themes_words(result: TextResult) -> str:
         else:
             lead = f"{_listing([t.theme for t in top])} were the most mentioned, each"
         sentences = [f"{lead}: {display.share_of(top[0].share)} who answered."]
-        rest = [f"{t.theme} {_count_and_percent(t.share)}" for t in shown[len(top) :][:3]]
+        rest = [f"{t.theme} {_count_and_percent(t.share)}" for t in shown[len(top) :]]
         if rest:
             sentences.append(f"Next: {_listing(rest)}.")
     few = [t for t in result.themes if t.share.suppressed]
     if few:
         names = _listing([t.theme for t in few])
         sentences.append(f"Mentioned by {display.fewer_than(few[0].share)}: {names}.")
+    none = [t.theme for t in result.themes if t.share.count == 0]
+    if none:
+        sentences.append(f"Not mentioned: {_listing(none)}.")
     if result.uncoded:
         sentences.append(f"{display.plural(result.uncoded, 'answer')} not yet coded.")
     return " ".join(sentences)
@@ -193,19 +204,12 @@ def scale_chart(result: ScaleResult, threshold: int) -> Chart:
     if empty is not None or result.answered is None:
         return _said(result.key, title, empty or "", table)
     answered = result.answered
-    shown = _scale_bars(result, answered)
+    shown = _scale_bars(result)
     note = f"Percentage of the {display.number(answered)} who answered, with 95% intervals"
-    return _chart(
-        result.key,
-        title,
-        _scale_words(result, answered),
-        table,
-        lambda figure: draw.bars(figure, shown, note, percent=True),
-        len(shown),
-    )
+    return _bars_chart(result.key, title, _scale_words(result, answered), table, shown, note)
 
 
-def _scale_bars(result: ScaleResult, answered: int) -> list[draw.Bar]:
+def _scale_bars(result: ScaleResult) -> list[draw.Bar]:
     """Agree, neither (likert only), disagree and don't know, each with its interval."""
     yes_no = result.type is QuestionType.AGREEMENT
     parts = [("Yes" if yes_no else "Agree", result.agree, draw.BLUE, "")]
@@ -213,7 +217,7 @@ def _scale_bars(result: ScaleResult, answered: int) -> list[draw.Bar]:
     parts.append(("No" if yes_no else "Disagree", result.disagree, draw.VERMILLION, "//"))
     parts.append(("Don't know", result.dont_know, draw.SKY, ".."))
     return [
-        _percent_bar(label, share, answered, colour, hatch, whiskers=True)
+        _percent_bar(label, share, colour, hatch, whiskers=True)
         for label, share, colour, hatch in parts
     ]
 
@@ -226,8 +230,15 @@ def _scale_words(result: ScaleResult, answered: int) -> str:
     if agree.interval is not None:
         sentence += f" (95% interval {display.interval(agree)})"
     rest = [f"{_of(disagree, answered)} disagreed"]
+    rest += [
+        f"{_of(o.share, answered)} neither agreed nor disagreed"
+        for o in result.options
+        if o.label == NEITHER
+    ]
     if dont_know.count != 0:
         rest.append(f"{_of(dont_know, answered)} did not know")
+    else:
+        rest.append("no one said they did not know")
     others = _listing(rest)
     return f"{sentence[0].upper()}{sentence[1:]}. {others[0].upper()}{others[1:]}."
 
@@ -257,10 +268,8 @@ def matrix_chart(result: MatrixResult, threshold: int) -> Chart:
         result.text,
         _matrix_words(result, threshold),
         table,
-        lambda figure: draw.diverging(
-            figure, statements, f"Fewer than {display.number(threshold)}: the range"
-        ),
-        len(statements) + 1,
+        lambda figure: draw.diverging(figure, statements),
+        draw.rows_for([s.label for s in statements], least=1.8),  # room for neither, don't know
     )
 
 
@@ -277,11 +286,10 @@ def _diverging(statement: ScaleResult, threshold: int) -> draw.Diverging:
         )
         bar = draw.Bar("", None, "")
         return draw.Diverging(label, bar, bar, bar, bar, note)
-    most = _most(threshold, answered)
 
     def part(share: Share, colour: str, hatch: str, word: str = "") -> draw.Bar:
         text = f"{word} {display.share_percent(share)}".strip()
-        return draw.Bar("", share.percent, text, colour, hatch, most=most)
+        return draw.Bar("", share.percent, text, colour, hatch)
 
     return draw.Diverging(
         label,
@@ -305,11 +313,39 @@ def _matrix_words(result: MatrixResult, threshold: int) -> str:
             sentences.append(f"Least: {bottom.statement}, {display.share_of(bottom.agree)}.")
     else:
         sentences.append(f"Fewer than {display.number(threshold)} agreed with every statement.")
+    if len(ranked) > 2:
+        between = [f"{s.statement} {display.share_percent(s.agree)}" for s in ranked[1:-1]]
+        sentences.append(f"Between them: {_listing(between)}.")
+    few = [s.statement or "" for s in result.statements if s.answered and s.agree.suppressed]
+    if few and ranked:
+        sentences.append(f"Agreed by fewer than {display.number(threshold)}: {_listing(few)}.")
+    answered = [s for s in result.statements if s.answered]
+    sentences.append(_most_for("disagreement", "disagreed with", answered, lambda s: s.disagree))
+    sentences.append(
+        _most_for("'neither'", "neither agreed nor disagreed with", answered, _neither)
+    )
+    sentences.append(
+        _most_for("'don't know'", "said they did not know for", answered, lambda s: s.dont_know)
+    )
     hidden = [s.statement or "" for s in result.statements if s.answered is None]
     if hidden:
-        few = f"Fewer than {display.number(threshold)} answered for"
-        sentences.append(f"{few} {_listing(hidden)}.")
+        few_answered = f"Fewer than {display.number(threshold)} answered for"
+        sentences.append(f"{few_answered} {_listing(hidden)}.")
     return " ".join(sentences)
+
+
+def _most_for(
+    name: str, verb: str, statements: Sequence[ScaleResult], part: Callable[[ScaleResult], Share]
+) -> str:
+    """Where one answer of a matrix was given most: 'Most disagreement: Drugs, 6 of 20 (30%).'"""
+    shown = [s for s in statements if part(s).percent]
+    if shown:
+        top = max(shown, key=lambda s: part(s).percent or 0)
+        return f"Most {name}: {top.statement}, {display.share_of(part(top))}."
+    hidden = [part(s) for s in statements if part(s).suppressed]
+    if hidden:
+        return f"{display.fewer_than(hidden[0]).capitalize()} {verb} each statement."
+    return f"No one {verb} any statement."
 
 
 def choice_chart(result: ChoiceResult, threshold: int) -> Chart:
@@ -319,41 +355,48 @@ def choice_chart(result: ChoiceResult, threshold: int) -> Chart:
     if empty is not None or result.answered is None:
         return _said(result.key, result.text, empty or "", table)
     answered = result.answered
-    shown = [_percent_bar(o.label, o.share, answered) for o in result.options]
+    shown = [_percent_bar(o.label, o.share) for o in result.options]
     note = f"Percentage of the {display.number(answered)} who answered"
     if result.type is QuestionType.MULTI_CHOICE:
         note += "; people could choose more than one"
-    return _chart(
-        result.key,
-        result.text,
-        _choice_words(result, answered),
-        table,
-        lambda figure: draw.bars(figure, shown, note, percent=True),
-        len(shown),
-    )
+    words = _choice_words(result, answered)
+    return _bars_chart(result.key, result.text, words, table, shown, note)
 
 
 def _choice_words(result: ChoiceResult, answered: int) -> str:
     shown = sorted(
         (o for o in result.options if o.share.count), key=lambda o: -(o.share.count or 0)
     )
-    if not shown:
-        few = display.fewer_than(result.options[0].share)
-        return f"Every option was chosen by {few} of the {display.number(answered)} who answered."
-    top = [o for o in shown if o.share.count == shown[0].share.count]
-    each = ", each" if len(top) > 1 else ""
-    sentence = (
-        f"{_listing([o.label for o in top])} was chosen most{each}: "
-        f"{display.share_of(top[0].share)} who answered."
-    )
-    rest = [f"{o.label} {_count_and_percent(o.share)}" for o in shown[len(top) :]]
-    if rest:
-        sentence += f" Then {_listing(rest)}."
+    few = [o.label for o in result.options if o.share.suppressed]
+    none = [o.label for o in result.options if o.share.count == 0]
+    fewer = display.fewer_than(result.options[0].share)
+    if shown:
+        top = [o for o in shown if o.share.count == shown[0].share.count]
+        each = ", each" if len(top) > 1 else ""
+        sentences = [
+            f"{_listing([o.label for o in top])} was chosen most{each}: "
+            f"{display.share_of(top[0].share)} who answered."
+        ]
+        rest = [f"{o.label} {_count_and_percent(o.share)}" for o in shown[len(top) :]]
+        if rest:
+            sentences.append(f"Then {_listing(rest)}.")
+    elif not none:
+        of = f"of the {display.number(answered)} who answered"
+        sentences = [f"Every option was chosen by {fewer} {of}."]
+        few = []
+    else:
+        least = display.number(result.options[0].share.threshold)
+        of = f"of the {display.number(answered)} who answered"
+        sentences = [f"No option was chosen by {least} or more {of}."]
+    if few:
+        sentences.append(f"Chosen by {fewer}: {_listing(few)}.")
+    if none:
+        sentences.append(f"Chosen by no one: {_listing(none)}.")
     if result.type is QuestionType.MULTI_CHOICE:
-        sentence += (
-            " People could choose more than one, so the percentages can add up to more than 100%."
+        sentences.append(
+            "People could choose more than one, so the percentages can add up to more than 100%."
         )
-    return sentence
+    return " ".join(sentences)
 
 
 def breakdown_name(result: Breakdown) -> str:
@@ -364,8 +407,8 @@ def breakdown_name(result: Breakdown) -> str:
 def breakdown_chart(result: Breakdown, threshold: int) -> Chart:
     """Agreement in each group (area, age band) with its 95% interval."""
     table = tables.breakdown_table(result, threshold)
-    by = result.by_text.rstrip("?").lower()
-    title = f"Agreement by {result.by_key.replace('_', ' ')}: {result.statement or result.text}"
+    by = result.by_key.replace("_", " ")  # the key names the grouping: "area", "age band"
+    title = f"Agreement by {by}: {result.statement or result.text}"
     if all(g.agree.percent is None for g in result.groups):
         words = (
             "No one has answered this question yet."
@@ -375,25 +418,18 @@ def breakdown_chart(result: Breakdown, threshold: int) -> Chart:
         return _said(breakdown_name(result), title, words, table)
     shown = [_group_bar(group, threshold) for group in result.groups]
     note = "Percentage agreeing in each group, with 95% intervals"
-    return _chart(
-        breakdown_name(result),
-        title,
-        _breakdown_words(result, by, threshold),
-        table,
-        lambda figure: draw.bars(figure, shown, note, percent=True),
-        len(shown),
-    )
+    words = _breakdown_words(result, by, threshold)
+    return _bars_chart(breakdown_name(result), title, words, table, shown, note)
 
 
 def _group_bar(group: GroupShare, threshold: int) -> draw.Bar:
-    """A group's agreement with whiskers; a hatched range when hidden; words when too few."""
+    """A group's agreement with whiskers; when hidden or too few, no bar, only words."""
     agree = group.agree
     if not group.answered:
         few = f"fewer than {display.number(threshold)} answered"
-        return draw.Bar(group.label, 0.0, "no answers" if group.answered == 0 else few)
+        return draw.Bar(group.label, None, "no answers" if group.answered == 0 else few)
     if agree.percent is None:
-        most = _most(threshold, group.answered)
-        return draw.Bar(group.label, None, f"{display.share_count(agree)} agreed", most=most)
+        return draw.Bar(group.label, None, f"{display.share_count(agree)} agreed")
     return draw.Bar(group.label, agree.percent, display.share_of(agree), interval=agree.interval)
 
 
@@ -406,6 +442,9 @@ def _breakdown_words(result: Breakdown, by: str, threshold: int) -> str:
     sentences = [f"Agreement by {by} was highest in {high.label}: {display.share_of(high.agree)}."]
     if low is not high:
         sentences.append(f"Lowest in {low.label}: {display.share_of(low.agree)}.")
+    if len(shown) > 2:
+        between = [f"{g.label} {display.share_of(g.agree)}" for g in shown[1:-1]]
+        sentences.append(f"Between them: {_listing(between)}.")
     few = [g.label for g in result.groups if g.agree.percent is None]
     if few:
         sentences.append(
@@ -426,18 +465,11 @@ def weeks_chart(weeks: Sequence[Week], threshold: int) -> Chart:
             f"Week starting {display.long_date(w.starts)}",
             None if w.share.count is None else float(w.share.count),
             display.share_count(w.share),
-            most=threshold - 1,
         )
         for w in weeks
     ]
-    return _chart(
-        WEEKS_NAME,
-        title,
-        _weeks_words(weeks),
-        table,
-        lambda figure: draw.bars(figure, shown, "Responses received", percent=False),
-        len(shown),
-    )
+    words = _weeks_words(weeks)
+    return _bars_chart(WEEKS_NAME, title, words, table, shown, "Responses received", False)
 
 
 def _weeks_words(weeks: Sequence[Week]) -> str:
@@ -446,9 +478,10 @@ def _weeks_words(weeks: Sequence[Week]) -> str:
     if not shown:
         return f"{span} Every week had {display.fewer_than(weeks[0].share)}."
     busiest = max(shown, key=lambda w: (w.share.count or 0, -w.starts.toordinal()))
+    each = _listing([display.share_count(w.share) for w in weeks])
     return (
         f"{span} The most came in the week starting {display.long_date(busiest.starts)}: "
-        f"{display.share_of(busiest.share)} responses."
+        f"{display.share_of(busiest.share)} responses. Week by week: {each}."
     )
 
 
@@ -475,7 +508,12 @@ def trend_chart(
         return _chart(name, title, alt_text, table, lambda f: draw.message(f, alt_text), 1)
     ended = [(values, f"{label}: {_amount(_last(values))}") for label, values in series]
     return _chart(
-        name, title, alt_text, table, lambda figure: draw.lines(figure, periods, ended, unit), 6
+        name,
+        title,
+        alt_text,
+        table,
+        lambda figure: draw.lines(figure, periods, ended, unit),
+        4 + len(series),  # room to name each line at its end
     )
 
 
