@@ -523,6 +523,7 @@ STAFF_PAGES = {
         ("strategy-priority-remove", f"{EDITOR}/priorities/1/remove"),
         ("strategy-other-agencies", f"{EDITOR}/other-agencies"),
         ("strategy-glossary", f"{EDITOR}/glossary"),
+        ("strategy-sections", f"{EDITOR}/sections"),
         ("themes-suggestions", f"/officers/consultations/{SLUG}/themes/worries/suggestions"),
         ("flagged", f"/officers/consultations/{SLUG}/flagged"),
         ("published-consultation", f"/officers/consultations/{PUBLISHED_SLUG}"),

@@ -24,9 +24,11 @@ from assembly.data.models import Strategy
 from common.database import db
 from common.models import AuditEvent
 from survey.core.answers import Text
+from survey.data import themes
 from survey.data.models import Channel
 from survey.data.recording import record_response
 from tests.support import csrf_token, error_summary, heading, make_consultation, page, sign_in
+from tests.test_readiness import COMPLETE
 
 pytestmark = pytest.mark.db
 
@@ -55,10 +57,10 @@ def officer(client: FlaskClient) -> FlaskClient:
     return client
 
 
-def stored() -> dict[str, Any]:
+def stored(slug: str = SLUG) -> dict[str, Any]:
     """The stored definition, as read from the database now (a copy to change freely)."""
     db.session.expire_all()
-    strategy = strategies.by_strategy_slug(SLUG)
+    strategy = strategies.by_strategy_slug(slug)
     assert strategy is not None
     return copy.deepcopy(strategies.definition_of(strategy))
 
@@ -166,6 +168,58 @@ def test_one_entry_per_line_ignoring_blank_lines() -> None:
             1,
             "explanation",
             "How it is addressed must be 2,000 characters or fewer",
+        ),
+        (
+            "Priority 1 'X': target 2: baseline is longer than 200 characters",
+            "priority",
+            1,
+            "target-2-baseline",
+            "Baseline must be 200 characters or fewer",
+        ),
+        (
+            "Priority 4: target 1: audit category 'Arsn' is not in audit 'A' (did you mean "
+            "'Arson'?)",
+            "priority",
+            4,
+            "target-1-audit_category",
+            "Audit category 'Arsn' is not in audit 'A' (did you mean 'Arson'?)",
+        ),
+        (
+            "Priority 2: targets must have at least one target",
+            "priority",
+            2,
+            "targets",
+            "Enter at least one target",
+        ),
+        (
+            "Signatory 1 'Jane': role is missing",
+            "signatory",
+            1,
+            "role",
+            "Enter the signatory's role",
+        ),
+        ("Signatory 2: name is empty", "signatory", 2, "name", "Enter the signatory's name"),
+        ("Funding line 2: amount is missing", "funding", 2, "amount", "Enter the amount"),
+        (
+            "Other plan 1: link is missing",
+            "other_plan",
+            1,
+            "link",
+            "Enter how the strategy links to the plan",
+        ),
+        (
+            ": responsible authority 2 is longer than 200 characters",
+            "strategy",
+            None,
+            "responsible_authorities",
+            "Responsible authority 2 must be 200 characters or fewer",
+        ),
+        (
+            "equality_impact is longer than 10000 characters",
+            "strategy",
+            None,
+            "equality_impact",
+            "Equality impact must be 10,000 characters or fewer",
         ),
         ("a rule added tomorrow", "strategy", None, "title", "A rule added tomorrow"),
     ],
@@ -314,27 +368,35 @@ def test_another_audit_whose_categories_do_not_fit_links_to_each_priority(
     response = submit(officer, f"{BASE}/details", {"audit": "Small audit"})
     links = summary_links(response)
     assert links and all(href.startswith(f"{BASE}/priorities/") for _, href in links)
-    assert links[0] == (
+    assert (
         "Priority 1 'Anti-social behaviour': audit category 'Anti-social behaviour' is not in "
         "audit 'Small audit' (its categories are: Arson)",
         f"{BASE}/priorities/1",
-    )
+    ) in links
     assert stored() == before
 
 
 # A priority.
 
 
+def blank_rows(client: FlaskClient, url: str, prefix: str) -> dict[str, str]:
+    """Every field of the page's rows of `prefix` emptied, to type rows afresh."""
+    shown = form_values(client.get(url), url)
+    return {name: "" for name in shown if name.startswith(f"{prefix}-")}
+
+
 def test_a_priority_is_stored_exactly_as_typed(officer: FlaskClient) -> None:
     url = f"{BASE}/priorities/2"
     shown = officer.get(url)
     assert heading(shown).endswith("Change priority 2: Domestic violence")
-    typed = {
+    typed = blank_rows(officer, url, "targets") | {
         "name": "Domestic abuse",
         "kind": "national",
         "aim": "To reduce domestic abuse.",
+        "why": "",
+        "lead_officer": "",
         "objectives": "Support survivors\n\n  Train staff  \n",
-        "targets": "Six training events a year",
+        "targets-0-target": "Six training events a year",
         "measures": "Cases heard at MARAC\nTraining events held",
         "lead": "The council",
         "themes": ["Domestic violence", "Young people"],
@@ -450,14 +512,14 @@ def test_a_theme_another_agency_addresses_links_to_that_page(officer: FlaskClien
 def test_add_more_rows_shows_three_more_and_saves_nothing(officer: FlaskClient) -> None:
     before = stored()
     response = submit(
-        officer, f"{BASE}/priorities/1", {"more_rows": "1", "actions-4-action": "Typed"}
+        officer, f"{BASE}/priorities/1", {"more_rows": "actions", "actions-4-action": "Typed"}
     )
     assert response.status_code == 200 and error_summary(response) == []
     shown = form_values(response, f"{BASE}/priorities/1")
     assert shown["actions-4-action"] == "Typed" and "actions-7-action" in shown
     assert "actions-8-action" not in shown
     assert "Nothing is saved until you select Save priority" in page(response).get_text()
-    button = page(response).find("button", attrs={"name": "more_rows"})
+    button = page(response).find("button", attrs={"name": "more_rows", "value": "actions"})
     assert button["formaction"] == f"{BASE}/priorities/1#actions-8-action"  # the next new row
     assert stored() == before
 
@@ -522,7 +584,7 @@ def test_a_priority_is_added_at_the_end(officer: FlaskClient) -> None:
         "kind": "local",
         "aim": "To reduce knife crime.",
         "objectives": "Knife amnesties",
-        "targets": "Fewer knife offences",
+        "targets-0-target": "Fewer knife offences",
         "measures": "Knife offences recorded",
         "lead": "Police",
         "themes": ["Young people"],
@@ -603,17 +665,15 @@ def test_an_agency_without_an_explanation_is_refused_at_its_field(officer: Flask
 
 def test_the_glossary_is_saved_and_blank_rows_ignored(officer: FlaskClient) -> None:
     url = f"{BASE}/glossary"
-    response = submit(
-        officer,
-        url,
-        {
-            "glossary-1-term": "",
-            "glossary-2-term": "ASB",
-            "glossary-2-meaning": "Anti-social behaviour",
-        },
-    )
+    first = {"term": "CSP", "meaning": "Community Safety Partnership"}
+    typed = blank_rows(officer, url, "glossary") | {
+        "glossary-0-term": first["term"],
+        "glossary-0-meaning": first["meaning"],
+        "glossary-2-term": "ASB",
+        "glossary-2-meaning": "Anti-social behaviour",
+    }
+    response = submit(officer, url, typed)
     assert response.status_code == 302
-    first = demo_definition()["glossary"][0]
     assert stored()["glossary"] == [first, {"term": "ASB", "meaning": "Anti-social behaviour"}]
     refused = submit(officer, url, {"glossary-2-term": "asb", "glossary-2-meaning": "Again"})
     assert summary_links(refused) == [
@@ -622,17 +682,218 @@ def test_the_glossary_is_saved_and_blank_rows_ignored(officer: FlaskClient) -> N
             "#glossary-2-term",
         )
     ]
-    cleared = submit(
-        officer,
-        url,
+    cleared = submit(officer, url, blank_rows(officer, url, "glossary"))
+    assert cleared.status_code == 302 and "glossary" not in stored()
+
+
+# A statutory strategy: its sections, targets in rows (a definition built here, not the demo).
+
+STATUTORY = "statutory-strategy"
+STATUTORY_BASE = f"/officers/strategies/{STATUTORY}"
+SECTIONS = f"{STATUTORY_BASE}/sections"
+AUDIT_2025 = b"category,2024/25,2025/26\nBurglary,120,100\nDrug offences,40,55\n"
+
+
+def statutory_definition() -> dict[str, Any]:
+    """A strategy with every section and target detail a board asks for."""
+    return copy.deepcopy(COMPLETE) | {"slug": STATUTORY, "audit": "2025-26 audit"}
+
+
+@pytest.fixture
+def statutory(client: FlaskClient) -> FlaskClient:
+    """An officer, a consultation whose residents raised road safety and drugs, a 2025/26
+    audit, and a complete statutory strategy on them."""
+    consultation = make_consultation()
+    for worry in ["Speeding cars"] * 5 + ["Drug dealing"] * 5:
+        record_response(consultation, {"worries": Text(worry)}, Channel.PAPER)
+    themes.autocode(consultation)
+    crime_audits.import_audit("2025-26 audit", "audit.csv", AUDIT_2025, None)
+    strategies.save_strategy(statutory_definition())
+    db.session.commit()
+    sign_in(client, "officer")
+    return client
+
+
+def test_the_sections_page_shows_and_saves_every_section(statutory: FlaskClient) -> None:
+    before = stored(STATUTORY)
+    shown = form_values(statutory.get(SECTIONS), SECTIONS)
+    assert shown["foreword"] == COMPLETE["foreword"]
+    assert shown["responsible_authorities"] == "Westshire Council\nWestshire Police"
+    assert (shown["signatories-0-name"], shown["signatories-3-name"]) == ("Jane Smith", "")
+    assert "signatories-4-name" not in shown  # the stored row and three blank ones
+    assert shown["funding-0-amount"] == "£64,589"
+    response = submit(
+        statutory,
+        SECTIONS,
         {
-            "glossary-0-term": "",
-            "glossary-0-meaning": "",
-            "glossary-1-term": "",
-            "glossary-1-meaning": "",
+            "foreword": "A new foreword.\nIts second paragraph.",
+            "signatories-2-name": "Ray Patel",
+            "signatories-2-role": "Vice-chair",
+            "responsible_authorities": "Westshire Council\n\n  Westshire Fire Service \n",
+            "data_caveats": "Violence was recorded differently from 2024.",
+            "funding-0-source": "",
+            "funding-0-amount": "",
+            "funding-0-use": "",
+            "rural_proofing": " ",
+            "other_plans-1-plan": "Health and Wellbeing Strategy",
+            "other_plans-1-link": "Shares its drug treatment aims",
         },
     )
-    assert cleared.status_code == 302 and "glossary" not in stored()
+    assert response.status_code == 302 and response.headers["Location"] == STATUTORY_BASE
+    after = stored(STATUTORY)
+    assert after["foreword"] == "A new foreword.\nIts second paragraph."
+    assert after["signatories"] == [
+        {"name": "Jane Smith", "role": "Chair of the partnership"},
+        {"name": "Ray Patel", "role": "Vice-chair"},
+    ]
+    assert after["responsible_authorities"] == ["Westshire Council", "Westshire Fire Service"]
+    assert after["data_caveats"] == ["Violence was recorded differently from 2024."]
+    assert "funding" not in after and "rural_proofing" not in after
+    assert after["other_plans"][1] == {
+        "plan": "Health and Wellbeing Strategy",
+        "link": "Shares its drug treatment aims",
+    }
+    assert after["priorities"] == before["priorities"] and after["area"] == before["area"]
+    assert changes_logged() == [("strategy changed", "sections changed")]
+
+
+def test_a_refused_section_shows_each_problem_at_its_field(statutory: FlaskClient) -> None:
+    before = stored(STATUTORY)
+    response = submit(
+        statutory,
+        SECTIONS,
+        {
+            "foreword": "x" * 10_001,
+            "signatories-2-name": "Ray Patel",  # row 2 blank: the definition's signatory 2
+            "funding-1-source": "Westshire Council",
+            "funding-1-use": "Youth work",
+            "other_plans-0-link": "",
+        },
+    )
+    assert response.status_code == 200
+    assert summary_links(response) == [
+        ("Foreword must be 10,000 characters or fewer", "#foreword"),
+        ("Signatory 3: Enter the signatory's role", "#signatories-2-role"),
+        ("Funding line 2: Enter the amount", "#funding-1-amount"),
+        ("Other plan 1: Enter how the strategy links to the plan", "#other_plans-0-link"),
+    ]
+    assert field_error(response, "signatories-2-role") == "Signatory 3: Enter the signatory's role"
+    assert field_error(response, "funding-1-amount") == "Funding line 2: Enter the amount"
+    kept = form_values(response, SECTIONS)
+    assert (kept["signatories-2-name"], kept["funding-1-use"]) == ("Ray Patel", "Youth work")
+    assert stored(STATUTORY) == before and changes_logged() == []
+
+
+def test_add_more_rows_on_the_sections_page_saves_nothing(statutory: FlaskClient) -> None:
+    before = stored(STATUTORY)
+    response = submit(
+        statutory, SECTIONS, {"more_rows": "funding", "funding-1-source": "Typed", "area": "New"}
+    )
+    assert response.status_code == 200 and error_summary(response) == []
+    shown = form_values(response, SECTIONS)
+    assert (shown["funding-1-source"], shown["area"]) == ("Typed", "New")
+    assert "funding-6-source" in shown and "funding-7-source" not in shown
+    assert "signatories-4-name" not in shown  # only the funding rows grew
+    assert "Nothing is saved until you select Save sections" in page(response).get_text()
+    button = page(response).find("button", attrs={"name": "more_rows", "value": "funding"})
+    assert button["formaction"] == f"{SECTIONS}#funding-7-source"
+    assert stored(STATUTORY) == before
+
+
+def test_targets_are_rows_and_a_target_given_as_text_is_a_row_of_its_text(
+    statutory: FlaskClient,
+) -> None:
+    definition = stored(STATUTORY)
+    definition["priorities"][1]["targets"].append("Fewer repeat victims")
+    strategies.save_strategy(definition)
+    db.session.commit()
+    url = f"{STATUTORY_BASE}/priorities/2"
+    shown = form_values(statutory.get(url), url)
+    assert (shown["targets-0-target"], shown["targets-0-audit_category"]) == (
+        "Fewer burglaries",
+        "Burglary",
+    )
+    assert (shown["targets-0-by"], shown["targets-0-lead_officer"]) == ("March 2030", "DI Green")
+    assert shown["targets-1-target"] == "Fewer repeat victims"
+    assert all(shown[f"targets-1-{name}"] == "" for name in ("baseline", "by", "audit_category"))
+    assert "targets-4-target" in shown and "targets-5-target" not in shown
+    options = page(statutory.get(url)).find(id="targets-1-audit_category").select("option")
+    assert [o["value"] for o in options] == ["", "Burglary", "Drug offences"]
+    response = submit(
+        statutory,
+        url,
+        {
+            "why": "Burglary rose against similar areas.",
+            "lead_officer": "DCI Rose Hill",
+            "targets-1-value": "10% fewer",
+            "targets-1-baseline": "80 in 2025/26",
+            "targets-1-by": "March 2029",
+            "targets-1-frequency": "Yearly",
+            "targets-3-target": "Fewer burglaries of sheds",
+            "targets-3-audit_category": "Burglary",
+        },
+    )
+    assert response.status_code == 302
+    priority = stored(STATUTORY)["priorities"][1]
+    assert priority["targets"] == [
+        COMPLETE["priorities"][1]["targets"][0],
+        {
+            "target": "Fewer repeat victims",
+            "value": "10% fewer",
+            "baseline": "80 in 2025/26",
+            "by": "March 2029",
+            "frequency": "Yearly",
+        },
+        {"target": "Fewer burglaries of sheds", "audit_category": "Burglary"},
+    ]
+    assert priority["why"] == "Burglary rose against similar areas."
+    assert priority["lead_officer"] == "DCI Rose Hill"
+
+
+def test_a_target_problem_is_shown_at_its_row(statutory: FlaskClient) -> None:
+    before = stored(STATUTORY)
+    url = f"{STATUTORY_BASE}/priorities/1"
+    response = submit(
+        statutory,
+        url,
+        {
+            "targets-1-target": "Fewer deaths",
+            "targets-1-baseline": "b" * 201,
+            "targets-2-frequency": "Monthly",  # a row without its target
+            "targets-3-target": "more users completing  TREATMENT",
+        },
+    )
+    assert response.status_code == 200
+    assert summary_links(response) == [
+        ("Target 2: Baseline must be 200 characters or fewer", "#targets-1-baseline"),
+        ("Target 3: Enter the target", "#targets-2-target"),
+        (
+            "Target 4: this is the same as target 1: targets must differ, ignoring capitals",
+            "#targets-3-target",
+        ),
+    ]
+    assert field_error(response, "targets-2-target") == "Target 3: Enter the target"
+    assert form_values(response, url)["targets-2-frequency"] == "Monthly"
+    forged = submit(statutory, url, {"targets-0-audit_category": "Arson"})
+    assert summary_links(forged) == [
+        (
+            "Target 1: Audit category 'Arson' is not in audit '2025-26 audit' (its categories "
+            "are: Burglary; Drug offences)",
+            "#targets-0-audit_category",
+        )
+    ]
+    chosen = page(forged).find(id="targets-0-audit_category").select_one("option[selected]")
+    assert chosen.get_text() == "Arson (not a category of the audit)"
+    assert stored(STATUTORY) == before and changes_logged() == []
+
+
+def test_add_more_target_rows_keeps_the_action_rows(statutory: FlaskClient) -> None:
+    url = f"{STATUTORY_BASE}/priorities/1"
+    response = submit(statutory, url, {"more_rows": "targets", "targets-2-target": "Typed"})
+    shown = form_values(response, url)
+    assert shown["targets-2-target"] == "Typed"
+    assert "targets-6-target" in shown and "targets-7-target" not in shown
+    assert "actions-2-action" in shown and "actions-3-action" not in shown
 
 
 # The demo, as an officer meets it.
@@ -676,6 +937,13 @@ def test_the_strategy_pages_link_to_every_editor_page(officer: FlaskClient) -> N
     assert links["Change title"] == f"{BASE}/details#title"
     assert links["Change audit"] == f"{BASE}/details#audit"
     assert links["Change the details, introduction and vision"] == f"{BASE}/details"
+    assert (
+        links[
+            "Change the foreword, area, partnership, consultation method, governance, "
+            "resources, equality and links to other plans"
+        ]
+        == f"{BASE}/sections"
+    )
     assert links["Add a priority"] == f"{BASE}/priorities/new"
     assert links["Change the order of the priorities, or remove one"] == f"{BASE}/priorities"
     assert links["Change other agencies"] == f"{BASE}/other-agencies"
@@ -705,6 +973,8 @@ ROUTES = [
     ("POST", f"{BASE}/other-agencies"),
     ("GET", f"{BASE}/glossary"),
     ("POST", f"{BASE}/glossary"),
+    ("GET", f"{BASE}/sections"),
+    ("POST", f"{BASE}/sections"),
 ]
 
 

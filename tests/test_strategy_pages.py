@@ -25,6 +25,7 @@ from common.database import db
 from common.models import AuditEvent
 from common.spreadsheets import ImportRefused
 from survey.core.answers import Choice, Text
+from survey.data import themes
 from survey.data.models import Channel
 from survey.data.recording import record_response
 from tests.support import (
@@ -36,6 +37,7 @@ from tests.support import (
     post_form,
     sign_in,
 )
+from tests.test_readiness import COMPLETE
 
 pytestmark = pytest.mark.db
 
@@ -117,7 +119,7 @@ def test_an_imported_audit_shows_its_trends(officer: FlaskClient) -> None:
     job = officer.get(response.headers["Location"])
     assert heading(job) == f"Job 1 Import the audit '{AUDIT_NAME}' from audit.csv"
     assert (
-        f"Imported audit '{AUDIT_NAME}': 11 categories over 3 periods (2015/16, 2016/17, 2017/18)"
+        f"Imported audit '{AUDIT_NAME}': 11 categories over 3 periods (2023/24, 2024/25, 2025/26)"
         in page(job).select_one(".govuk-panel").get_text()
     )
     made = page(job).select_one("a#made")
@@ -134,15 +136,15 @@ def test_an_imported_audit_shows_its_trends(officer: FlaskClient) -> None:
     assert ["Burglary", "872", "1,070", "+198", "+22.7%"] in rows
     assert ["Arson", "63", "53", "-10", "-15.9%"] in rows
     headers = [th.get_text(strip=True) for th in page(shown).select("thead th")]
-    assert headers == ["Category", "2016/17", "2017/18", "Change", "% change"]
+    assert headers == ["Category", "2024/25", "2025/26", "Change", "% change"]
     sentences = [li.get_text(strip=True) for li in page(shown).select("#sentences li")]
     assert (
-        "Burglary rose by 22.7% (198 more offences), from 872 in 2016/17 to 1,070 in 2017/18."
+        "Burglary rose by 22.7% (198 more offences), from 872 in 2024/25 to 1,070 in 2025/26."
         in sentences
     )
     assert len(sentences) == 11
     listed = officer.get(AUDITS).get_data(as_text=True)
-    assert AUDIT_NAME in listed and "2015/16, 2016/17, 2017/18" in listed
+    assert AUDIT_NAME in listed and "2023/24, 2024/25, 2025/26" in listed
     assert "officer@example.org" in listed
     assert actions() == ["audit imported"]
 
@@ -471,6 +473,103 @@ def test_a_pdf_that_cannot_be_made_keeps_no_draft(
         "with its Python API"
     )
     assert count(StrategyDraft) == 0
+
+
+# Before the board sees it (a definition built here, not the demo).
+
+READY = f"{STRATEGIES}/ready-strategy"
+
+
+@pytest.fixture
+def board(client: FlaskClient) -> FlaskClient:
+    """An officer, residents who raised road safety and drugs, a 2025/26 audit and an older
+    one, and a strategy with everything a board asks for."""
+    consultation = make_consultation()
+    for worry in ["Speeding cars"] * 5 + ["Drug dealing"] * 5:
+        record_response(consultation, {"worries": Text(worry)}, Channel.PAPER)
+    themes.autocode(consultation)
+    figures = b"Burglary,120,100\nDrug offences,40,55\n"
+    crime_audits.import_audit(
+        "2025-26 audit", "a.csv", b"category,2024/25,2025/26\n" + figures, None
+    )
+    crime_audits.import_audit(
+        "2017-18 audit", "b.csv", b"category,2016/17,2017/18\n" + figures, None
+    )
+    strategies.save_strategy(ready_definition())
+    db.session.commit()
+    sign_in(client, "officer")
+    return client
+
+
+def ready_definition() -> dict[str, Any]:
+    return json.loads(json.dumps(COMPLETE)) | {"slug": "ready-strategy", "audit": "2025-26 audit"}
+
+
+def readiness_links(response: TestResponse) -> list[tuple[str, str]]:
+    """The "Before the board sees it" list: each gap's words and link."""
+    listed = page(response).find(id="readiness").find_next_sibling("ul")
+    if listed is None:
+        return []
+    return [(" ".join(a.get_text(" ", strip=True).split()), a["href"]) for a in listed.select("a")]
+
+
+def test_a_strategy_ready_for_the_board_says_so(board: FlaskClient) -> None:
+    response = board.get(READY)
+    assert readiness_links(response) == []
+    said = page(response).find(id="readiness").find_next_sibling("p").get_text()
+    assert said.startswith("Nothing was found that a partnership board or scrutiny committee")
+
+
+def test_each_gap_links_to_the_field_that_fixes_it_and_the_page_only_reads(
+    board: FlaskClient,
+) -> None:
+    raw = ready_definition() | {"audit": "2017-18 audit"}
+    for name in ("foreword", "equality_impact", "other_agencies"):
+        del raw[name]
+    del raw["priorities"][0]["why"]
+    del raw["priorities"][1]["targets"][0]["by"]
+    strategies.save_strategy(raw)
+    db.session.commit()
+    before = (strategies.definition_of(strategies.by_strategy_slug("ready-strategy")), actions())
+    agencies = page(board.get(f"{READY}/other-agencies"))
+    road = agencies.find("input", attrs={"value": "Road safety"})["name"].removesuffix("-theme")
+    response = board.get(READY)
+    links = readiness_links(response)
+    assert links == [
+        (
+            "There is no foreword: a board expects the strategy introduced by its chairs",
+            f"{READY}/sections#foreword",
+        ),
+        (
+            "The audit's latest figures are for 2017/18, which ended on 31 March 2018: more "
+            "than a year before the strategy starts on 1 April 2027. A board will ask for more "
+            "recent figures",
+            f"{READY}/details#audit",
+        ),
+        (
+            "Residents raised 'Road safety', but no priority answers it and no other agency is "
+            "named for it",
+            f"{READY}/other-agencies#{road}-agency",
+        ),
+        (
+            "Priority 1 'Drug misuse' does not say why its evidence makes it a priority",
+            f"{READY}/priorities/1#why",
+        ),
+        (
+            "Priority 2 'Burglary': target 1 'Fewer burglaries' has no date to be met by",
+            f"{READY}/priorities/2#targets-0-by",
+        ),
+        ("There is no equality impact statement", f"{READY}/sections#equality_impact"),
+    ]
+    for _, href in links:  # each opens its page at a field there
+        url, field = href.split("#")
+        opened = board.get(url)
+        assert opened.status_code == 200, href
+        control = page(opened).find(id=field)
+        assert control is not None and control.name in ("input", "textarea", "select"), href
+    db.session.expire_all()
+    after = (strategies.definition_of(strategies.by_strategy_slug("ready-strategy")), actions())
+    assert after == before
 
 
 # The house template

@@ -29,6 +29,19 @@ SHOWN_NAME_LIMIT = 60  # a name quoted in a message is cut to this length
 PriorityKind = Literal["national", "local"]
 KINDS: tuple[PriorityKind, ...] = ("national", "local")
 
+# Passages of several lines a published strategy has; each optional, each its own section.
+PASSAGES = (
+    "foreword",
+    "introduction",
+    "vision",
+    "area",
+    "structure",
+    "consultation_method",
+    "governance",
+    "resources",
+    "equality_impact",
+    "rural_proofing",
+)
 STRATEGY_FIELDS = (
     "slug",
     "title",
@@ -36,27 +49,37 @@ STRATEGY_FIELDS = (
     "period",
     "consultation",
     "audit",
-    "introduction",
-    "vision",
+    *PASSAGES,
+    "signatories",
+    "responsible_authorities",
+    "data_caveats",
     "priorities",
     "other_agencies",
+    "funding",
+    "other_plans",
     "glossary",
 )
 PRIORITY_FIELDS = (
     "name",
     "kind",
     "aim",
+    "why",
     "objectives",
     "targets",
     "measures",
     "lead",
+    "lead_officer",
     "themes",
     "audit_categories",
     "actions",
 )
 ACTION_FIELDS = ("action", "who", "by_when")
+TARGET_FIELDS = ("target", "value", "baseline", "audit_category", "by", "frequency", "lead_officer")
 OTHER_AGENCY_FIELDS = ("theme", "agency", "explanation")
 GLOSSARY_FIELDS = ("term", "meaning")
+SIGNATORY_FIELDS = ("name", "role")
+FUNDING_FIELDS = ("source", "amount", "use")
+PLAN_FIELDS = ("plan", "link")
 
 
 @dataclass(frozen=True)
@@ -69,6 +92,21 @@ class ActionSpec:
 
 
 @dataclass(frozen=True)
+class TargetSpec:
+    """A target, and what a board asks of it: from what baseline, to what, by when, how often
+    it is reported and who answers for it. The baseline is either given as text or read from
+    the audit's latest figure for `audit_category`. Only `target` is required."""
+
+    target: str
+    value: str = ""
+    baseline: str = ""
+    audit_category: str = ""
+    by: str = ""
+    frequency: str = ""
+    lead_officer: str = ""
+
+
+@dataclass(frozen=True)
 class PrioritySpec:
     """A strategic priority: its aim, what it will do, who leads it and what it answers."""
 
@@ -76,12 +114,14 @@ class PrioritySpec:
     kind: PriorityKind
     aim: str
     objectives: tuple[str, ...]
-    targets: tuple[str, ...]
+    targets: tuple[TargetSpec, ...]
     measures: tuple[str, ...]
     lead: str
     themes: tuple[str, ...] = ()
     audit_categories: tuple[str, ...] = ()
     actions: tuple[ActionSpec, ...] = ()
+    why: str = ""  # the officer's reasoning: why this evidence makes it a priority
+    lead_officer: str = ""  # a named person beside the lead body
 
 
 @dataclass(frozen=True)
@@ -102,6 +142,31 @@ class GlossaryEntry:
 
 
 @dataclass(frozen=True)
+class Signatory:
+    """Who signs the foreword: a named chair and their role."""
+
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class FundingLine:
+    """Money the partnership has for the strategy: from whom, how much, for what."""
+
+    source: str
+    amount: str
+    use: str
+
+
+@dataclass(frozen=True)
+class PlanLink:
+    """Another plan or strategy this one links to, and how."""
+
+    plan: str
+    link: str
+
+
+@dataclass(frozen=True)
 class StrategySpec:
     """A whole strategy definition, as loaded from JSON or exported to it."""
 
@@ -116,6 +181,19 @@ class StrategySpec:
     vision: str = ""
     other_agencies: tuple[OtherAgencySpec, ...] = ()
     glossary: tuple[GlossaryEntry, ...] = ()
+    foreword: str = ""
+    signatories: tuple[Signatory, ...] = ()
+    area: str = ""
+    structure: str = ""
+    responsible_authorities: tuple[str, ...] = ()
+    consultation_method: str = ""
+    data_caveats: tuple[str, ...] = ()
+    governance: str = ""
+    resources: str = ""
+    funding: tuple[FundingLine, ...] = ()
+    equality_impact: str = ""
+    rural_proofing: str = ""
+    other_plans: tuple[PlanLink, ...] = ()
 
     def linked_themes(self) -> tuple[str, ...]:
         """Every theme linked to any priority, once each, in the order the priorities give."""
@@ -247,29 +325,30 @@ def _items(
     required: bool,
 ) -> tuple[str, ...]:
     """A list of one-line texts: none empty, too long or repeated (ignoring case)."""
+    prefix = f"{where}: " if where else ""
     value = raw.get(field)
     if value is None and not required:
         return ()
     if value is None:
-        problems.append(f"{where}: {field} is missing")
+        problems.append(f"{prefix}{field} is missing")
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        problems.append(f"{where}: {field} must be a list of text")
+        problems.append(f"{prefix}{field} must be a list of text")
         return ()
     if required and not value:
-        problems.append(f"{where}: {field} must have at least one {singular}")
+        problems.append(f"{prefix}{field} must have at least one {singular}")
     if len(value) > ENTRIES_LIMIT:
-        problems.append(f"{where}: {field} has more than {ENTRIES_LIMIT} entries")
+        problems.append(f"{prefix}{field} has more than {ENTRIES_LIMIT} entries")
     items: list[str] = []
     seen: set[str] = set()
     for number, item in enumerate(value, start=1):
         text = clean_line(item).strip()
         if not text:
-            problems.append(f"{where}: {singular} {number} is empty")
+            problems.append(f"{prefix}{singular} {number} is empty")
         elif len(text) > limit:
-            problems.append(f"{where}: {singular} {number} is longer than {limit} characters")
+            problems.append(f"{prefix}{singular} {number} is longer than {limit} characters")
         elif _key(text) in seen:
-            problems.append(f"{where}: {singular} '{_shown(text)}' is listed more than once")
+            problems.append(f"{prefix}{singular} '{_shown(text)}' is listed more than once")
         seen.add(_key(text))
         items.append(text)
     return tuple(items)
@@ -301,6 +380,71 @@ def _action(raw: Mapping[str, Any], where: str, problems: list[str]) -> ActionSp
     )
 
 
+def _targets(
+    raw: Mapping[str, Any], where: str, categories: _Names | None, problems: list[str]
+) -> tuple[TargetSpec, ...]:
+    """A priority's targets: each a line of text, or an object with its baseline, value, date,
+    frequency and lead officer; at least one, none repeated."""
+    value = raw.get("targets")
+    if value is None:
+        problems.append(f"{where}: targets is missing")
+        return ()
+    if not isinstance(value, list):
+        problems.append(f"{where}: targets must be a list of text or objects")
+        return ()
+    if not value:
+        problems.append(f"{where}: targets must have at least one target")
+    if len(value) > ENTRIES_LIMIT:
+        problems.append(f"{where}: targets has more than {ENTRIES_LIMIT} entries")
+    targets: list[TargetSpec] = []
+    seen: set[str] = set()
+    for number, entry in enumerate(value, start=1):
+        label = f"{where}: target {number}"
+        if isinstance(entry, str):
+            text = clean_line(entry).strip()
+            if not text:
+                problems.append(f"{label} is empty")
+            elif len(text) > ITEM_LIMIT:
+                problems.append(f"{label} is longer than {ITEM_LIMIT} characters")
+            entry = {"target": text}
+        elif isinstance(entry, dict):
+            _unknown_fields(entry, label, TARGET_FIELDS, problems)
+            text = _text(entry, "target", label, problems, limit=ITEM_LIMIT)
+        else:
+            problems.append(f"{label} must be text or an object")
+            continue
+        if text and _key(text) in seen:
+            problems.append(f"{where}: target '{_shown(text)}' is listed more than once")
+        seen.add(_key(text))
+        fields = {
+            name: _text(entry, name, label, problems, limit=NAME_LIMIT, required=False)
+            for name in TARGET_FIELDS[1:]
+        }
+        if fields["audit_category"]:
+            (fields["audit_category"],) = _references(
+                (fields["audit_category"],), "audit category", categories, label, problems
+            )
+        targets.append(TargetSpec(target=text, **fields))
+    return tuple(targets)
+
+
+def _records(
+    value: Any,
+    field: str,
+    label: str,
+    fields: Mapping[str, int],
+    problems: list[str],
+) -> Iterator[dict[str, str]]:
+    """The entries of a list of small objects of required text fields (name -> limit)."""
+    for number, raw in _objects(value, field, "", label, problems, required=False):
+        first = next(iter(fields))
+        where = _named(f"{label} {number}", raw.get(first))
+        _unknown_fields(raw, where, tuple(fields), problems)
+        yield {
+            name: _text(raw, name, where, problems, limit=limit) for name, limit in fields.items()
+        }
+
+
 def _priority(
     raw: Mapping[str, Any],
     where: str,
@@ -328,9 +472,11 @@ def _priority(
         kind=_kind(raw.get("kind"), where, problems),
         aim=text("aim", ITEM_LIMIT),
         objectives=items("objectives", "objective", True),
-        targets=items("targets", "target", True),
+        targets=_targets(raw, where, categories, problems),
         measures=items("measures", "measure", True),
         lead=text("lead", NAME_LIMIT),
+        why=_text(raw, "why", where, problems, limit=EXPLANATION_LIMIT, required=False),
+        lead_officer=_text(raw, "lead_officer", where, problems, limit=NAME_LIMIT, required=False),
         themes=named("themes", "theme", themes),
         audit_categories=named("audit_categories", "audit category", categories),
         actions=tuple(_action(a, f"{where}: action {n}", problems) for n, a in entries),
@@ -442,13 +588,51 @@ def parse_strategy(
     period = _text(raw, "period", "", problems, limit=NAME_LIMIT)
     consultation = _slug(raw.get("consultation"), "consultation", "be a slug: ", problems)
     audit = _text(raw, "audit", "", problems, limit=AUDIT_NAME_LIMIT)
-    introduction = _text(raw, "introduction", "", problems, limit=PASSAGE_LIMIT, required=False)
-    vision = _text(raw, "vision", "", problems, limit=PASSAGE_LIMIT, required=False)
+    passages = {
+        name: _text(raw, name, "", problems, limit=PASSAGE_LIMIT, required=False)
+        for name in PASSAGES
+    }
     themes = _Names.of(theme_names, "the consultation's codebook", "its themes are")
     categories = _Names.of(audit_categories, f"audit '{_shown(audit)}'", "its categories are")
     priorities = _priorities(raw.get("priorities"), themes, categories, problems)
     other_agencies = _other_agencies(raw.get("other_agencies"), priorities, themes, problems)
     glossary = _glossary(raw.get("glossary"), problems)
+    signatories = _records(
+        raw.get("signatories"),
+        "signatories",
+        "Signatory",
+        dict.fromkeys(SIGNATORY_FIELDS, NAME_LIMIT),
+        problems,
+    )
+    funding = _records(
+        raw.get("funding"),
+        "funding",
+        "Funding line",
+        {"source": NAME_LIMIT, "amount": NAME_LIMIT, "use": ITEM_LIMIT},
+        problems,
+    )
+    plans = _records(
+        raw.get("other_plans"),
+        "other_plans",
+        "Other plan",
+        {"plan": NAME_LIMIT, "link": ITEM_LIMIT},
+        problems,
+    )
+    signed = tuple(Signatory(**r) for r in signatories)
+    funded = tuple(FundingLine(**r) for r in funding)
+    linked = tuple(PlanLink(**r) for r in plans)
+    authorities = _items(
+        raw,
+        "responsible_authorities",
+        "responsible authority",
+        "",
+        problems,
+        limit=NAME_LIMIT,
+        required=False,
+    )
+    caveats = _items(
+        raw, "data_caveats", "data caveat", "", problems, limit=ITEM_LIMIT, required=False
+    )
     if problems:
         raise StrategyErrors(problems)
     return StrategySpec(
@@ -459,11 +643,22 @@ def parse_strategy(
         consultation=consultation,
         audit=audit,
         priorities=priorities,
-        introduction=introduction,
-        vision=vision,
         other_agencies=other_agencies,
         glossary=glossary,
+        signatories=signed,
+        funding=funded,
+        other_plans=linked,
+        responsible_authorities=authorities,
+        data_caveats=caveats,
+        **passages,
     )
+
+
+def _target_to_json(target: TargetSpec) -> str | dict[str, str]:
+    """A target as the file has it: its text alone when it has nothing more."""
+    fields = {name: getattr(target, name) for name in TARGET_FIELDS}
+    filled = {name: value for name, value in fields.items() if value}
+    return target.target if list(filled) == ["target"] else filled
 
 
 def _priority_to_dict(priority: PrioritySpec) -> dict[str, Any]:
@@ -472,10 +667,14 @@ def _priority_to_dict(priority: PrioritySpec) -> dict[str, Any]:
         "kind": priority.kind,
         "aim": priority.aim,
         "objectives": list(priority.objectives),
-        "targets": list(priority.targets),
+        "targets": [_target_to_json(t) for t in priority.targets],
         "measures": list(priority.measures),
         "lead": priority.lead,
     }
+    if priority.why:
+        out["why"] = priority.why
+    if priority.lead_officer:
+        out["lead_officer"] = priority.lead_officer
     if priority.themes:
         out["themes"] = list(priority.themes)
     if priority.audit_categories:
@@ -497,16 +696,26 @@ def strategy_to_dict(spec: StrategySpec) -> dict[str, Any]:
         "consultation": spec.consultation,
         "audit": spec.audit,
     }
-    if spec.introduction:
-        out["introduction"] = spec.introduction
-    if spec.vision:
-        out["vision"] = spec.vision
+    for name in PASSAGES:
+        if getattr(spec, name):
+            out[name] = getattr(spec, name)
+    if spec.signatories:
+        out["signatories"] = [{"name": s.name, "role": s.role} for s in spec.signatories]
+    for name in ("responsible_authorities", "data_caveats"):
+        if getattr(spec, name):
+            out[name] = list(getattr(spec, name))
     out["priorities"] = [_priority_to_dict(p) for p in spec.priorities]
     if spec.other_agencies:
         out["other_agencies"] = [
             {"theme": a.theme, "agency": a.agency, "explanation": a.explanation}
             for a in spec.other_agencies
         ]
+    if spec.funding:
+        out["funding"] = [
+            {"source": f.source, "amount": f.amount, "use": f.use} for f in spec.funding
+        ]
+    if spec.other_plans:
+        out["other_plans"] = [{"plan": p.plan, "link": p.link} for p in spec.other_plans]
     if spec.glossary:
         out["glossary"] = [{"term": g.term, "meaning": g.meaning} for g in spec.glossary]
     return out

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
-from assembly.core.strategy import ENTRIES_LIMIT
+from assembly.core.strategy import ENTRIES_LIMIT, TARGET_FIELDS
 
 DETAIL_FIELDS = (
     "title",
@@ -23,11 +23,31 @@ DETAIL_FIELDS = (
     "introduction",
     "vision",
 )
-PRIORITY_TEXTS = ("name", "kind", "aim", "lead")
+PRIORITY_TEXTS = ("name", "kind", "aim", "lead", "lead_officer", "why")
 PRIORITY_LINES = ("objectives", "targets", "measures")
 ACTION_FIELDS = ("action", "who", "by_when")
 AGENCY_FIELDS = ("theme", "agency", "explanation")
 GLOSSARY_FIELDS = ("term", "meaning")
+SIGNATORY_FIELDS = ("name", "role")
+FUNDING_FIELDS = ("source", "amount", "use")
+PLAN_FIELDS = ("plan", "link")
+# The sections page, in the draft's order: passages, lists one per line, and rows.
+SECTION_TEXTS = (
+    "foreword",
+    "area",
+    "structure",
+    "consultation_method",
+    "governance",
+    "resources",
+    "equality_impact",
+    "rural_proofing",
+)
+SECTION_LINES = ("responsible_authorities", "data_caveats")
+SECTION_ROWS = {
+    "signatories": SIGNATORY_FIELDS,
+    "funding": FUNDING_FIELDS,
+    "other_plans": PLAN_FIELDS,
+}
 BLANK_ROWS = 3  # blank rows offered under the filled ones, and added by "Add more rows"
 MAX_ROWS = ENTRIES_LIMIT + BLANK_ROWS  # rows read from a form; more are never looked at
 
@@ -71,32 +91,77 @@ def priority_fields_from(form: Posted) -> dict[str, Any]:
     return priority
 
 
-def priority_from(form: Posted) -> tuple[dict[str, Any], list[int]]:
-    """A whole priority as posted, and which form row each of its actions came from."""
+def priority_from(form: Posted) -> tuple[dict[str, Any], list[int], list[int]]:
+    """A whole priority as posted from its page (targets in rows), and which form row each of
+    its actions and each of its targets came from."""
     priority = priority_fields_from(form)
     priority["themes"] = form.getlist("themes")
     priority["audit_categories"] = form.getlist("audit_categories")
-    rows = filled_rows(form, "actions", ACTION_FIELDS)
-    priority["actions"] = [row for _, row in rows]
-    return _ordered(priority), [index for index, _ in rows]
+    targets = filled_rows(form, "targets", TARGET_FIELDS)
+    priority["targets"] = [_target(row) for _, row in targets]
+    actions = filled_rows(form, "actions", ACTION_FIELDS)
+    priority["actions"] = [row for _, row in actions]
+    return _ordered(priority), [index for index, _ in actions], [index for index, _ in targets]
+
+
+def _target(row: Row) -> dict[str, str]:
+    """A target row as the file has it: its text and whichever other fields were filled."""
+    return {"target": row["target"]} | {name: row[name] for name in TARGET_FIELDS[1:] if row[name]}
 
 
 def _ordered(priority: dict[str, Any]) -> dict[str, Any]:
-    """The priority's fields in the file format's order, leaving out empty optional lists."""
+    """The priority's fields in the file format's order, leaving out empty optional ones."""
     order = ("name", "kind", "aim", "objectives", "targets", "measures", "lead")
     out = {name: priority[name] for name in order}
-    for name in ("themes", "audit_categories", "actions"):
+    for name in ("why", "lead_officer", "themes", "audit_categories", "actions"):
         if priority.get(name):
             out[name] = priority[name]
     return out
 
 
 def priority_fields_of(priority: Mapping[str, Any]) -> dict[str, str]:
-    """A stored priority as its form shows it."""
+    """A stored priority as its form shows it (targets one per line, as the new page has them)."""
     fields = {name: str(priority.get(name, "")) for name in PRIORITY_TEXTS}
     for name in PRIORITY_LINES:
-        fields[name] = text_of(priority.get(name) or [])
+        fields[name] = text_of([_target_text(e) for e in priority.get(name) or []])
     return fields
+
+
+def _target_text(entry: Any) -> str:
+    return str(entry.get("target", "")) if isinstance(entry, Mapping) else str(entry)
+
+
+def target_rows(targets: Sequence[Any]) -> list[Row]:
+    """Stored targets as rows of the priority page, then blank rows: a target given as text
+    alone is a row with only its text."""
+    rows = [entry if isinstance(entry, Mapping) else {"target": entry} for entry in targets]
+    return with_blank_rows(rows, TARGET_FIELDS)
+
+
+def sections_of(definition: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, list[Row]]]:
+    """A stored definition's sections as their page shows them: fields, and rows by list."""
+    values = {name: str(definition.get(name, "")) for name in SECTION_TEXTS}
+    for name in SECTION_LINES:
+        values[name] = text_of(definition.get(name) or [])
+    rows = {
+        name: with_blank_rows(definition.get(name) or [], fields)
+        for name, fields in SECTION_ROWS.items()
+    }
+    return values, rows
+
+
+def sections_from(form: Posted) -> tuple[dict[str, Any], dict[str, list[int]]]:
+    """The sections as posted, each list's entries only from rows with anything typed, and
+    which form row each entry came from (by list)."""
+    sections: dict[str, Any] = {name: _value(form, name) for name in SECTION_TEXTS}
+    for name in SECTION_LINES:
+        sections[name] = lines_of(_value(form, name))
+    kept: dict[str, list[int]] = {}
+    for name, fields in SECTION_ROWS.items():
+        filled = filled_rows(form, name, fields)
+        sections[name] = [row for _, row in filled]
+        kept[name] = [index for index, _ in filled]
+    return sections, kept
 
 
 def row_count(form: Posted, prefix: str) -> int:

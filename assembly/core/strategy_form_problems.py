@@ -30,8 +30,37 @@ LABELS = {
     "explanation": ("How it is addressed", "how the agency addresses it"),
     "term": ("Term", "the term"),
     "meaning": ("Meaning", "what the term means"),
+    "why": ("Why it is a priority", "why the evidence makes it a priority"),
+    "lead_officer": ("Lead officer", "the lead officer's name"),
+    "target": ("Target", "the target"),
+    "value": ("Target value", "the target value"),
+    "baseline": ("Baseline", "the baseline"),
+    "audit_category": ("Audit category", "the audit category"),
+    "by": ("By when", "when the target is to be met"),
+    "frequency": ("How often reported", "how often it is reported"),
+    "foreword": ("Foreword", "a foreword"),
+    "area": ("The area", "a description of the area"),
+    "structure": ("Partnership structure", "the partnership's structure"),
+    "consultation_method": ("How the consultation was run", "how the consultation was run"),
+    "governance": ("Governance", "how the strategy is governed"),
+    "resources": ("Resources", "the resources"),
+    "equality_impact": ("Equality impact", "the equality impact statement"),
+    "rural_proofing": ("Rural proofing", "the rural proofing statement"),
+    "role": ("Role", "the signatory's role"),
+    "source": ("Source", "where the money comes from"),
+    "amount": ("Amount", "the amount"),
+    "use": ("What it pays for", "what the money pays for"),
+    "plan": ("Plan", "the plan's name"),
+    "link": ("How it links", "how the strategy links to the plan"),
 }
+# The signatory's "name" is a person's: said so at its field instead of "the priority's name".
+RECORD_NAMES = {"signatory": "the signatory's name"}
 SINGULAR = {"objectives": "objective", "targets": "target", "measures": "measure"}
+# A strategy's lists of one-line texts, one per line on the sections page.
+LINE_LISTS = {
+    "responsible authority": "responsible_authorities",
+    "data caveat": "data_caveats",
+}
 PLURAL = {
     "objective": "objectives",
     "target": "targets",
@@ -43,12 +72,18 @@ PARTS = (
     ("priority", re.compile(r"^Priority (\d+)(?: '.*?')?: (.*)$", re.S)),
     ("other_agency", re.compile(r"^Other agency (\d+)(?: '.*?')?: (.*)$", re.S)),
     ("glossary", re.compile(r"^Glossary entry (\d+)(?: '.*?')?: (.*)$", re.S)),
+    ("signatory", re.compile(r"^Signatory (\d+)(?: '.*?')?: (.*)$", re.S)),
+    ("funding", re.compile(r"^Funding line (\d+)(?: '.*?')?: (.*)$", re.S)),
+    ("other_plan", re.compile(r"^Other plan (\d+)(?: '.*?')?: (.*)$", re.S)),
 )
 FIRST_FIELD = {
     "strategy": "title",
     "priority": "name",
     "other_agency": "agency",
     "glossary": "term",
+    "signatory": "name",
+    "funding": "source",
+    "other_plan": "plan",
 }
 
 
@@ -57,11 +92,12 @@ class Placed:
     """A problem placed on a form: its part, the entry's number in the definition, the field.
 
     `number` counts from 1 among the entries saved (blank rows are not saved). `field` is a
-    field of the part; an action's fields are `action-N-who` with N the action's number.
-    `problem` is the core's own words, for a page that cannot show the field.
+    field of the part; an action's fields are `action-N-who` and a target's `target-N-baseline`,
+    with N the action's or target's number. `problem` is the core's own words, for a page that
+    cannot show the field.
     """
 
-    part: str  # strategy, priority, other_agency or glossary
+    part: str  # strategy, priority, other_agency, glossary, signatory, funding or other_plan
     number: int | None
     field: str
     message: str
@@ -75,21 +111,28 @@ def capitalised(text: str) -> str:
 
 def placed(problem: str) -> Placed:
     """Where a problem belongs, and what to tell the officer there."""
+    # A strategy-level list's problems may start ": " (the core's prefix for no part).
+    problem = problem.removeprefix(": ")
     for part, pattern in PARTS:
         found = pattern.match(problem)
         if found:
             number, rest = int(found.group(1)), found.group(2)
-            reader = {"priority": _priority, "other_agency": _entry, "glossary": _entry}[part]
-            field, message = reader(rest, FIRST_FIELD[part])
+            if part == "priority":
+                field, message = _priority(rest, FIRST_FIELD[part])
+            else:
+                field, message = _entry(rest, FIRST_FIELD[part], RECORD_NAMES.get(part))
             return Placed(part, number, field, message, capitalised(problem))
     field, message = _strategy(problem)
     return Placed("strategy", None, field, message, capitalised(problem))
 
 
-def _text_rule(rest: str) -> tuple[str, str] | None:
-    """A missing, empty or too long text field, said as GOV.UK says it."""
+def _text_rule(rest: str, name_is: str | None = None) -> tuple[str, str] | None:
+    """A missing, empty or too long text field, said as GOV.UK says it; `name_is` says what a
+    "name" field holds when it is not a priority's name."""
     if found := re.match(r"^(\w+) (?:is missing|is empty|must be text)$", rest):
         name = found.group(1)
+        if name == "name" and name_is:
+            return name, f"Enter {name_is}"
         if name in LABELS:
             return name, f"Enter {LABELS[name][1]}"
     if found := re.match(r"^(\w+) is longer than (\d+) characters$", rest):
@@ -115,8 +158,22 @@ def _strategy(problem: str) -> tuple[str, str]:
         return "audit", capitalised(problem.split(":")[0]) + ": select another"
     if rule := _text_rule(problem):
         return rule
+    if found := re.match(
+        r"^(responsible authority|data caveat) (\d+) is longer than (\d+) ", problem
+    ):
+        singular, number, limit = found.groups()
+        return LINE_LISTS[singular], (
+            f"{capitalised(singular)} {number} must be {int(limit):,} characters or fewer"
+        )
+    if found := re.match(r"^(responsible authority|data caveat) ", problem):
+        return LINE_LISTS[found.group(1)], capitalised(problem)
     field = problem.split(" ", 1)[0]
-    return (field if field in LABELS or field == "priorities" else "title"), capitalised(problem)
+    known = field in LABELS or field == "priorities" or field in LISTS
+    return (field if known else "title"), capitalised(problem)
+
+
+# A strategy's lists, named by their own problems ("funding must be a list").
+LISTS = ("signatories", "responsible_authorities", "data_caveats", "funding", "other_plans")
 
 
 def _priority(rest: str, first: str) -> tuple[str, str]:
@@ -124,8 +181,12 @@ def _priority(rest: str, first: str) -> tuple[str, str]:
         return rule
     if rest.startswith("'kind' must be"):
         return "kind", "Select whether the priority is national or local"
+    if found := re.match(r"^target (\d+): (.*)$", rest, re.S):
+        return _target_rule(*found.groups())
+    if found := re.match(r"^targets (is missing|must have at least|must be a list)", rest):
+        return "targets", "Enter at least one target"
     if found := re.match(
-        r"^(objectives|targets|measures) (is missing|must have at least|must be a list)", rest
+        r"^(objectives|measures) (is missing|must have at least|must be a list)", rest
     ):
         name = found.group(1)
         return name, f"Enter at least one {SINGULAR[name]}, one per line"
@@ -152,9 +213,18 @@ def _priority(rest: str, first: str) -> tuple[str, str]:
     return first, capitalised(rest)
 
 
-def _entry(rest: str, first: str) -> tuple[str, str]:
-    """An other agency's or a glossary entry's problem."""
-    rule = _text_rule(rest)
+def _target_rule(number: str, inner: str) -> tuple[str, str]:
+    """A problem with one of a priority's targets, at `target-N-field`."""
+    if re.match(r"^audit category '.*' is not in ", inner, re.S):
+        return f"target-{number}-audit_category", capitalised(inner)
+    field, message = _text_rule(inner) or ("target", capitalised(inner))
+    return f"target-{number}-{field}", message
+
+
+def _entry(rest: str, first: str, name_is: str | None = None) -> tuple[str, str]:
+    """An other agency's, a glossary entry's, a signatory's, a funding line's or an other
+    plan's problem."""
+    rule = _text_rule(rest, name_is)
     if rule and rule[0] != "theme":
         return rule
     if rest.startswith("the term is also in glossary entry"):

@@ -17,7 +17,9 @@ from typing import Any
 from flask import abort, url_for
 from flask_login import current_user
 
+from assembly.core.readiness import Gap
 from assembly.core.strategy import StrategyErrors
+from assembly.core.strategy_form import SECTION_LINES, SECTION_ROWS, SECTION_TEXTS
 from assembly.core.strategy_form_problems import Placed, placed
 from assembly.data import crime_audits, strategies
 from assembly.data.models import Strategy
@@ -116,7 +118,27 @@ def part_url(slug: str, where: Placed) -> str:
         return url_for("strategy_editor.other_agencies", slug=slug)
     if where.part == "glossary":
         return url_for("strategy_editor.glossary", slug=slug)
+    if where.part in ("signatory", "funding", "other_plan"):
+        return url_for("strategy_editor.sections", slug=slug)
+    if where.field in (*SECTION_TEXTS, *SECTION_LINES, *SECTION_ROWS):
+        return url_for("strategy_editor.sections", slug=slug, _anchor=where.field)
     return url_for("strategy_editor.details", slug=slug, _anchor=where.field)
+
+
+GAP_PAGES = {
+    "details": "strategy_editor.details",
+    "sections": "strategy_editor.sections",
+    "other_agencies": "strategy_editor.other_agencies",
+}
+
+
+def gap_url(slug: str, gap: Gap) -> str:
+    """The page and field that fix a readiness gap."""
+    if gap.page == "priority" and gap.priority is not None:
+        return url_for(
+            "strategy_editor.edit_priority", slug=slug, number=gap.priority, _anchor=gap.field
+        )
+    return url_for(GAP_PAGES[gap.page], slug=slug, _anchor=gap.field)
 
 
 def consultation_items(value: str, keep: str = "") -> list[dict[str, Any]]:

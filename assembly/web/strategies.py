@@ -40,11 +40,12 @@ from assembly.core.audit_files import read_audit
 from assembly.core.house_template import UNPACKED_LIMIT, house_template_problem, shortened
 from assembly.core.strategy import StrategyErrors
 from assembly.core.trends import trend_table_headers, trend_table_rows, trends
-from assembly.data import built_drafts, crime_audits, strategies
+from assembly.data import board_readiness, built_drafts, crime_audits, strategies
 from assembly.data.crime_audits import AuditError
 from assembly.data.models import CrimeAudit, HouseTemplate, Strategy
 from assembly.jobs.audit_imports import start_audit_import
 from assembly.jobs.draft_builds import start_draft_build
+from assembly.web.editing import gap_url
 from common import action_log
 from common.access import role_required
 from common.database import db
@@ -352,11 +353,13 @@ def _strategy_or_404(slug: str) -> Strategy:
 def _strategy_page(strategy: Strategy, errors: list[dict[str, str]] | None = None) -> str:
     spec = strategies.spec_of(strategy)
     audit = crime_audits.audit_by_name(spec.audit)
+    gaps = board_readiness.gaps_of(spec, minimum=suppression_threshold())
     return render_template(
         "officers/strategies/strategy.html",
         strategy=strategy,
         spec=spec,
         audit=audit,
+        gaps=[(gap.message, gap_url(strategy.slug, gap)) for gap in gaps],
         drafts=built_drafts.drafts_of(strategy),
         errors=errors or [],
         page_has_errors=bool(errors),

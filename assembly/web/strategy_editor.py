@@ -4,7 +4,8 @@ Thin: each page reads its form into part of the stored definition (`assembly.cor
 and saves the whole definition through `assembly.data.strategies.save_strategy`, the function the
 JSON upload and `flask strategy load` use; with any problem nothing is saved, every problem
 is listed, and what the officer typed is shown again. Priorities' pages are in
-`assembly.web.strategy_priorities`, on this blueprint.
+`assembly.web.strategy_priorities`, and the sections page in `assembly.web.strategy_sections`,
+on this blueprint.
 """
 
 from __future__ import annotations
@@ -292,5 +293,7 @@ def glossary(slug: str) -> ResponseReturnValue:
     )
 
 
-# The priorities' pages register their routes on `bp`: imported last, as `bp` must exist.
+# The priorities' and sections' pages register their routes on `bp`: imported last, as `bp`
+# must exist.
 from assembly.web import strategy_priorities as web_editor_priorities  # noqa: E402, F401
+from assembly.web import strategy_sections as web_editor_sections  # noqa: E402, F401

@@ -13,6 +13,7 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from assembly.core.strategy import TARGET_FIELDS
 from assembly.core.strategy_form import (
     ACTION_FIELDS,
     PRIORITY_LINES,
@@ -20,6 +21,7 @@ from assembly.core.strategy_form import (
     posted_rows,
     priority_fields_of,
     priority_from,
+    target_rows,
     with_blank_rows,
     with_more_rows,
 )
@@ -42,15 +44,21 @@ from assembly.web.strategy_editor import bp
 from common.access import role_required
 from common.models import Role
 
+# The priority page's fields in page order; target and action rows follow them.
 PRIORITY_FIELDS = (
-    *PRIORITY_TEXTS[:2],
+    "name",
+    "kind",
     "aim",
-    *PRIORITY_LINES,
+    "objectives",
+    "measures",
     "lead",
+    "lead_officer",
     "themes",
     "audit_categories",
+    "why",
 )
 STEPS = {"up": -1, "down": 1}
+ROW_LISTS = {"targets": TARGET_FIELDS, "actions": ACTION_FIELDS}
 
 
 @bp.get("/strategies/<slug>/priorities")
@@ -95,17 +103,22 @@ def _priority_form(strategy: Strategy, number: int, adding: bool = False) -> Res
     stored: dict[str, Any] = {} if adding else definition["priorities"][number - 1]
     values = priority_fields_of(stored)
     themes, categories = stored.get("themes") or [], stored.get("audit_categories") or []
-    rows = with_blank_rows(stored.get("actions") or [], ACTION_FIELDS)
+    rows = {
+        "targets": target_rows(stored.get("targets") or []),
+        "actions": with_blank_rows(stored.get("actions") or [], ACTION_FIELDS),
+    }
     errors, version = PageErrors(), version_of(strategy)
+    adding_rows = request.form.get("more_rows")
     if request.method == "POST":
         values = {name: request.form.get(name, "") for name in (*PRIORITY_TEXTS, *PRIORITY_LINES)}
         themes, categories = (
             request.form.getlist("themes"),
             request.form.getlist("audit_categories"),
         )
-        rows = posted_rows(request.form, "actions", ACTION_FIELDS)
-        if "more_rows" in request.form:
-            rows = with_more_rows(rows, ACTION_FIELDS)
+        rows = {name: posted_rows(request.form, name, f) for name, f in ROW_LISTS.items()}
+        if adding_rows is not None:
+            if adding_rows in rows:
+                rows[adding_rows] = with_more_rows(rows[adding_rows], ROW_LISTS[adding_rows])
             version = request.form.get("version", "")  # not saved: still the version shown
         else:
             errors = _save_priority(strategy, definition, number, adding)
@@ -114,6 +127,7 @@ def _priority_form(strategy: Strategy, number: int, adding: bool = False) -> Res
                 flash(f"Priority '{name}' {'added' if adding else 'saved'}", "success")
                 return redirect(strategy_url(strategy.slug))
             version = version_of(strategy)
+    audit_categories = audit_category_names(definition["audit"])
     return render_template(
         "officers/strategy_editor/priority.html",
         strategy=strategy,
@@ -122,10 +136,14 @@ def _priority_form(strategy: Strategy, number: int, adding: bool = False) -> Res
         stored_name=stored.get("name", ""),
         values=values,
         themes=_choices(consultation_themes(definition["consultation"]), themes),
-        categories=_choices(audit_category_names(definition["audit"]), categories),
+        categories=_choices(audit_categories, categories),
         mentions=theme_mentions(definition["consultation"]),
-        rows=rows,
-        rows_added="more_rows" in request.form,
+        rows=rows["actions"],
+        target_rows=rows["targets"],
+        target_categories=[
+            _category_items(audit_categories, row["audit_category"]) for row in rows["targets"]
+        ],
+        rows_added=adding_rows or "",
         version=version,
         errors=errors,
         page_has_errors=bool(errors),
@@ -140,7 +158,7 @@ def _save_priority(
         errors = PageErrors()
         errors.add(CHANGED_MEANWHILE, "#save")
         return errors
-    priority, kept = priority_from(request.form)
+    priority, kept, kept_targets = priority_from(request.form)
     if adding:
         definition["priorities"].append(priority)
         what = f"priority {number} '{priority['name'].strip()}' added"
@@ -148,14 +166,19 @@ def _save_priority(
         definition["priorities"][number - 1] = priority
         what = f"priority {number} '{priority['name'].strip()}' changed"
     problems = save(definition, what)
-    errors = page_errors(problems, strategy.slug, _on_priority_page(number, kept))
+    targets = [
+        (row, str(t["target"])) for row, t in zip(kept_targets, priority["targets"], strict=True)
+    ]
+    errors = page_errors(problems, strategy.slug, _on_priority_page(number, kept, targets))
     errors.sort(PRIORITY_FIELDS)
     return errors
 
 
-def _on_priority_page(number: int, kept: list[int]) -> Any:
-    """Place this priority's problems at its fields; `kept` maps actions to form rows."""
+def _on_priority_page(number: int, kept: list[int], targets: list[tuple[int, str]]) -> Any:
+    """Place this priority's problems at its fields; `kept` maps actions to form rows, and
+    `targets` gives each target's form row and text."""
     same_name = re.compile(rf": the name is also used by priority {number} \(")
+    repeats = iter(_repeated(targets))
 
     def here(where: Placed) -> tuple[str, str] | None:
         if where.part == "priority" and where.number != number and same_name.search(where.problem):
@@ -171,9 +194,46 @@ def _on_priority_page(number: int, kept: list[int]) -> Any:
                 return "name", where.message
             row = kept[action - 1]
             return f"actions-{row}-{field}", f"Action {row + 1}: {where.message}"
+        if found := re.match(r"^target-(\d+)-(\w+)$", where.field):
+            target, field = int(found.group(1)), found.group(2)
+            if target > len(targets):
+                return "targets-0-target", where.message
+            row = targets[target - 1][0]
+            return f"targets-{row}-{field}", f"Target {row + 1}: {where.message}"
+        if where.field == "targets":
+            if "is listed more than once" in where.message and (repeat := next(repeats, None)):
+                row, first = repeat
+                return f"targets-{row}-target", (
+                    f"Target {row + 1}: this is the same as target {first + 1}: targets must "
+                    "differ, ignoring capitals"
+                )
+            return "targets-0-target", where.message
         return where.field, where.message
 
     return here
+
+
+def _repeated(targets: list[tuple[int, str]]) -> list[tuple[int, int]]:
+    """(form row, row of its first) for each target repeating an earlier one, in order."""
+    first: dict[str, int] = {}
+    repeats = []
+    for row, text in targets:
+        key = " ".join(text.split()).casefold()
+        if key and key in first:
+            repeats.append((row, first[key]))
+        first.setdefault(key, row)
+    return repeats
+
+
+def _category_items(names: list[str], chosen: str) -> list[dict[str, Any]]:
+    """The audit categories a target's baseline can come from; the stored one even if gone."""
+    items: list[dict[str, Any]] = [{"value": "", "text": "None: the baseline is given in words"}]
+    items += [{"value": name, "text": name} for name in names]
+    if chosen and chosen.casefold() not in {name.casefold() for name in names}:
+        items.append({"value": chosen, "text": f"{chosen} (not a category of the audit)"})
+    for item in items:
+        item["selected"] = item["value"].casefold() == chosen.casefold()
+    return items
 
 
 def _choices(names: list[str], ticked: list[str]) -> list[dict[str, Any]]:
