@@ -9,7 +9,7 @@ CORE := survey/core assembly/core common/text.py common/display.py common/statis
 	common/spreadsheets.py common/chart_drawing.py common/clock.py survey/data/counting.py \
 	survey/data/result_cache.py survey/data/tallies.py survey/interface.py
 
-.PHONY: setup run test lint bench clean office browser
+.PHONY: setup run test lint bench clean office browser fonts
 
 # Debian packages the Word-draft tests use: LibreOffice Writer (no GUI) with its Python API, to
 # open drafts and fill in their contents, and pdftotext to read the PDFs back. Installed when
@@ -20,6 +20,11 @@ OFFICE_PACKAGES := libreoffice-writer-nogui python3-uno poppler-utils
 # its own), and the fonts it draws pages with (a recommendation, skipped by
 # --no-install-recommends). Installed when missing and apt-get can run; else those tests skip.
 BROWSER_PACKAGES := chromium fonts-liberation
+
+# Liberation Sans, with Arial's metrics, so that charts are drawn in the Word draft's body font.
+# Installed when missing and apt-get can run; else charts are drawn in DejaVu Sans (shipped
+# with matplotlib) and one test skips.
+CHART_FONT_PACKAGES := fonts-liberation
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -35,7 +40,7 @@ node_modules/.installed: package.json package-lock.json
 
 # The job worker (imports, draft builds, theme suggestions) runs beside the web server, on
 # the queue's embedded default (instance/jobs.sqlite3), and stops with it.
-run: setup
+run: setup fonts office
 	FLASK_DEBUG=1 $(BIN)/flask --app app db upgrade
 	FLASK_DEBUG=1 $(BIN)/flask --app app demo
 	FLASK_DEBUG=1 $(BIN)/flask --app app jobs worker & worker=$$!; \
@@ -63,7 +68,14 @@ browser:
 			--no-install-recommends $(BROWSER_PACKAGES) >/dev/null; \
 	else echo "Browser tests will skip: apt-get install $(BROWSER_PACKAGES)"; fi
 
-test: lint office browser
+fonts:
+	@if ls /usr/share/fonts/truetype/liberation*/LiberationSans-Regular.ttf >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends $(CHART_FONT_PACKAGES) >/dev/null; \
+	else echo "Charts will be drawn in DejaVu Sans: apt-get install $(CHART_FONT_PACKAGES)"; fi
+
+test: lint office browser fonts
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
 
 bench: setup

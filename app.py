@@ -103,8 +103,18 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         if not app.debug:
             app.config["SESSION_COOKIE_SECURE"] = os.environ.get("INSECURE_COOKIES") != "1"
         app.config["SUPPRESSION_THRESHOLD"] = _threshold(os.environ.get("SUPPRESSION_THRESHOLD"))
+        app.config["STATUTORY_WORDING"] = _wording_file(os.environ.get("STATUTORY_WORDING"))
     # A pooled connection the server or a proxy has closed is replaced before use.
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+
+
+def _wording_file(value: str | None) -> str | None:
+    """STATUTORY_WORDING: a council's own copy of the strategy's statutory wording, checked at
+    start-up so a wrong path is not found only when a draft is built."""
+    path = (value or "").strip()
+    if path and not os.path.isfile(path):
+        raise SystemExit(f"STATUTORY_WORDING names '{path}', which is not a readable file")
+    return path or None
 
 
 def _rate_limit(name: str, default: str) -> str:

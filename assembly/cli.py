@@ -23,7 +23,7 @@ from common.database import db
 from common.display import plural
 from common.jobs import JobState
 from common.jobs_cli import report, run_here
-from common.settings import suppression_threshold
+from common.settings import fill_draft_contents, statutory_wording_file, suppression_threshold
 
 audit_cli = click.Group("audit", help="Import crime and disorder audit figures.")
 strategy_cli = click.Group("strategy", help="Load and export strategy definitions.")
@@ -110,7 +110,13 @@ def export_strategy(slug: str, out: Path) -> None:
 def build_draft_command(slug: str, out: Path, pdf: bool) -> None:
     """Build the next draft of strategy SLUG as a Word file; every build is kept."""
     strategy = _strategy(slug)
-    job = start_draft_build(strategy, pdf, suppression_threshold())
+    job = start_draft_build(
+        strategy,
+        pdf,
+        suppression_threshold(),
+        wording_file=statutory_wording_file(),
+        contents=fill_draft_contents(),
+    )
     db.session.commit()
     done = run_here(job)
     if done.state != JobState.DONE:
@@ -170,7 +176,7 @@ def _write(out: Path, data: bytes) -> None:
 
 
 DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
-DEMO_AUDIT = "Crime and disorder audit 2017/18"
+DEMO_AUDIT = "Crime and disorder audit 2025/26"
 
 
 @click.command("demo-strategy")

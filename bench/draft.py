@@ -93,7 +93,7 @@ def _with_progress(plan: Callable[..., Iterator[tuple]], responses: int) -> Call
 def prepare(backend: str, responses: int, reuse: bool) -> None:
     """A database of `responses` responses with the demo audit and strategy loaded."""
     _point_at(responses)
-    if reuse and loader._existing(backend, responses) and _has_strategy(backend):
+    if reuse and loader._existing(backend, responses) and _has_strategy(backend, responses):
         print(f"  {responses:,} responses: reusing the database", flush=True)
         return
     print(f"  {responses:,} responses: building ...", flush=True)
@@ -104,14 +104,14 @@ def prepare(backend: str, responses: int, reuse: bool) -> None:
     finally:
         loader._plan = plan
     began = time.perf_counter()
-    _load_audit_and_strategy(backend)
+    _load_audit_and_strategy(backend, responses)
     loaded = time.perf_counter() - began
     print(f"    built in {seconds:.0f} s; audit and strategy loaded in {loaded:.1f} s", flush=True)
 
 
-def _has_strategy(backend: str) -> bool:
+def _has_strategy(backend: str, responses: int) -> bool:
     try:
-        engine = sa.create_engine(loader._url(backend))
+        engine = sa.create_engine(loader._url(backend, responses))
         with engine.connect() as connection:
             found = connection.scalar(
                 sa.text("SELECT count(*) FROM strategy WHERE slug = :slug"), {"slug": STRATEGY}
@@ -122,9 +122,9 @@ def _has_strategy(backend: str) -> bool:
     return found == 1
 
 
-def _load_audit_and_strategy(backend: str) -> None:
+def _load_audit_and_strategy(backend: str, responses: int) -> None:
     """What `flask demo` loads after the consultation: the demo audit and strategy."""
-    app = loader._app(loader._url(backend))
+    app = loader._app(loader._url(backend, responses))
     with app.app_context():
         from assembly.cli import DEMO_AUDIT, DEMO_DATA
         from assembly.data import crime_audits, strategies
@@ -179,9 +179,10 @@ def _draw_every_png(charts: Any) -> None:
 def _instrument(clock: Clock) -> None:
     from assembly.core import charts
     from assembly.data import built_drafts
+    from survey import interface
 
-    built_drafts.consultation_results = clock.timed("counting", built_drafts.consultation_results)
-    built_drafts.breakdown_of = clock.timed("counting", built_drafts.breakdown_of)
+    interface.results = clock.timed("counting", interface.results)
+    interface.breakdown = clock.timed("counting", interface.breakdown)
     charts.draft_charts = clock.timed("charts", charts.draft_charts)
     built_drafts.build_draft = clock.timed("rendering", built_drafts.build_draft)
 
@@ -196,7 +197,7 @@ def pictures_in(docx: bytes) -> int:
 def measure(backend: str, responses: int) -> dict[str, Any]:
     """In a fresh process: a first build, then the timed one, each split into its parts."""
     _point_at(responses)
-    app = loader._app(loader._url(backend))
+    app = loader._app(loader._url(backend, responses))
     with app.app_context():
         from assembly.data import built_drafts, strategies
         from common.database import db

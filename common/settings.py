@@ -11,3 +11,14 @@ from common.statistics import DEFAULT_THRESHOLD
 def suppression_threshold() -> int:
     """The smallest count that may be shown (SUPPRESSION_THRESHOLD, default 5)."""
     return int(current_app.config.get("SUPPRESSION_THRESHOLD", DEFAULT_THRESHOLD))
+
+
+def statutory_wording_file() -> str | None:
+    """A council's own copy of the strategy's statutory wording (STATUTORY_WORDING), if any."""
+    return current_app.config.get("STATUTORY_WORDING") or None
+
+
+def fill_draft_contents() -> bool:
+    """Whether a draft build has LibreOffice write the contents' page numbers into the .docx
+    (FILL_DRAFT_CONTENTS, default on; tests turn it off except where they test it)."""
+    return bool(current_app.config.get("FILL_DRAFT_CONTENTS", True))

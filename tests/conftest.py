@@ -85,6 +85,8 @@ def _config(url: str) -> dict[str, Any]:
         "RATELIMIT_ENABLED": False,
         # A job runs as it is enqueued, in the request; tests/test_jobs.py runs real workers.
         "JOBS_URL": "immediate",
+        # LibreOffice numbers a draft's contents in seconds; tests/test_drafts.py turns it on.
+        "FILL_DRAFT_CONTENTS": False,
     }
 
 

@@ -10,7 +10,7 @@ import pytest
 from docx.oxml.ns import qn
 from PIL import Image
 
-from assembly.core.document import FONT, DraftDocument, word_text
+from assembly.core.document import FONT, DraftDocument, fill_contents, word_text
 
 
 def _png() -> bytes:
@@ -96,19 +96,99 @@ def test_body_text_is_a_sans_serif_font_of_at_least_12_point() -> None:
         assert styles[f"Heading {level}"].font.name == FONT
 
 
-def test_contents_field_and_update_on_open() -> None:
+def _contents_document() -> DraftDocument:
     document = DraftDocument()
+    document.title_page([("Title", "Community Safety Strategy 2027-30")])
     document.contents()
+    document.heading("Foreword", 1)
+    document.paragraph("We are pleased to publish this strategy.", numbered=True)
+    document.heading("The priorities", 1)
+    document.heading("Burglary", 2)
+    document.heading("Targets", 3)  # level 3: in the outline, not in the contents
+    document.finish_contents()
     document.page_numbers()
     document.update_fields_on_open()
-    data = document.to_bytes()
+    return document
+
+
+def test_the_contents_lists_every_heading_of_level_one_and_two_with_its_number() -> None:
+    data = _contents_document().to_bytes()
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         body = package.read("word/document.xml").decode()
         settings = package.read("word/settings.xml").decode()
         footers = [package.read(n).decode() for n in package.namelist() if "footer" in n]
     assert 'TOC \\o "1-2"' in body
-    assert '<w:updateFields w:val="true"/>' in settings
+    assert body.count('w:fldCharType="begin"') == body.count('w:fldCharType="end"')
+    assert '<w:updateFields w:val="true"/>' in settings  # until the page numbers are written
     assert any(" PAGE " in footer for footer in footers)
+    entries = [
+        p.text for p in docx.Document(io.BytesIO(data)).paragraphs if p.style.name.startswith("TOC")
+    ]
+    assert entries == ["1\tForeword\t\u2013", "2\tThe priorities\t\u2013", "2.1\tBurglary\t\u2013"]
+
+
+def test_filled_contents_show_their_pages_and_word_is_not_asked_to_update() -> None:
+    data = fill_contents(_contents_document().to_bytes(), ["3", "4", "4"])
+    reopened = docx.Document(io.BytesIO(data))
+    entries = [p.text for p in reopened.paragraphs if p.style.name.startswith("TOC")]
+    assert entries == ["1\tForeword\t3", "2\tThe priorities\t4", "2.1\tBurglary\t4"]
+    assert reopened.settings.element.find(qn("w:updateFields")) is None
+    # With pages for a different layout, nothing is changed rather than numbered wrongly.
+    assert fill_contents(_contents_document().to_bytes(), ["3"]) != data
+
+
+def test_headings_and_paragraphs_are_numbered_in_one_outline() -> None:
+    document = _contents_document()
+    assert document.headings == [
+        (1, "1", "Foreword"),
+        (1, "2", "The priorities"),
+        (2, "2.1", "Burglary"),
+        (3, "2.1.1", "Targets"),
+    ]
+    reopened = _reopened(document)
+    numbered = [
+        (p.text, p._p.pPr.numPr.ilvl.val)
+        for p in reopened.paragraphs
+        if p._p.pPr is not None and p._p.pPr.numPr is not None and p.style.name != "List Bullet"
+    ]
+    assert numbered == [
+        ("Foreword", 0),
+        ("We are pleased to publish this strategy.", 1),  # paragraph 1.1
+        ("The priorities", 0),
+        ("Burglary", 1),
+        ("Targets", 2),
+    ]
+
+
+def test_the_page_is_a4_and_the_language_british_english() -> None:
+    reopened = _reopened(_contents_document())
+    section = reopened.sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
+    assert reopened.core_properties.language == "en-GB"
+    defaults = reopened.styles.element.find(qn("w:docDefaults"))
+    langs = {lang.get(qn("w:val")) for lang in reopened.styles.element.iter(qn("w:lang"))}
+    assert defaults is not None and langs == {"en-GB"}
+
+
+def test_table_rows_never_split_and_columns_follow_their_text() -> None:
+    document = DraftDocument()
+    table = document.table(
+        "Targets", ("Target", "By"), [("Fewer burglaries in every ward of the city", "2030")]
+    )
+    for row in table.rows:
+        assert row._tr.trPr.find(qn("w:cantSplit")) is not None
+    widths = [column.width for column in table.columns]
+    assert widths[0] > 2 * widths[1]
+
+
+def test_a_source_line_follows_a_table_and_a_figure() -> None:
+    document = DraftDocument()
+    document.table(
+        "Trends", ("Category", "2025/26"), [("Burglary", "1,070")], "Police recorded crime"
+    )
+    document.figure(_png(), "Burglary rose.", "Burglary", "Police recorded crime")
+    texts = [(p.style.name, p.text) for p in _reopened(document).paragraphs]
+    assert texts.count(("Source", "Source: Police recorded crime")) == 2
 
 
 def test_a_comment_flags_a_paragraph_for_the_officer() -> None:

@@ -1,9 +1,11 @@
 """An accessible Word document, built with python-docx: the primitives a strategy draft uses.
 
-Pure: no Flask, no database. Headings use Heading 1-3 without skipping a level; every picture
-has alt text; every table has a repeating header row and no merged cells; body text is a
-sans-serif font of at least 12 pt. All text passes through `word_text`, so nothing a resident
-or a file supplied can break the document.
+Pure: no Flask, no database. Headings use Heading 1-3 without skipping a level and are
+numbered 1, 1.1, 1.1.1 by one Word outline list, which also numbers body paragraphs within
+their section (so scrutiny can cite "11.2"); every picture has alt text; every table has a
+repeating header row, rows that do not split across pages and no merged cells; body text is a
+sans-serif font of at least 12 pt; the page is A4 and the language British English. All text
+passes through `word_text`, so nothing a resident or a file supplied can break the document.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ from collections.abc import Sequence
 
 from docx import Document as open_document
 from docx.document import Document
+from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Emu, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
@@ -29,10 +32,18 @@ FONT = "Arial"
 BODY_PT = 12
 HEADING_PT = {1: 20, 2: 16, 3: 13}
 PICTURE_WIDTH = Cm(16)
+LANGUAGE = "en-GB"
+PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Cm(21), Cm(29.7), Cm(2.5)  # A4
+TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN
 COMMENT_AUTHOR = "Strategy drafting"
-TOC_INSTRUCTION = 'TOC \\o "1-2" \\h \\z \\u'  # sections and priorities: a page, not four
-TOC_PLACEHOLDER = "Contents: in Word, right-click here and choose Update Field."
+TOC_INSTRUCTION = 'TOC \\o "1-2" \\z \\u'  # sections and priorities: a page, not four
+TOC_LEVELS = 2
+NO_PAGE = "\u2013"  # an entry's page before LibreOffice has laid the document out
 DARK = RGBColor(0x0B, 0x0C, 0x0C)
+GREY = RGBColor(0x50, 0x5A, 0x5F)
+# The outline list: level 0 numbers Heading 1, level 1 Heading 2 and the paragraphs of a
+# Heading 1 section, and so on; each (number text, indent in twentieths of a point).
+OUTLINE = (("%1", 567), ("%1.%2", 851), ("%1.%2.%3", 1134), ("%1.%2.%3.%4", 1134))
 
 
 def word_text(value: object) -> str:
@@ -51,8 +62,15 @@ class DraftDocument:
         self.figures = 0
         self.tables = 0
         self.pictures: list[str] = []  # the alt text of every picture, in order
+        self.headings: list[tuple[int, str, str]] = []  # (level, number, text), in order
+        self._counters = [0] * len(OUTLINE)
+        self._contents: Paragraph | None = None
         self._style_ids: dict[tuple[str, WD_STYLE_TYPE], str | None] = {}
         self._ensure_styles()
+        self._outline = _add_outline(self.doc)
+        if not template:
+            _a4(self.doc)
+        _british(self.doc)
 
     # Styles and page furniture.
 
@@ -99,6 +117,32 @@ class DraftDocument:
             style.font.color.rgb = DARK
             style.font.bold = True
         styles["Title"].font.size = Pt(28)
+        for level in HEADING_PT:
+            heading = styles[f"Heading {level}"].paragraph_format
+            heading.keep_with_next = True
+            heading.space_before = Pt(18 if level == 1 else 12)
+            heading.space_after = Pt(6)
+        for level in range(1, TOC_LEVELS + 1):
+            if f"TOC {level}" not in names:
+                styles.add_style(f"TOC {level}", WD_STYLE_TYPE.PARAGRAPH)
+            entry = styles[f"TOC {level}"]
+            entry.font.name = FONT
+            entry.font.size = Pt(BODY_PT)
+            entry.font.bold = level == 1
+            entry.paragraph_format.left_indent = Cm(0.6 * (level - 1))
+            entry.paragraph_format.space_before = Pt(3 if level == 1 else 0)
+            entry.paragraph_format.space_after = Pt(0)
+            entry.paragraph_format.line_spacing = 1.0
+            entry.paragraph_format.tab_stops.add_tab_stop(
+                TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
+            )
+        if "Source" not in names:
+            styles.add_style("Source", WD_STYLE_TYPE.PARAGRAPH)
+        source = styles["Source"]
+        source.font.name = FONT
+        source.font.size = Pt(10)
+        source.font.color.rgb = GREY
+        source.paragraph_format.space_after = Pt(12)
         styles["Caption"].font.italic = False
         styles["Caption"].font.bold = True
         styles["Caption"].font.color.rgb = DARK
@@ -130,7 +174,8 @@ class DraftDocument:
             _field(paragraph, "PAGE", "1")
 
     def update_fields_on_open(self) -> None:
-        """Ask Word to update the contents and page fields when the file is opened."""
+        """Ask Word to update the contents' page numbers when the file is opened; removed
+        once `fill_contents` has written them."""
         settings = self.doc.settings.element
         flag = settings.find(qn("w:updateFields"))
         if flag is None:
@@ -141,27 +186,63 @@ class DraftDocument:
     # Text.
 
     def title_page(self, lines: Sequence[tuple[str, str]]) -> None:
-        """The title page: (style, text) lines, then a page break."""
+        """The title page: (style, text) lines; what follows starts a new page."""
         for style, text in lines:
-            self._styled(word_text(text), style)
-        self.page_break()
+            parts = word_text(text).split("-")
+            paragraph = self._styled(parts[0], style)
+            for part in parts[1:]:  # "2027-30" stays on one line
+                paragraph.add_run()._r.append(OxmlElement("w:noBreakHyphen"))
+                paragraph.add_run(part)
 
     def contents(self) -> None:
-        """A table of contents field over Heading 1-3, then a page break."""
-        self._styled("Contents", "Title")
-        _field(self.doc.add_paragraph(), TOC_INSTRUCTION, TOC_PLACEHOLDER)
-        self.page_break()
+        """Where the contents list goes: its entries are written by `finish_contents` once
+        every heading is known, and the next heading starts a new page."""
+        self._styled("Contents", "Title").paragraph_format.page_break_before = True
+        self._contents = self.doc.add_paragraph()
 
-    def heading(self, text: str, level: int) -> Paragraph:
-        """A heading; refuses to skip a level (a Heading 3 straight after a Heading 1)."""
+    def finish_contents(self) -> None:
+        """The contents as a Word TOC field whose shown result lists every heading of level 1
+        and 2 with its number; page numbers are a dash until `fill_contents` sets them."""
+        if self._contents is None:
+            return
+        entries = [(level, f"{number}\t{text}") for level, number, text in self.headings]
+        anchor = self._contents
+        last = anchor
+        for level, text in entries if entries else [(1, "")]:
+            if level > TOC_LEVELS:
+                continue
+            entry = self._styled("", f"TOC {level}")
+            entry.paragraph_format.tab_stops.add_tab_stop(Cm(1.2 if level == 1 else 1.8))
+            entry.add_run(word_text(text) + "\t")
+            entry.add_run(NO_PAGE)
+            last._p.addnext(entry._p)
+            last = entry
+        first, final = anchor._p.getnext(), last
+        anchor._p.getparent().remove(anchor._p)
+        _field_around(Paragraph(first, final._parent), final, TOC_INSTRUCTION)
+
+    def heading(self, text: str, level: int, *, new_page: bool = False) -> Paragraph:
+        """A numbered heading; refuses to skip a level (a Heading 3 straight after a Heading 1)."""
         if not 1 <= level <= 3 or level > self._heading_level + 1:
             raise ValueError(f"heading level {level} after level {self._heading_level}")
         self._heading_level = level
         paragraph = self._styled(word_text(text), f"Heading {level}")  # as add_heading does
+        number = self._number(paragraph, level - 1)
+        self.headings.append((level, number, word_text(text)))
+        if new_page:
+            paragraph.paragraph_format.page_break_before = True
         return paragraph
 
-    def paragraph(self, text: str = "", bold: bool = False) -> Paragraph:
-        """A paragraph of body text; newlines in `text` start new paragraphs."""
+    def _number(self, paragraph: Paragraph, level: int) -> str:
+        """Put `paragraph` in the outline list at `level`; the number Word will show."""
+        _numbered(paragraph, self._outline, level)
+        self._counters[level] += 1
+        self._counters[level + 1 :] = [0] * (len(OUTLINE) - level - 1)
+        return ".".join(str(n) for n in self._counters[: level + 1])
+
+    def paragraph(self, text: str = "", bold: bool = False, *, numbered: bool = False) -> Paragraph:
+        """A paragraph of body text; newlines in `text` start new paragraphs. `numbered`
+        paragraphs take the next number in their section (1.1, 1.2 under heading 1)."""
         parts = word_text(text).split("\n") or [""]
         paragraph = self.doc.add_paragraph()
         for index, part in enumerate(parts):
@@ -169,6 +250,18 @@ class DraftDocument:
                 paragraph = self.doc.add_paragraph()
             if part:
                 paragraph.add_run(part).bold = bold
+            if numbered and part and self._heading_level:
+                self._number(paragraph, self._heading_level)
+        return paragraph
+
+    def source(self, text: str) -> Paragraph:
+        """A small 'Source: ...' line under a chart or table."""
+        return self._styled(word_text(f"Source: {text}"), "Source")
+
+    def label(self, text: str) -> Paragraph:
+        """A bold line introducing what follows (a list), kept on its page."""
+        paragraph = self.paragraph(text, bold=True)
+        paragraph.paragraph_format.keep_with_next = True
         return paragraph
 
     def labelled(self, label: str, text: str) -> Paragraph:
@@ -193,21 +286,35 @@ class DraftDocument:
 
     # Figures and tables.
 
-    def figure(self, png: bytes, alt_text: str, caption: str) -> str:
-        """A picture with alt text and a numbered caption; returns the caption as written."""
+    def figure(
+        self, png: bytes, alt_text: str, caption: str, source: str = "", width: int = PICTURE_WIDTH
+    ) -> str:
+        """A picture with alt text, a numbered caption and its source line, kept on one page;
+        returns the caption as written."""
         self.figures += 1
         written = f"Figure {self.figures}: {word_text(caption)}"
         self._caption(written)
         paragraph = self.doc.add_paragraph()
-        shape = paragraph.add_run().add_picture(io.BytesIO(png), width=PICTURE_WIDTH)
+        paragraph.paragraph_format.keep_with_next = bool(source)
+        shape = paragraph.add_run().add_picture(io.BytesIO(png), width=width)
         doc_pr = shape._inline.docPr
         doc_pr.set("descr", word_text(alt_text))
         doc_pr.set("title", written)
         self.pictures.append(word_text(alt_text))
+        if source:
+            self.source(source)
         return written
 
-    def table(self, caption: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
-        """A captioned table with a bold header row that repeats on every page."""
+    def table(
+        self,
+        caption: str,
+        headers: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        source: str = "",
+    ) -> Table:
+        """A captioned table with a bold header row that repeats on every page, rows that never
+        split across a page, and its source line under it. A table of up to KEEP_ROWS rows is
+        kept on one page with its caption."""
         self.tables += 1
         self._caption(f"Table {self.tables}: {word_text(caption)}")
         width = len(headers)
@@ -222,7 +329,17 @@ class DraftDocument:
         for number, row in enumerate(rows, start=1):
             for cell, text in zip(cells[number * width : (number + 1) * width], row, strict=True):
                 cell.text = word_text(text)
-        self.doc.add_paragraph()
+        _column_widths(table, headers, rows)
+        keep = len(rows) < KEEP_ROWS
+        for number, tr in enumerate(table._tbl.tr_lst):
+            _cannot_split(tr)
+            if keep and number < len(rows):  # every row but the last keeps with the next
+                for cell in cells[number * width : (number + 1) * width]:
+                    cell.paragraphs[0].paragraph_format.keep_with_next = True
+        if source:
+            self.source(source)
+        else:
+            self.doc.add_paragraph()
         return table
 
     def _caption(self, text: str) -> None:
@@ -233,6 +350,44 @@ class DraftDocument:
         out = io.BytesIO()
         self.doc.save(out)
         return out.getvalue()
+
+
+KEEP_ROWS = 15
+LONGEST_COLUMN = 40  # characters of a cell's text that claim more width
+CHARACTER = Cm(0.24)  # the width of a character of 12 pt Arial, bold, with room to spare
+CELL_MARGINS = Cm(0.4)
+
+
+def _column_widths(table: Table, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """Share the text width between the columns: each gets room for its longest word (so
+    "March" is never broken across lines), and what is left goes to the columns of longer
+    text, in proportion."""
+    least, weights = [], []
+    for index, header in enumerate(headers):
+        texts = [str(header), *(str(row[index]) for row in rows)]
+        longest_word = max((len(word) for text in texts for word in text.split()), default=1)
+        least.append(CELL_MARGINS + CHARACTER * longest_word)
+        weights.append(min(max(len(text) for text in texts), LONGEST_COLUMN))
+    spare = TEXT_WIDTH - sum(least)
+    if spare < 0:  # too many long words to fit: shrink every column alike
+        widths = [Emu(int(width * TEXT_WIDTH / sum(least))) for width in least]
+    else:
+        total = sum(weights) or 1
+        widths = [
+            Emu(int(w + spare * weight / total)) for w, weight in zip(least, weights, strict=True)
+        ]
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    cells = table._cells
+    for index, cell in enumerate(cells):
+        cell.width = widths[index % len(widths)]
+
+
+def _cannot_split(tr: object) -> None:
+    flag = OxmlElement("w:cantSplit")
+    flag.set(qn("w:val"), "true")
+    tr.get_or_add_trPr().append(flag)  # type: ignore[attr-defined]
 
 
 def _repeat_as_header(tr: object) -> None:
@@ -258,6 +413,116 @@ def _field(paragraph: Paragraph, instruction: str, shown: str) -> None:
     char("separate")
     paragraph.add_run(shown)
     char("end")
+
+
+def _field_around(first: Paragraph, last: Paragraph, instruction: str) -> None:
+    """Make the paragraphs from `first` to `last` the shown result of a field: the field's
+    begin, instruction and separator go before `first`'s text, its end after `last`'s."""
+
+    def char(kind: str) -> object:
+        run = OxmlElement("w:r")
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        run.append(element)
+        return run
+
+    instr_run = OxmlElement("w:r")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    instr_run.append(instr)
+    start = first._p.r_lst[0] if first._p.r_lst else None
+    for element in (char("begin"), instr_run, char("separate")):
+        if start is not None:
+            start.addprevious(element)
+        else:
+            first._p.append(element)
+    last._p.append(char("end"))
+
+
+def fill_contents(docx: bytes, pages: Sequence[str]) -> bytes:
+    """The .docx with its contents entries' page numbers set, in order, and Word no longer
+    asked to update fields on opening. `pages` come from a layout of this very file (see
+    `assembly.core.pdf.contents_pages`); with the wrong number of them, nothing changes."""
+    document = open_document(io.BytesIO(docx))
+    entries = [
+        p for p in document.paragraphs if p.style is not None and p.style.name.startswith("TOC ")
+    ]
+    if len(entries) != len(pages):
+        return docx
+    for entry, page in zip(entries, pages, strict=True):
+        written = [run for run in entry.runs if run.text]
+        written[-1].text = word_text(page)  # the last text of an entry is its page
+    flag = document.settings.element.find(qn("w:updateFields"))
+    if flag is not None:
+        document.settings.element.remove(flag)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _add_outline(doc: Document) -> int:
+    """A multilevel list numbering Heading 1-3 and body paragraphs; its list (num) id."""
+    numbering = doc.part.numbering_part.element
+    used = [int(a.get(qn("w:abstractNumId"))) for a in numbering.findall(qn("w:abstractNum"))]
+    abstract_id = max(used, default=0) + 1
+    levels = "".join(
+        f'<w:lvl w:ilvl="{level}"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+        f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
+        f'<w:pPr><w:ind w:left="{indent}" w:hanging="{indent}"/></w:pPr></w:lvl>'
+        for level, (text, indent) in enumerate(OUTLINE)
+    )
+    abstract = parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">'
+        f'<w:multiLevelType w:val="multilevel"/>{levels}</w:abstractNum>'
+    )
+    first_num = numbering.find(qn("w:num"))
+    if first_num is not None:
+        first_num.addprevious(abstract)
+    else:
+        numbering.append(abstract)
+    return int(numbering.add_num(abstract_id).numId)
+
+
+def _numbered(paragraph: Paragraph, num_id: int, level: int) -> None:
+    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = level
+    num_pr.get_or_add_numId().val = num_id
+
+
+def _a4(doc: Document) -> None:
+    """A4 portrait with 2.5 cm margins (python-docx's own template is US Letter)."""
+    for section in doc.sections:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+        section.left_margin = section.right_margin = MARGIN
+        section.top_margin = section.bottom_margin = MARGIN
+
+
+def _british(doc: Document) -> None:
+    """British English for the spelling checker and hyphenation: document defaults, every
+    style that sets a language, and the file's properties."""
+    r_pr = doc.styles.element.find(qn("w:docDefaults"))
+    defaults = None if r_pr is None else r_pr.find(qn("w:rPrDefault"))
+    if defaults is not None:
+        rpr = defaults.find(qn("w:rPr"))
+        if rpr is None:
+            rpr = OxmlElement("w:rPr")
+            defaults.append(rpr)
+        _set_language(rpr)
+    for style in doc.styles.element.findall(qn("w:style")):
+        rpr = style.find(qn("w:rPr"))
+        if rpr is not None and rpr.find(qn("w:lang")) is not None:
+            _set_language(rpr)
+    doc.core_properties.language = LANGUAGE
+
+
+def _set_language(rpr: object) -> None:
+    lang = rpr.find(qn("w:lang"))  # type: ignore[attr-defined]
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)  # type: ignore[attr-defined]
+    lang.set(qn("w:val"), LANGUAGE)
 
 
 def _clear_body(doc: Document) -> None:

@@ -6,11 +6,14 @@ conversion runs `assembly/core/soffice_pdf.py` there, in a private temporary pro
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+
+from assembly.core.document import fill_contents
 
 SCRIPT = Path(__file__).resolve().parent / "soffice_pdf.py"
 TIMEOUT_SECONDS = 180
@@ -33,6 +36,21 @@ def office_python() -> str | None:
 
 def docx_to_pdf(docx: bytes) -> bytes:
     """The PDF of a .docx, its contents and page numbers updated by LibreOffice."""
+    return _in_office(docx, "draft.pdf")
+
+
+def contents_pages(docx: bytes) -> list[str]:
+    """The page number of each entry of the .docx's contents, as LibreOffice lays it out."""
+    lines = json.loads(_in_office(docx, "contents.json"))
+    return [line.rsplit("\t", 1)[-1].strip() for line in lines if "\t" in line]
+
+
+def with_contents_filled(docx: bytes) -> bytes:
+    """The .docx with its contents' page numbers written in, so Word shows them on opening."""
+    return fill_contents(docx, contents_pages(docx))
+
+
+def _in_office(docx: bytes, target_name: str) -> bytes:
     python = office_python()
     if python is None:
         raise PdfError(
@@ -40,7 +58,7 @@ def docx_to_pdf(docx: bytes) -> bytes:
             "(Debian: apt-get install libreoffice-writer-nogui python3-uno)"
         )
     with tempfile.TemporaryDirectory(prefix="csp-pdf-") as folder:
-        source, target = Path(folder, "draft.docx"), Path(folder, "draft.pdf")
+        source, target = Path(folder, "draft.docx"), Path(folder, target_name)
         source.write_bytes(docx)
         try:
             done = subprocess.run(

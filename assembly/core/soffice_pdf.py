@@ -1,12 +1,14 @@
-"""Convert a .docx to PDF in LibreOffice, updating its table of contents first.
+"""Convert a .docx to PDF in LibreOffice, updating its table of contents first; or lay it
+out and write the contents' lines, with their page numbers, as JSON.
 
 Run by the system Python that has LibreOffice's `uno` module (Debian: python3-uno), not the
-project's virtual environment:  python3 soffice_pdf.py IN.docx OUT.pdf PROFILE_DIR
-`soffice --convert-to pdf` alone keeps a Word contents field as it was saved (empty), so this
-opens the file through LibreOffice's API, updates every index, then exports the PDF.
+project's virtual environment:  python3 soffice_pdf.py IN.docx OUT.pdf|OUT.json PROFILE_DIR
+`soffice --convert-to pdf` alone keeps a Word contents field as it was saved, so this opens
+the file through LibreOffice's API and updates every index first.
 """
 
 import contextlib
+import json
 import os
 import subprocess
 import sys
@@ -67,10 +69,17 @@ def convert(source: str, target: str, profile: str) -> None:
         for number in range(indexes.getCount()):
             indexes.getByIndex(number).update()
         document.refresh()
-        document.storeToURL(
-            uno.systemPathToFileUrl(os.path.abspath(target)),
-            (_prop("FilterName", "writer_pdf_Export"),),
-        )
+        if target.endswith(".json"):
+            lines = []
+            for number in range(indexes.getCount()):
+                lines += indexes.getByIndex(number).getAnchor().getString().splitlines()
+            with open(target, "w", encoding="utf-8") as out:
+                json.dump(lines, out)
+        else:
+            document.storeToURL(
+                uno.systemPathToFileUrl(os.path.abspath(target)),
+                (_prop("FilterName", "writer_pdf_Export"),),
+            )
         document.close(True)
         with contextlib.suppress(Exception):  # the bridge closes as LibreOffice exits
             desktop.terminate()

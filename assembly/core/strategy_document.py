@@ -1,8 +1,16 @@
-"""The Word draft of a strategy, section by section, in the order of the statutory strategies.
+"""The Word draft of a strategy, section by section, in the order of a statutory strategy.
 
-Pure: plain dataclasses in (the strategy, the consultation's results, the audit's trends and
-the charts already drawn), the .docx bytes out. `assembly.data.built_drafts` gathers the
-inputs from the database and keeps every build.
+Pure: plain dataclasses in (the strategy, the consultation's results, the audit's trends, the
+charts already drawn, the statutory wording, the readiness gaps and what changed since the
+last build), the .docx bytes out. `assembly.data.built_drafts` gathers the inputs from the
+database and keeps every build.
+
+The sections follow the 2005-08 and 2018-21 strategies in `shared/reference/seeds`: cover,
+foreword, contents, executive summary, the area, the partnership, purpose and duties, the
+strategic assessment, the consultation, how the priorities were chosen, one section per
+priority, governance, resources, equality, links to other plans, glossary and appendices.
+A section the definition has nothing for is left out, never printed as an empty heading; the
+readiness gaps go in as Word comments on the heading they concern (or the next one).
 """
 
 from __future__ import annotations
@@ -12,8 +20,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from assembly.core.document import DraftDocument
-from assembly.core.strategy import PrioritySpec, StrategySpec
-from assembly.core.trends import Trend, trend_table_headers, trend_table_rows
+from assembly.core.statutory import Wording
+from assembly.core.strategy import PrioritySpec, StrategySpec, TargetSpec
+from assembly.core.trends import Direction, Trend, trend_table_headers, trend_table_rows
 from assembly.core.wording import (
     Concern,
     abbreviations_in,
@@ -22,13 +31,17 @@ from assembly.core.wording import (
     concerns_summary,
     how_it_ran,
     join_words,
+    mentioned,
     others_summary,
     quoted,
     theme_mentions,
 )
 from common import display
+from common.statistics import Share
 from survey.core.charts import Chart
 from survey.core.results import Breakdown, ConsultationResults, ScaleResult, TextResult
+
+TOP_CONCERNS = 3  # concerns named in the executive summary
 
 
 @dataclass(frozen=True)
@@ -59,6 +72,10 @@ class DraftInputs:
     breakdown: Breakdown | None = None
     template: bytes | None = None
     sources: Mapping[str, str] = field(default_factory=dict)
+    audit_sources: Mapping[str, str] = field(default_factory=dict)  # category -> its source
+    wording: Wording = field(default_factory=dict)  # statutory passages by key
+    gaps: Sequence[tuple[str, str]] = ()  # (section, what a board would ask), as comments
+    changes: Sequence[str] | None = None  # what changed since the previous build; None first
 
 
 def agreement_result(results: ConsultationResults) -> ScaleResult | None:
@@ -79,26 +96,83 @@ def build_draft(inputs: DraftInputs) -> bytes:
     return _Builder(inputs).build()
 
 
+def baseline_of(target: TargetSpec, trends: Sequence[Trend]) -> str:
+    """A target's baseline: the audit's latest figure for its category, else the text given."""
+    wanted = target.audit_category.casefold()
+    for trend in trends:
+        if wanted and trend.area is None and trend.category.casefold() == wanted:
+            if trend.latest_value is None:
+                break
+            amount = display.figure(trend.latest_value)
+            return f"{amount} {trend.unit} in {trend.latest_period} ({trend.category})"
+    return target.baseline
+
+
+def draft_figures(inputs: DraftInputs) -> dict[str, str]:
+    """Every figure the draft prints, by label, as printed: kept with each build so the next
+    one can say what changed."""
+    results = inputs.results
+    figures = {
+        "Responses": display.number(results.responses)
+        if results.responses is not None
+        else f"fewer than {display.number(results.threshold)}"
+    }
+    agreement = agreement_result(results)
+    if agreement is not None and agreement.answered:
+        figures[f"Agreed: {quoted(agreement.statement or agreement.text)}"] = (
+            f"{_share(agreement.agree)} of {display.number(agreement.answered)}"
+        )
+    worries = concerns_result(results)
+    if worries is not None:
+        for theme in mentioned(worries):
+            figures[f"Concern '{theme.theme}'"] = _share(theme.share)
+    for trend, row in zip(inputs.trends, trend_table_rows(inputs.trends), strict=True):
+        if trend.previous_period:
+            figures[f"{row[0]}, {trend.previous_period}"] = row[1]
+        figures[f"{row[0]}, {trend.latest_period}"] = row[2]
+    return figures
+
+
+def _share(share: Share) -> str:
+    if share.count is None:
+        return display.fewer_than(share)
+    return f"{display.share_count(share)} ({display.share_percent(share)})"
+
+
 class _Builder:
     def __init__(self, inputs: DraftInputs) -> None:
         self.inputs = inputs
         self.spec = inputs.strategy
         self.doc = DraftDocument(inputs.template)
         self.shown: list[Chart] = []
+        self.figure_of: dict[str, int] = {}  # a chart's title -> its figure number
         self.texts: list[str] = []  # everything written, for the glossary's abbreviations
+        self.pending: list[str] = []  # comments waiting for the next heading
+        self.table_of: dict[tuple[tuple[str, ...], ...], int] = {}  # rows -> table number
+        self.gaps: dict[str, list[str]] = {}
+        for section, message in inputs.gaps:
+            self.gaps.setdefault(section, []).append(message)
 
     def build(self) -> bytes:
-        self._title_page()
+        self._cover()
         self.doc.contents()
-        self._introduction()
-        self._priorities_overview()
-        self._audit()
+        self._foreword()
+        self._summary()
+        self._area()
+        self._partnership()
+        self._purpose()
+        self._assessment()
         self._consultation()
-        self._concerns()
+        self._choosing()
         self._priorities()
-        self._measures()
+        self._governance()
+        self._resources()
+        self._equality()
+        self._other_plans()
         self._glossary()
         self._appendix()
+        self._changes()
+        self.doc.finish_contents()
         self.doc.page_numbers()
         self.doc.update_fields_on_open()
         self.doc.set_properties(
@@ -110,119 +184,243 @@ class _Builder:
 
     # Helpers that remember what was written.
 
-    def _say(self, text: str) -> None:
+    def _heading(self, text: str, level: int, section: str = "", new_page: bool = False) -> None:
+        """A heading, with the comments waiting for it and the gaps of its `section`."""
+        paragraph = self.doc.heading(text, level, new_page=new_page)
+        notes = self.pending + self.gaps.pop(section, [])
+        self.pending = []
+        for note in notes:
+            self.doc.comment(paragraph, note)
+
+    def _skip(self, section: str) -> None:
+        """A section left out: its gaps go on the next heading written."""
+        self.pending.extend(self.gaps.pop(section, []))
+
+    def _say(self, text: str, *, leads_in: bool = False) -> None:
+        """Numbered body paragraphs, one per line of `text`; one that `leads_in` to a table
+        or list stays on the same page as it."""
         self.texts.append(text)
-        self.doc.paragraph(text)
+        paragraph = self.doc.paragraph(text, numbered=True)
+        paragraph.paragraph_format.keep_with_next = leads_in
+
+    def _passages(self, key: str) -> None:
+        for paragraph in self.inputs.wording.get(key, ()):
+            self._say(paragraph)
 
     def _list(self, items: Sequence[str]) -> None:
         self.texts.extend(items)
         self.doc.bullets(items)
 
-    def _chart(self, chart: Chart | None, caption: str | None = None) -> None:
+    def _chart(self, chart: Chart | None, source: str, caption: str | None = None) -> None:
         if chart is None:
             return
-        self.doc.figure(chart.png, chart.alt_text, caption or chart.title)
+        title = caption or chart.title
+        if title in self.figure_of:  # each figure once: later mentions point back to it
+            self._say(f"Figure {self.figure_of[title]} shows {title[0].lower()}{title[1:]}.")
+            return
+        self.doc.figure(chart.png, chart.alt_text, title, source)
         self.shown.append(chart)
+        self.figure_of[title] = self.doc.figures
+
+    def _table(
+        self, caption: str, headers: Sequence[str], rows: Sequence[Sequence[str]], source: str = ""
+    ) -> None:
+        self.doc.table(caption, headers, rows, source)
+        self.table_of.setdefault(_rows_key(rows), self.doc.tables)
+
+    def _audit_source(self, categories: Sequence[str] | None = None) -> str:
+        """Where the figures of `categories` (all when None) came from, as the audit says."""
+        sources = self.inputs.audit_sources
+        wanted = sources if categories is None else categories
+        named = "; ".join(dict.fromkeys(sources[c] for c in wanted if sources.get(c)))
+        audit = f"audit {quoted(self.inputs.audit_name)}"
+        return f"{named} ({audit})" if named else f"the partnership's {audit}"
+
+    @property
+    def _consultation_source(self) -> str:
+        results = self.inputs.results
+        return (
+            f"{results.title} consultation, {display.long_date(results.opens)} to "
+            f"{display.long_date(results.closes)}"
+        )
 
     # Sections.
 
-    def _title_page(self) -> None:
+    def _cover(self) -> None:
         built = display.long_date(self.inputs.built_at.astimezone(display.LOCAL_ZONE).date())
         self.doc.title_page(
             [
                 ("Normal", self.spec.partnership),
                 ("Title", self.spec.title),
-                ("Normal", self.spec.period),
-                ("Subtitle", f"Draft {self.inputs.version}"),
-                ("Normal", f"Built on {built} from the consultation and audit data."),
+                ("Subtitle", self.spec.period),
+                ("Normal", f"Draft {self.inputs.version}, built on {built}"),
             ]
         )
 
-    def _introduction(self) -> None:
-        for heading, text in (
-            ("Introduction", self.spec.introduction),
-            ("Vision", self.spec.vision),
-        ):
-            if text:
-                self.doc.heading(heading, 1)
-                self._say(text)
+    def _foreword(self) -> None:
+        if not self.spec.foreword:
+            self._skip("foreword")
+            return
+        self._heading("Foreword", 1, "foreword", new_page=True)
+        self._say(self.spec.foreword)
+        for signatory in self.spec.signatories:
+            self.doc.paragraph(signatory.name, bold=True)
+            self.doc.paragraph(signatory.role)
 
-    def _priorities_overview(self) -> None:
-        self.doc.heading("Strategic priorities at a glance", 1)
-        national = [p.name for p in self.spec.priorities if p.kind == "national"]
-        local = [p.name for p in self.spec.priorities if p.kind == "local"]
+    def _summary(self) -> None:
+        self._heading("Executive summary", 1, "summary", new_page=not self.spec.foreword)
+        names = [p.name.lower() for p in self.spec.priorities]
         count = display.plural(len(self.spec.priorities), "priority", "priorities")
         self._say(
-            "Through the audit of crime and disorder and consultation with partner agencies "
-            f"and the public, the partnership will focus on {count} over {self.spec.period}."
+            f"This strategy sets out how {self.spec.partnership} will make the area safer over "
+            f"{self.spec.period}. It has {count}: {join_words(names)}."
         )
-        for label, names in (("National priorities", national), ("Local priorities", local)):
-            if names:
-                self.doc.paragraph(label, bold=True)
-                self._list(names)
+        whole = [t for t in self.inputs.trends if t.area is None]
+        rises = [t for t in whole if t.direction is Direction.ROSE and t.percent_change is not None]
+        falls = [t for t in whole if t.direction is Direction.FELL and t.percent_change is not None]
+        if rises or falls:
+            parts = []
+            if rises:
+                top = max(rises, key=lambda t: t.percent_change or 0)
+                parts.append(f"The largest rise in the strategic assessment: {top.sentence}")
+            if falls:
+                top = min(falls, key=lambda t: t.percent_change or 0)
+                parts.append(f"The largest fall: {top.sentence}")
+            self._say(" ".join(parts))
+        agreement = agreement_result(self.inputs.results)
+        if agreement is not None:
+            self._say(f"In the consultation, {_lower_first(agreement_sentence(agreement))}")
+        worries = concerns_result(self.inputs.results)
+        if worries is not None:
+            top_themes = [t for t in mentioned(worries) if t.share.count is not None]
+            named = [
+                f"{t.theme.lower()} ({display.share_count(t.share)} of "
+                f"{display.number(t.share.base)})"
+                for t in top_themes[:TOP_CONCERNS]
+            ]
+            if named:
+                self._say(f"The concerns residents raised most were {join_words(named)}.")
 
-    def _audit(self) -> None:
-        self.doc.heading("Summary of audit findings", 1)
+    def _area(self) -> None:
+        if not self.spec.area:
+            self._skip("area")
+            return
+        self._heading("The area", 1, "area")
+        self._say(self.spec.area)
+
+    def _partnership(self) -> None:
+        if not (self.spec.responsible_authorities or self.spec.structure):
+            self._skip("partnership")
+            return
+        self._heading("The partnership", 1, "partnership")
+        if self.spec.responsible_authorities:
+            self._say(
+                f"{self.spec.partnership} brings together these responsible authorities:",
+                leads_in=True,
+            )
+            self._list(list(self.spec.responsible_authorities))
+        if self.spec.structure:
+            self._say(self.spec.structure)
+
+    def _purpose(self) -> None:
+        self._heading("Purpose, statutory duties and Section 17", 1, "purpose")
+        if self.spec.introduction:
+            self._say(self.spec.introduction)
+        if self.spec.vision:
+            self._heading("Our vision", 2)
+            self._say(self.spec.vision)
+        if self.inputs.wording.get("duties"):
+            self._heading("Statutory duties", 2)
+            self._passages("duties")
+        if self.inputs.wording.get("section-17"):
+            self._heading("Section 17", 2)
+            self._passages("section-17")
+
+    def _assessment(self) -> None:
+        self._heading("Summary of the strategic assessment", 1, "assessment")
         trends = self.inputs.trends
+        self._passages("assessment")
         if not trends:
             self._say(f"The audit {quoted(self.inputs.audit_name)} has no figures to compare.")
             return
         periods = self.inputs.audit_periods
+        categories = display.plural(len({t.category for t in trends}), "category", "categories")
         self._say(
-            f"The audit {quoted(self.inputs.audit_name)} covers "
-            f"{display.plural(len({t.category for t in trends}), 'category', 'categories')} "
-            f"of crime and disorder from {periods[0]} to {periods[-1]}. "
-            "Each is compared here with the period before."
+            f"The audit {quoted(self.inputs.audit_name)} covers {categories} of crime and "
+            f"disorder from {periods[0]} to {periods[-1]}. Each is compared here with the "
+            "period before."
         )
-        self.doc.table(
-            "Crime and disorder trends", trend_table_headers(trends), trend_table_rows(trends)
+        self._table(
+            "Crime and disorder trends",
+            trend_table_headers(trends),
+            trend_table_rows(trends),
+            self._audit_source(),
         )
-        self._chart(self.inputs.charts.trends)
-        self.doc.heading("What the figures say", 2)
+        self._chart(self.inputs.charts.trends, self._audit_source())
+        self._heading("What the figures say", 2)
         self._list([t.sentence for t in trends])
         findings = [(c, text) for c, text in self.inputs.findings.items() if text.strip()]
         if findings:
-            self.doc.heading("Key findings", 2)
+            self._heading("Key findings", 2)
             for category, text in findings:
                 self.texts.append(text)
                 self.doc.labelled(category, text)
+        if self.spec.data_caveats:
+            self._heading("Caveats", 2)
+            self._list(list(self.spec.data_caveats))
 
     def _consultation(self) -> None:
         results = self.inputs.results
-        self.doc.heading("Consultation", 1)
+        self._heading("Consultation: method, reach and results", 1, "consultation")
+        self._passages("consultation")
+        if self.spec.consultation_method:
+            self._heading("How the consultation was run", 2)
+            self._say(self.spec.consultation_method)
+        self._heading("Who took part", 2)
         self._say(how_it_ran(results))
         agreement = agreement_result(results)
+        worries = concerns_result(results)
+        if agreement is not None or worries is not None:
+            self._heading("What residents said", 2)
         if agreement is not None:
             self._say(agreement_sentence(agreement))
-            self._chart(self.inputs.charts.agreement)
-        worries = concerns_result(results)
+            self._chart(self.inputs.charts.agreement, self._consultation_source)
         if worries is not None:
             self._chart(
                 self.inputs.charts.themes,
+                self._consultation_source,
                 f"Feedback on consultation question {quoted(worries.text)}",
             )
-            chart = self.inputs.charts.themes
-            if chart is not None:
-                self.doc.table(chart.title, chart.headers, chart.rows)
         breakdown = self.inputs.breakdown
         if breakdown is not None:
-            self.doc.heading(f"Agreement by {breakdown.by_key.replace('_', ' ')}", 2)
+            self._heading("Agreement by area", 2)
             shown = [g for g in breakdown.groups if g.answered is not None]
             if shown:
                 self._say(
-                    "Agreement in each group where enough people answered to report it "
-                    f"(groups of fewer than {display.number(results.threshold)} are not shown "
-                    "separately, so no one can be identified)."
+                    "Agreement in each area where enough people answered to report it "
+                    f"(areas with fewer than {display.number(results.threshold)} respondents "
+                    "are not shown separately, so no one can be identified)."
                 )
-                self._chart(self.inputs.charts.breakdown)
+                self._chart(self.inputs.charts.breakdown, self._consultation_source)
             else:
                 self._say(
-                    f"Every group had fewer than {display.number(results.threshold)} "
+                    f"Every area had fewer than {display.number(results.threshold)} "
                     "respondents, so no breakdown is shown."
                 )
 
-    def _concerns(self) -> None:
-        self.doc.heading("How concerns shaped the priorities", 1)
+    def _choosing(self) -> None:
+        self._heading("How the priorities were chosen", 1, "choosing")
+        self._say(
+            "The partnership chose its priorities from the strategic assessment, the "
+            "consultation and the national priorities it is given. Each concern residents "
+            "raised is either answered by a priority or passed to the agency that addresses it."
+        )
+        national = [p.name for p in self.spec.priorities if p.kind == "national"]
+        local = [p.name for p in self.spec.priorities if p.kind == "local"]
+        for label, names in (("National priorities", national), ("Local priorities", local)):
+            if names:
+                self.doc.label(label)
+                self._list(names)
         worries = concerns_result(self.inputs.results)
         if worries is None:
             self._say("The consultation did not ask residents what concerns them.")
@@ -233,6 +431,7 @@ class _Builder:
                 linked.setdefault(theme, []).append(priority.name)
         agencies = {a.theme: (a.agency, a.explanation) for a in self.spec.other_agencies}
         found = concerns(worries, {k: tuple(v) for k, v in linked.items()}, agencies)
+        self._heading("Residents' concerns and the priorities", 2)
         self._say(concerns_summary(found))
         addressed = [c for c in found if c.priorities]
         if any(c.priorities != (c.theme,) for c in addressed):  # say which, unless by name
@@ -257,57 +456,129 @@ class _Builder:
         )
 
     def _priorities(self) -> None:
-        self.doc.heading("The strategic priorities", 1)
-        for priority in self.spec.priorities:
-            self._priority(priority)
+        self._heading("The strategic priorities", 1)
+        for number, priority in enumerate(self.spec.priorities, start=1):
+            self._priority(number, priority)
 
-    def _priority(self, priority: PrioritySpec) -> None:
-        self.doc.heading(priority.name, 2)
-        self.doc.labelled("Type", f"{priority.kind.capitalize()} priority")
+    def _priority(self, number: int, priority: PrioritySpec) -> None:
+        self._heading(priority.name, 2, f"priority:{number}")
         self.texts.append(priority.aim)
-        self.doc.labelled("Aim", priority.aim)
-        self.doc.heading("Why this is a priority", 3)
-        reasons = self._reasons(priority)
-        if reasons:
-            self._list(reasons)
+        lead = priority.lead
+        if priority.lead_officer:
+            lead += f" (lead officer: {priority.lead_officer})"
+        for label, text in (
+            ("Type", f"{priority.kind.capitalize()} priority"),
+            ("Aim", priority.aim),
+            ("Lead", lead),
+        ):  # the priority's name, type, aim and lead stay on one page
+            self.doc.labelled(label, text).paragraph_format.keep_with_next = True
+        self._heading("Why this is a priority", 3)
+        if priority.why:
+            self._say(priority.why)
+        evidence = self._evidence(priority)
+        if evidence:
+            self.doc.label("The evidence:")
+            self._list(evidence)
             for chart in self.inputs.charts.priorities.get(priority.name, ()):
-                self._chart(chart)
-        else:
+                self._chart(chart, self._audit_source([str(row[0]) for row in chart.rows]))
+        elif not priority.why:
             self._say("No audit category or consultation theme is linked to this priority yet.")
-        for title, items in (
-            ("Objectives", priority.objectives),
-            ("Targets", priority.targets),
-            ("Measures", priority.measures),
-        ):
-            if items:
-                self.doc.heading(title, 3)
-                self._list(list(items))
-        self.doc.heading("Lead body", 3)
-        self._say(priority.lead)
+        self._heading("Objectives", 3)
+        self._list(list(priority.objectives))
+        self._heading("Targets", 3)
+        self._table(
+            f"Targets: {priority.name}",
+            ("Target", "Baseline", "Target value", "By", "Reported", "Lead officer"),
+            [
+                (
+                    t.target,
+                    baseline_of(t, self.inputs.trends) or "not set",
+                    t.value or "not set",
+                    t.by or "not set",
+                    t.frequency or "not set",
+                    t.lead_officer or priority.lead_officer or "not named",
+                )
+                for t in priority.targets
+            ],
+        )
+        self.texts.extend(t.target for t in priority.targets)
+        self._heading("Measures", 3)
+        self._list(list(priority.measures))
         if priority.actions:
-            self.doc.heading("Action plan", 3)
+            self._heading("Action plan", 3)
             rows = [(a.action, a.who, a.by_when) for a in priority.actions]
             self.texts.extend(a.action for a in priority.actions)
-            self.doc.table(f"Action plan: {priority.name}", ("Action", "Who", "By when"), rows)
+            self._table(f"Action plan: {priority.name}", ("Action", "Who", "By when"), rows)
 
-    def _reasons(self, priority: PrioritySpec) -> list[str]:
+    def _evidence(self, priority: PrioritySpec) -> list[str]:
+        """A line per linked audit category and theme: the figure, not the whole sentence
+        again (that is in the strategic assessment)."""
         wanted = {c.casefold() for c in priority.audit_categories}
-        reasons = [t.sentence for t in self.inputs.trends if t.category.casefold() in wanted]
+        whole = [
+            t for t in self.inputs.trends if t.area is None and t.category.casefold() in wanted
+        ]
+        lines = []
+        for trend, row in zip(whole, trend_table_rows(whole), strict=True):
+            line = f"{trend.category}: {row[2]} {trend.unit} in {trend.latest_period}"
+            if trend.previous_period and trend.percent_change is not None:
+                line += f", {row[4]} on {trend.previous_period}"
+            lines.append(line + " (audit).")
         worries = concerns_result(self.inputs.results)
         if worries is not None:
             for theme in priority.themes:
                 said = theme_mentions(worries, theme)
                 if said:
-                    reasons.append(said)
-        return reasons
+                    lines.append(said)
+        return lines
 
-    def _measures(self) -> None:
-        rows = [(p.name, measure, p.lead) for p in self.spec.priorities for measure in p.measures]
-        if not rows:
+    def _governance(self) -> None:
+        self._heading("Governance, reporting and evaluation", 1, "governance")
+        if self.spec.governance:
+            self._say(self.spec.governance)
+        self._passages("governance")
+        rows = [
+            (
+                p.name,
+                "; ".join(p.measures),
+                f"{p.lead}; {p.lead_officer}" if p.lead_officer else p.lead,
+            )
+            for p in self.spec.priorities
+        ]
+        self._say(
+            "How progress on each priority will be measured, and who answers for it:",
+            leads_in=True,
+        )
+        self._table("Measures by priority", ("Priority", "Measures", "Lead"), rows)
+
+    def _resources(self) -> None:
+        if not (self.spec.resources or self.spec.funding):
+            self._skip("resources")
             return
-        self.doc.heading("Measures", 1)
-        self._say("How progress on each priority will be measured, and who leads it.")
-        self.doc.table("Measures by priority", ("Priority", "Measure", "Lead body"), rows)
+        self._heading("Resources and funding", 1, "resources")
+        if self.spec.resources:
+            self._say(self.spec.resources)
+        if self.spec.funding:
+            rows = [(f.source, f.amount, f.use) for f in self.spec.funding]
+            self._table("Funding for this strategy", ("From", "Amount", "Used for"), rows)
+
+    def _equality(self) -> None:
+        self._heading("Equality impact and rural proofing", 1, "equality")
+        self._passages("equality")
+        for heading, text in (
+            ("Equality impact", self.spec.equality_impact),
+            ("Rural proofing", self.spec.rural_proofing),
+        ):
+            if text:
+                self._heading(heading, 2)
+                self._say(text)
+
+    def _other_plans(self) -> None:
+        if not self.spec.other_plans:
+            self._skip("other_plans")
+            return
+        self._heading("Links to other plans", 1, "other_plans")
+        rows = [(p.plan, p.link) for p in self.spec.other_plans]
+        self._table("Plans this strategy links to", ("Plan", "How this strategy links to it"), rows)
 
     def _glossary(self) -> None:
         given = [(g.term, g.meaning) for g in self.spec.glossary]
@@ -315,19 +586,20 @@ class _Builder:
         entries = sorted(given + found, key=lambda entry: entry[0].casefold())
         if not entries:
             return
-        self.doc.heading("Glossary", 1)
-        self.doc.table("Glossary", ("Term", "Meaning"), entries)
+        self._heading("Glossary", 1)
+        self._table("Glossary", ("Term", "Meaning"), entries)
 
     def _appendix(self) -> None:
-        self.doc.page_break()
-        self.doc.heading("Appendix: the data behind the charts, and sources", 1)
+        self._heading("Appendix: the data behind the charts, and sources", 1, new_page=True)
         if self.shown:
-            self.doc.heading("The charts' data", 2)
+            self._heading("The charts' data", 2)
         for number, chart in enumerate(self.shown, start=1):
-            self.doc.heading(f"Figure {number}: {chart.title}", 3)
-            self.doc.paragraph(chart.alt_text)
-            self.doc.table(chart.title, chart.headers, chart.rows)
-        self.doc.heading("Sources", 2)
+            same = self.table_of.get(_rows_key(chart.rows))
+            if same is not None:  # each figure once: the chart drew a table already shown
+                self.doc.paragraph(f"Figure {number} ({chart.title}) draws table {same}.")
+                continue
+            self._table(f"Data for figure {number}: {chart.title}", chart.headers, chart.rows)
+        self._heading("Sources", 2)
         results = self.inputs.results
         built = display.date_time(self.inputs.built_at)
         rows = [
@@ -345,7 +617,27 @@ class _Builder:
             ("Counts suppressed below", display.number(results.threshold)),
             ("Audit", self.inputs.audit_name),
             ("Audit periods", ", ".join(self.inputs.audit_periods)),
+            *([("Audit figures from", self._audit_source())] if self.inputs.audit_sources else []),
             *self.inputs.sources.items(),
             ("Draft", f"version {self.inputs.version}, built {built} by {self.inputs.built_by}"),
         ]
-        self.doc.table("Sources of this draft", ("Source", "Detail"), rows)
+        self._table("Sources of this draft", ("Source", "Detail"), rows)
+
+    def _changes(self) -> None:
+        changes = self.inputs.changes
+        if changes is None:
+            return
+        previous = self.inputs.version - 1
+        self._heading(f"Appendix: what changed since draft {previous}", 1)
+        if changes:
+            self._list(list(changes))
+        else:
+            self._say(f"Nothing in the definition or the figures changed since draft {previous}.")
+
+
+def _rows_key(rows: Sequence[Sequence[object]]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(str(cell) for cell in row) for row in rows)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text

@@ -79,7 +79,8 @@ def how_it_ran(results: ConsultationResults) -> str:
     if results.responses is None:
         return f"{dates} Fewer than {display.number(results.threshold)} responses were received."
     received = (
-        f"{display.plural(results.responses, 'response')} {_were(results.responses)} received"
+        f"In all, {display.plural(results.responses, 'response')} "
+        f"{_were(results.responses)} received"
     )
     channels = [
         f"{display.share_count(c.share)} {CHANNEL_WORDS.get(c.label, c.label)}"
@@ -158,7 +159,7 @@ def concerns(
 
 
 def concerns_summary(found: Sequence[Concern]) -> str:
-    """'Public consultation highlighted 14 areas of concern. 8 of these will be addressed ...'"""
+    """'Public consultation highlighted 14 areas of concern. Of these, 8 will be addressed ...'"""
     addressed = [c.theme for c in found if c.priorities]
     total = len(found)
     if total == 0:
@@ -171,7 +172,7 @@ def concerns_summary(found: Sequence[Concern]) -> str:
         which = "this" if total == 1 else "all of these"
         return f"{opening} The strategic priorities address {which}: {join_words(addressed)}."
     return (
-        f"{opening} {display.number(len(addressed))} of these will be addressed through the "
+        f"{opening} Of these, {display.number(len(addressed))} will be addressed through the "
         f"strategic priorities: {join_words(addressed)}."
     )
 
@@ -190,7 +191,7 @@ def others_summary(found: Sequence[Concern]) -> str | None:
 
 
 def theme_mentions(result: TextResult, theme: str) -> str | None:
-    """'18 of 52 respondents (35%) mentioned burglary...' for one theme, or None if absent."""
+    """'Of the 52 respondents who said what worries them, 18 (35%) mentioned burglary.'"""
     for count in result.themes:
         if count.theme.casefold() == theme.casefold():
             if result.answered is None:
@@ -203,8 +204,8 @@ def theme_mentions(result: TextResult, theme: str) -> str | None:
                     f"mentioned {count.theme.lower()}."
                 )
             return (
-                f"{display.number(share.count)} of the {display.number(share.base)} respondents "
-                f"who said what worries them ({display.share_percent(share)}) mentioned "
+                f"Of the {display.number(share.base)} respondents who said what worries them, "
+                f"{display.number(share.count)} ({display.share_percent(share)}) mentioned "
                 f"{count.theme.lower()}."
             )
     return None

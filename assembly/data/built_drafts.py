@@ -10,14 +10,28 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
 from assembly.core import charts as draft_charts
-from assembly.core.strategy_document import DraftInputs, agreement_result, build_draft
+from assembly.core.audit_files import AuditTable
+from assembly.core.changes import changes_between
+from assembly.core.readiness import readiness
+from assembly.core.statutory import DEFAULT_FILE, parse_wording
+from assembly.core.strategy import StrategySpec
+from assembly.core.strategy_document import (
+    DraftInputs,
+    agreement_result,
+    build_draft,
+    concerns_result,
+    draft_figures,
+)
 from assembly.core.trends import trends as audit_trends
+from assembly.core.wording import mentioned
 from assembly.data.crime_audits import audit_by_name, audit_table, findings_of
 from assembly.data.models import HouseTemplate, Strategy, StrategyDraft
 from assembly.data.strategies import spec_of
@@ -45,7 +59,34 @@ class Gathered:
     built_from: dict[str, Any]  # kept with the draft: what it was built from
 
 
-def gather(strategy: Strategy, built_by: str, built_at: dt.datetime, *, minimum: int) -> Gathered:
+def statutory_wording(path: str | None = None) -> dict[str, tuple[str, ...]]:
+    """The statutory passages: from the council's own file if the setting names one."""
+    source = Path(path) if path else DEFAULT_FILE
+    try:
+        return parse_wording(source.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DraftError(
+            f"the statutory wording file '{source}' could not be read: {exc}"
+        ) from None
+
+
+def audit_sources(table: AuditTable) -> dict[str, str]:
+    """Each category's source, as the audit's file gives it (several joined by '; ')."""
+    found: dict[str, dict[str, None]] = {}
+    for figure in table.figures:
+        if figure.source and figure.source.strip() and figure.area is None:
+            found.setdefault(figure.category, {})[figure.source.strip()] = None
+    return {category: "; ".join(names) for category, names in found.items()}
+
+
+def gather(
+    strategy: Strategy,
+    built_by: str,
+    built_at: dt.datetime,
+    *,
+    minimum: int,
+    wording_file: str | None = None,
+) -> Gathered:
     """Read the next draft's inputs: the strategy, its consultation's results (counts below
     `minimum` hidden), its audit's trends and the charts. Only reads, so it works against a
     read-only database."""
@@ -75,6 +116,9 @@ def gather(strategy: Strategy, built_by: str, built_at: dt.datetime, *, minimum:
         breakdown=breakdown,
         template=template.docx if template is not None else None,
         sources={"Audit file": audit.filename} if audit.filename else {},
+        audit_sources=audit_sources(table),
+        wording=statutory_wording(wording_file),
+        gaps=_comments(spec, results, audit.periods),
     )
     built_from = {
         "strategy": dict(strategy.definition),
@@ -85,7 +129,11 @@ def gather(strategy: Strategy, built_by: str, built_at: dt.datetime, *, minimum:
         "audit": audit.name,
         "audit_imported_at": iso_timestamp(audit.imported_at),
         "house_template": template.filename if template is not None else None,
+        "figures": draft_figures(inputs),
     }
+    previous = _latest_draft_inputs(strategy)
+    if previous is not None:
+        inputs = replace(inputs, changes=changes_between(previous, built_from))
     return Gathered(inputs, consultation, built_from)
 
 
@@ -95,10 +143,13 @@ def build(
     now: dt.datetime | None = None,
     *,
     minimum: int,
+    wording_file: str | None = None,
 ) -> StrategyDraft:
     """Build the next version of a strategy's draft and keep it; the caller commits."""
     built_by = user.email if user is not None else COMMAND_LINE
-    gathered = gather(strategy, built_by, now or utcnow(), minimum=minimum)
+    gathered = gather(
+        strategy, built_by, now or utcnow(), minimum=minimum, wording_file=wording_file
+    )
     inputs = gathered.inputs
     draft = StrategyDraft(
         strategy_id=strategy.id,
@@ -134,6 +185,35 @@ def _digest(results: ConsultationResults) -> str:
     """A fingerprint of every figure the draft used, to tell whether the data has changed."""
     text = json.dumps(results_to_dict(results), sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _comments(
+    spec: StrategySpec, results: ConsultationResults, audit_periods: Sequence[str]
+) -> tuple[tuple[str, str], ...]:
+    """What a board would query, as (section of the draft, comment). A concern no one answers
+    is left out: the draft flags it on its own paragraph."""
+    worries = concerns_result(results)
+    gaps = readiness(
+        spec,
+        audit_periods=audit_periods,
+        concern_themes=[t.theme for t in mentioned(worries)] if worries is not None else [],
+        codebook_themes=interface.theme_names(spec.consultation),
+    )
+    return tuple(
+        (f"priority:{gap.priority}" if gap.section == "priority" else gap.section, gap.message)
+        for gap in gaps
+        if gap.page != "other_agencies"
+    )
+
+
+def _latest_draft_inputs(strategy: Strategy) -> dict[str, Any] | None:
+    """What the latest build was built from, or None before the first build."""
+    return db.session.scalar(
+        sa.select(StrategyDraft.inputs)
+        .where(StrategyDraft.strategy_id == strategy.id)
+        .order_by(StrategyDraft.version.desc())
+        .limit(1)
+    )
 
 
 def _next_version(strategy: Strategy) -> int:
