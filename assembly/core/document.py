@@ -314,7 +314,7 @@ class DraftDocument:
     ) -> Table:
         """A captioned table with a bold header row that repeats on every page, rows that never
         split across a page, and its source line under it. A table of up to KEEP_ROWS rows is
-        kept on one page with its caption."""
+        kept on one page with its caption; a longer one may break between rows."""
         self.tables += 1
         self._caption(f"Table {self.tables}: {word_text(caption)}")
         width = len(headers)
@@ -330,10 +330,11 @@ class DraftDocument:
             for cell, text in zip(cells[number * width : (number + 1) * width], row, strict=True):
                 cell.text = word_text(text)
         _column_widths(table, headers, rows)
-        keep = len(rows) < KEEP_ROWS
+        keep = len(rows) <= KEEP_ROWS
         for number, tr in enumerate(table._tbl.tr_lst):
             _cannot_split(tr)
-            if keep and number < len(rows):  # every row but the last keeps with the next
+            # A short table stays whole; a longer one keeps its header with its first row.
+            if number < len(rows) and (keep or number == 0):
                 for cell in cells[number * width : (number + 1) * width]:
                     cell.paragraphs[0].paragraph_format.keep_with_next = True
         if source:
@@ -352,7 +353,7 @@ class DraftDocument:
         return out.getvalue()
 
 
-KEEP_ROWS = 15
+KEEP_ROWS = 6  # a table of up to this many rows is kept on one page
 LONGEST_COLUMN = 40  # characters of a cell's text that claim more width
 CHARACTER = Cm(0.24)  # the width of a character of 12 pt Arial, bold, with room to spare
 CELL_MARGINS = Cm(0.4)
