@@ -104,6 +104,8 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
             app.config["SESSION_COOKIE_SECURE"] = os.environ.get("INSECURE_COOKIES") != "1"
         app.config["SUPPRESSION_THRESHOLD"] = _threshold(os.environ.get("SUPPRESSION_THRESHOLD"))
         app.config["STATUTORY_WORDING"] = _wording_file(os.environ.get("STATUTORY_WORDING"))
+        # "0" keeps LibreOffice out of draft builds (Word then numbers the contents on opening).
+        app.config["FILL_DRAFT_CONTENTS"] = os.environ.get("FILL_DRAFT_CONTENTS", "1") != "0"
     # A pooled connection the server or a proxy has closed is replaced before use.
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
 

@@ -42,3 +42,24 @@ def test_a_bad_suppression_threshold_is_refused_by_name(
     environment.setenv("SUPPRESSION_THRESHOLD", value)
     with pytest.raises(SystemExit, match="SUPPRESSION_THRESHOLD must be a whole number"):
         create_app()
+
+
+def test_a_statutory_wording_file_that_is_not_there_is_refused_at_start(
+    environment: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    environment.setenv("STATUTORY_WORDING", str(tmp_path / "missing.md"))
+    with pytest.raises(SystemExit, match="STATUTORY_WORDING names"):
+        create_app()
+    wording = tmp_path / "wording.md"
+    wording.write_text("# section-17\nOur own words.\n", encoding="utf-8")
+    environment.setenv("STATUTORY_WORDING", str(wording))
+    assert create_app().config["STATUTORY_WORDING"] == str(wording)
+
+
+def test_contents_numbering_by_libreoffice_is_on_unless_turned_off(
+    environment: pytest.MonkeyPatch,
+) -> None:
+    environment.delenv("FILL_DRAFT_CONTENTS", raising=False)
+    assert create_app().config["FILL_DRAFT_CONTENTS"] is True
+    environment.setenv("FILL_DRAFT_CONTENTS", "0")
+    assert create_app().config["FILL_DRAFT_CONTENTS"] is False

@@ -103,6 +103,21 @@ def test_the_demo_draft_has_every_section_in_order_numbered(
     assert "Jo Price, ASB Coordinator (demo)" in text
 
 
+def test_a_councils_own_statutory_wording_is_used(demo: FlaskCliRunner, tmp_path: Path) -> None:
+    wording = tmp_path / "wording.md"
+    wording.write_text(
+        "A note for the reviewer.\n\n# section-17\nOur council's own words on Section 17.\n",
+        encoding="utf-8",
+    )
+    assert demo.app is not None
+    demo.app.config["STATUTORY_WORDING"] = str(wording)
+    document = _build(demo, tmp_path / "draft.docx")
+    text = _text(document)
+    assert "Our council's own words on Section 17." in text
+    assert "A note for the reviewer." not in text
+    assert "Statutory duties" not in _headings(document, 2)  # no passage, no empty heading
+
+
 def test_a_missing_optional_section_is_left_out_with_a_comment_asking_for_it(
     demo: FlaskCliRunner, tmp_path: Path
 ) -> None:
