@@ -12,7 +12,15 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
-from assembly.core.strategy import ENTRIES_LIMIT, TARGET_FIELDS
+from assembly.core.strategy import (
+    ACTION_FIELDS,
+    ENTRIES_LIMIT,
+    FUNDING_FIELDS,
+    OTHER_AGENCY_FIELDS,
+    PLAN_FIELDS,
+    SIGNATORY_FIELDS,
+    TARGET_FIELDS,
+)
 
 DETAIL_FIELDS = (
     "title",
@@ -25,12 +33,7 @@ DETAIL_FIELDS = (
 )
 PRIORITY_TEXTS = ("name", "kind", "aim", "lead", "lead_officer", "why")
 PRIORITY_LINES = ("objectives", "targets", "measures")
-ACTION_FIELDS = ("action", "who", "by_when")
-AGENCY_FIELDS = ("theme", "agency", "explanation")
-GLOSSARY_FIELDS = ("term", "meaning")
-SIGNATORY_FIELDS = ("name", "role")
-FUNDING_FIELDS = ("source", "amount", "use")
-PLAN_FIELDS = ("plan", "link")
+AGENCY_FIELDS = OTHER_AGENCY_FIELDS
 # The sections page, in the draft's order: passages, lists one per line, and rows.
 SECTION_TEXTS = (
     "foreword",

@@ -17,11 +17,10 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from assembly.core.strategy import StrategyErrors
+from assembly.core.strategy import GLOSSARY_FIELDS, StrategyErrors
 from assembly.core.strategy_form import (
     AGENCY_FIELDS,
     DETAIL_FIELDS,
-    GLOSSARY_FIELDS,
     agency_rows,
     details_from,
     filled_rows,
