@@ -181,6 +181,19 @@ def test_table_rows_never_split_and_columns_follow_their_text() -> None:
     assert widths[0] > 2 * widths[1]
 
 
+def test_a_column_of_long_text_is_given_more_room_than_one_of_names() -> None:
+    # A measures table: a list of measures beside a lead body. The list is the one to widen;
+    # sharing alike once both passed a line made the list four times as tall as it need be.
+    measures = "Class A drug seizures; Screening and referral for young people; Waiting times"
+    table = DraftDocument().table(
+        "Measures",
+        ("Priority", "Measures", "Lead"),
+        [("Drug misuse", measures * 2, "Responsible Authorities Group")],
+    )
+    priority, listed, lead = (column.width for column in table.columns)
+    assert listed > 2 * lead and lead > priority
+
+
 def test_a_source_line_follows_a_table_and_a_figure() -> None:
     document = DraftDocument()
     document.table(

@@ -260,11 +260,28 @@ def test_a_target_given_as_text_alone_lacks_baseline_lead_and_date() -> None:
     def plain(raw: dict[str, Any]) -> None:
         raw["priorities"][1]["targets"].append("Fewer repeat victims")
 
-    where = "Priority 2 'Burglary': target 2 'Fewer repeat victims' has no"
+    # One line for the target, naming all three, linked to the first to fill in.
     assert gaps(plain) == [
-        priority_gap(f"{where} baseline", "targets-1-baseline", 2),
-        priority_gap(f"{where} lead officer", "targets-1-lead_officer", 2),
-        priority_gap(f"{where} date to be met by", "targets-1-by", 2),
+        priority_gap(
+            "Priority 2 'Burglary': target 2 'Fewer repeat victims' has no baseline, "
+            "lead officer or date to be met by",
+            "targets-1-baseline",
+            2,
+        )
+    ]
+
+
+def test_a_target_lacking_two_details_names_both_in_one_line() -> None:
+    def bare(raw: dict[str, Any]) -> None:
+        del target_of(raw, 2)["audit_category"], target_of(raw, 2)["by"]
+
+    assert gaps(bare) == [
+        priority_gap(
+            "Priority 2 'Burglary': target 1 'Fewer burglaries' has no baseline or date to be "
+            "met by",
+            "targets-0-baseline",
+            2,
+        )
     ]
 
 

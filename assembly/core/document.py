@@ -354,7 +354,7 @@ class DraftDocument:
 
 
 KEEP_ROWS = 6  # a table of up to this many rows is kept on one page
-LONGEST_COLUMN = 40  # characters of a cell's text that claim more width
+LONGEST_COLUMN = 160  # characters of a cell's text that claim more width (about 3 lines)
 CHARACTER = Cm(0.24)  # the width of a character of 12 pt Arial, bold, with room to spare
 CELL_MARGINS = Cm(0.4)
 
@@ -457,6 +457,24 @@ def fill_contents(docx: bytes, pages: Sequence[str]) -> bytes:
     flag = document.settings.element.find(qn("w:updateFields"))
     if flag is not None:
         document.settings.element.remove(flag)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def without_comments(docx: bytes) -> bytes:
+    """The .docx with its comments' anchors taken out of the text: what LibreOffice is given to
+    lay out. LibreOffice 7.4 stops when a document with comments is opened through its API, and
+    comments (notes in the margin for the officer) change neither the text nor the pages."""
+    document = open_document(io.BytesIO(docx))
+    body = document.element.body
+    anchors = [qn("w:commentRangeStart"), qn("w:commentRangeEnd")]
+    found = [e for tag in anchors for e in body.iter(tag)]
+    found += [e.getparent() for e in body.iter(qn("w:commentReference"))]  # its run
+    if not found:
+        return docx
+    for element in found:
+        element.getparent().remove(element)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

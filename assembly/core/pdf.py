@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from assembly.core.document import fill_contents
+from assembly.core.document import fill_contents, without_comments
 
 SCRIPT = Path(__file__).resolve().parent / "soffice_pdf.py"
 TIMEOUT_SECONDS = 180
@@ -59,7 +59,7 @@ def _in_office(docx: bytes, target_name: str) -> bytes:
         )
     with tempfile.TemporaryDirectory(prefix="csp-pdf-") as folder:
         source, target = Path(folder, "draft.docx"), Path(folder, target_name)
-        source.write_bytes(docx)
+        source.write_bytes(without_comments(docx))
         try:
             done = subprocess.run(
                 [python, str(SCRIPT), str(source), str(target), str(Path(folder, "profile"))],

@@ -253,15 +253,20 @@ def _priority_gaps(priority: PrioritySpec, number: int) -> list[Gap]:
 def _target_gaps(
     target: TargetSpec, priority: PrioritySpec, where: str, index: int
 ) -> list[tuple[str, str]]:
-    named = f"{where} {_quoted(target.target)}"
-    found = []
+    """One gap naming everything a target lacks (a board asks of a target as a whole), linked
+    to the first missing field."""
+    missing = []
     if not target.baseline and not target.audit_category:
-        found.append((f"{named} has no baseline", f"targets-{index}-baseline"))
+        missing.append(("baseline", f"targets-{index}-baseline"))
     if not target.lead_officer and not priority.lead_officer:
-        found.append((f"{named} has no lead officer", f"targets-{index}-lead_officer"))
+        missing.append(("lead officer", f"targets-{index}-lead_officer"))
     if not target.by:
-        found.append((f"{named} has no date to be met by", f"targets-{index}-by"))
-    return found
+        missing.append(("date to be met by", f"targets-{index}-by"))
+    if not missing:
+        return []
+    names = [name for name, _ in missing]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+    return [(f"{where} {_quoted(target.target)} has no {listed}", missing[0][1])]
 
 
 def _key(name: str) -> str:

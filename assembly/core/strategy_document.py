@@ -42,6 +42,7 @@ from survey.core.charts import Chart
 from survey.core.results import Breakdown, ConsultationResults, ScaleResult, TextResult
 
 TOP_CONCERNS = 3  # concerns named in the executive summary
+TARGET_HEADERS = ("Baseline", "Target value", "By", "Reported", "Lead officer")
 
 
 @dataclass(frozen=True)
@@ -486,21 +487,7 @@ class _Builder:
         self._heading("Objectives", 3)
         self._list(list(priority.objectives))
         self._heading("Targets", 3)
-        self._table(
-            f"Targets: {priority.name}",
-            ("Target", "Baseline", "Target value", "By", "Reported", "Lead officer"),
-            [
-                (
-                    t.target,
-                    baseline_of(t, self.inputs.trends) or "not set",
-                    t.value or "not set",
-                    t.by or "not set",
-                    t.frequency or "not set",
-                    t.lead_officer or priority.lead_officer or "not named",
-                )
-                for t in priority.targets
-            ],
-        )
+        self._targets(priority)
         self.texts.extend(t.target for t in priority.targets)
         self._heading("Measures", 3)
         self._list(list(priority.measures))
@@ -509,6 +496,33 @@ class _Builder:
             rows = [(a.action, a.who, a.by_when) for a in priority.actions]
             self.texts.extend(a.action for a in priority.actions)
             self._table(f"Action plan: {priority.name}", ("Action", "Who", "By when"), rows)
+
+    def _targets(self, priority: PrioritySpec) -> None:
+        """A table of the targets with the details any of them has (a detail one target lacks
+        reads "not set"); a list when none has any. What is missing is the readiness list's,
+        asked for in a comment, not a table of blanks."""
+        details = [
+            [baseline_of(t, self.inputs.trends) for t in priority.targets],
+            [t.value for t in priority.targets],
+            [t.by for t in priority.targets],
+            [t.frequency for t in priority.targets],
+            [t.lead_officer or priority.lead_officer for t in priority.targets],
+        ]
+        given = [
+            (header, column)
+            for header, column in zip(TARGET_HEADERS, details, strict=True)
+            if any(column)
+        ]
+        if not given:
+            self.doc.bullets([t.target for t in priority.targets])
+            return
+        missing = ["not set", "not set", "not set", "not set", "not named"]
+        blank = dict(zip(TARGET_HEADERS, missing, strict=True))
+        rows = [
+            (t.target, *(column[n] or blank[header] for header, column in given))
+            for n, t in enumerate(priority.targets)
+        ]
+        self._table(f"Targets: {priority.name}", ("Target", *(h for h, _ in given)), rows)
 
     def _evidence(self, priority: PrioritySpec) -> list[str]:
         """A line per linked audit category and theme: the figure, not the whole sentence
