@@ -83,8 +83,20 @@ def percent(value: float, places: int = 0) -> str:
 
 
 def fewer_than(share: Share) -> str:
-    """How a suppressed count is written: 'fewer than 5'."""
+    """How a suppressed count is written: 'fewer than 5', or 'not shown' for one hidden so
+    that a small count beside it cannot be worked out."""
+    if share.withheld:
+        return "not shown"
     return f"fewer than {number(share.threshold)}"
+
+
+def in_words(share: Share) -> str:
+    """A hidden count as a sentence says it: 'fewer than 5', or 'an undisclosed number' for
+    one hidden so that a small count beside it cannot be worked out."""
+    return "an undisclosed number" if share.withheld else fewer_than(share)
+
+
+WITHHELD_NOTE = "Where the others would give it away, one of them is “not shown” too."
 
 
 def suppression_note(threshold: int, who: str = "no one") -> str:
@@ -93,13 +105,17 @@ def suppression_note(threshold: int, who: str = "no one") -> str:
 
     Zero is shown as it is (it identifies no one), so the rule does not say "below 5". With a
     threshold of 1 nothing is hidden, and the sentence says so rather than give a reason.
+    The second sentence explains secondary suppression (common.disclosure).
     """
     if threshold <= 1:
         return "Every number is shown as it is."
     shown = f"is shown as “fewer than {number(threshold)}”, so that {who} can be identified."
-    if threshold == 2:
-        return f"The number 1 {shown}"
-    return f"Any number from 1 to {number(threshold - 1)} {shown}"
+    rule = (
+        f"The number 1 {shown}"
+        if threshold == 2
+        else f"Any number from 1 to {number(threshold - 1)} {shown}"
+    )
+    return f"{rule} {WITHHELD_NOTE}"
 
 
 def share_count(share: Share) -> str:

@@ -50,6 +50,9 @@ class Share:
     count: int | None
     base: int
     threshold: int = DEFAULT_THRESHOLD
+    # Hidden though not small, because shown it would let a small count be worked out
+    # (secondary suppression, common.disclosure): written "not shown", not "fewer than 5".
+    withheld: bool = False
 
     @property
     def suppressed(self) -> bool:
@@ -79,6 +82,11 @@ def share(count: int, base: int, threshold: int) -> Share:
 def hidden(base: int, threshold: int) -> Share:
     """A share that cannot be shown because too few answered at all."""
     return Share(None, base, threshold)
+
+
+def withheld(base: int, threshold: int) -> Share:
+    """A share hidden so that a small count beside it cannot be worked out."""
+    return Share(None, base, threshold, withheld=True)
 
 
 def net(agree: Share, disagree: Share) -> float | None:

@@ -39,6 +39,13 @@ MATRIX = QuestionSpec(
 CHOICE = QuestionSpec(
     "hear", QuestionType.SINGLE_CHOICE, "How did you hear?", options=("Newsletter", "Website")
 )
+# With a third option (chosen by no one), a small count is hidden beside one other: the zero.
+CHOICE3 = QuestionSpec(
+    "hear",
+    QuestionType.SINGLE_CHOICE,
+    "How did you hear?",
+    options=("Newsletter", "Website", "Poster"),
+)
 WORRIES = QuestionSpec("worries", QuestionType.FREE_TEXT, "What are you most worried about?")
 THEMES = {"Burglary and break-ins": 18, "Anti-social behaviour": 12, "Drugs": 3, "Fraud": 0}
 
@@ -102,9 +109,19 @@ def test_the_agreement_chart_says_agreement_with_its_interval() -> None:
     # 50/61 = 82.0%; Wilson 95%: (0.8512 -+ 0.1015) / 1.0630 = 70.5% to 89.6%
     assert chart.alt_text == (
         "50 of 61 (82%) who answered agreed (95% interval 71% to 90%). "
-        "8 of 61 (13%) disagreed and fewer than 5 of 61 did not know."
-    )
+        "An undisclosed number of 61 disagreed and fewer than 5 of 61 did not know."
+    )  # 8 disagreeing is not shown: with it, 61 - 50 - 8 would give the 3 away
     assert chart.title == "Do you agree with the priorities?"
+
+
+def test_two_options_and_one_small_hide_both_and_say_why() -> None:
+    chart = charts.choice_chart(choice_result(CHOICE, {0: 57, 1: 3}, 60), T)
+    assert chart.alt_text == (
+        "For the 60 who answered, no count can be shown without giving a small one away. "
+        "Chosen by fewer than 5: Website. "
+        "Not shown, so that a smaller count cannot be worked out: Newsletter."
+    )
+    assert [row[1] for row in chart.rows[:2]] == ["not shown", "fewer than 5"]
 
 
 def test_the_matrix_chart_names_the_statements_agreed_with_most_and_least() -> None:
@@ -149,7 +166,7 @@ def test_the_png_is_an_image_of_the_whole_figure() -> None:
 
 
 def test_a_suppressed_count_appears_nowhere_in_the_chart() -> None:
-    result = choice_result(CHOICE, {0: 57, 1: 3}, 60)
+    result = choice_result(CHOICE3, {0: 57, 1: 3}, 60)
     chart = charts.choice_chart(result, T)
     words = svg_words(chart)
     assert "fewer than 5" in words
@@ -342,7 +359,7 @@ def test_a_suppressed_group_in_a_breakdown_has_no_bar_and_no_hint_of_its_value()
 def test_a_suppressed_answer_has_no_bar_in_a_scale_choice_themes_or_weeks_chart() -> None:
     cases = [
         (charts.scale_chart(scale_result(AGREE, {0: 50, 1: 8, 2: 3}), T), 2, "3"),
-        (charts.choice_chart(choice_result(CHOICE, {0: 57, 1: 3}, 60), T), 1, "3"),
+        (charts.choice_chart(choice_result(CHOICE3, {0: 57, 1: 3}, 60), T), 1, "3"),
         (charts.themes_chart(text_result(WORRIES, 52, THEMES, coded=52, no_theme=19), T), 2, "3"),
         (
             charts.weeks_chart(
@@ -479,8 +496,9 @@ def test_alt_text_names_every_bar_drawn() -> None:
     choice = charts.choice_chart(choice_result(spec, {0: 30, 1: 20, 2: 2}, 52), T)
     assert choice.alt_text == (
         "A was chosen most: 30 of 52 (58%) who answered. Then B 20 (38%). "
-        "Chosen by fewer than 5: C. Chosen by no one: D."
-    )
+        "Chosen by fewer than 5: C. "
+        "Not shown, so that a smaller count cannot be worked out: D."
+    )  # D's 0 is hidden with C's 2: shown, 52 - 30 - 20 - 0 would give the 2 away
     themes_chart = themes()
     for theme in THEMES:
         assert theme in themes_chart.alt_text

@@ -57,14 +57,15 @@ def test_agreement_counts_dont_know_in_the_base_with_its_own_share(app: object) 
     result = scale(consultation, "agree")
     assert result.answered == 15
     assert result.agree == Share(7, 15)
-    assert result.dont_know == Share(6, 15)
     assert result.disagree == Share(None, 15)  # 2 is fewer than 5
+    # Shown, the 6 who did not know would give the 2 away (15 - 7 - 6): it is withheld.
+    assert result.dont_know == Share(None, 15, withheld=True)
     assert display.share_of(result.agree) == "7 of 15 (47%)"
     assert result.net is None  # net agreement is for likert scales
     assert [(o.label, display.share_count(o.share)) for o in result.options] == [
         ("Yes", "7"),
         ("No", "fewer than 5"),
-        ("Don't know", "6"),
+        ("Don't know", "not shown"),
     ]
 
 

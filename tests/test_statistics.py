@@ -66,7 +66,10 @@ def test_a_threshold_of_ten_is_written_as_fewer_than_ten() -> None:
     assert display.share_of(share(9, 100, 10)) == "fewer than 10 of 100"
 
 
-WHY = "so that no one can be identified."
+WHY = (
+    "so that no one can be identified. "
+    "Where the others would give it away, one of them is “not shown” too."
+)
 
 
 @pytest.mark.parametrize(

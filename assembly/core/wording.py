@@ -120,9 +120,9 @@ def agreement_sentence(result: ScaleResult) -> str:
 
 
 def _count_and_percent(share: Share) -> str:
-    """'50 (82%)', or 'fewer than 5'."""
+    """'50 (82%)', or 'fewer than 5' (or 'an undisclosed number')."""
     if share.count is None:
-        return display.fewer_than(share)
+        return display.in_words(share)
     return f"{display.share_count(share)} ({display.share_percent(share)})"
 
 

@@ -110,7 +110,7 @@ def _count_and_percent(share: Share) -> str:
 def _of(share: Share, answered: int) -> str:
     """'18 of 52 (35%)' or 'fewer than 5 of 52': the base is shown only when it may be."""
     if share.count is None:
-        return f"{display.fewer_than(share)} of {display.number(answered)}"
+        return f"{display.in_words(share)} of {display.number(answered)}"
     return display.share_of(share)
 
 
@@ -367,9 +367,12 @@ def _choice_words(result: ChoiceResult, answered: int) -> str:
     shown = sorted(
         (o for o in result.options if o.share.count), key=lambda o: -(o.share.count or 0)
     )
-    few = [o.label for o in result.options if o.share.suppressed]
+    few = [o.label for o in result.options if o.share.suppressed and not o.share.withheld]
+    withheld = [o.label for o in result.options if o.share.withheld]
     none = [o.label for o in result.options if o.share.count == 0]
-    fewer = display.fewer_than(result.options[0].share)
+    threshold = result.options[0].share.threshold
+    fewer = f"fewer than {display.number(threshold)}"
+    of = f"of the {display.number(answered)} who answered"
     if shown:
         top = [o for o in shown if o.share.count == shown[0].share.count]
         each = ", each" if len(top) > 1 else ""
@@ -380,16 +383,22 @@ def _choice_words(result: ChoiceResult, answered: int) -> str:
         rest = [f"{o.label} {_count_and_percent(o.share)}" for o in shown[len(top) :]]
         if rest:
             sentences.append(f"Then {_listing(rest)}.")
-    elif not none:
-        of = f"of the {display.number(answered)} who answered"
+    elif few and not none and not withheld:
         sentences = [f"Every option was chosen by {fewer} {of}."]
         few = []
+    elif withheld:
+        sentences = [
+            f"For the {display.number(answered)} who answered, no count can be shown "
+            "without giving a small one away."
+        ]
     else:
-        least = display.number(result.options[0].share.threshold)
-        of = f"of the {display.number(answered)} who answered"
-        sentences = [f"No option was chosen by {least} or more {of}."]
+        sentences = [f"No option was chosen by {display.number(threshold)} or more {of}."]
     if few:
         sentences.append(f"Chosen by {fewer}: {_listing(few)}.")
+    if withheld:
+        sentences.append(
+            f"Not shown, so that a smaller count cannot be worked out: {_listing(withheld)}."
+        )
     if none:
         sentences.append(f"Chosen by no one: {_listing(none)}.")
     if result.type is QuestionType.MULTI_CHOICE:

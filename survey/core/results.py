@@ -11,7 +11,8 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from common.statistics import DEFAULT_THRESHOLD, Share, is_small, net, share
+from common.disclosure import Sum, protect
+from common.statistics import DEFAULT_THRESHOLD, Share, is_small, net, share, withheld
 from common.statistics import hidden as hidden_share
 from survey.core.questions import (
     LIKERT_SCALE,
@@ -204,6 +205,34 @@ def visible(count: int, threshold: int) -> int | None:
     return None if is_small(count, threshold) else count
 
 
+ANSWERED = "(answered)"  # the base, as a cell of the sums published beside it
+AGREEING, DISAGREEING = "(agreeing)", "(disagreeing)"  # options added up
+
+
+def protected_shares(
+    options: Mapping[str, int],
+    answered: int,
+    threshold: int,
+    aggregates: Mapping[str, tuple[str, ...]] | None = None,
+) -> dict[str, Share]:
+    """Each option's share of `answered` (the options add up to it) and each aggregate's (a
+    sum of options, such as agreeing), protected together: a small count hidden, and with
+    it whichever others would give it away (common.disclosure)."""
+    aggregates = aggregates or {}
+    totals = {name: sum(options[part] for part in parts) for name, parts in aggregates.items()}
+    cells = {**options, **totals, ANSWERED: answered}
+    relations = [Sum(ANSWERED, tuple(options))]
+    relations += [Sum(name, parts) for name, parts in aggregates.items()]
+    _, others = protect(cells, relations, threshold, keep={ANSWERED, *aggregates})
+    if ANSWERED in others:  # only once all else is hidden: then every count is withheld
+        return {name: withheld(answered, threshold) for name in cells if name != ANSWERED}
+    return {
+        name: withheld(answered, threshold) if name in others else share(n, answered, threshold)
+        for name, n in cells.items()
+        if name != ANSWERED
+    }
+
+
 def scale_result(
     spec: QuestionSpec,
     counts: Mapping[int, int],
@@ -214,13 +243,25 @@ def scale_result(
     scale = spec.choices
     answered = sum(counts.get(i, 0) for i in range(len(scale)))
     hidden = is_small(answered, threshold)
+    by_label = {label: counts.get(i, 0) for i, label in enumerate(scale)}
+    # Agreeing and disagreeing are published too: sums of two options each on a likert scale.
+    groups = {
+        name: tuple(label for label in scale if label in labels)
+        for name, labels in ((AGREEING, AGREE_LABELS), (DISAGREEING, DISAGREE_LABELS))
+    }
+    added = {name: parts for name, parts in groups.items() if len(parts) > 1}
+    shares = protected_shares(by_label, answered, threshold, added)
 
-    def of(labels: frozenset[str]) -> Share:
-        count = sum(counts.get(i, 0) for i, label in enumerate(scale) if label in labels)
-        return hidden_share(answered, threshold) if hidden else share(count, answered, threshold)
+    def of(name: str) -> Share:
+        if hidden:
+            return hidden_share(answered, threshold)
+        if name in shares:
+            return shares[name]
+        parts = groups.get(name, ())  # an aggregate of one option is that option
+        return shares[parts[0]] if parts else share(0, answered, threshold)
 
-    options = tuple(OptionCount(label, of(frozenset({label}))) for label in scale)
-    agree, disagree = of(AGREE_LABELS), of(DISAGREE_LABELS)
+    options = tuple(OptionCount(label, of(label)) for label in scale)
+    agree, disagree = of(AGREEING), of(DISAGREEING)
     graded = scale == LIKERT_SCALE  # net agreement: on the five-point scale, not Yes/No
     return ScaleResult(
         key=spec.key,
@@ -231,7 +272,7 @@ def scale_result(
         options=options,
         agree=agree,
         disagree=disagree,
-        dont_know=of(frozenset({DONT_KNOW_LABEL})),
+        dont_know=of(DONT_KNOW_LABEL),
         net=net(agree, disagree) if graded else None,
     )
 
@@ -262,14 +303,15 @@ def choice_result(
     """A single or multi choice result; `answered` counts respondents, not ticks."""
     hidden = is_small(answered, threshold)
     indexes = list(range(len(spec.choices))) + ([OTHER_OPTION] if spec.other else [])
+    by_label = {spec.choice_label(index): counts.get(index, 0) for index in indexes}
+    if spec.type is QuestionType.SINGLE_CHOICE and sum(by_label.values()) == answered:
+        # One answer each: the options add up to the base.
+        shares = protected_shares(by_label, answered, threshold)
+    else:
+        shares = {label: share(n, answered, threshold) for label, n in by_label.items()}
     options = tuple(
-        OptionCount(
-            spec.choice_label(index),
-            hidden_share(answered, threshold)
-            if hidden
-            else share(counts.get(index, 0), answered, threshold),
-        )
-        for index in indexes
+        OptionCount(label, hidden_share(answered, threshold) if hidden else shares[label])
+        for label in by_label
     )
     # Listing the "Other" texts would give away how many there are: only when that can be shown.
     other_hidden = any(o.share.suppressed for o in options if o.label == OTHER_LABEL)
