@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -17,12 +19,24 @@ from sqlalchemy.exc import IntegrityError
 from common import action_log
 from common.database import db, on_postgresql
 from common.models import User
-from common.spreadsheets import FileFormat, ImportRefused, file_format, read_file, write_file
+from common.spreadsheets import (
+    FileFormat,
+    ImportRefused,
+    Problem,
+    Table,
+    column_letter,
+    file_format,
+    read_file,
+    write_file,
+)
 from survey.core.answers import StoredRow
+from survey.core.column_mapping import ColumnChoice, mapping_json
 from survey.core.question_types import from_rows
 from survey.core.questions import QuestionSpec
 from survey.core.references import new_reference
 from survey.core.responses_io import ExportResponse, ParsedFile, export_rows, parse_table
+from survey.core.tool_import import mapping_for, parse_tool_file
+from survey.core.tool_layouts import Layout, detect, read_tool_file
 from survey.data.models import Answer, Channel, Consultation, Response
 from survey.data.recording import record_response
 from survey.data.themes import (
@@ -38,6 +52,48 @@ from survey.data.themes import (
 CHANNELS = tuple(channel.value for channel in Channel)
 CHUNK = 500  # references per lookup query, and responses per flush while importing
 _ResponseFields = tuple[int, str, dt.datetime, str]  # id, reference, submitted_at, channel
+OWN_FORMAT = "the service's own format: columns are named by question key"
+NOT_A_TOOL = (
+    "a mapping file is for survey tools' exports; this file is in the service's own format, "
+    "whose columns are named by question key"
+)
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What an import did: responses recorded, whose file it was, and the columns left out."""
+
+    count: int
+    layout: Layout = Layout.OWN
+    left_out: tuple[ColumnChoice, ...] = ()
+
+
+def proposed_mapping(
+    consultation: Consultation, data: bytes, filename: str, mapping: object | None = None
+) -> dict[str, Any]:
+    """Where each of the file's columns would go (with `mapping` applied), as JSON; no import.
+
+    Raises ImportRefused when the mapping file itself is wrong.
+    """
+    table = read_file(data, file_format(filename))
+    layout = detect(table)
+    if layout is Layout.OWN:
+        if mapping is not None:
+            raise ImportRefused([Problem(0, "", NOT_A_TOOL)])
+        return {"layout": layout.value, "columns": _own_columns(table)}
+    specs = [question.spec() for question in consultation.questions]
+    choices, problems = mapping_for(specs, read_tool_file(table, layout), mapping)
+    if problems:
+        raise ImportRefused(problems)
+    return mapping_json(layout, choices)
+
+
+def _own_columns(table: Table) -> list[dict[str, Any]]:
+    return [
+        {"column": column_letter(i), "heading": name, "to": name, "why": OWN_FORMAT}
+        for i, name in enumerate(table.header)
+        if name
+    ]
 
 
 def import_responses(
@@ -46,33 +102,54 @@ def import_responses(
     filename: str,
     default_channel: Channel = Channel.PAPER,
     *,
+    mapping: object | None = None,
     entered_by_id: int | None = None,
     progress: Callable[[str, int | None], None] | None = None,
     recorded: Callable[[int], None] | None = None,
-) -> int:
-    """Record every response in the file, or none; returns how many. The caller commits.
+) -> Imported:
+    """Record every response in the file, or none; says how many. The caller commits.
 
-    Raises UnreadableFile when the file cannot be read at all, and ImportRefused listing every
-    problem (by row and column) when any row cannot be recorded. `progress` is told each step
-    (with its number of rows) and `recorded` how many rows are recorded so far.
+    The file is in the service's own format or a survey tool's export (recognised by its
+    headings); `mapping` overrides where a tool's columns go. Raises UnreadableFile when the
+    file cannot be read at all, and ImportRefused listing every problem (by row and column)
+    when any row or column cannot be recorded. `progress` is told each step (with its number
+    of rows) and `recorded` how many rows are recorded so far.
     """
     step = progress or (lambda text, total: None)
     step("Reading the file", None)
     table = read_file(data, file_format(filename))
-    step("Checking every row", len(table.rows))
+    layout = detect(table)
+    if layout is Layout.OWN and mapping is not None:
+        raise ImportRefused([Problem(0, "", NOT_A_TOOL)])
+    tool_file = read_tool_file(table, layout) if layout is not Layout.OWN else None
+    step("Checking every row", len(tool_file.rows if tool_file else table.rows))
     specs = [question.spec() for question in consultation.questions]
     ensure_themes(consultation)
     names = {q.key: [t.name for t in question_themes(q)] for q in coded_questions(consultation)}
+    left_out: tuple[ColumnChoice, ...] = ()
 
     def check() -> ParsedFile:
-        return parse_table(
+        nonlocal left_out
+        if tool_file is None:
+            return parse_table(
+                specs,
+                table,
+                channels=CHANNELS,
+                default_channel=default_channel.value,
+                taken=taken_references,
+                theme_names=names,
+            )
+        checked = parse_tool_file(
             specs,
-            table,
+            tool_file,
+            mapping,
             channels=CHANNELS,
             default_channel=default_channel.value,
             taken=taken_references,
             theme_names=names,
         )
+        left_out = checked.left_out
+        return checked.parsed
 
     parsed = check()
     if parsed.problems:
@@ -113,7 +190,7 @@ def import_responses(
     except BaseException:
         db.session.rollback()
         raise
-    return len(parsed.rows)
+    return Imported(len(parsed.rows), layout, left_out)
 
 
 def _refresh_statistics(count: int) -> None:
