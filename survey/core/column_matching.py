@@ -8,6 +8,7 @@ guess silently could put answers under the wrong question.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -72,12 +73,14 @@ def best_match(given: str, candidates: Mapping[str, T]) -> Match[T] | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)  # a file repeats the same few answers in every row
 def matching_option(given: str, options: tuple[str, ...]) -> str | None:
     """The option `given` names exactly or once normalised, in the option's own wording."""
     found = best_match(given, {option: option for option in options})
     return found.target if found is not None and found.applies else None
 
 
+@functools.lru_cache(maxsize=4096)
 def offered_option(given: str, options: tuple[str, ...]) -> str | None:
     """The option closest to `given`, offered when it matches none (or None)."""
     found = best_match(given, {option: option for option in options})

@@ -22,8 +22,6 @@ from survey.core.questions import QuestionSpec, QuestionType
 from survey.core.responses_io import ParsedFile, parse_table
 from survey.core.tool_layouts import SUBMITTED_AT, FileColumn, Layout, ToolFile, parse_tool_date
 
-NO_MAPPING = "no question is chosen for this column: give a mapping file (--mapping) saying "
-
 
 @dataclass(frozen=True)
 class ToolParse:
@@ -82,12 +80,13 @@ def parse_tool_file(
 
 
 def _unmatched(choice: ColumnChoice) -> Problem:
-    offer = f"; to import it as '{choice.offer}'," if choice.offer else ";"
+    """A column no question is chosen for, and how a mapping file settles it."""
+    place = f'"to": "{choice.offer}" if that is right' if choice.offer else "where it goes"
     return Problem(
         1,
         choice.column.name,
-        f"{choice.why}{offer} {NO_MAPPING}where it goes, or null to leave it out "
-        "(see --show-mapping)",
+        f"{choice.why}: give a mapping file (--mapping) with {place}, or null to leave the "
+        "column out (see --show-mapping)",
     )
 
 
