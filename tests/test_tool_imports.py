@@ -7,6 +7,7 @@ every respondent in them is made up.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from pathlib import Path
 
@@ -18,9 +19,9 @@ from common.database import db
 from survey.data import consultations as store
 from survey.data import transfers
 from survey.data.models import Response
-from tests.support import make_consultation, page, sign_in
+from tests.support import make_consultation, page, post_form, sign_in
 from tests.test_tool_exports import FORMS, SURVEYMONKEY, as_workbook
-from tests.test_transfers import SLUG, response_total, upload
+from tests.test_transfers import IMPORT_URL, SLUG, response_total, upload
 
 # Every personal value the fixtures hold, none of which may reach the database.
 PERSONAL_VALUES = (
@@ -190,3 +191,41 @@ def test_an_officer_uploads_a_surveymonkey_export_and_sees_what_was_left_out(
     assert text.startswith(f"Done Imported 2 responses to '{SLUG}' from monkey.csv")
     assert "Left out (personal data, never stored): Collector ID (B), IP Address (E)" in text
     assert "resident.one@example.org" not in every_stored_text()
+
+
+def test_an_officer_checks_a_file_first_and_sees_the_mapping_and_rows_with_nothing_saved(
+    client: FlaskClient,
+) -> None:
+    make_consultation()
+    sign_in(client, "officer")
+    text = FORMS.read_text(encoding="utf-8").replace("Where do you live?", "Where do you live now?")
+    response = post_form(
+        client,
+        IMPORT_URL,
+        {"file": (io.BytesIO(text.encode()), "forms.csv"), "channel": "online", "check": "y"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200
+    shown = page(response)
+    intro = shown.select_one("#preview p").get_text(" ", strip=True)
+    assert intro.startswith("Nothing has been saved. The file holds 2 responses and is a Microsoft")
+    mapping = [
+        [cell.get_text(" ", strip=True) for cell in tr.select("td")]
+        for tr in shown.select("#mapping tbody tr")
+    ]
+    assert mapping[3] == ["Email (D)", "Left out", "personal data, never stored"]
+    assert mapping[5][:2] == ["Do you agree with the priorities? (F)", "agree"]
+    assert mapping[9][:2] == ["Where do you live now? (J)", "Not matched"]
+    problems = [li.get_text(" ", strip=True) for li in shown.select("#preview-problems li")]
+    assert len(problems) == 1 and problems[0].startswith(
+        "row 1, column 'Where do you live now? (J)': no question has this text"
+    )
+    rows = shown.select("#preview dl")
+    assert len(rows) == 2
+    first = {
+        dt_.get_text(strip=True): dd.get_text(strip=True)
+        for dt_, dd in zip(rows[0].select("dt"), rows[0].select("dd"), strict=True)
+    }
+    assert first["How do you hear about us?"] == "Newsletter; Website"
+    assert "Where do you live?" not in first
+    assert response_total() == 0

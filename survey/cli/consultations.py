@@ -28,10 +28,11 @@ from survey.core.demo import responses as demo_responses
 from survey.core.question_types import check_response
 from survey.data import consultations as store
 from survey.data import themes
+from survey.data.checked_imports import proposed_mapping
 from survey.data.consultations import ConsultationError
 from survey.data.models import Channel, Consultation, Status
 from survey.data.recording import record_response
-from survey.data.transfers import export_responses, proposed_mapping
+from survey.data.transfers import export_responses
 from survey.jobs.imports import start_import
 
 users_cli = click.Group("users", help="Manage staff accounts (officers, councillors, admins).")

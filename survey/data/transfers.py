@@ -1,17 +1,16 @@
 """Data access for importing and exporting a consultation's responses as CSV or XLSX.
 
 The web page and the command line both call `import_responses` and `export_responses`, so an
-import behaves identically from either. Parsing and checking are in the pure core
-(`survey.core.responses_io`, `common.spreadsheets`); recording is `record_response`, the one write
-path for responses.
+import behaves identically from either. Reading and checking a file (the service's own format
+or a survey tool's export) is `survey.data.checked_imports`, over the pure core; recording is
+`record_response`, the one write path for responses.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -19,26 +18,17 @@ from sqlalchemy.exc import IntegrityError
 from common import action_log
 from common.database import db, on_postgresql
 from common.models import User
-from common.spreadsheets import (
-    FileFormat,
-    ImportRefused,
-    Problem,
-    Table,
-    column_letter,
-    file_format,
-    read_file,
-    write_file,
-)
+from common.spreadsheets import FileFormat, ImportRefused, file_format, read_file, write_file
 from survey.core.answers import StoredRow
-from survey.core.column_mapping import ColumnChoice, mapping_json
+from survey.core.column_mapping import ColumnChoice
 from survey.core.question_types import from_rows
 from survey.core.questions import QuestionSpec
-from survey.core.references import new_reference
-from survey.core.responses_io import ExportResponse, ParsedFile, export_rows, parse_table
-from survey.core.tool_import import mapping_for, parse_tool_file
-from survey.core.tool_layouts import Layout, detect, read_tool_file
+from survey.core.responses_io import ExportResponse, export_rows
+from survey.core.tool_layouts import Layout
+from survey.data.checked_imports import CheckedFile, check_table, rows_in
 from survey.data.models import Answer, Channel, Consultation, Response
 from survey.data.recording import record_response
+from survey.data.references import fresh_references
 from survey.data.themes import (
     NAME_SEPARATOR,
     coded_questions,
@@ -49,14 +39,8 @@ from survey.data.themes import (
     themes_of_answer,
 )
 
-CHANNELS = tuple(channel.value for channel in Channel)
-CHUNK = 500  # references per lookup query, and responses per flush while importing
+CHUNK = 500  # responses per flush while importing
 _ResponseFields = tuple[int, str, dt.datetime, str]  # id, reference, submitted_at, channel
-OWN_FORMAT = "the service's own format: columns are named by question key"
-NOT_A_TOOL = (
-    "a mapping file is for survey tools' exports; this file is in the service's own format, "
-    "whose columns are named by question key"
-)
 
 
 @dataclass(frozen=True)
@@ -66,34 +50,6 @@ class Imported:
     count: int
     layout: Layout = Layout.OWN
     left_out: tuple[ColumnChoice, ...] = ()
-
-
-def proposed_mapping(
-    consultation: Consultation, data: bytes, filename: str, mapping: object | None = None
-) -> dict[str, Any]:
-    """Where each of the file's columns would go (with `mapping` applied), as JSON; no import.
-
-    Raises ImportRefused when the mapping file itself is wrong.
-    """
-    table = read_file(data, file_format(filename))
-    layout = detect(table)
-    if layout is Layout.OWN:
-        if mapping is not None:
-            raise ImportRefused([Problem(0, "", NOT_A_TOOL)])
-        return {"layout": layout.value, "columns": _own_columns(table)}
-    specs = [question.spec() for question in consultation.questions]
-    choices, problems = mapping_for(specs, read_tool_file(table, layout), mapping)
-    if problems:
-        raise ImportRefused(problems)
-    return mapping_json(layout, choices)
-
-
-def _own_columns(table: Table) -> list[dict[str, Any]]:
-    return [
-        {"column": column_letter(i), "heading": name, "to": name, "why": OWN_FORMAT}
-        for i, name in enumerate(table.header)
-        if name
-    ]
 
 
 def import_responses(
@@ -118,40 +74,15 @@ def import_responses(
     step = progress or (lambda text, total: None)
     step("Reading the file", None)
     table = read_file(data, file_format(filename))
-    layout = detect(table)
-    if layout is Layout.OWN and mapping is not None:
-        raise ImportRefused([Problem(0, "", NOT_A_TOOL)])
-    tool_file = read_tool_file(table, layout) if layout is not Layout.OWN else None
-    step("Checking every row", len(tool_file.rows if tool_file else table.rows))
-    specs = [question.spec() for question in consultation.questions]
+    step("Checking every row", rows_in(table))
     ensure_themes(consultation)
     names = {q.key: [t.name for t in question_themes(q)] for q in coded_questions(consultation)}
-    left_out: tuple[ColumnChoice, ...] = ()
 
-    def check() -> ParsedFile:
-        nonlocal left_out
-        if tool_file is None:
-            return parse_table(
-                specs,
-                table,
-                channels=CHANNELS,
-                default_channel=default_channel.value,
-                taken=taken_references,
-                theme_names=names,
-            )
-        checked = parse_tool_file(
-            specs,
-            tool_file,
-            mapping,
-            channels=CHANNELS,
-            default_channel=default_channel.value,
-            taken=taken_references,
-            theme_names=names,
-        )
-        left_out = checked.left_out
-        return checked.parsed
+    def check() -> CheckedFile:
+        return check_table(consultation, table, mapping, default_channel, names)
 
-    parsed = check()
+    checked = check()
+    parsed = checked.parsed
     if parsed.problems:
         raise ImportRefused(list(parsed.problems))
     given = {row.reference for row in parsed.rows if row.reference}
@@ -183,14 +114,14 @@ def import_responses(
     except IntegrityError:
         db.session.rollback()
         # Someone else stored one of the file's references after it was checked: say which.
-        clashes = check().problems
+        clashes = check().parsed.problems
         if clashes:
             raise ImportRefused(list(clashes)) from None
         raise
     except BaseException:
         db.session.rollback()
         raise
-    return Imported(len(parsed.rows), layout, left_out)
+    return Imported(len(parsed.rows), checked.layout, checked.left_out)
 
 
 def _refresh_statistics(count: int) -> None:
@@ -269,24 +200,3 @@ def _export_response(
         if value is not None:
             answers[specs[question_id].key] = value
     return ExportResponse(reference, submitted_at, channel, answers, coded)
-
-
-def taken_references(references: Collection[str]) -> set[str]:
-    """Which of `references` already belong to stored responses (a query per 500)."""
-    taken: set[str] = set()
-    wanted = sorted(references)
-    for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start : start + CHUNK]
-        taken.update(
-            db.session.scalars(sa.select(Response.reference).where(Response.reference.in_(chunk)))
-        )
-    return taken
-
-
-def fresh_references(count: int, avoid: Collection[str] = ()) -> list[str]:
-    """`count` new references, unused in the database and not in `avoid`, checked in bulk."""
-    chosen: set[str] = set()
-    while len(chosen) < count:
-        candidates = {new_reference() for _ in range(count - len(chosen))} - set(avoid) - chosen
-        chosen |= candidates - taken_references(candidates)
-    return list(chosen)

@@ -32,6 +32,7 @@ from common.text import clean_line
 from survey.core.responses_io import columns_for
 from survey.data import consultations as store
 from survey.data import transfers
+from survey.data.checked_imports import Preview, preview_import
 from survey.data.models import Channel, Consultation
 from survey.jobs.imports import start_import
 from survey.web.officers import consultation_or_404
@@ -65,22 +66,32 @@ class ImportForm(FlaskForm):  # type: ignore[misc]
         validators=[InputRequired("Select how the responses arrived")],
     )
     submit = SubmitField("Import responses", widget=GovSubmitInput())
+    check = SubmitField("Check the file first", widget=GovSubmitInput())
 
 
 @bp.route("/consultations/<slug>/import", methods=["GET", "POST"])
 @role_required(Role.OFFICER)
 def import_responses(slug: str) -> ResponseReturnValue:
-    """The import form; a file that can be read is imported by a job, whose page comes next."""
+    """The import form; a file that can be read is imported by a job, whose page comes next.
+
+    "Check the file first" shows where each column goes and the first responses as they would
+    be recorded, saving nothing; the officer then uploads the file again to import it.
+    """
     consultation = consultation_or_404(slug)
     form = ImportForm()
+    preview = None
     if form.validate_on_submit():
         upload = form.file.data
         data, filename = upload.read(MAX_FILE_BYTES + 1), clean_line(upload.filename or "")
         try:
             check_upload(data, file_format(filename))
+            if form.check.data:
+                preview = preview_import(consultation, data, filename, Channel(form.channel.data))
         except UnreadableFile as exc:
             form.file.errors.append(str(exc))
         else:
+            if preview is not None:
+                return _preview_page(consultation, form, filename, preview)
             job = start_import(
                 consultation, data, filename, Channel(form.channel.data), current_user.id
             )
@@ -92,6 +103,22 @@ def import_responses(slug: str) -> ResponseReturnValue:
         consultation=consultation,
         form=form,
         columns=[c.name for c in columns_for([q.spec() for q in consultation.questions])],
+    )
+
+
+def _preview_page(
+    consultation: Consultation, form: ImportForm, filename: str, preview: Preview
+) -> ResponseReturnValue:
+    """The import form again, above it where the file's columns go and what it would record."""
+    return render_template(
+        "officers/transfers/import.html",
+        consultation=consultation,
+        form=form,
+        columns=[c.name for c in columns_for([q.spec() for q in consultation.questions])],
+        filename=filename,
+        preview=preview,
+        mapping=preview.checked.choices,
+        tool=preview.checked.layout.tool,
     )
 
 
