@@ -75,8 +75,16 @@ def parse_tool_file(
     problems += rewriter.problems
     problems += [rewriter.renamed(p) for p in parsed.problems]
     order = {c.column.name: c.column.index for c in choices}
+    order |= {_group_name(columns): columns[0].index for columns in sources.values()}
     problems.sort(key=lambda p: (p.row, order.get(p.column, -1)))
     return ToolParse(ParsedFile(parsed.rows, tuple(problems)), tuple(choices))
+
+
+def _group_name(columns: Sequence[FileColumn]) -> str:
+    """The name problems give the columns one answer is read from (a range when several)."""
+    if len(columns) == 1:
+        return columns[0].name
+    return f"{columns[0].heading} ({columns[0].letter}-{columns[-1].letter})"
 
 
 def _unmatched(choice: ColumnChoice) -> Problem:
@@ -218,9 +226,7 @@ class _Rewriter:
         columns = self.sources.get(problem.column)
         if not columns:
             return problem
-        name = columns[0].name
-        if len(columns) > 1:
-            name = f"{columns[0].heading} ({columns[0].letter}-{columns[-1].letter})"
+        name = _group_name(columns)
         message = problem.message
         offer = self.offers.get((problem.row, problem.column))
         if offer:
