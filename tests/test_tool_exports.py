@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
+import re
 from pathlib import Path
 
 import openpyxl
@@ -262,3 +264,18 @@ def test_the_mapping_json_lists_every_column_and_leaves_unmatched_ones_without_a
     }
     assert "to" not in by_letter["J"] and by_letter["J"]["offer"] == "area"
     assert by_letter["K"]["to"] == "hear"
+
+
+def test_the_tool_examples_in_the_format_documentation_are_read_without_problems() -> None:
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "formats.md").read_text("utf-8")
+    definition = json.loads(re.findall(r"```json\n(.*?)```", doc, flags=re.S)[0])
+    specs = parse_definition(definition).questions
+    examples = dict(re.findall(r"```csv (surveymonkey|microsoft-forms)\n(.*?)```", doc, re.S))
+    assert set(examples) == {"surveymonkey", "microsoft-forms"}
+    for text in examples.values():
+        table = read_csv(text.encode())
+        file = read_tool_file(table, detect(table))
+        result = parse_tool_file(specs, file, None, channels=("online",), default_channel="online")
+        assert result.parsed.problems == () and result.parsed.rows, text
+    shown = json.loads(re.findall(r"```json mapping\n(.*?)```", doc, flags=re.S)[0])
+    assert shown["layout"] == Layout.MICROSOFT_FORMS.value
