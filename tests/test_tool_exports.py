@@ -279,3 +279,12 @@ def test_the_tool_examples_in_the_format_documentation_are_read_without_problems
         assert result.parsed.problems == () and result.parsed.rows, text
     shown = json.loads(re.findall(r"```json mapping\n(.*?)```", doc, flags=re.S)[0])
     assert shown["layout"] == Layout.MICROSOFT_FORMS.value
+
+
+def test_a_forms_answer_close_to_an_option_is_refused_not_taken_as_other_text() -> None:
+    result = parsed(edited(FORMS, "Newsletter;Website;", "Newsletter;Web site;"))
+    [problem] = result.parsed.problems
+    assert (problem.row, problem.column) == (2, "How do you hear about us? (K)")
+    assert problem.message == (
+        "'Web site' is not one of the options (Newsletter, Website) (did you mean 'Website'?)"
+    )

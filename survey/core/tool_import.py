@@ -211,8 +211,10 @@ class _Rewriter:
             labels += [option] if option else [t for t in text.split(SEPARATOR) if t.strip()]
         named = [matching_option(label, spec.choices) or label.strip() for label in labels]
         unknown = [label for label in named if label not in spec.choices]
-        if self.layout is Layout.MICROSOFT_FORMS and spec.other and len(unknown) == 1:
-            # Forms writes what a resident typed for "Other" in place of the word Other.
+        typed = len(unknown) == 1 and offered_option(unknown[0], spec.choices) is None
+        if self.layout is Layout.MICROSOFT_FORMS and spec.other and typed:
+            # Forms writes what a resident typed for "Other" in place of the word Other. One
+            # close to an option is more likely the option worded differently: refused below.
             out[f"{spec.key}/{OTHER_PART}"] = unknown[0]
             return SEPARATOR.join(label for label in named if label != unknown[0])
         for label in unknown:
