@@ -288,3 +288,19 @@ def test_a_forms_answer_close_to_an_option_is_refused_not_taken_as_other_text() 
     assert problem.message == (
         "'Web site' is not one of the options (Newsletter, Website) (did you mean 'Website'?)"
     )
+
+
+def test_a_heading_two_questions_share_is_not_guessed() -> None:
+    definition = open_definition()
+    definition["questions"][1]["text"] = "Do you agree with the priorities?"  # as 'agree' has
+    specs = parse_definition(definition).questions
+    table = table_of(FORMS)
+    file = read_tool_file(table, detect(table))
+    result = parse_tool_file(specs, file, None, channels=("online",), default_channel="online")
+    problem, safe = result.parsed.problems  # the old text of 'safe' has no question now
+    assert problem.column == "Do you agree with the priorities? (F)"
+    assert safe.column == "I feel safe after dark (G)"
+    assert problem.message.startswith(
+        "questions agree, safe all have this text, so the column's is not known: give a "
+        "mapping file (--mapping) with where it goes"
+    )

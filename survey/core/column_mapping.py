@@ -90,6 +90,10 @@ def _propose_one(
         found = _matrix_statement_heading(column.heading, specs) or found
     if found is None:
         return ColumnChoice(column, None, "no question has this text", decided=False)
+    twins = [s.key for s in specs if normalise(s.text) == normalise(found.target.text)]
+    if len(twins) > 1:
+        why = f"questions {', '.join(twins)} all have this text, so the column's is not known"
+        return ColumnChoice(column, None, why, decided=False)
     target, problem = _part(found.target, column, found.wording)
     if not found.applies:
         offer = target or found.target.key
