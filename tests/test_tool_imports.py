@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient, FlaskCliRunner
+from werkzeug.test import TestResponse
 
 from common.database import db
 from survey.data import consultations as store
 from survey.data import transfers
 from survey.data.models import Response
-from tests.support import make_consultation, page, post_form, sign_in
+from tests.support import error_summary, make_consultation, page, post_form, sign_in
 from tests.test_tool_exports import FORMS, SURVEYMONKEY, as_workbook
 from tests.test_transfers import IMPORT_URL, SLUG, response_total, upload
 
@@ -211,11 +212,12 @@ def test_an_officer_checks_a_file_first_and_sees_the_mapping_and_rows_with_nothi
     assert intro.startswith("Nothing has been saved. The file holds 2 responses and is a Microsoft")
     mapping = [
         [cell.get_text(" ", strip=True) for cell in tr.select("td")]
-        for tr in shown.select("#mapping tbody tr")
+        for tr in shown.select("#column-mapping tbody tr")
     ]
     assert mapping[3] == ["Email (D)", "Left out", "personal data, never stored"]
     assert mapping[5][:2] == ["Do you agree with the priorities? (F)", "agree"]
     assert mapping[9][:2] == ["Where do you live now? (J)", "Not matched"]
+    assert "a mapping file can send it to area" in mapping[9][2]
     problems = [li.get_text(" ", strip=True) for li in shown.select("#preview-problems li")]
     assert len(problems) == 1 and problems[0].startswith(
         "row 1, column 'Where do you live now? (J)': no question has this text"
@@ -229,3 +231,54 @@ def test_an_officer_checks_a_file_first_and_sees_the_mapping_and_rows_with_nothi
     assert first["How do you hear about us?"] == "Newsletter; Website"
     assert "Where do you live?" not in first
     assert response_total() == 0
+
+
+def test_an_officer_uploads_a_mapping_file_with_the_export_and_it_is_honoured(
+    client: FlaskClient,
+) -> None:
+    make_consultation()
+    sign_in(client, "officer")
+    text = FORMS.read_text(encoding="utf-8").replace("Where do you live?", "Where do you live now?")
+    mapping = json.dumps({"columns": [{"column": "J", "to": None}]}).encode()
+    checked = post_form(
+        client,
+        IMPORT_URL,
+        {
+            "file": (io.BytesIO(text.encode()), "forms.csv"),
+            "mapping": (io.BytesIO(mapping), "mapping.json"),
+            "channel": "online",
+            "check": "y",
+        },
+        content_type="multipart/form-data",
+    )
+    rows = [
+        [cell.get_text(" ", strip=True) for cell in tr.select("td")]
+        for tr in page(checked).select("#column-mapping tbody tr")
+    ]
+    assert rows[9] == ["Where do you live now? (J)", "Left out", "as the mapping file says"]
+    assert page(checked).select("#preview-problems li") == []
+    started = upload_with(client, text.encode(), mapping)
+    assert started.status_code == 303
+    assert response_total() == 2
+    assert all("area" not in answers for _, answers in stored_answers())
+
+
+def test_a_mapping_file_that_is_not_json_is_named_on_the_form(client: FlaskClient) -> None:
+    make_consultation()
+    sign_in(client, "officer")
+    response = upload_with(client, FORMS.read_bytes(), b"{not json")
+    assert error_summary(response) == ["The mapping file must be JSON, as --show-mapping prints it"]
+    assert response_total() == 0
+
+
+def upload_with(client: FlaskClient, data: bytes, mapping: bytes) -> TestResponse:
+    return post_form(
+        client,
+        IMPORT_URL,
+        {
+            "file": (io.BytesIO(data), "forms.csv"),
+            "mapping": (io.BytesIO(mapping), "mapping.json"),
+            "channel": "online",
+        },
+        content_type="multipart/form-data",
+    )

@@ -189,7 +189,7 @@ def apply_mapping(
         if problem:
             problems.append(Problem(1, choice.column.name, problem))
         elif "to" in entry:
-            decided = replace(choice, to=entry["to"], why=BY_MAPPING, decided=True)
+            decided = replace(choice, to=entry["to"], why=BY_MAPPING, decided=True, offer=None)
             chosen[by_letter[letter]] = decided
     return chosen, problems
 

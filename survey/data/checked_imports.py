@@ -112,7 +112,11 @@ def proposed_mapping(
 
 
 def preview_import(
-    consultation: Consultation, data: bytes, filename: str, default_channel: Channel
+    consultation: Consultation,
+    data: bytes,
+    filename: str,
+    default_channel: Channel,
+    mapping: object | None = None,
 ) -> Preview:
     """The file's mapping, and its first responses as they would be recorded or their problems.
 
@@ -122,7 +126,7 @@ def preview_import(
     table = read_file(data, file_format(filename))
     header_rows = 1 if detect(table) is Layout.SURVEYMONKEY else 0  # its row 2 is a header
     first = Table(table.header, table.rows[: PREVIEW_ROWS + header_rows])
-    checked = check_table(consultation, first, None, default_channel, names)
+    checked = check_table(consultation, first, mapping, default_channel, names)
     specs = {question.key: question.spec() for question in consultation.questions}
     rows = tuple(
         (

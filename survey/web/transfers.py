@@ -6,6 +6,8 @@ the export is `survey.data.transfers`' function, as for `flask responses export`
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, Response, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -24,6 +26,7 @@ from common.spreadsheets import (
     MAX_FILE_BYTES,
     MAX_ROWS,
     FileFormat,
+    ImportRefused,
     UnreadableFile,
     check_upload,
     file_format,
@@ -57,6 +60,14 @@ class ImportForm(FlaskForm):  # type: ignore[misc]
         ),
         validators=[FileRequired("Select a CSV or Excel file")],
     )
+    mapping = FileField(
+        "Mapping file (optional)",
+        widget=GovFileInput(),
+        description=(
+            "Only for a survey tool's export with a column the service cannot match: a JSON "
+            "file saying where each column goes, as docs/formats.md describes."
+        ),
+    )
     channel = RadioField(
         "How did these responses arrive?",
         choices=CHANNEL_CHOICES,
@@ -75,7 +86,8 @@ def import_responses(slug: str) -> ResponseReturnValue:
     """The import form; a file that can be read is imported by a job, whose page comes next.
 
     "Check the file first" shows where each column goes and the first responses as they would
-    be recorded, saving nothing; the officer then uploads the file again to import it.
+    be recorded, saving nothing; the officer then uploads the file again to import it. A
+    mapping file, if given, overrides where a survey tool's columns go, as `--mapping` does.
     """
     consultation = consultation_or_404(slug)
     form = ImportForm()
@@ -83,17 +95,21 @@ def import_responses(slug: str) -> ResponseReturnValue:
     if form.validate_on_submit():
         upload = form.file.data
         data, filename = upload.read(MAX_FILE_BYTES + 1), clean_line(upload.filename or "")
+        mapping = _mapping(form)
         try:
             check_upload(data, file_format(filename))
-            if form.check.data:
-                preview = preview_import(consultation, data, filename, Channel(form.channel.data))
+            if form.check.data and not form.mapping.errors:
+                channel = Channel(form.channel.data)
+                preview = preview_import(consultation, data, filename, channel, mapping)
         except UnreadableFile as exc:
             form.file.errors.append(str(exc))
-        else:
-            if preview is not None:
-                return _preview_page(consultation, form, filename, preview)
+        except ImportRefused as exc:
+            form.mapping.errors.append(f"The mapping file cannot be used: {exc}")
+        if preview is not None:
+            return _preview_page(consultation, form, filename, preview)
+        if not (form.file.errors or form.mapping.errors):
             job = start_import(
-                consultation, data, filename, Channel(form.channel.data), current_user.id
+                consultation, data, filename, Channel(form.channel.data), current_user.id, mapping
             )
             db.session.commit()
             enqueue(job)
@@ -104,6 +120,25 @@ def import_responses(slug: str) -> ResponseReturnValue:
         form=form,
         columns=[c.name for c in columns_for([q.spec() for q in consultation.questions])],
     )
+
+
+MAX_MAPPING_BYTES = 256 * 1024
+
+
+def _mapping(form: ImportForm) -> object | None:
+    """The uploaded mapping file's JSON (None when none was given); its problem on the form."""
+    upload = form.mapping.data
+    if upload is None or not getattr(upload, "filename", ""):
+        return None
+    data = upload.read(MAX_MAPPING_BYTES + 1)
+    if len(data) > MAX_MAPPING_BYTES:
+        form.mapping.errors.append("The mapping file must be smaller than 256 KB")
+        return None
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        form.mapping.errors.append("The mapping file must be JSON, as --show-mapping prints it")
+        return None
 
 
 def _preview_page(
@@ -117,7 +152,7 @@ def _preview_page(
         columns=[c.name for c in columns_for([q.spec() for q in consultation.questions])],
         filename=filename,
         preview=preview,
-        mapping=preview.checked.choices,
+        choices=preview.checked.choices,
         tool=preview.checked.layout.tool,
     )
 
