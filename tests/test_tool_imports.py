@@ -17,6 +17,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from werkzeug.test import TestResponse
 
 from common.database import db
+from common.models import AuditEvent
 from survey.data import consultations as store
 from survey.data import transfers
 from survey.data.models import Response
@@ -83,6 +84,13 @@ def test_a_surveymonkey_export_imports_unedited_without_its_personal_data(
         dt.datetime(2022, 3, 4, 10, 5, 40, tzinfo=dt.UTC),  # 03/04/2022: 4 March
         dt.datetime(2022, 8, 25, 14, 47, tzinfo=dt.UTC),  # 8/25/22 15:47 BST
     ]
+    logged = db.session.scalar(
+        sa.select(AuditEvent.detail).where(AuditEvent.action == "responses imported")
+    )
+    assert logged == (
+        "2 responses from a SurveyMonkey export; left out: Respondent ID, Collector ID, "
+        "Start Date, IP Address, Email Address, First Name, Last Name, Custom Data 1"
+    )
     stored = every_stored_text()
     assert "Parish magazine" in stored and "Cars speeding, near the school" in stored
     for value in PERSONAL_VALUES:

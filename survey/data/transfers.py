@@ -109,6 +109,9 @@ def import_responses(
         record_imported_themes(consultation, coded, entered_by_id)
         officer = db.session.get(User, entered_by_id) if entered_by_id else None
         detail = f"{len(parsed.rows)} responses"
+        if checked.layout is not Layout.OWN:  # say whose export, and what was not kept
+            left_out = ", ".join(choice.column.heading for choice in checked.left_out)
+            detail += f" from a {checked.layout.tool} export; left out: {left_out or 'nothing'}"
         action_log.record("responses imported", consultation, filename, detail, by=officer)
         db.session.flush()  # a reference stored meanwhile by someone else clashes here
     except IntegrityError:
