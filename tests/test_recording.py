@@ -174,7 +174,7 @@ def test_the_same_response_through_each_channel_is_stored_the_same(client: Flask
     expected = _answers_of(online)
     delete_response(online)
     db.session.commit()
-    assert import_responses(consultation, exported, "responses.csv") == 1
+    assert import_responses(consultation, exported, "responses.csv").count == 1
     imported = db.session.scalars(sa.select(Response).where(Response.channel == "online")).one()
     assert len(expected) == 8
     assert _answers_of(paper) == expected

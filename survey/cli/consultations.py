@@ -20,7 +20,7 @@ from common.database import db, utcnow
 from common.display import number, plural
 from common.jobs_cli import report, run_here
 from common.models import Role
-from common.spreadsheets import UnreadableFile, file_format
+from common.spreadsheets import ImportRefused, UnreadableFile, file_format
 from survey.core.definitions import DefinitionErrors, definition_to_dict, parse_definition
 from survey.core.demo import SLUG as DEMO_SLUG
 from survey.core.demo import definition as demo_definition
@@ -28,6 +28,7 @@ from survey.core.demo import responses as demo_responses
 from survey.core.question_types import check_response
 from survey.data import consultations as store
 from survey.data import themes
+from survey.data.checked_imports import proposed_mapping
 from survey.data.consultations import ConsultationError
 from survey.data.models import Channel, Consultation, Status
 from survey.data.recording import record_response
@@ -122,18 +123,51 @@ def export_consultation(slug: str, out: Path) -> None:
     show_default=True,
     help="How responses arrived, for rows whose channel column is blank or missing.",
 )
+@click.option(
+    "--mapping",
+    "mapping_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A JSON file saying where a survey tool's columns go (as --show-mapping prints it).",
+)
+@click.option(
+    "--show-mapping",
+    is_flag=True,
+    help="Print where each column would go, as JSON, and import nothing.",
+)
 @with_appcontext
-def import_responses_command(slug: str, file: Path, channel: str) -> None:
+def import_responses_command(
+    slug: str, file: Path, channel: str, mapping_file: Path | None, show_mapping: bool
+) -> None:
     """Import responses to consultation SLUG from FILE (.csv or .xlsx), all or none.
 
-    A file with any problem is refused whole; every problem is listed by row and column.
-    The format is described in docs/formats.md.
+    FILE is in the service's own format or a SurveyMonkey or Microsoft Forms export. A file
+    with any problem is refused whole; every problem is listed by row and column. The
+    formats are described in docs/formats.md.
     """
     consultation = _consultation(slug)
     data = read_upload(file)
-    job = start_import(consultation, data, file.name, Channel(channel))
+    mapping = read_json(mapping_file) if mapping_file is not None else None
+    if show_mapping:
+        _show_mapping(consultation, data, file.name, mapping)
+        return
+    job = start_import(consultation, data, file.name, Channel(channel), mapping=mapping)
     db.session.commit()
     report(run_here(job), file.name)
+
+
+def _show_mapping(
+    consultation: Consultation, data: bytes, filename: str, mapping: object | None
+) -> None:
+    """Print the proposed mapping as JSON, or why the file or mapping cannot be read."""
+    try:
+        proposal = proposed_mapping(consultation, data, filename, mapping)
+    except UnreadableFile as exc:
+        raise click.ClickException(f"{filename}: {exc}") from None
+    except ImportRefused as exc:
+        for problem in exc.problems:
+            click.echo(f"{filename}: {problem}", err=True)
+        raise click.ClickException(f"{filename}: the mapping file cannot be used") from None
+    click.echo(json.dumps(proposal, indent=2, ensure_ascii=False))
 
 
 @responses_cli.command("export")

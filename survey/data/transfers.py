@@ -1,15 +1,16 @@
 """Data access for importing and exporting a consultation's responses as CSV or XLSX.
 
 The web page and the command line both call `import_responses` and `export_responses`, so an
-import behaves identically from either. Parsing and checking are in the pure core
-(`survey.core.responses_io`, `common.spreadsheets`); recording is `record_response`, the one write
-path for responses.
+import behaves identically from either. Reading and checking a file (the service's own format
+or a survey tool's export) is `survey.data.checked_imports`, over the pure core; recording is
+`record_response`, the one write path for responses.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -19,12 +20,15 @@ from common.database import db, on_postgresql
 from common.models import User
 from common.spreadsheets import FileFormat, ImportRefused, file_format, read_file, write_file
 from survey.core.answers import StoredRow
+from survey.core.column_mapping import ColumnChoice
 from survey.core.question_types import from_rows
 from survey.core.questions import QuestionSpec
-from survey.core.references import new_reference
-from survey.core.responses_io import ExportResponse, ParsedFile, export_rows, parse_table
+from survey.core.responses_io import ExportResponse, export_rows
+from survey.core.tool_layouts import Layout
+from survey.data.checked_imports import CheckedFile, check_table, rows_in
 from survey.data.models import Answer, Channel, Consultation, Response
 from survey.data.recording import record_response
+from survey.data.references import fresh_references
 from survey.data.themes import (
     NAME_SEPARATOR,
     coded_questions,
@@ -35,9 +39,17 @@ from survey.data.themes import (
     themes_of_answer,
 )
 
-CHANNELS = tuple(channel.value for channel in Channel)
-CHUNK = 500  # references per lookup query, and responses per flush while importing
+CHUNK = 500  # responses per flush while importing
 _ResponseFields = tuple[int, str, dt.datetime, str]  # id, reference, submitted_at, channel
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What an import did: responses recorded, whose file it was, and the columns left out."""
+
+    count: int
+    layout: Layout = Layout.OWN
+    left_out: tuple[ColumnChoice, ...] = ()
 
 
 def import_responses(
@@ -46,35 +58,31 @@ def import_responses(
     filename: str,
     default_channel: Channel = Channel.PAPER,
     *,
+    mapping: object | None = None,
     entered_by_id: int | None = None,
     progress: Callable[[str, int | None], None] | None = None,
     recorded: Callable[[int], None] | None = None,
-) -> int:
-    """Record every response in the file, or none; returns how many. The caller commits.
+) -> Imported:
+    """Record every response in the file, or none; says how many. The caller commits.
 
-    Raises UnreadableFile when the file cannot be read at all, and ImportRefused listing every
-    problem (by row and column) when any row cannot be recorded. `progress` is told each step
-    (with its number of rows) and `recorded` how many rows are recorded so far.
+    The file is in the service's own format or a survey tool's export (recognised by its
+    headings); `mapping` overrides where a tool's columns go. Raises UnreadableFile when the
+    file cannot be read at all, and ImportRefused listing every problem (by row and column)
+    when any row or column cannot be recorded. `progress` is told each step (with its number
+    of rows) and `recorded` how many rows are recorded so far.
     """
     step = progress or (lambda text, total: None)
     step("Reading the file", None)
     table = read_file(data, file_format(filename))
-    step("Checking every row", len(table.rows))
-    specs = [question.spec() for question in consultation.questions]
+    step("Checking every row", rows_in(table))
     ensure_themes(consultation)
     names = {q.key: [t.name for t in question_themes(q)] for q in coded_questions(consultation)}
 
-    def check() -> ParsedFile:
-        return parse_table(
-            specs,
-            table,
-            channels=CHANNELS,
-            default_channel=default_channel.value,
-            taken=taken_references,
-            theme_names=names,
-        )
+    def check() -> CheckedFile:
+        return check_table(consultation, table, mapping, default_channel, names)
 
-    parsed = check()
+    checked = check()
+    parsed = checked.parsed
     if parsed.problems:
         raise ImportRefused(list(parsed.problems))
     given = {row.reference for row in parsed.rows if row.reference}
@@ -101,19 +109,22 @@ def import_responses(
         record_imported_themes(consultation, coded, entered_by_id)
         officer = db.session.get(User, entered_by_id) if entered_by_id else None
         detail = f"{len(parsed.rows)} responses"
+        if checked.layout is not Layout.OWN:  # say whose export, and what was not kept
+            left_out = ", ".join(choice.column.heading for choice in checked.left_out)
+            detail += f" from a {checked.layout.tool} export; left out: {left_out or 'nothing'}"
         action_log.record("responses imported", consultation, filename, detail, by=officer)
         db.session.flush()  # a reference stored meanwhile by someone else clashes here
     except IntegrityError:
         db.session.rollback()
         # Someone else stored one of the file's references after it was checked: say which.
-        clashes = check().problems
+        clashes = check().parsed.problems
         if clashes:
             raise ImportRefused(list(clashes)) from None
         raise
     except BaseException:
         db.session.rollback()
         raise
-    return len(parsed.rows)
+    return Imported(len(parsed.rows), checked.layout, checked.left_out)
 
 
 def _refresh_statistics(count: int) -> None:
@@ -192,24 +203,3 @@ def _export_response(
         if value is not None:
             answers[specs[question_id].key] = value
     return ExportResponse(reference, submitted_at, channel, answers, coded)
-
-
-def taken_references(references: Collection[str]) -> set[str]:
-    """Which of `references` already belong to stored responses (a query per 500)."""
-    taken: set[str] = set()
-    wanted = sorted(references)
-    for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start : start + CHUNK]
-        taken.update(
-            db.session.scalars(sa.select(Response.reference).where(Response.reference.in_(chunk)))
-        )
-    return taken
-
-
-def fresh_references(count: int, avoid: Collection[str] = ()) -> list[str]:
-    """`count` new references, unused in the database and not in `avoid`, checked in bulk."""
-    chosen: set[str] = set()
-    while len(chosen) < count:
-        candidates = {new_reference() for _ in range(count - len(chosen))} - set(avoid) - chosen
-        chosen |= candidates - taken_references(candidates)
-    return list(chosen)

@@ -7,11 +7,15 @@ and the job's result are committed together.
 
 from __future__ import annotations
 
+from typing import Any
+
 from common import jobs
 from common.database import db
 from common.display import plural
 from common.jobs import Job, JobFailed, Outcome, Progress, job_kind, link_to, refused
 from common.spreadsheets import ImportRefused, UnreadableFile
+from survey.core.column_mapping import ColumnChoice
+from survey.core.tool_layouts import Layout
 from survey.data import transfers
 from survey.data.models import Channel, Consultation
 
@@ -24,8 +28,12 @@ def start_import(
     filename: str,
     channel: Channel,
     started_by_id: int | None = None,
+    mapping: Any = None,
 ) -> Job:
-    """A queued job to import the file's responses; the caller commits, then enqueues it."""
+    """A queued job to import the file's responses; the caller commits, then enqueues it.
+
+    `mapping` is a mapping file's JSON, overriding where a survey tool's columns go.
+    """
     return jobs.new_job(
         RESPONSES_IMPORT,
         f"Import responses to {consultation.title} from {filename}",
@@ -34,6 +42,7 @@ def start_import(
             "slug": consultation.slug,
             "filename": filename,
             "channel": channel.value,
+            "mapping": mapping,
         },
         input=data,
         started_by_id=started_by_id,
@@ -50,11 +59,12 @@ def run_import(job: Job, progress: Progress) -> Outcome:
         raise JobFailed(f"{filename}: nothing imported: the consultation has been deleted")
     again = link_to("transfers.import_responses", "Upload a corrected file", slug=consultation.slug)
     try:
-        count = transfers.import_responses(
+        imported = transfers.import_responses(
             consultation,
             job.input or b"",
             filename,
             Channel(params["channel"]),
+            mapping=params.get("mapping"),
             entered_by_id=job.started_by_id,
             progress=progress.step,
             recorded=progress.rows,
@@ -63,8 +73,20 @@ def run_import(job: Job, progress: Progress) -> Outcome:
         raise JobFailed(f"{filename}: nothing imported. {exc}", link=again) from None
     except ImportRefused as exc:
         raise refused(filename, exc, link=again) from None
-    progress.rows(count)
+    progress.rows(imported.count)
+    count = plural(imported.count, "response")
+    summary = f"Imported {count} to '{consultation.slug}' from {filename}"
+    if imported.layout is not Layout.OWN:
+        summary += f" (a {imported.layout.tool} export)"
     return Outcome(
-        f"Imported {plural(count, 'response')} to '{consultation.slug}' from {filename}",
+        summary + left_out_sentences(imported.left_out),
         link_to("officers.consultation", f"Go to {consultation.title}", slug=consultation.slug),
     )
+
+
+def left_out_sentences(left_out: tuple[ColumnChoice, ...]) -> str:
+    """Which columns were not imported, grouped by why (empty when none were)."""
+    by_why: dict[str, list[str]] = {}
+    for choice in left_out:
+        by_why.setdefault(choice.why, []).append(choice.column.name)
+    return "".join(f". Left out ({why}): {', '.join(names)}" for why, names in by_why.items())

@@ -6,6 +6,8 @@ the export is `survey.data.transfers`' function, as for `flask responses export`
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, Response, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -24,6 +26,7 @@ from common.spreadsheets import (
     MAX_FILE_BYTES,
     MAX_ROWS,
     FileFormat,
+    ImportRefused,
     UnreadableFile,
     check_upload,
     file_format,
@@ -32,6 +35,7 @@ from common.text import clean_line
 from survey.core.responses_io import columns_for
 from survey.data import consultations as store
 from survey.data import transfers
+from survey.data.checked_imports import Preview, preview_import
 from survey.data.models import Channel, Consultation
 from survey.jobs.imports import start_import
 from survey.web.officers import consultation_or_404
@@ -56,6 +60,14 @@ class ImportForm(FlaskForm):  # type: ignore[misc]
         ),
         validators=[FileRequired("Select a CSV or Excel file")],
     )
+    mapping = FileField(
+        "Mapping file (optional)",
+        widget=GovFileInput(),
+        description=(
+            "Only for a survey tool's export with a column the service cannot match: a JSON "
+            "file saying where each column goes, as docs/formats.md describes."
+        ),
+    )
     channel = RadioField(
         "How did these responses arrive?",
         choices=CHANNEL_CHOICES,
@@ -65,24 +77,39 @@ class ImportForm(FlaskForm):  # type: ignore[misc]
         validators=[InputRequired("Select how the responses arrived")],
     )
     submit = SubmitField("Import responses", widget=GovSubmitInput())
+    check = SubmitField("Check the file first", widget=GovSubmitInput())
 
 
 @bp.route("/consultations/<slug>/import", methods=["GET", "POST"])
 @role_required(Role.OFFICER)
 def import_responses(slug: str) -> ResponseReturnValue:
-    """The import form; a file that can be read is imported by a job, whose page comes next."""
+    """The import form; a file that can be read is imported by a job, whose page comes next.
+
+    "Check the file first" shows where each column goes and the first responses as they would
+    be recorded, saving nothing; the officer then uploads the file again to import it. A
+    mapping file, if given, overrides where a survey tool's columns go, as `--mapping` does.
+    """
     consultation = consultation_or_404(slug)
     form = ImportForm()
+    preview = None
     if form.validate_on_submit():
         upload = form.file.data
         data, filename = upload.read(MAX_FILE_BYTES + 1), clean_line(upload.filename or "")
+        mapping = _mapping(form)
         try:
             check_upload(data, file_format(filename))
+            if form.check.data and not form.mapping.errors:
+                channel = Channel(form.channel.data)
+                preview = preview_import(consultation, data, filename, channel, mapping)
         except UnreadableFile as exc:
             form.file.errors.append(str(exc))
-        else:
+        except ImportRefused as exc:
+            form.mapping.errors.append(f"The mapping file cannot be used: {exc}")
+        if preview is not None:
+            return _preview_page(consultation, form, filename, preview)
+        if not (form.file.errors or form.mapping.errors):
             job = start_import(
-                consultation, data, filename, Channel(form.channel.data), current_user.id
+                consultation, data, filename, Channel(form.channel.data), current_user.id, mapping
             )
             db.session.commit()
             enqueue(job)
@@ -92,6 +119,41 @@ def import_responses(slug: str) -> ResponseReturnValue:
         consultation=consultation,
         form=form,
         columns=[c.name for c in columns_for([q.spec() for q in consultation.questions])],
+    )
+
+
+MAX_MAPPING_BYTES = 256 * 1024
+
+
+def _mapping(form: ImportForm) -> object | None:
+    """The uploaded mapping file's JSON (None when none was given); its problem on the form."""
+    upload = form.mapping.data
+    if upload is None or not getattr(upload, "filename", ""):
+        return None
+    data = upload.read(MAX_MAPPING_BYTES + 1)
+    if len(data) > MAX_MAPPING_BYTES:
+        form.mapping.errors.append("The mapping file must be smaller than 256 KB")
+        return None
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        form.mapping.errors.append("The mapping file must be JSON, as --show-mapping prints it")
+        return None
+
+
+def _preview_page(
+    consultation: Consultation, form: ImportForm, filename: str, preview: Preview
+) -> ResponseReturnValue:
+    """The import form again, above it where the file's columns go and what it would record."""
+    return render_template(
+        "officers/transfers/import.html",
+        consultation=consultation,
+        form=form,
+        columns=[c.name for c in columns_for([q.spec() for q in consultation.questions])],
+        filename=filename,
+        preview=preview,
+        choices=preview.checked.choices,
+        tool=preview.checked.layout.tool,
     )
 
 
