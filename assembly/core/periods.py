@@ -99,3 +99,27 @@ def quarter(year: int, first_month: int) -> str:
 def month(year: int, number: int) -> str:
     """A month written 'Apr 2024'."""
     return f"{MONTH_NAMES[number - 1]} {year}"
+
+
+def chronological(periods: Sequence[str]) -> tuple[str, ...]:
+    """The periods in time order by the year and month they name (stable: a label naming
+    neither keeps its place after those that do). Within one kind this is their true order."""
+    return tuple(sorted(periods, key=_start))
+
+
+_YEAR = re.compile(r"\d{4}")
+_MONTH_WORD = re.compile(_MONTH)
+
+
+def _start(label: str) -> tuple[int, int, int]:
+    """A sort key: (year, month) named by the label, after its kind; (9999, …) for neither."""
+    text = label.casefold()
+    year = _YEAR.search(text)
+    if year is None:
+        return (9999, 0, 0)
+    found = _MONTH_WORD.search(text)
+    numbered = re.fullmatch(r"\d{4}-(\d{2})", text.strip())
+    month_number = (
+        MONTHS.index(found.group(1)) + 1 if found else int(numbered.group(1)) if numbered else 0
+    )
+    return (int(year.group()), month_number, 0)
