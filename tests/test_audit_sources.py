@@ -18,7 +18,7 @@ from assembly.core.audit_readers import read_audit_bytes, read_audit_file
 from assembly.core.measures import Measure
 from assembly.core.periods import PeriodKind, compared_periods, period_kind
 from assembly.core.police_uk import gathered
-from assembly.core.trends import comparison, trends
+from assembly.core.trends import comparison, trend_table_rows, trends
 from common.spreadsheets import ImportRefused
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -358,3 +358,13 @@ def test_each_kind_of_period_is_recognised(label: str, kind: PeriodKind) -> None
 def test_periods_of_different_kinds_are_never_compared() -> None:
     assert compared_periods(["2018", "2018/19", "2019", "2019/20"]) == ("2018/19", "2019/20")
     assert compared_periods(["Year ending Mar 2023", "2023/24"]) == (None, "2023/24")
+
+
+def test_a_table_row_names_the_measure_when_a_category_has_two() -> None:
+    table = read_audit_bytes(ONS, "table.csv", CSP)
+    total = "Total recorded crime (excluding fraud)"
+    assert trend_table_rows(trends(table)) == [
+        (f"{total} (count)", "12,843", "13,307", "+464", "+3.6%"),
+        (f"{total} (rate)", "66.4", "68.1", "+1.7", "+2.5%"),
+        ("Residential burglary", "5.6", "4.9", "-0.7", "-12.7%"),
+    ]

@@ -146,10 +146,17 @@ def trend_table_headers(trends: Sequence[Trend]) -> tuple[str, str, str, str, st
 
 
 def trend_table_rows(trends: Iterable[Trend]) -> list[tuple[str, str, str, str, str]]:
-    """Rows for a table of trends: category, previous, latest, change and % change, as text."""
+    """Rows for a table of trends: category, previous, latest, change and % change, as text.
+
+    A category given in two measures (a count and a rate) names the measure in each row.
+    """
+    trends = list(trends)
+    measures: dict[tuple[str, str | None], set[Measure]] = {}
+    for t in trends:
+        measures.setdefault((t.category, t.area), set()).add(t.measure)
     return [
         (
-            f"{t.category} ({t.area})" if t.area else t.category,
+            _row_label(t, len(measures[(t.category, t.area)]) > 1),
             _figure_cell(t.previous_value, t.previous_period, t.measure),
             _figure_cell(t.latest_value, t.latest_period, t.measure),
             NO_FIGURE if t.change is None else _signed(t.change, shown(abs(t.change), t.measure)),
@@ -157,6 +164,12 @@ def trend_table_rows(trends: Iterable[Trend]) -> list[tuple[str, str, str, str, 
         )
         for t in trends
     ]
+
+
+def _row_label(t: Trend, with_measure: bool) -> str:
+    """'Burglary', 'Burglary (Keynsham)', or 'Burglary (rate)' beside its count."""
+    label = f"{t.category} ({t.area})" if t.area else t.category
+    return f"{label} ({t.measure.value})" if with_measure else label
 
 
 def _trend(
