@@ -54,6 +54,7 @@ def test_an_ons_table_imports_the_partnerships_figures_and_keeps_its_comparators
     assert crime_audits.audit_categories(audit) == [
         "Total recorded crime (excluding fraud)",
         "Residential burglary",
+        "Homicide",
     ]
     shown = runner.invoke(args=["audit", "show", "ONS"])
     assert (

@@ -115,10 +115,20 @@ def test_ons_markers_are_no_figure_not_a_problem() -> None:
     ]
     rows.append(f"E22000234,{CSP},2022/23,7,Police recorded crime,Count,,Arson")
     table = read_audit_bytes((ONS_HEADER + "\n".join(rows) + "\n").encode(), "t.csv")
-    assert [f.period for f in table.figures] == ["2022/23"]
-    assert "2021/22" in table.periods  # the period is kept: its figure is not available
+    assert [f.value for f in table.figures] == [None] * 6 + [Decimal(7)]
+    assert table.figures[3].notes == "Not available in the source ('[c]')."
     (trend,) = trends(table)
     assert trend.previous_period == "2021/22" and trend.previous_value is None
+    assert trend.sentence == (
+        "Arson: no figure for 2021/22, so no change can be given; 2022/23: 7 offences."
+    )
+
+
+def test_a_category_with_no_figure_available_is_kept_and_says_so() -> None:
+    table = read_audit_bytes(ONS, "table.csv", CSP)
+    assert sentence(table, "Homicide", Measure.RATE) == (
+        "Homicide: no figures for 2021/22 or 2022/23, so no change can be given."
+    )
 
 
 def test_raw_float_rates_are_kept_rounded_never_refused_for_their_length() -> None:
@@ -367,4 +377,5 @@ def test_a_table_row_names_the_measure_when_a_category_has_two() -> None:
         (f"{total} (count)", "12,843", "13,307", "+464", "+3.6%"),
         (f"{total} (rate)", "66.4", "68.1", "+1.7", "+2.5%"),
         ("Residential burglary", "5.6", "4.9", "-0.7", "-12.7%"),
+        ("Homicide", "no figure", "no figure", "–", "–"),
     ]

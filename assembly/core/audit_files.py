@@ -52,13 +52,15 @@ _LAYOUTS = (
 class AuditFigure:
     """One figure: a category's value in a period, for an area (None: the whole partnership).
 
+    `value` is None when the file marks the figure as not available (an ONS table's `[c]`).
+
     `unit` is the category's unit as the file gave it (None: the file gives none, and no unit
     is assumed: the figures are written bare); `measure` is what kind of figure it is.
     """
 
     category: str
     period: str
-    value: Decimal
+    value: Decimal | None
     area: str | None = None
     unit: str | None = None
     source: str | None = None

@@ -82,8 +82,7 @@ def parse_ons(table: Table, area: str | None = None, title: str | None = None) -
             )
             continue
         seen[key] = number
-        if row.figure.value >= 0:
-            rows.append(row)
+        rows.append(row)
     if problems:
         raise ImportRefused(problems.sorted())
     chosen = _chosen_area(areas, area)
@@ -104,7 +103,7 @@ def _row(
     problems: _Problems,
     title: str | None,
 ) -> _Row | None:
-    """The figure in one row (a value of -1 for 'not available'), or None with problems."""
+    """The figure in one row (its value None when not available), or None with problems."""
     found = len(problems.found)
     area = _key(cell.get(AREA_CODE, "")) or _key(cell.get(AREA_NAME, ""))
     category = " ".join((cell.get(GROUP, "") or cell.get(INDICATOR, "")).split())
@@ -120,9 +119,15 @@ def _row(
     for name, limit in ((category, 200), (period, 40), (cell.get(AREA_NAME, ""), 120)):
         if len(name) > limit:
             problems.add(number, None, f"'{_short(name)}' is longer than {limit} characters")
-    value = _value(cell.get(VALUE, ""), number, columns[VALUE], problems)
-    if len(problems.found) > found or value is None:
+    text = cell.get(VALUE, "").strip()
+    marked = not text or text.casefold() in MARKERS
+    value = None if marked else _value(text, number, columns[VALUE], problems)
+    if len(problems.found) > found or (value is None and not marked):
         return None
+    notes = cell.get(NOTES, "").strip()
+    if marked:
+        shown = f"'{text}'" if text else "blank"
+        notes = f"Not available in the source ({shown}). {notes}".strip()
     measure = _measure(cell.get(MEASURE, ""), cell.get(UNIT, ""))
     figure = AuditFigure(
         category=category,
@@ -130,17 +135,14 @@ def _row(
         value=value,
         unit=_unit(measure, category),
         source=title or _source(cell.get(INDICATOR, "")),
-        notes=cell.get(NOTES, "").strip() or None,
+        notes=notes or None,
         measure=measure,
     )
     return _Row(area, figure)
 
 
 def _value(text: str, number: int, column: int, problems: _Problems) -> Decimal | None:
-    """The figure, rounded to six places; Decimal(-1) for an ONS marker or a blank."""
-    text = text.strip()
-    if not text or text.casefold() in MARKERS:
-        return Decimal(-1)
+    """The figure, rounded to six places; None with a problem when it is not one."""
     try:
         value = Decimal(text.replace(",", ""))
     except InvalidOperation:

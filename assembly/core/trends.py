@@ -85,7 +85,9 @@ def _series_of(
     units: dict[tuple[str, Measure], str] = {}
     for figure in figures:
         key = (figure.category, figure.area, figure.measure)
-        by_series.setdefault(key, {})[figure.period] = figure.value
+        values = by_series.setdefault(key, {})  # a series of no figures still has a trend
+        if figure.value is not None:
+            values[figure.period] = figure.value
         if figure.unit:
             units.setdefault((figure.category, figure.measure), figure.unit)
     return by_series, units
@@ -97,15 +99,16 @@ def comparison(table: AuditTable, trend: Trend) -> str | None:
     None when the file gave no comparator for it."""
     if trend.latest_value is None or trend.area is not None:
         return None
+    wanted = (trend.category, trend.measure, trend.latest_period)
     others = [
-        f
+        (f.value, f.area)
         for f in table.comparators
-        if (f.category, f.measure, f.period) == (trend.category, trend.measure, trend.latest_period)
+        if (f.category, f.measure, f.period) == wanted and f.value is not None
     ]
     if not others:
         return None
     own = amount(trend.latest_value, trend.unit, trend.measure)
-    against = [f"{shown(f.value, f.measure)} in {f.area}" for f in others]
+    against = [f"{shown(value, trend.measure)} in {area}" for value, area in others]
     where = f" in {table.area_name}" if table.area_name else ""
     listed = against[0] if len(against) == 1 else ", ".join(against[:-1]) + " and " + against[-1]
     return (
@@ -126,7 +129,7 @@ def series(
     if measure is None and chosen:
         measure = chosen[0].measure
     values = {f.period: f.value for f in chosen if f.measure is measure}
-    if not values:
+    if not any(f.measure is measure for f in chosen):
         where = f" in {area!r}" if area is not None else ""
         raise ValueError(f"the audit has no figures for {category!r}{where}")
     shown_periods = table.periods if periods is None else tuple(periods)

@@ -148,7 +148,7 @@ def audit_table(audit: CrimeAudit) -> AuditTable:
         figure = FileFigure(
             category=category,
             period=period,
-            value=Decimal(value).normalize() if value is not None else Decimal(0),
+            value=Decimal(value).normalize() if value is not None else None,
             area=area or None,
             unit=unit,
             source=source,

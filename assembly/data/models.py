@@ -68,7 +68,7 @@ class AuditFigure(db.Model):  # type: ignore[name-defined,misc]
     category: Mapped[str] = mapped_column(sa.String(200))
     area: Mapped[str] = mapped_column(sa.String(120), default=WHOLE_AREA)
     period: Mapped[str] = mapped_column(sa.String(40))
-    value: Mapped[Decimal] = mapped_column(sa.Numeric(24, 6))
+    value: Mapped[Decimal | None] = mapped_column(sa.Numeric(24, 6))  # None: not available
     unit: Mapped[str | None] = mapped_column(sa.String(60))
     source: Mapped[str | None] = mapped_column(sa.String(300))
     notes: Mapped[str | None] = mapped_column(sa.Text)

@@ -7,7 +7,8 @@ Create Date: 2026-12-06
 ONS tables give one category as a count and as a rate per 1,000 population, and figures for
 the partnership beside its force area and England and Wales; so a figure's measure and
 whether it is a comparator join its unique key. Existing figures whose unit is a rate
-('per 1,000', not 'per cent') or a percentage are marked so; the rest are counts.
+('per 1,000', not 'per cent') or a percentage are marked so; the rest are counts. A value
+may be empty: ONS marks figures not available (`[c]`, `..`), and they are kept as such.
 """
 
 from alembic import op
@@ -50,15 +51,18 @@ def upgrade():
     with op.batch_alter_table("audit_figure", schema=None) as batch_op:
         batch_op.alter_column("measure", server_default=None)
         batch_op.alter_column("comparator", server_default=None)
+        batch_op.alter_column("value", existing_type=sa.Numeric(24, 6), nullable=True)
         batch_op.drop_constraint("uq_audit_figure_audit_id", type_="unique")
         batch_op.create_unique_constraint(batch_op.f("uq_audit_figure_audit_id"), NEW_KEY)
 
 
 def downgrade():
     op.execute(sa.text("DELETE FROM audit_figure WHERE comparator = :yes").bindparams(yes=True))
+    op.execute(sa.text("DELETE FROM audit_figure WHERE value IS NULL"))
     with op.batch_alter_table("audit_figure", schema=None) as batch_op:
         batch_op.drop_constraint("uq_audit_figure_audit_id", type_="unique")
         batch_op.create_unique_constraint(batch_op.f("uq_audit_figure_audit_id"), OLD_KEY)
+        batch_op.alter_column("value", existing_type=sa.Numeric(24, 6), nullable=False)
         batch_op.drop_column("comparator")
         batch_op.drop_column("measure")
     with op.batch_alter_table("crime_audit", schema=None) as batch_op:
