@@ -379,3 +379,14 @@ def test_a_table_row_names_the_measure_when_a_category_has_two() -> None:
         ("Residential burglary", "5.6", "4.9", "-0.7", "-12.7%"),
         ("Homicide", "no figure", "no figure", "–", "–"),
     ]
+
+
+def test_a_police_uk_file_saved_as_a_workbook_is_counted_too() -> None:
+    rows = [list(POLICE_UK_HEADER)] + [
+        ["", month, FORCE, FORCE, "", "", "", "", "", "Anti-social behaviour", "", ""]
+        for month in months((2024, 4), 3)
+    ]
+    table = read_audit_bytes(xlsx(rows), "street.xlsx")
+    assert [(f.period, f.value, f.unit) for f in table.figures] == [
+        ("Apr to Jun 2024", Decimal(3), "reports")
+    ]

@@ -60,6 +60,9 @@ def read_audit_bytes(data: bytes, filename: str, area: str | None = None) -> Aud
     table, title = with_header_found(read_file(data, file_format(filename)))
     if is_ons_header(table.header):
         return parse_ons(table, area, title)
+    if is_police_uk_header(table.header):  # a police.uk file saved as a workbook
+        rows = itertools.chain([table.header], (cells for _, cells in table.rows))
+        return count_police_uk(rows, area)
     return parse_audit(table)
 
 
