@@ -12,7 +12,7 @@ import click
 from flask.cli import with_appcontext
 
 from assembly.core.strategy import StrategyErrors
-from assembly.core.trends import trends
+from assembly.core.trends import comparison, trends
 from assembly.data import built_drafts, crime_audits, strategies
 from assembly.data.models import Strategy
 from assembly.jobs.audit_imports import start_audit_import
@@ -24,6 +24,7 @@ from common.display import plural
 from common.jobs import JobState
 from common.jobs_cli import report, run_here
 from common.settings import fill_draft_contents, statutory_wording_file, suppression_threshold
+from common.spreadsheets import MAX_FILE_BYTES
 
 audit_cli = click.Group("audit", help="Import crime and disorder audit figures.")
 strategy_cli = click.Group("strategy", help="Load and export strategy definitions.")
@@ -34,14 +35,23 @@ draft_cli = click.Group("draft", help="Build Word drafts of a strategy.")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--name", required=True, help="The audit's name, e.g. '2017-18 audit'.")
 @click.option("--replace", is_flag=True, help="Replace the figures of an audit of this name.")
+@click.option(
+    "--area",
+    default=None,
+    help="The partnership's area, by name or code, in a file covering several.",
+)
 @with_appcontext
-def import_audit_command(file: Path, name: str, replace: bool) -> None:
+def import_audit_command(file: Path, name: str, replace: bool, area: str | None) -> None:
     """Import an audit's figures from FILE (.csv or .xlsx), all or none.
 
     Long format: columns category, period, value (and optionally area, unit, source, notes).
-    Wide format: a category column, then one column per period. See docs/strategy.md.
+    Wide format: a category column, then one column per period. ONS recorded-crime tables
+    and police.uk street-level or outcomes files are read too. See docs/formats.md.
     """
-    job = start_audit_import(name, file.name, read_upload(file), replace)
+    data: bytes | Path = read_upload(file)
+    if len(data) > MAX_FILE_BYTES:  # a police.uk file is counted as it is read, from disk
+        data = file
+    job = start_audit_import(name, file.name, data, replace, area=area)
     db.session.commit()
     report(run_here(job), file.name)
 
@@ -54,8 +64,14 @@ def show_audit(name: str) -> None:
     audit = crime_audits.audit_by_name(name)
     if audit is None:
         raise click.ClickException(f"no audit called '{name}'")
-    for trend in trends(crime_audits.audit_table(audit)):
+    table = crime_audits.audit_table(audit)
+    found = trends(table)
+    for trend in found:
         click.echo(trend.sentence)
+    for trend in found:
+        beside = comparison(table, trend)
+        if beside:
+            click.echo(beside)
 
 
 @strategy_cli.command("load")

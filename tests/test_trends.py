@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from assembly.core.audit_files import AuditFigure, AuditTable, read_audit
+from assembly.core.measures import Measure
 from assembly.core.trends import (
     Direction,
     Trend,
@@ -377,3 +378,37 @@ def test_a_wide_audit_file_gives_each_categorys_unit_in_a_unit_column() -> None:
         "Violence rose by 0.4 per 1,000 people",
         "Arson fell by 15.9% (10 fewer)",
     ]
+
+
+def test_a_rate_from_raw_floats_is_rounded_to_one_place_and_worded_as_a_rate() -> None:
+    unit = "offences per 1,000 residents"
+    table = AuditTable(
+        periods=PERIODS,
+        figures=tuple(
+            AuditFigure("Violence", period, Decimal(value), unit=unit, measure=Measure.RATE)
+            for period, value in (("2016/17", "78.61234"), ("2017/18", "75.2049"))
+        ),
+    )
+    assert only_trend(table).sentence == (
+        "Violence fell by 3.4 per 1,000 residents, from 78.6 in 2016/17 to 75.2 in 2017/18 "
+        "(a fall of 4.3%)."
+    )
+    assert trend_table_rows(trends(table)) == [("Violence", "78.6", "75.2", "-3.4", "-4.3%")]
+
+
+PERCENTAGE = Measure.PERCENTAGE
+
+
+def test_a_percentage_changes_in_percentage_points() -> None:
+    table = AuditTable(
+        periods=PERIODS,
+        figures=tuple(
+            AuditFigure(
+                "Repeat victims", period, Decimal(value), unit="%", measure=Measure.PERCENTAGE
+            )
+            for period, value in (("2016/17", "45.23"), ("2017/18", "43.01"))
+        ),
+    )
+    assert only_trend(table).sentence == (
+        "Repeat victims fell from 45.2% in 2016/17 to 43% in 2017/18 (2.2 percentage points)."
+    )

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from assembly.core.measures import Measure, measure_of
 from common.spreadsheets import ImportRefused, Problem, Table, column_letter, file_format, read_file
 from common.text import clean_line
 
@@ -51,25 +52,36 @@ _LAYOUTS = (
 class AuditFigure:
     """One figure: a category's value in a period, for an area (None: the whole partnership).
 
+    `value` is None when the file marks the figure as not available (an ONS table's `[c]`).
+
     `unit` is the category's unit as the file gave it (None: the file gives none, and no unit
-    is assumed: the figures are written bare).
+    is assumed: the figures are written bare); `measure` is what kind of figure it is.
     """
 
     category: str
     period: str
-    value: Decimal
+    value: Decimal | None
     area: str | None = None
     unit: str | None = None
     source: str | None = None
     notes: str | None = None
+    measure: Measure = Measure.COUNT
 
 
 @dataclass(frozen=True)
 class AuditTable:
-    """An audit's periods and figures, both in the order the file gives them (never sorted)."""
+    """An audit's periods and figures, both in the order the file gives them (never sorted).
+
+    `area_name` and `area_code` name the partnership when the file covers several areas;
+    `comparators` are the other areas' figures (its police force area, England and Wales),
+    kept to set beside the partnership's and never part of its own trends.
+    """
 
     periods: tuple[str, ...]
     figures: tuple[AuditFigure, ...]
+    area_name: str | None = None
+    area_code: str | None = None
+    comparators: tuple[AuditFigure, ...] = ()
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -408,8 +420,13 @@ def _assemble(
     unit_of = {category: unit for category, (unit, _) in units.items()}
     return AuditTable(
         periods=tuple(names.periods.values()),
-        figures=tuple(replace(f, unit=unit_of.get(_key(f.category))) for f in figures),
+        figures=tuple(_with_unit(f, unit_of.get(_key(f.category))) for f in figures),
     )
+
+
+def _with_unit(figure: AuditFigure, unit: str | None) -> AuditFigure:
+    """The figure with its category's unit, and the measure that unit implies."""
+    return replace(figure, unit=unit, measure=measure_of(unit))
 
 
 class _Spellings:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from matplotlib.figure import Figure
 
 from assembly.core.audit_files import AuditTable
+from assembly.core.periods import same_kind
 from assembly.core.strategy import PrioritySpec, StrategySpec
 from assembly.core.strategy_document import DraftCharts, agreement_result, concerns_result
 from assembly.core.trends import (
@@ -21,6 +22,7 @@ from assembly.core.trends import (
     Trend,
     amount,
     series,
+    shown,
     trend_table_headers,
     trend_table_rows,
 )
@@ -208,7 +210,8 @@ def _unit_key(unit: str | None) -> str | None:
 
 def _by_size(table: AuditTable, linked: Sequence[Trend]) -> list[list[Trend]]:
     peaks = {
-        t.category: max((v for v in series(table, t.category)[1] if v), default=0) for t in linked
+        t.category: max((v for v in series(table, t.category, None, t.measure)[1] if v), default=0)
+        for t in linked
     }
     groups: list[list[Trend]] = []
     for trend in sorted(linked, key=lambda t: -peaks[t.category]):
@@ -223,15 +226,14 @@ def _by_size(table: AuditTable, linked: Sequence[Trend]) -> list[list[Trend]]:
 
 
 def _line_chart(table: AuditTable, linked: Sequence[Trend], name: str) -> Chart:
-    periods = table.periods
+    periods = same_kind(table.periods, linked[0].latest_period)  # one kind of period a line
     lines: list[tuple[str, Sequence[float | None]]] = []
     rows = []
     for trend in linked:
-        _, values = series(table, trend.category)
+        _, values = series(table, trend.category, measure=trend.measure, periods=periods)
         lines.append((trend.category, [None if v is None else float(v) for v in values]))
-        rows.append(
-            (trend.category, *("no figure" if v is None else display.figure(v) for v in values))
-        )
+        cells = ("no figure" if v is None else shown(v, trend.measure) for v in values)
+        rows.append((trend.category, *cells))
     unit = linked[0].unit  # `scale_groups` gives each chart one unit
     named = join_words([t.category for t in linked])
     title = f"{named}, {periods[0]} to {periods[-1]}"

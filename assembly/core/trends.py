@@ -10,19 +10,19 @@ called offences, and a rate (a unit with "per") is written as a rate, never as a
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Context, Decimal
 from enum import StrEnum
 
-from assembly.core.audit_files import AuditTable
+from assembly.core.audit_files import AuditFigure, AuditTable
+from assembly.core.measures import Measure, for_display, measure_of
+from assembly.core.periods import compared_periods, same_kind
 from common import display
 
 NO_FIGURE = "–"  # an en dash: a table cell with nothing to show
 _EXACT = Context(prec=40)  # fixed, so a caller's decimal context cannot change results
 _SMALLEST_PERCENT = Decimal("0.05")  # below this a percentage rounds to 0.0%
-_RATE = re.compile(r"\bper\b(?!\s*cent)", re.IGNORECASE)  # "per 1,000", not "per cent"
 
 
 class Direction(StrEnum):
@@ -55,34 +55,85 @@ class Trend:
     percent_change: Decimal | None
     direction: Direction
     sentence: str
+    measure: Measure = Measure.COUNT
+
+
+SeriesKey = tuple[str, str | None, Measure]
 
 
 def trends(table: AuditTable) -> list[Trend]:
-    """A trend for each category and area, categories in file order (none without periods)."""
-    if not table.periods:
+    """A trend for each category, area and measure, categories in file order.
+
+    Each compares the latest two periods of one kind (`compared_periods`): never a financial
+    year with a calendar year, nor a quarter with a whole year. None without periods.
+    """
+    pair = compared_periods(table.periods)
+    if pair is None:
         return []
-    by_series: dict[tuple[str, str | None], dict[str, Decimal]] = {}
-    units: dict[str, str] = {}
-    for figure in table.figures:
-        by_series.setdefault((figure.category, figure.area), {})[figure.period] = figure.value
-        if figure.unit:
-            units.setdefault(figure.category, figure.unit)
+    by_series, units = _series_of(table.figures)
     order = {category: index for index, category in enumerate(table.categories)}
     keys = sorted(by_series, key=lambda key: order[key[0]])  # stable: areas in file order
-    return [
-        _trend(key[0], key[1], units.get(key[0]), table.periods, by_series[key]) for key in keys
+    earlier = same_kind(table.periods, pair[1])
+    return [_trend(key, units.get((key[0], key[2])), pair, earlier, by_series[key]) for key in keys]
+
+
+def _series_of(
+    figures: Iterable[AuditFigure],
+) -> tuple[dict[SeriesKey, dict[str, Decimal]], dict[tuple[str, Measure], str]]:
+    """Each series' values by period, and each category's unit in each measure."""
+    by_series: dict[SeriesKey, dict[str, Decimal]] = {}
+    units: dict[tuple[str, Measure], str] = {}
+    for figure in figures:
+        key = (figure.category, figure.area, figure.measure)
+        values = by_series.setdefault(key, {})  # a series of no figures still has a trend
+        if figure.value is not None:
+            values[figure.period] = figure.value
+        if figure.unit:
+            units.setdefault((figure.category, figure.measure), figure.unit)
+    return by_series, units
+
+
+def comparison(table: AuditTable, trend: Trend) -> str | None:
+    """The partnership's latest figure beside its comparators' for the same category, measure
+    and period ('... against 80.1 in Avon and Somerset and 79.3 in England and Wales'), or
+    None when the file gave no comparator for it."""
+    if trend.latest_value is None or trend.area is not None:
+        return None
+    wanted = (trend.category, trend.measure, trend.latest_period)
+    others = [
+        (f.value, f.area)
+        for f in table.comparators
+        if (f.category, f.measure, f.period) == wanted and f.value is not None
     ]
+    if not others:
+        return None
+    own = amount(trend.latest_value, trend.unit, trend.measure)
+    against = [f"{shown(value, trend.measure)} in {area}" for value, area in others]
+    where = f" in {table.area_name}" if table.area_name else ""
+    listed = against[0] if len(against) == 1 else ", ".join(against[:-1]) + " and " + against[-1]
+    return (
+        f"{_capitalised(trend.category)} in {trend.latest_period}: {own}{where}, against {listed}."
+    )
 
 
 def series(
-    table: AuditTable, category: str, area: str | None = None
+    table: AuditTable,
+    category: str,
+    area: str | None = None,
+    measure: Measure | None = None,
+    periods: Sequence[str] | None = None,
 ) -> tuple[tuple[str, ...], tuple[Decimal | None, ...]]:
-    """Every period and the category's value in it (None: no figure), for a line chart."""
-    values = {f.period: f.value for f in table.figures if f.category == category and f.area == area}
-    if not values:
+    """The periods (all, or `periods`) and the category's value in each (None: no figure) in
+    one measure (the first the file gives, unless named), for a line chart."""
+    chosen = [f for f in table.figures if f.category == category and f.area == area]
+    if measure is None and chosen:
+        measure = chosen[0].measure
+    values = {f.period: f.value for f in chosen if f.measure is measure}
+    if not any(f.measure is measure for f in chosen):
         where = f" in {area!r}" if area is not None else ""
         raise ValueError(f"the audit has no figures for {category!r}{where}")
-    return table.periods, tuple(values.get(period) for period in table.periods)
+    shown_periods = table.periods if periods is None else tuple(periods)
+    return shown_periods, tuple(values.get(period) for period in shown_periods)
 
 
 def trend_table_headers(trends: Sequence[Trend]) -> tuple[str, str, str, str, str]:
@@ -98,28 +149,42 @@ def trend_table_headers(trends: Sequence[Trend]) -> tuple[str, str, str, str, st
 
 
 def trend_table_rows(trends: Iterable[Trend]) -> list[tuple[str, str, str, str, str]]:
-    """Rows for a table of trends: category, previous, latest, change and % change, as text."""
+    """Rows for a table of trends: category, previous, latest, change and % change, as text.
+
+    A category given in two measures (a count and a rate) names the measure in each row.
+    """
+    trends = list(trends)
+    measures: dict[tuple[str, str | None], set[Measure]] = {}
+    for t in trends:
+        measures.setdefault((t.category, t.area), set()).add(t.measure)
     return [
         (
-            f"{t.category} ({t.area})" if t.area else t.category,
-            _figure_cell(t.previous_value, t.previous_period),
-            _figure_cell(t.latest_value, t.latest_period),
-            NO_FIGURE if t.change is None else _signed(t.change, display.figure(abs(t.change))),
+            _row_label(t, len(measures[(t.category, t.area)]) > 1),
+            _figure_cell(t.previous_value, t.previous_period, t.measure),
+            _figure_cell(t.latest_value, t.latest_period, t.measure),
+            NO_FIGURE if t.change is None else _signed(t.change, shown(abs(t.change), t.measure)),
             _percent_cell(t.percent_change),
         )
         for t in trends
     ]
 
 
+def _row_label(t: Trend, with_measure: bool) -> str:
+    """'Burglary', 'Burglary (Keynsham)', or 'Burglary (rate)' beside its count."""
+    label = f"{t.category} ({t.area})" if t.area else t.category
+    return f"{label} ({t.measure.value})" if with_measure else label
+
+
 def _trend(
-    category: str,
-    area: str | None,
+    key: SeriesKey,
     unit: str | None,
+    pair: tuple[str | None, str],
     periods: tuple[str, ...],
     values: dict[str, Decimal],
 ) -> Trend:
-    latest_period = periods[-1]
-    previous_period = periods[-2] if len(periods) > 1 else None
+    """One series' trend between the `pair` of periods; `periods` are those of their kind."""
+    category, area, measure = key
+    previous_period, latest_period = pair
     latest = values.get(latest_period)
     previous = values.get(previous_period) if previous_period is not None else None
     change = percent = None
@@ -143,8 +208,10 @@ def _trend(
         percent_change=percent,
         direction=direction,
         sentence="",
+        measure=measure,
     )
-    return replace(trend, sentence=_sentence(trend, _earlier_figure(periods[:-2], values)))
+    before = periods[: periods.index(previous_period)] if previous_period in periods else ()
+    return replace(trend, sentence=_sentence(trend, _earlier_figure(before, values)))
 
 
 # Sentences.
@@ -155,20 +222,22 @@ def _sentence(t: Trend, earlier: tuple[str, Decimal] | None) -> str:
     if t.previous_period is None:
         if t.latest_value is None:
             return f"{_label(t)}: no figure for {t.latest_period}."
-        figure = amount(t.latest_value, t.unit)
+        figure = amount(t.latest_value, t.unit, t.measure)
         return f"{_label(t)}: {figure} in {t.latest_period} (no earlier period to compare)."
     if t.change is None:
         return _missing(t, t.previous_period, earlier)
     assert t.previous_value is not None and t.latest_value is not None
     subject = _subject(t)
-    previous, latest = display.figure(t.previous_value), display.figure(t.latest_value)
+    previous, latest = shown(t.previous_value, t.measure), shown(t.latest_value, t.measure)
     between = f"from {previous} in {t.previous_period} to {latest} in {t.latest_period}"
     if t.direction is Direction.UNCHANGED:
         return (
-            f"{subject} was unchanged at {amount(t.latest_value, t.unit)} in both "
+            f"{subject} was unchanged at {amount(t.latest_value, t.unit, t.measure)} in both "
             f"{t.previous_period} and {t.latest_period}."
         )
-    if is_rate(t.unit):
+    if t.measure is Measure.PERCENTAGE:
+        return _percentage_sentence(t, subject)
+    if t.measure is Measure.RATE or is_rate(t.unit):
         return _rate_sentence(t, subject, between)
     more = "more" if t.change > 0 else "fewer"
     changed = " ".join([display.figure(abs(t.change)), more, *_unit_words(t.unit, abs(t.change))])
@@ -186,7 +255,7 @@ def _rate_sentence(t: Trend, subject: str, between: str) -> str:
     Never "0.4 more offences": a rate is not a count of anything.
     """
     assert t.change is not None
-    change = amount(abs(t.change), t.unit)
+    change = amount(abs(t.change), t.unit, Measure.RATE)
     kind = "rise" if t.change > 0 else "fall"
     if t.percent_change is None:  # from a base of zero
         return (
@@ -199,20 +268,33 @@ def _rate_sentence(t: Trend, subject: str, between: str) -> str:
     )
 
 
+def _percentage_sentence(t: Trend, subject: str) -> str:
+    """A percentage's change, in percentage points: 'fell from 45.2% in 2022/23 to 43.0% in
+    2023/24 (2.2 percentage points)'; a relative change of a percentage would mislead."""
+    assert t.change is not None and t.previous_value is not None and t.latest_value is not None
+    previous = amount(t.previous_value, t.unit, Measure.PERCENTAGE)
+    latest = amount(t.latest_value, t.unit, Measure.PERCENTAGE)
+    points = shown(abs(t.change), Measure.PERCENTAGE)
+    return (
+        f"{subject} {t.direction} from {previous} in {t.previous_period} to {latest} in "
+        f"{t.latest_period} ({points} percentage points)."
+    )
+
+
 def _missing(t: Trend, previous_period: str, earlier: tuple[str, Decimal] | None) -> str:
     """The sentence for a trend with the previous or the latest figure missing."""
     no_change = "so no change can be given"
     if t.latest_value is not None:
-        given = f"{t.latest_period}: {amount(t.latest_value, t.unit)}"
+        given = f"{t.latest_period}: {amount(t.latest_value, t.unit, t.measure)}"
         return f"{_label(t)}: no figure for {previous_period}, {no_change}; {given}."
     if t.previous_value is not None:
-        given = f"{previous_period}: {amount(t.previous_value, t.unit)}"
+        given = f"{previous_period}: {amount(t.previous_value, t.unit, t.measure)}"
         return f"{_label(t)}: no figure for {t.latest_period}, {no_change}; {given}."
     text = f"{_label(t)}: no figures for {previous_period} or {t.latest_period}, {no_change}"
     if earlier is None:
         return f"{text}."
     period, value = earlier
-    return f"{text}; the latest figure is {amount(value, t.unit)} in {period}."
+    return f"{text}; the latest figure is {amount(value, t.unit, t.measure)} in {period}."
 
 
 def _earlier_figure(
@@ -252,18 +334,27 @@ def _within_sentence(category: str) -> str:
 
 def is_rate(unit: str | None) -> bool:
     """True for a rate ('crimes per 1,000 people'): its changes are not counts."""
-    return unit is not None and _RATE.search(unit) is not None
+    return measure_of(unit) is Measure.RATE
 
 
 def rate_basis(unit: str) -> str:
     """What a rate is per, as written after a figure: 'per 1,000 people'."""
-    found = _RATE.search(unit)
-    return unit[found.start() :] if found else unit
+    start = unit.casefold().find("per ")
+    return unit[start:] if start >= 0 else unit
 
 
-def amount(value: Decimal, unit: str | None) -> str:
-    """A figure with its unit: '14 offences', '1 offence', '5.5 per 1,000', or just '14'."""
-    return " ".join([display.figure(value), *_unit_words(unit, value)])
+def shown(value: Decimal, measure: Measure = Measure.COUNT) -> str:
+    """A figure as every sentence, table and chart writes it: rates and percentages rounded
+    to one place ('78.6'), counts as given ('1,070')."""
+    return display.figure(for_display(value, measure))
+
+
+def amount(value: Decimal, unit: str | None, measure: Measure | None = None) -> str:
+    """A figure with its unit: '14 offences', '1 offence', '5.5 per 1,000', '45.2%' or '14'."""
+    measure = measure_of(unit) if measure is None else measure
+    if measure is Measure.PERCENTAGE:
+        return f"{shown(value, measure)}%"
+    return " ".join([shown(value, measure), *_unit_words(unit, value)])
 
 
 def _unit_words(unit: str | None, value: Decimal) -> list[str]:
@@ -296,11 +387,11 @@ def _tiny(percent: Decimal) -> bool:
     return 0 < abs(percent) < _SMALLEST_PERCENT
 
 
-def _figure_cell(value: Decimal | None, period: str | None) -> str:
+def _figure_cell(value: Decimal | None, period: str | None, measure: Measure) -> str:
     """A table cell under its period's heading: '872', 'no figure', or a dash with no period."""
     if period is None:
         return NO_FIGURE
-    return "no figure" if value is None else display.figure(value)
+    return "no figure" if value is None else shown(value, measure)
 
 
 def _signed(value: Decimal, text: str) -> str:

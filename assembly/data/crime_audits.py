@@ -7,12 +7,17 @@ gave, so trends are computed identically from a file and from the database.
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable, Iterable
 from decimal import Decimal
+from typing import BinaryIO
 
 import sqlalchemy as sa
 
 from assembly.core.audit_files import AuditFigure as FileFigure
-from assembly.core.audit_files import AuditTable, read_audit
+from assembly.core.audit_files import AuditTable
+from assembly.core.audit_readers import read_audit_file
+from assembly.core.measures import Measure
 from assembly.data.models import WHOLE_AREA, AuditFigure, AuditFinding, CrimeAudit
 from common.database import db
 from common.text import clean_line, clean_text
@@ -49,43 +54,63 @@ def name_to_import(name: str, replace: bool) -> tuple[str, CrimeAudit | None]:
 
 
 def import_audit(
-    name: str, filename: str, data: bytes, user_id: int | None, replace: bool = False
+    name: str,
+    filename: str,
+    data: bytes | BinaryIO,
+    user_id: int | None,
+    replace: bool = False,
+    area: str | None = None,
+    on_rows: Callable[[int], None] | None = None,
 ) -> CrimeAudit:
-    """Store an audit file's figures under `name`; the caller commits.
+    """Store an audit file's figures (and its comparators') under `name`; the caller commits.
 
-    Raises AuditError for a taken name (unless `replace`), and the file reader's refusal,
-    listing every problem, for a bad file. With `replace`, an audit's figures are replaced
-    and its key findings kept.
+    `data` is the file's bytes or the open file (a police.uk file is counted as it is read,
+    however long); `area` names the partnership's area in a file of several. Raises
+    AuditError for a taken name (unless `replace`), and the file reader's refusal, listing
+    every problem, for a bad file. With `replace`, an audit's figures are replaced and its
+    key findings kept.
     """
     name, existing = name_to_import(name, replace)
-    table = read_audit(data, filename)  # raises with every problem; nothing stored yet
+    source = io.BytesIO(data) if isinstance(data, bytes) else data
+    table = read_audit_file(source, filename, area, on_rows)  # raises: nothing stored yet
     audit = existing or CrimeAudit(name=name)
     if existing is not None:
         db.session.execute(sa.delete(AuditFigure).where(AuditFigure.audit_id == existing.id))
     audit.filename = clean_line(filename)[:255]
     audit.periods = list(table.periods)
+    audit.area_name = table.area_name[:120] if table.area_name else None
+    audit.area_code = table.area_code[:20] if table.area_code else None
     audit.imported_by_id = user_id
     db.session.add(audit)
     db.session.flush()
-    db.session.execute(
-        sa.insert(AuditFigure),
-        [
-            {
-                "audit_id": audit.id,
-                "position": position,
-                "category": figure.category,
-                "area": figure.area or WHOLE_AREA,
-                "period": figure.period,
-                "value": figure.value,
-                "unit": figure.unit,
-                "source": figure.source,
-                "notes": figure.notes,
-            }
-            for position, figure in enumerate(table.figures)
-        ],
-    )
+    rows = [*_rows(audit.id, table.figures, False, 0)]
+    rows += _rows(audit.id, table.comparators, True, len(rows))
+    if rows:
+        db.session.execute(sa.insert(AuditFigure), rows)
     db.session.expire(audit)
     return audit
+
+
+def _rows(
+    audit_id: int, figures: Iterable[FileFigure], comparator: bool, start: int
+) -> list[dict[str, object]]:
+    """The rows to insert for figures, numbered on from `start` in file order."""
+    return [
+        {
+            "audit_id": audit_id,
+            "position": position,
+            "category": figure.category,
+            "area": figure.area or WHOLE_AREA,
+            "period": figure.period,
+            "value": figure.value,
+            "unit": figure.unit,
+            "source": figure.source,
+            "notes": figure.notes,
+            "measure": figure.measure.value,
+            "comparator": comparator,
+        }
+        for position, figure in enumerate(figures, start=start)
+    ]
 
 
 def audit_by_name(name: str) -> CrimeAudit | None:
@@ -101,7 +126,7 @@ def all_audits() -> list[CrimeAudit]:
 
 
 def audit_table(audit: CrimeAudit) -> AuditTable:
-    """The audit's figures as the file gave them, in file order."""
+    """The audit's figures as the file gave them, in file order, and its comparators'."""
     rows = db.session.execute(
         sa.select(
             AuditFigure.category,
@@ -111,30 +136,40 @@ def audit_table(audit: CrimeAudit) -> AuditTable:
             AuditFigure.unit,
             AuditFigure.source,
             AuditFigure.notes,
+            AuditFigure.measure,
+            AuditFigure.comparator,
         )
         .where(AuditFigure.audit_id == audit.id)
         .order_by(AuditFigure.position)
     )
-    figures = tuple(
-        FileFigure(
+    figures: list[FileFigure] = []
+    comparators: list[FileFigure] = []
+    for category, period, value, area, unit, source, notes, measure, comparator in rows:
+        figure = FileFigure(
             category=category,
             period=period,
-            value=Decimal(value).normalize() if value is not None else Decimal(0),
+            value=Decimal(value).normalize() if value is not None else None,
             area=area or None,
             unit=unit,
             source=source,
             notes=notes,
+            measure=Measure(measure),
         )
-        for category, period, value, area, unit, source, notes in rows
+        (comparators if comparator else figures).append(figure)
+    return AuditTable(
+        periods=tuple(audit.periods),
+        figures=tuple(figures),
+        area_name=audit.area_name,
+        area_code=audit.area_code,
+        comparators=tuple(comparators),
     )
-    return AuditTable(periods=tuple(audit.periods), figures=figures)
 
 
 def audit_categories(audit: CrimeAudit) -> list[str]:
     """The audit's categories, in file order."""
     rows = db.session.execute(
         sa.select(AuditFigure.category, sa.func.min(AuditFigure.position))
-        .where(AuditFigure.audit_id == audit.id)
+        .where(AuditFigure.audit_id == audit.id, AuditFigure.comparator.is_(False))
         .group_by(AuditFigure.category)
         .order_by(sa.func.min(AuditFigure.position))
     )

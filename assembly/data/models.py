@@ -28,6 +28,9 @@ class CrimeAudit(db.Model):  # type: ignore[name-defined,misc]
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
     filename: Mapped[str] = mapped_column(sa.String(255), default="")
     periods: Mapped[list[str]] = mapped_column(sa.JSON)  # in the file's order
+    # The partnership's area when the file named one (ONS tables, police.uk by LSOA).
+    area_name: Mapped[str | None] = mapped_column(sa.String(120))
+    area_code: Mapped[str | None] = mapped_column(sa.String(20))
     imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     imported_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user_account.id", ondelete="SET NULL")
@@ -46,10 +49,16 @@ class CrimeAudit(db.Model):  # type: ignore[name-defined,misc]
 
 
 class AuditFigure(db.Model):  # type: ignore[name-defined,misc]
-    """One figure of an audit: a category's value in a period, for an area or the whole."""
+    """One figure of an audit: a category's value in a period, for an area or the whole.
+
+    A comparator's figure (its police force area, England and Wales) is for setting beside
+    the partnership's, never part of its own trends.
+    """
 
     __tablename__ = "audit_figure"
-    __table_args__ = (sa.UniqueConstraint("audit_id", "category", "area", "period"),)
+    __table_args__ = (
+        sa.UniqueConstraint("audit_id", "category", "area", "period", "measure", "comparator"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     audit_id: Mapped[int] = mapped_column(
@@ -59,10 +68,12 @@ class AuditFigure(db.Model):  # type: ignore[name-defined,misc]
     category: Mapped[str] = mapped_column(sa.String(200))
     area: Mapped[str] = mapped_column(sa.String(120), default=WHOLE_AREA)
     period: Mapped[str] = mapped_column(sa.String(40))
-    value: Mapped[Decimal] = mapped_column(sa.Numeric(24, 6))
+    value: Mapped[Decimal | None] = mapped_column(sa.Numeric(24, 6))  # None: not available
     unit: Mapped[str | None] = mapped_column(sa.String(60))
     source: Mapped[str | None] = mapped_column(sa.String(300))
     notes: Mapped[str | None] = mapped_column(sa.Text)
+    measure: Mapped[str] = mapped_column(sa.String(20), default="count")  # core Measure
+    comparator: Mapped[bool] = mapped_column(default=False)
 
     audit: Mapped[CrimeAudit] = relationship(back_populates="figures")
 

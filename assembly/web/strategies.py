@@ -36,10 +36,10 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import BooleanField, StringField, SubmitField
 
-from assembly.core.audit_files import read_audit
+from assembly.core.audit_readers import read_audit_bytes
 from assembly.core.house_template import UNPACKED_LIMIT, house_template_problem, shortened
 from assembly.core.strategy import StrategyErrors
-from assembly.core.trends import trend_table_headers, trend_table_rows, trends
+from assembly.core.trends import comparison, trend_table_headers, trend_table_rows, trends
 from assembly.data import board_readiness, built_drafts, crime_audits, strategies
 from assembly.data.crime_audits import AuditError
 from assembly.data.models import CrimeAudit, HouseTemplate, Strategy
@@ -86,6 +86,14 @@ class AuditForm(FlaskForm):  # type: ignore[misc]
             f"{MAX_FILE_BYTES // (1024 * 1024)} MB."
         ),
         validators=[FileRequired("Select a CSV or Excel file")],
+    )
+    area = StringField(
+        "Partnership area (optional)",
+        widget=GovTextInput(),
+        description=(
+            "Its name or code, when the file covers several areas (an ONS table, or a "
+            "police.uk file for a whole force). The other areas are kept for comparison."
+        ),
     )
     replace = BooleanField(
         "Replace the figures of an audit with this name",
@@ -142,7 +150,10 @@ def audit_list() -> ResponseReturnValue:
             except UnreadableFile as exc:
                 form.file.errors.append(str(exc))
             else:
-                job = start_audit_import(name, filename, data, form.replace.data, current_user.id)
+                area = clean_line(form.area.data or "").strip() or None
+                job = start_audit_import(
+                    name, filename, data, form.replace.data, current_user.id, area=area
+                )
                 db.session.commit()
                 enqueue(job)
                 return redirect(url_for("jobs.job_page", job_id=job.id), code=303)
@@ -162,7 +173,7 @@ def audit_list() -> ResponseReturnValue:
 def _file_problems(form: AuditForm, data: bytes, filename: str) -> list[Problem]:
     """The file's problems, when the name was refused before the file was read."""
     try:
-        read_audit(data, filename)
+        read_audit_bytes(data, filename, clean_line(form.area.data or "").strip() or None)
     except UnreadableFile as exc:
         form.file.errors.append(str(exc))
     except ImportRefused as exc:
@@ -184,13 +195,15 @@ def audit_page(audit_id: int) -> ResponseReturnValue:
         if not errors:
             return redirect(url_for(".audit_page", audit_id=audit_id))
         values = {category: text for category, text in posted}
-    found = trends(crime_audits.audit_table(audit))
+    table = crime_audits.audit_table(audit)
+    found = trends(table)
     return render_template(
         "officers/audits/audit.html",
         audit=audit,
         headers=trend_table_headers(found),
         rows=trend_table_rows(found),
         sentences=[t.sentence for t in found],
+        comparisons=[c for t in found if (c := comparison(table, t))],
         categories=categories,
         values=values,
         errors=errors,
