@@ -120,7 +120,7 @@ def protect(
     from `keep` (a base or total the page needs) unless nothing else is left."""
     small = primary(counts, threshold)
     other: set[str] = set()
-    while given_away := recoverable(counts, sums, small, other, threshold):
+    while recoverable(counts, sums, small, other, threshold):
         hidden = small | other
         exposed = {  # the cells of every sum with a hidden count in it
             name
