@@ -81,18 +81,21 @@ def test_a_police_uk_file_is_counted_from_its_path_by_the_job(app: Flask, tmp_pa
     done = run_job(job.id)
     assert done is not None and done.state == JobState.DONE, done and done.summary
     audit = crime_audits.audit_by_name("Street")
-    assert audit is not None and audit.periods == ["2023/24", "Apr to Jun 2024"]
+    assert audit is not None
+    assert audit.periods == ["2023/24", "Apr to Jun 2023", "Apr to Jun 2024"]
     table = crime_audits.audit_table(audit)
     assert [(f.period, f.value, f.unit) for f in table.figures] == [
         ("2023/24", 36, "offences"),
+        ("Apr to Jun 2023", 9, "offences"),
         ("Apr to Jun 2024", 9, "offences"),
     ]
     assert (
         table.figures[0].source
         == "police.uk street-level crime data (Avon and Somerset Constabulary)"
     )
-    (trend,) = trends(table)  # a quarter is never compared with a whole year
-    assert trend.previous_period is None and comparison(table, trend) is None
+    (trend,) = trends(table)  # a quarter is never compared with a whole year: with its season
+    assert (trend.previous_period, trend.latest_period) == ("Apr to Jun 2023", "Apr to Jun 2024")
+    assert comparison(table, trend) is None
 
 
 def test_the_upload_page_takes_the_partnerships_area(client: FlaskClient) -> None:

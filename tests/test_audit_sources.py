@@ -280,29 +280,52 @@ def test_a_partial_year_is_counted_per_quarter_then_month_and_never_compared_wit
     None
 ):
     # April 2023 to August 2024: one whole financial year, one quarter, two months.
+    # The whole year's months are counted again as the season the part year is set beside.
     rows = [(m, "Vehicle crime", "") for m in months((2023, 4), 17)]
+    rows += [("2024-08", "Vehicle crime", "")]  # two in August 2024
     table = read_audit_bytes(police_uk(rows), "street.csv")
-    assert table.periods == ("2023/24", "Apr to Jun 2024", "Jul 2024", "Aug 2024")
-    (trend,) = trends(table)
-    assert (trend.previous_period, trend.latest_period) == ("Jul 2024", "Aug 2024")
-    assert trend.sentence == (
-        "Vehicle crime was unchanged at 1 offence in both Jul 2024 and Aug 2024."
+    assert table.periods == (
+        "2023/24",
+        "Apr to Jun 2023",
+        "Jul 2023",
+        "Aug 2023",
+        "Apr to Jun 2024",
+        "Jul 2024",
+        "Aug 2024",
     )
+    values = {f.period: f.value for f in table.figures}
+    assert (values["2023/24"], values["Apr to Jun 2023"], values["Aug 2024"]) == (12, 3, 2)
+    (trend,) = trends(table)  # August against August: a year apart, never against July
+    assert (trend.previous_period, trend.latest_period) == ("Aug 2023", "Aug 2024")
+    assert trend.sentence.startswith("Vehicle crime rose by 100.0% (1 more offence)")
 
 
 def test_whole_years_are_compared_when_the_latest_part_year_has_nothing_to_compare_with() -> None:
     rows = [(m, "Drugs", "") for m in months((2022, 4), 27)]  # to June 2024
     table = read_audit_bytes(police_uk(rows), "street.csv")
-    assert table.periods == ("2022/23", "2023/24", "Apr to Jun 2024")
+    assert table.periods == ("2022/23", "2023/24", "Apr to Jun 2023", "Apr to Jun 2024")
+    (trend,) = trends(table)  # the part year against the same quarter a year before
+    assert (trend.previous_period, trend.latest_period) == ("Apr to Jun 2023", "Apr to Jun 2024")
+
+
+def test_whole_years_are_compared_when_the_part_year_has_no_season_a_year_before() -> None:
+    rows = [(m, "Drugs", "") for m in months((2023, 1), 18)]  # Jan 2023 to Jun 2024
+    table = read_audit_bytes(police_uk(rows), "street.csv")
+    assert table.periods == ("Jan to Mar 2023", "2023/24", "Apr to Jun 2023", "Apr to Jun 2024")
+    assert trends(table)[0].previous_period == "Apr to Jun 2023"
+    rows = [(m, "Drugs", "") for m in months((2023, 4), 15)]  # Apr 2023 to Jun 2024
+    table = read_audit_bytes(police_uk(rows), "street.csv")
     (trend,) = trends(table)
-    assert (trend.previous_period, trend.latest_period) == ("2022/23", "2023/24")
+    assert (trend.previous_period, trend.latest_period) == ("Apr to Jun 2023", "Apr to Jun 2024")
 
 
 def test_months_are_gathered_into_years_quarters_and_single_months() -> None:
     present = [(2023, m) for m in range(1, 13)] + [(2024, 1), (2024, 2), (2024, 3), (2024, 4)]
-    assert sorted(set(gathered(present).values())) == ["2023/24", "Apr 2024", "Jan to Mar 2023"]
+    found = {p for periods in gathered(present).values() for p in periods}
+    # April 2023 is counted in 2023/24 and as the month a year before April 2024.
+    assert sorted(found) == ["2023/24", "Apr 2023", "Apr 2024", "Jan to Mar 2023"]
     without_may = [m for m in present if m != (2023, 5)]  # 2023/24 is no longer whole
-    assert list(dict.fromkeys(gathered(without_may).values())) == [
+    assert list(dict.fromkeys(p for ps in gathered(without_may).values() for p in ps)) == [
         "Jan to Mar 2023",
         "Apr 2023",
         "Jun 2023",

@@ -59,7 +59,8 @@ def _consecutive(found: re.Match[str]) -> bool:
 
 
 def compared_periods(periods: Sequence[str]) -> tuple[str | None, str] | None:
-    """The (previous, latest) periods a trend compares: the latest two of one kind.
+    """The (previous, latest) periods a trend compares: the latest two of one kind, or for a
+    quarter or month the same one a year before when there is one (seasons differ).
 
     The kind is the latest period's, unless that kind has only one period and another kind
     has two (a file of whole years then one quarter compares the years); `previous` is None
@@ -77,7 +78,16 @@ def compared_periods(periods: Sequence[str]) -> tuple[str | None, str] | None:
                 latest_kind = period_kind(period)
                 break
     same = by_kind[latest_kind]
+    if latest_kind in (PeriodKind.QUARTER, PeriodKind.MONTH):
+        season = a_year_before(same[-1])  # the same season, not the quarter or month before
+        if season in same:
+            return season, same[-1]
     return (same[-2] if len(same) > 1 else None), same[-1]
+
+
+def a_year_before(label: str) -> str:
+    """The same quarter or month a year earlier: 'Apr to Jun 2024' for 'Apr to Jun 2025'."""
+    return _YEAR.sub(lambda found: str(int(found.group()) - 1), label, count=1)
 
 
 def same_kind(periods: Sequence[str], period: str) -> tuple[str, ...]:

@@ -18,7 +18,13 @@ from decimal import Decimal
 
 from assembly.core.audit_files import AuditFigure, AuditTable, _key, _Problems, _short
 from assembly.core.measures import Measure
-from assembly.core.periods import financial_year, month, quarter
+from assembly.core.periods import (
+    PeriodKind,
+    financial_year,
+    month,
+    period_kind,
+    quarter,
+)
 from common.spreadsheets import ImportRefused, Problem
 
 MONTH, FALLS_WITHIN, LSOA_NAME = "month", "falls within", "lsoa name"
@@ -140,8 +146,9 @@ class _Tally:
         totals: Counter[tuple[str, str]] = Counter()
         for (place, category, when), count in self.counts.items():
             if chosen is None or place == chosen:
-                totals[(category, periods[when])] += count
-        labels = tuple(dict.fromkeys(periods[m] for m in sorted(self.months)))
+                for label in periods[when]:
+                    totals[(category, label)] += count
+        labels = tuple(dict.fromkeys(p for m in sorted(self.months) for p in periods[m]))
         source = self._source()
         figures = tuple(
             AuditFigure(
@@ -197,22 +204,36 @@ class _Tally:
         return f"police.uk {kind}" + (f" ({forces})" if forces else "")
 
 
-def gathered(months: Iterable[Month]) -> dict[Month, str]:
-    """Each month's period: its financial year when all twelve months are present, else its
-    quarter when all three are, else the month itself."""
+def gathered(months: Iterable[Month]) -> dict[Month, tuple[str, ...]]:
+    """Each month's periods: its financial year when all twelve months are present, else its
+    quarter when all three are, else the month itself; and, for a month of a whole year, the
+    quarter or month it is a year before a part year's, so that Apr to Jun 2025 can be set
+    beside Apr to Jun 2024 (the same season) rather than beside a whole year."""
     present = set(months)
-    periods: dict[Month, str] = {}
+    primary: dict[Month, str] = {}
     for year, number in sorted(present):
         start = year if number >= 4 else year - 1
         fy = [(start, m) for m in range(4, 13)] + [(start + 1, m) for m in range(1, 4)]
         first = number - (number - 1) % 3
         quarter_months = [(year, m) for m in range(first, first + 3)]
         if all(m in present for m in fy):
-            periods[(year, number)] = financial_year(start)
+            primary[(year, number)] = financial_year(start)
         elif all(m in present for m in quarter_months):
-            periods[(year, number)] = quarter(year, first)
+            primary[(year, number)] = quarter(year, first)
         else:
-            periods[(year, number)] = month(year, number)
+            primary[(year, number)] = month(year, number)
+    periods: dict[Month, tuple[str, ...]] = {}
+    for (year, number), label in primary.items():
+        later = primary.get((year + 1, number), "")
+        first = number - (number - 1) % 3
+        if period_kind(label) is not PeriodKind.FINANCIAL_YEAR or not later:
+            periods[(year, number)] = (label,)
+        elif period_kind(later) is PeriodKind.QUARTER:
+            periods[(year, number)] = (label, quarter(year, first))
+        elif period_kind(later) is PeriodKind.MONTH:
+            periods[(year, number)] = (label, month(year, number))
+        else:
+            periods[(year, number)] = (label,)
     return periods
 
 
