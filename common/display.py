@@ -131,8 +131,11 @@ def share_percent(share: Share) -> str:
 
 
 def share_of(share: Share) -> str:
-    """A share with its base: '50 of 61 (82%)', or 'fewer than 5 of 61'."""
+    """A share with its base: '50 of 61 (82%)', or 'fewer than 5 of 61'; a base too small
+    to show is not shown either ('fewer than 5', never 'fewer than 5 of 3')."""
     if share.count is None:
+        if 0 < share.base < share.threshold:
+            return fewer_than(share)
         return f"{fewer_than(share)} of {number(share.base)}"
     if share.base == 0:
         return "0 of 0"

@@ -16,7 +16,7 @@ from matplotlib.patches import Rectangle
 from PIL import Image
 
 from common import chart_drawing as draw
-from common.statistics import share
+from common.statistics import share, withheld
 from survey.core import charts, tables
 from survey.core.questions import QuestionSpec, QuestionType
 from survey.core.results import (
@@ -508,6 +508,21 @@ def test_alt_text_names_every_bar_drawn() -> None:
         Week(dt.date(2026, 1, 19), share(10, 44, T)),
     )
     assert charts.weeks_chart(weeks, T).alt_text.endswith("Week by week: 30, fewer than 5 and 10.")
+
+
+def test_a_group_withheld_to_protect_a_small_count_is_said_so_not_fewer_than_5() -> None:
+    groups = (
+        GroupShare("Bath", 40, share(10, 40, T)),
+        GroupShare("Midsomer Norton", 9, withheld(9, T)),  # 8 of 9: 9 - 8 would give 1 away
+    )
+    chart = charts.breakdown_chart(
+        Breakdown("area", "Which area do you live in?", "agree", "Do you agree?", None, groups), T
+    )
+    assert chart.alt_text.endswith(
+        "Not shown, so that a smaller count cannot be worked out: Midsomer Norton."
+    )
+    assert "Fewer than" not in chart.alt_text
+    assert bars_at(drawn(chart), 1) == []
 
 
 def test_a_breakdowns_alt_text_names_every_group() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from common import display
-from common.statistics import Share, is_small, net, share, wilson_interval
+from common.statistics import Share, hidden, is_small, net, share, wilson_interval
 
 
 @pytest.mark.parametrize(
@@ -116,3 +116,9 @@ def test_net_agreement_is_signed_points_and_needs_both_shares() -> None:
     assert display.points(-1.0) == "-1 point"
     assert display.points(0.3) == "0 points"
     assert net(agree, share(3, 60, 5)) is None
+
+
+def test_a_base_too_small_to_show_is_not_written_beside_a_hidden_count() -> None:
+    # "fewer than 5 of 3" says more than "fewer than 5": the base is itself a small count.
+    assert display.share_of(hidden(3, 5)) == "fewer than 5"
+    assert display.share_of(hidden(12, 5)) == "fewer than 5 of 12"

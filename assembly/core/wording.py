@@ -83,7 +83,8 @@ def how_it_ran(results: ConsultationResults) -> str:
         f"{_were(results.responses)} received"
     )
     channels = [
-        f"{display.share_count(c.share)} {CHANNEL_WORDS.get(c.label, c.label)}"
+        f"{display.in_words(c.share) if c.share.suppressed else display.share_count(c.share)} "
+        f"{CHANNEL_WORDS.get(c.label, c.label)}"
         for c in results.channels
         if c.share.count != 0
     ]

@@ -437,6 +437,8 @@ def _group_bar(group: GroupShare, threshold: int) -> draw.Bar:
     if not group.answered:
         few = f"fewer than {display.number(threshold)} answered"
         return draw.Bar(group.label, None, "no answers" if group.answered == 0 else few)
+    if agree.withheld:
+        return draw.Bar(group.label, None, "not shown")
     if agree.percent is None:
         return draw.Bar(group.label, None, f"{display.share_count(agree)} agreed")
     return draw.Bar(group.label, agree.percent, display.share_of(agree), interval=agree.interval)
@@ -454,10 +456,15 @@ def _breakdown_words(result: Breakdown, by: str, threshold: int) -> str:
     if len(shown) > 2:
         between = [f"{g.label} {display.share_of(g.agree)}" for g in shown[1:-1]]
         sentences.append(f"Between them: {_listing(between)}.")
-    few = [g.label for g in result.groups if g.agree.percent is None]
+    few = [g.label for g in result.groups if g.agree.percent is None and not g.agree.withheld]
+    withheld = [g.label for g in result.groups if g.agree.withheld]
     if few:
         sentences.append(
             f"Fewer than {display.number(threshold)} agreed or answered in {_listing(few)}."
+        )
+    if withheld:
+        sentences.append(
+            f"Not shown, so that a smaller count cannot be worked out: {_listing(withheld)}."
         )
     return " ".join(sentences)
 

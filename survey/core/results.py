@@ -220,6 +220,8 @@ def protected_shares(
     it whichever others would give it away (common.disclosure)."""
     aggregates = aggregates or {}
     totals = {name: sum(options[part] for part in parts) for name, parts in aggregates.items()}
+    if is_small(answered, threshold):  # the base itself is hidden: each count is left to it
+        return {name: share(n, answered, threshold) for name, n in {**options, **totals}.items()}
     cells = {**options, **totals, ANSWERED: answered}
     relations = [Sum(ANSWERED, tuple(options))]
     relations += [Sum(name, parts) for name, parts in aggregates.items()]

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 
 from common.database import db
-from common.statistics import is_small, share
+from common.statistics import is_small
 from survey.core.question_types import QuestionCounts, kind_of
 from survey.core.questions import OTHER_OPTION, QuestionType
 from survey.core.results import (
@@ -26,6 +26,7 @@ from survey.core.results import (
     GroupShare,
     QuestionResult,
     Week,
+    protected_shares,
     scale_result,
 )
 from survey.data.counting import Asked, Counts, count, count_breakdown, in_group
@@ -153,7 +154,9 @@ def _channels(arrivals: dict[tuple[dt.date, str], int], minimum: int) -> tuple[C
     total = sum(per_channel.values())
     order = [c.value for c in Channel]  # a fixed order: ranking would hint at hidden counts
     ordered = sorted(per_channel, key=lambda c: order.index(c) if c in order else len(order))
-    return tuple(Count(channel, share(per_channel[channel], total, minimum)) for channel in ordered)
+    # The channels add up to the responses, which are shown: protect them together.
+    shares = protected_shares({c: per_channel[c] for c in ordered}, total, minimum)
+    return tuple(Count(channel, shares[channel]) for channel in ordered)
 
 
 def _weeks(arrivals: dict[tuple[dt.date, str], int], minimum: int) -> tuple[Week, ...]:
@@ -164,12 +167,14 @@ def _weeks(arrivals: dict[tuple[dt.date, str], int], minimum: int) -> tuple[Week
         return ()
     total = sum(per_week.values())
     first, last = min(per_week), max(per_week)
-    weeks = []
+    mondays = []
     monday = first
     while monday <= last:  # weeks with no responses are shown as 0, not left out
-        weeks.append(Week(monday, share(per_week.get(monday, 0), total, minimum)))
+        mondays.append(monday)
         monday += dt.timedelta(days=7)
-    return tuple(weeks)
+    # The weeks add up to the responses too.
+    shares = protected_shares({m.isoformat(): per_week.get(m, 0) for m in mondays}, total, minimum)
+    return tuple(Week(m, shares[m.isoformat()]) for m in mondays)
 
 
 def _question_results(
