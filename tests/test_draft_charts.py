@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from pathlib import Path
 
 from matplotlib.figure import Figure
 
 from assembly.core.audit_files import AuditFigure, AuditTable
+from assembly.core.audit_readers import read_audit_bytes
 from assembly.core.charts import (
     NO_UNIT,
     change_chart,
     change_words,
+    comparator_chart,
     priority_charts,
     scale_groups,
 )
@@ -201,3 +204,35 @@ def test_the_change_charts_tick_labels_are_exact_at_their_step() -> None:
 
 def _fail() -> Chart:
     raise AssertionError("no chart")
+
+
+ONS_TABLE = Path(__file__).parent / "data" / "ons_csp_recorded_crime.csv"
+
+
+def test_the_partnerships_rate_is_drawn_beside_its_comparators_never_a_count() -> None:
+    table = read_audit_bytes(ONS_TABLE.read_bytes(), "ons.csv", "Bath and North East Somerset")
+    chart = comparator_chart(table, trends(table))
+    assert chart is not None
+    assert chart.headers == (
+        "Category",
+        "Bath and North East Somerset",
+        "Avon and Somerset",
+        "England and Wales",
+    )
+    assert chart.rows == (
+        ("Total recorded crime (excluding fraud)", "68.1", "85.7", "93.6"),
+        ("Residential burglary", "4.9", "no figure", "5.3"),
+    )
+    assert chart.title.startswith("Per 1,000 population, 2022/23:")
+    assert chart.alt_text.startswith(
+        "Total recorded crime (excluding fraud) in 2022/23: 68.1 per 1,000 population in "
+        "Bath and North East Somerset, against 85.7 in Avon and Somerset and 93.6 in "
+        "England and Wales."
+    )
+    assert "13,307" not in " ".join(c for row in chart.rows for c in row)  # counts not compared
+    assert chart.png.startswith(b"\x89PNG")
+
+
+def test_an_audit_without_comparators_has_no_comparison_chart() -> None:
+    table = _table()
+    assert comparator_chart(table, trends(table)) is None

@@ -168,6 +168,35 @@ def test_the_draft_says_the_demo_figures(demo: FlaskCliRunner, tmp_path: Path) -
     assert "Targets" in _headings(_build(demo, tmp_path / "again.docx"), 3)
 
 
+def test_an_audit_with_comparators_shows_how_the_area_compares(
+    demo: FlaskCliRunner, tmp_path: Path
+) -> None:
+    ons = Path(__file__).parent / "data" / "ons_csp_recorded_crime.csv"
+    name = "ONS 2022/23"
+    imported = demo.invoke(
+        args=["audit", "import", str(ons), "--name", name, "--area", "E22000234"]
+    )
+    assert imported.exit_code == 0, imported.output
+    definition = json.loads((DEMO_DATA / "strategy.json").read_text(encoding="utf-8"))
+    definition |= {"slug": "compared", "title": "Compared", "audit": name}
+    for priority in definition["priorities"]:
+        wanted = ["Residential burglary"] if priority["name"] == "Volume crime" else []
+        priority["audit_categories"] = wanted
+        for target in priority["targets"]:
+            if isinstance(target, dict):
+                target.pop("audit_category", None)
+    (tmp_path / "compared.json").write_text(json.dumps(definition), encoding="utf-8")
+    loaded = demo.invoke(args=["strategy", "load", str(tmp_path / "compared.json")])
+    assert loaded.exit_code == 0, loaded.output
+    out = tmp_path / "compared.docx"
+    built = demo.invoke(args=["draft", "build", "--strategy", "compared", "--out", str(out)])
+    assert built.exit_code == 0, built.output
+    document = docx.Document(str(out))
+    assert "How the area compares" in _headings(document, 2)
+    described = [p.get("descr") for p in document.element.body.iter(qn("wp:docPr"))]
+    assert any(d and "against 85.7 in Avon and Somerset and 93.6" in d for d in described)
+
+
 def test_every_picture_has_alt_text_stating_its_message(
     demo: FlaskCliRunner, tmp_path: Path
 ) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from matplotlib.figure import Figure
 
 from assembly.core.audit_files import AuditTable
+from assembly.core.measures import Measure
 from assembly.core.periods import same_kind
 from assembly.core.strategy import PrioritySpec, StrategySpec
 from assembly.core.strategy_document import DraftCharts, agreement_result, concerns_result
@@ -21,6 +22,7 @@ from assembly.core.trends import (
     Direction,
     Trend,
     amount,
+    comparison,
     series,
     shown,
     trend_table_headers,
@@ -54,7 +56,121 @@ def draft_charts(
         themes=charts.themes_chart(worries, threshold) if worries else None,
         breakdown=charts.breakdown_chart(breakdown, threshold) if breakdown else None,
         priorities={p.name: priority_charts(p, table, trends) for p in strategy.priorities},
+        comparators=comparator_chart(table, trends),
     )
+
+
+COMPARATOR_HATCHES = ("", "//", "..", "xx")  # the partnership plain, each comparator hatched
+
+
+def comparator_chart(table: AuditTable, trends: Sequence[Trend]) -> Chart | None:
+    """The partnership's latest rate (or percentage) beside its comparators' for each category
+    the file compares: counts of areas of different sizes say nothing side by side, so only
+    one measure that is not a count is drawn, the first the file gives."""
+    compared = [t for t in _whole_area(trends) if t.measure is not Measure.COUNT]
+    compared = [t for t in compared if comparison(table, t) is not None]
+    if not compared or table.area_name is None:
+        return None
+    measure, unit, period = compared[0].measure, compared[0].unit, compared[0].latest_period
+    compared = [
+        t for t in compared if (t.measure, t.unit, t.latest_period) == (measure, unit, period)
+    ]
+    areas = list(
+        dict.fromkeys(
+            f.area
+            for f in table.comparators
+            if f.area and f.value is not None and f.measure is measure and f.period == period
+        )
+    )
+    value_of = {
+        (f.category, f.area): f.value
+        for f in table.comparators
+        if f.measure is measure and f.period == period
+    }
+    names = [table.area_name, *areas]
+    rows = []
+    bars: list[tuple[str, list[tuple[str, float | None, str]]]] = []
+    for trend in compared:
+        values = [trend.latest_value, *(value_of.get((trend.category, a)) for a in areas)]
+        texts = ["no figure" if v is None else shown(v, measure) for v in values]
+        rows.append((trend.category, *texts))
+        bars.append(
+            (
+                trend.category,
+                [
+                    (name, None if v is None else float(v), text)
+                    for name, v, text in zip(names, values, texts, strict=True)
+                ],
+            )
+        )
+    what = unit or measure.value
+    title = f"{_capitalised(what)}, {period}: {table.area_name} beside {join_words(areas)}"
+    words = " ".join(sentence for t in compared if (sentence := comparison(table, t)))
+    labels = [category for category, _ in bars]
+    return Chart(
+        "audit-comparators",
+        title,
+        words,
+        ("Category", *names),
+        tuple(rows),
+        drawing=draw.Drawing(
+            title,
+            lambda figure: _comparator_bars(figure, bars, names, what),
+            draw.rows_for(labels) * len(names) * 0.6,
+        ),
+    )
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _comparator_bars(
+    figure: Figure,
+    bars: Sequence[tuple[str, Sequence[tuple[str, float | None, str]]]],
+    names: Sequence[str],
+    what: str,
+) -> None:
+    ax = figure.add_subplot()
+    height = 0.8 / len(names)
+    colours = [draw.BLUE, draw.SKY, draw.ORANGE, draw.PURPLE]
+    for y, (_, group) in enumerate(bars):
+        for n, (_, value, text) in enumerate(group):
+            at = y - 0.4 + height * (n + 0.5)
+            if value is None:
+                ax.annotate(
+                    f"{names[n]}: {text}",
+                    (0, at),
+                    xytext=(5, 0),
+                    textcoords="offset points",
+                    va="center",
+                )
+                continue
+            ax.barh(
+                at,
+                value,
+                height=height * 0.9,
+                color=colours[n % len(colours)],
+                hatch=COMPARATOR_HATCHES[n % len(COMPARATOR_HATCHES)],
+                edgecolor="white",
+            )
+            ax.annotate(  # each bar names its area: no legend to match colours against
+                f"{names[n]}: {text}",
+                (value, at),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+            )
+    ax.set_yticks(range(len(bars)), [draw.wrap(category) for category, _ in bars])
+    ax.set_ylim(len(bars) - 0.5, -0.5)
+    values = [v for _, group in bars for _, v, _ in group if v is not None] or [1.0]
+    ax.set_xlim(0, max(values) * 1.9)  # room for the longest area's name after its bar
+    draw.exact_ticks(ax.xaxis, "")
+    ax.set_xlabel(_capitalised(what))
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    ax.grid(axis="x", color=draw.GRID, linewidth=0.8)
+    ax.set_axisbelow(True)
 
 
 def _whole_area(trends: Sequence[Trend]) -> list[Trend]:

@@ -54,6 +54,7 @@ class DraftCharts:
     themes: Chart | None = None
     breakdown: Chart | None = None
     priorities: Mapping[str, tuple[Chart, ...]] = field(default_factory=dict)  # by name
+    comparators: Chart | None = None  # the partnership's rates beside its comparators'
 
 
 @dataclass(frozen=True)
@@ -349,7 +350,8 @@ class _Builder:
         self._say(
             f"The audit {quoted(self.inputs.audit_name)} covers {categories} of crime and "
             f"disorder from {periods[0]} to {periods[-1]}. Each is compared here with the "
-            "period before."
+            "period before of the same kind (a quarter or month with the same one a year "
+            "before)."
         )
         self._table(
             "Crime and disorder trends",
@@ -360,6 +362,10 @@ class _Builder:
         self._chart(self.inputs.charts.trends, self._audit_source())
         self._heading("What the figures say", 2)
         self._list([t.sentence for t in trends])
+        compared = self.inputs.charts.comparators
+        if compared is not None:
+            self._heading("How the area compares", 2)
+            self._chart(compared, self._audit_source())
         findings = [(c, text) for c, text in self.inputs.findings.items() if text.strip()]
         if findings:
             self._heading("Key findings", 2)
