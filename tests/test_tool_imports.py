@@ -172,6 +172,38 @@ def test_an_unmatched_column_refuses_the_file_until_the_mapping_file_places_it(
     assert [a.option for a in areas] == [0, 1]  # type: ignore[attr-defined]
 
 
+def test_a_confirmed_mapping_is_remembered_for_the_next_file_of_the_same_shape(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    make_consultation()
+    renamed = FORMS.read_text(encoding="utf-8").replace(
+        "Where do you live?", "Where do you live now?"
+    )
+    first, second = tmp_path / "q1.csv", tmp_path / "q2.csv"
+    first.write_text(renamed, encoding="utf-8")
+    lines = renamed.splitlines()  # next quarter's export: same headings, other respondents
+    second.write_text(
+        "\n".join([lines[0], *(line.replace("2022", "2023") for line in lines[1:])]) + "\n",
+        encoding="utf-8",
+    )
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(json.dumps({"columns": [{"column": "J", "to": "area"}]}), encoding="utf-8")
+    done = runner.invoke(args=["responses", "import", SLUG, str(first), "--mapping", str(mapping)])
+    assert done.exit_code == 0, done.output
+    shown = json.loads(
+        runner.invoke(args=["responses", "import", SLUG, str(second), "--show-mapping"]).output
+    )
+    assert [e["to"] for e in shown["columns"] if e["column"] == "J"] == ["area"]
+    again = runner.invoke(args=["responses", "import", SLUG, str(second)])  # no mapping given
+    assert again.exit_code == 0, again.output
+    assert "its columns read as confirmed for files like it on" in again.output
+    assert response_total() == 4
+    other = tmp_path / "other.csv"  # another shape (a heading changed) is not given it
+    other.write_text(renamed.replace("Where do you live now?", "Your area"), encoding="utf-8")
+    refused = runner.invoke(args=["responses", "import", SLUG, str(other)])
+    assert refused.exit_code == 1 and "no question has this text" in refused.output
+
+
 def test_a_mapping_file_for_the_services_own_format_is_refused(
     runner: FlaskCliRunner, tmp_path: Path
 ) -> None:

@@ -83,8 +83,17 @@ def downgrade():
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tally")),
         sa.UniqueConstraint(
-            "consultation_id", "by_question_id", "by_option", "kind", "question_id", "row",
-            "option", "theme_id", "day", "channel", name="uq_tally_key",
+            "consultation_id",
+            "by_question_id",
+            "by_option",
+            "kind",
+            "question_id",
+            "row",
+            "option",
+            "theme_id",
+            "day",
+            "channel",
+            name="uq_tally_key",
         ),
     )
     op.create_table(

@@ -11,7 +11,6 @@ from alembic import op
 import sqlalchemy as sa
 
 
-
 # revision identifiers, used by Alembic.
 revision = "0013"
 down_revision = "0012"

@@ -39,9 +39,7 @@ def upgrade():
     figure = sa.table("audit_figure", sa.column("unit", sa.String), sa.column("measure", sa.String))
     unit = sa.func.lower(figure.c.unit)
     op.execute(
-        figure.update()
-        .where(unit.like("%per %"), ~unit.like("%per cent%"))
-        .values(measure="rate")
+        figure.update().where(unit.like("%per %"), ~unit.like("%per cent%")).values(measure="rate")
     )
     op.execute(
         figure.update()

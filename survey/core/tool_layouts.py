@@ -20,6 +20,7 @@ Sources, read from each tool's published help on its exports (no real respondent
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -132,6 +133,13 @@ class ToolFile:
     layout: Layout
     columns: tuple[FileColumn, ...]
     rows: tuple[tuple[int, tuple[str, ...]], ...]
+
+
+def shape_of(file: ToolFile) -> str:
+    """A digest of the file's layout and headings: files of the same shape (next quarter's
+    export of the same survey) take the same mapping."""
+    headings = "\x1e".join(f"{c.heading}\x1f{c.sub}" for c in file.columns)
+    return hashlib.sha256(f"{file.layout.value}\x1d{headings}".encode()).hexdigest()
 
 
 def detect(table: Table) -> Layout:

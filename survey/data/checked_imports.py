@@ -7,6 +7,7 @@ preview show it without recording, so a preview and an import can never read a f
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,9 +24,10 @@ from survey.core.answers import describe
 from survey.core.column_mapping import ColumnChoice, mapping_json
 from survey.core.responses_io import ParsedFile, parse_table
 from survey.core.tool_import import mapping_for, parse_tool_file
-from survey.core.tool_layouts import Layout, detect, read_tool_file
+from survey.core.tool_layouts import Layout, ToolFile, detect, read_tool_file, shape_of
 from survey.data.models import Channel, Consultation
 from survey.data.references import taken_references
+from survey.data.remembered_mappings import remembered
 from survey.data.themes import coded_questions, question_themes
 
 CHANNELS = tuple(channel.value for channel in Channel)
@@ -44,6 +46,8 @@ class CheckedFile:
     layout: Layout
     parsed: ParsedFile
     choices: tuple[ColumnChoice, ...] = ()
+    shape: str = ""  # a tool's file: the digest of its headings (see remembered_mappings)
+    remembered_at: dt.datetime | None = None  # when the mapping used was confirmed, if kept
 
     @property
     def left_out(self) -> tuple[ColumnChoice, ...]:
@@ -81,8 +85,20 @@ def check_table(
     }
     if layout is Layout.OWN:
         return CheckedFile(layout, parse_table(specs, table, **common))
-    checked = parse_tool_file(specs, read_tool_file(table, layout), mapping, **common)
-    return CheckedFile(layout, checked.parsed, checked.choices)
+    file = read_tool_file(table, layout)
+    mapping, remembered_at = _or_remembered(consultation, file, mapping)
+    checked = parse_tool_file(specs, file, mapping, **common)
+    return CheckedFile(layout, checked.parsed, checked.choices, shape_of(file), remembered_at)
+
+
+def _or_remembered(
+    consultation: Consultation, file: ToolFile, mapping: object | None
+) -> tuple[object | None, dt.datetime | None]:
+    """The mapping given, else the one confirmed for files of this shape (and when)."""
+    if mapping is not None:
+        return mapping, None
+    kept = remembered(consultation, shape_of(file))
+    return (None, None) if kept is None else (kept.mapping, kept.saved_at)
 
 
 def rows_in(table: Table) -> int:
@@ -105,7 +121,9 @@ def proposed_mapping(
             raise ImportRefused([Problem(0, "", NOT_A_TOOL)])
         return {"layout": layout.value, "columns": _own_columns(table)}
     specs = [question.spec() for question in consultation.questions]
-    choices, problems = mapping_for(specs, read_tool_file(table, layout), mapping)
+    file = read_tool_file(table, layout)
+    mapping, _ = _or_remembered(consultation, file, mapping)
+    choices, problems = mapping_for(specs, file, mapping)
     if problems:
         raise ImportRefused(problems)
     return mapping_json(layout, choices)

@@ -295,3 +295,22 @@ class ResultsVersion(db.Model):  # type: ignore[name-defined,misc]
         sa.ForeignKey("consultation.id", ondelete="CASCADE"), primary_key=True
     )
     token: Mapped[str] = mapped_column(sa.String(32))
+
+
+class RememberedMapping(db.Model):  # type: ignore[name-defined,misc]
+    """Where the columns of a survey tool's file go, as an officer confirmed it, for the next
+    file of the same shape (the same headings) imported to the consultation."""
+
+    __tablename__ = "remembered_mapping"
+    __table_args__ = (sa.UniqueConstraint("consultation_id", "shape"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("consultation.id", ondelete="CASCADE"), index=True
+    )
+    shape: Mapped[str] = mapped_column(sa.String(64))
+    mapping: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    saved_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    saved_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )

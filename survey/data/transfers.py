@@ -29,6 +29,7 @@ from survey.data.checked_imports import CheckedFile, check_table, rows_in
 from survey.data.models import Answer, Channel, Consultation, Response
 from survey.data.recording import record_response
 from survey.data.references import fresh_references
+from survey.data.remembered_mappings import remember
 from survey.data.themes import (
     NAME_SEPARATOR,
     coded_questions,
@@ -50,6 +51,7 @@ class Imported:
     count: int
     layout: Layout = Layout.OWN
     left_out: tuple[ColumnChoice, ...] = ()
+    remembered_at: dt.datetime | None = None  # the mapping confirmed then was used
 
 
 def import_responses(
@@ -107,6 +109,8 @@ def import_responses(
                 if recorded is not None:
                     recorded(count)
         record_imported_themes(consultation, coded, entered_by_id)
+        if mapping is not None and isinstance(mapping, dict) and checked.shape:
+            remember(consultation, checked.shape, mapping, entered_by_id)  # for the next file
         officer = db.session.get(User, entered_by_id) if entered_by_id else None
         detail = f"{len(parsed.rows)} responses"
         if checked.layout is not Layout.OWN:  # say whose export, and what was not kept
@@ -124,7 +128,7 @@ def import_responses(
     except BaseException:
         db.session.rollback()
         raise
-    return Imported(len(parsed.rows), checked.layout, checked.left_out)
+    return Imported(len(parsed.rows), checked.layout, checked.left_out, checked.remembered_at)
 
 
 def _refresh_statistics(count: int) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from common import jobs
 from common.database import db
-from common.display import plural
+from common.display import LOCAL_ZONE, long_date, plural
 from common.jobs import Job, JobFailed, Outcome, Progress, job_kind, link_to, refused
 from common.spreadsheets import ImportRefused, UnreadableFile
 from survey.core.column_mapping import ColumnChoice
@@ -78,6 +78,9 @@ def run_import(job: Job, progress: Progress) -> Outcome:
     summary = f"Imported {count} to '{consultation.slug}' from {filename}"
     if imported.layout is not Layout.OWN:
         summary += f" (a {imported.layout.tool} export)"
+    if imported.remembered_at is not None:  # no mapping given: the one kept for this shape
+        confirmed = long_date(imported.remembered_at.astimezone(LOCAL_ZONE).date())
+        summary += f", its columns read as confirmed for files like it on {confirmed}"
     return Outcome(
         summary + left_out_sentences(imported.left_out),
         link_to("officers.consultation", f"Go to {consultation.title}", slug=consultation.slug),
