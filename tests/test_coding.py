@@ -117,6 +117,20 @@ def test_a_phrase_listed_by_two_themes_counts_for_both() -> None:
     assert matcher.themes("Needles in the park") == ["A", "B"]
 
 
+def test_a_not_phrase_keeps_a_themes_word_from_counting_inside_it() -> None:
+    matcher = Matcher({"Fear": ["unsafe", "not: unsafe driving"], "Roads": ["driving"]})
+    assert matcher.themes("unsafe driving") == ["Roads"]
+    assert matcher.themes("I feel unsafe, and unsafe driving too") == ["Fear", "Roads"]
+    assert matcher.themes("Unsafe-driving!") == ["Roads"]  # normalised like any phrase
+    assert Matcher({"Fear": ["not: unsafe driving"]}).themes("unsafe driving") == []
+
+
+def test_unsafe_driving_is_road_safety_not_fear_of_crime(default: Matcher) -> None:
+    # Seen on real free text: "unsafe driving" was coded as community confidence.
+    assert default.themes("Unsafe driving on the A37") == ["Road safety"]
+    assert default.themes("I feel unsafe walking home") == ["Community confidence"]
+
+
 def test_a_multi_word_phrase_needs_its_words_in_order() -> None:
     matcher = Matcher({"Fear": ["fear of crime"]})
     assert matcher.themes("my fear of crime") == ["Fear"]

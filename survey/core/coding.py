@@ -76,6 +76,16 @@ def phrase_variants(phrase: str) -> set[tuple[str, ...]]:
 
 
 _END = ""  # key, in a node of the phrase tree, of the themes a phrase ending there means
+_NOT = "!"  # key of the themes a "not:" phrase ending there does not mean
+NOT_PREFIX = "not:"
+
+
+def exclusion(phrase: str) -> str | None:
+    """The words of a "not: ..." phrase (one that does not mean its theme); None otherwise."""
+    stripped = phrase.strip()
+    if stripped[: len(NOT_PREFIX)].casefold() == NOT_PREFIX:
+        return stripped[len(NOT_PREFIX) :].strip()
+    return None
 
 
 class Matcher:
@@ -86,6 +96,9 @@ class Matcher:
     the way. So overlapping and nested phrases are all found ("drink driving" finds a theme
     listing "drink driving" and one listing "drink"), and a phrase two themes list counts for
     both. Each word costs one dictionary look-up, whatever the size of the codebook.
+
+    A phrase written "not: unsafe driving" is one that does *not* mean its theme: a match of
+    the theme's own phrases inside it ("unsafe", listed for fear of crime) is not counted.
     """
 
     def __init__(self, themes: Mapping[str, Iterable[str]]) -> None:
@@ -93,33 +106,39 @@ class Matcher:
         self._tree: dict[str, Any] = {}
         for index, phrases in enumerate(themes.values()):
             for phrase in phrases:
-                for words in phrase_variants(phrase):
+                excluded = exclusion(phrase)
+                key = _NOT if excluded is not None else _END
+                for words in phrase_variants(phrase if excluded is None else excluded):
                     node = self._tree
                     for word in words:
                         node = node.setdefault(word, {})
-                    node.setdefault(_END, set()).add(index)
+                    node.setdefault(key, set()).add(index)
 
     def theme_indexes(self, text: str) -> set[int]:
         """The positions (in `names`) of every theme the text mentions."""
         words = normalise(text).split()
         tree = self._tree
-        found: set[int] = set()
+        matches: list[tuple[int, int, int]] = []  # (theme, first word, after the last)
+        unmeant: list[tuple[int, int, int]] = []  # the same, for "not:" phrases
         for start, word in enumerate(words):
             node = tree.get(word)
             if node is None:
                 continue
             ahead = start + 1
             while True:
-                ends = node.get(_END)
-                if ends:
-                    found |= ends
+                matches += [(i, start, ahead) for i in node.get(_END, ())]
+                unmeant += [(i, start, ahead) for i in node.get(_NOT, ())]
                 if ahead == len(words):
                     break
                 node = node.get(words[ahead])
                 if node is None:
                     break
                 ahead += 1
-        return found
+        return {
+            theme
+            for theme, first, after in matches
+            if not any(t == theme and f <= first and after <= a for t, f, a in unmeant)
+        }
 
     def themes(self, text: str) -> list[str]:
         """The names of every theme the text mentions, in codebook order; [] for none."""
