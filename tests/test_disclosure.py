@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import random
 
+import pytest
+from flask.testing import FlaskCliRunner
+
+import survey.core.results as results_module
 from common.disclosure import Sum, primary, protect, recoverable
 from survey.core.questions import LIKERT_SCALE, QuestionSpec, QuestionType
 from survey.core.results import ChoiceResult, ScaleResult, choice_result, scale_result
@@ -109,3 +113,28 @@ def test_random_results_as_published_never_give_a_hidden_count_away() -> None:
         _, small, withheld = _published(result)
         relation = Sum("(answered)", tuple(true))
         assert recoverable({**true, "(answered)": sum(values)}, [relation], small, withheld) == {}
+
+
+def test_the_checker_finds_nothing_to_work_out_in_the_demo_in_any_view(
+    runner: FlaskCliRunner,
+) -> None:
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    checked = runner.invoke(args=["results", "disclosure-check", "community-safety-strategy"])
+    assert checked.exit_code == 0, checked.output
+    assert checked.output.startswith("12 views checked")
+
+
+def test_the_checker_finds_what_primary_suppression_alone_gives_away(
+    runner: FlaskCliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert runner.invoke(args=["demo"]).exit_code == 0
+
+    def small_only(counts, sums, threshold, keep=()):  # type: ignore[no-untyped-def]
+        return primary(counts, threshold), set()
+
+    monkeypatch.setattr(results_module, "protect", small_only)
+    checked = runner.invoke(args=["results", "disclosure-check", "community-safety-strategy"])
+    assert checked.exit_code == 1
+    # The demo's agreement: 61 answered, Yes 50, No 7: Don't know is 4.
+    assert "everyone: agree_priorities: 'Don't know' can be worked out (4)" in checked.output
+    assert "everyone: channels: 'event' can be worked out (4)" in checked.output

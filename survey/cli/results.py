@@ -8,6 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from common.settings import suppression_threshold
+from survey.core.disclosure_check import leaks
 from survey.core.report import results_lines, results_to_dict
 from survey.data.consultations import by_slug
 from survey.data.tallies import UnknownGroup, consultation_results
@@ -43,3 +44,33 @@ def show_results(slug: str, as_json: bool, group: str | None) -> None:
         click.echo(json.dumps(results_to_dict(results), indent=2, ensure_ascii=False))
     else:
         click.echo("\n".join(results_lines(results)))
+
+
+@results_cli.command("disclosure-check")
+@click.argument("slug")
+@with_appcontext
+def disclosure_check(slug: str) -> None:
+    """Try to work out every hidden count of SLUG's results from what they show: for everyone
+    and for each group of each breakdown question. Exits 1, listing them, if any can be."""
+    consultation = by_slug(slug)
+    if consultation is None:
+        raise click.ClickException(f"No consultation with the slug '{slug}'")
+    threshold = suppression_threshold()
+    overall = consultation_results(consultation, minimum=threshold)
+    views: list[tuple[str, tuple[str, str] | None]] = [("everyone", None)]
+    for question in overall.breakdown_questions:
+        views += [(f"{question.key}={g}", (question.key, g)) for g in question.groups]
+    found = []
+    for name, group in views:
+        shown = consultation_results(consultation, group, minimum=threshold)
+        counted = consultation_results(consultation, group, minimum=1)
+        found += leaks(shown, counted, name)
+    for leak in found:
+        click.echo(str(leak))
+    if found:
+        raise click.ClickException(f"{len(found)} hidden counts can be worked out")
+    click.echo(
+        f"{len(views)} views checked (everyone and each breakdown group): no hidden count "
+        "can be worked out from what each view shows. Differences between views are not "
+        "yet checked."
+    )
