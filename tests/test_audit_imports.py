@@ -4,6 +4,7 @@ on SQLite and PostgreSQL: the partnership's figures and its comparators stored, 
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -119,3 +120,28 @@ def test_the_upload_page_lists_the_areas_when_none_is_chosen(client: FlaskClient
     response = post_form(client, "/officers/audits", fields, follow_redirects=True)
     assert "England and Wales (K04000001)" in response.get_data(as_text=True)
     assert crime_audits.audit_by_name("ONS") is None
+
+
+def test_an_officer_uploads_police_uks_download_as_it_comes(
+    client: FlaskClient, tmp_path: Path
+) -> None:
+    sign_in(client, "officer")
+    months = [f"{2023 + (m + 3) // 12}-{(m + 3) % 12 + 1:02d}" for m in range(15)]  # to Jun 24
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as download:
+        for month in months:
+            one = street_file(tmp_path / f"{month}.csv", [month])
+            download.write(one, f"{month}/{month}-avon-and-somerset-street.csv")
+    fields = {"name": "Street", "file": (io.BytesIO(archive.getvalue()), "download.zip")}
+    response = post_form(client, "/officers/audits", fields, follow_redirects=True)
+    assert response.status_code == 200
+    audit = crime_audits.audit_by_name("Street")
+    assert audit is not None and audit.area_name == CSP
+    assert audit.periods == ["2023/24", "Apr to Jun 2023", "Apr to Jun 2024"]
+    refused = post_form(
+        client,
+        "/officers/audits",
+        {"name": "Not", "file": (io.BytesIO(b"not a zip"), "download.zip")},
+    )
+    assert "The file is not a .zip archive that can be opened." in refused.get_data(as_text=True)
+    assert crime_audits.audit_by_name("Not") is None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +20,7 @@ from assembly.core.measures import Measure
 from assembly.core.periods import PeriodKind, compared_periods, period_kind
 from assembly.core.police_uk import gathered
 from assembly.core.trends import comparison, trend_table_rows, trends
-from common.spreadsheets import ImportRefused
+from common.spreadsheets import ImportRefused, UnreadableFile
 
 DATA = Path(__file__).resolve().parent / "data"
 ONS = (DATA / "ons_csp_recorded_crime.csv").read_bytes()
@@ -413,3 +414,44 @@ def test_a_police_uk_file_saved_as_a_workbook_is_counted_too() -> None:
     assert [(f.period, f.value, f.unit) for f in table.figures] == [
         ("Apr to Jun 2024", Decimal(3), "reports")
     ]
+
+
+def police_uk_zip(files: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """An archive as police.uk's downloads come: a folder a month, a CSV a kind in each."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", method) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_a_police_uk_download_is_counted_as_its_months_together() -> None:
+    rows = [(m, "Burglary", "") for m in months((2023, 4), 15)]
+    files = {
+        f"{month}/{month}-avon-and-somerset-street.csv": police_uk(r for r in rows if r[0] == month)
+        for month in {r[0] for r in rows}
+    }
+    files["2023-04/2023-04-avon-and-somerset-stop-and-search.csv"] = b"Type,Date\n"
+    together = read_audit_bytes(police_uk_zip(files), "download.zip")
+    alone = read_audit_bytes(police_uk(rows), "street.csv")
+    assert together.periods == alone.periods == ("2023/24", "Apr to Jun 2023", "Apr to Jun 2024")
+    assert together.figures == alone.figures
+
+
+def test_a_bad_row_in_a_download_is_named_by_its_file_and_row() -> None:
+    good = police_uk([("2024-04", "Burglary", "")])
+    bad = police_uk([("2024-05", "Burglary", ""), ("May", "Burglary", "")])
+    data = police_uk_zip({"2024-04/a-street.csv": good, "2024-05/b-street.csv": bad})
+    assert refusal(data, "download.zip") == [
+        "row 3, column 'B (Month)': 2024-05/b-street.csv: 'May' is not a month written like 2024-04"
+    ]
+
+
+def test_an_archive_that_is_not_police_uk_or_would_unpack_too_far_is_refused() -> None:
+    with pytest.raises(UnreadableFile, match="not a .zip archive"):
+        read_audit_bytes(b"not a zip", "download.zip")
+    with pytest.raises(UnreadableFile, match="no police.uk street-level or outcomes files"):
+        read_audit_bytes(police_uk_zip({"notes.txt": b"hello"}), "download.zip")
+    bomb = police_uk_zip({"2024-04/x-street.csv": b"0" * 5_000_000})  # packs 1,000 to 1
+    with pytest.raises(UnreadableFile, match="far more than any CSV"):
+        read_audit_bytes(bomb, "download.zip")

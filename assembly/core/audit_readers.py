@@ -11,22 +11,29 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-from collections.abc import Callable
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
 from typing import BinaryIO
 
 from assembly.core.audit_files import AuditTable, parse_audit
 from assembly.core.ons_tables import is_ons_header, parse_ons
-from assembly.core.police_uk import count_police_uk, is_police_uk_header
+from assembly.core.police_uk import count_police_uk, count_police_uk_parts, is_police_uk_header
 from common.spreadsheets import (
     MAX_FILE_BYTES,
     FileFormat,
     Table,
     UnreadableFile,
+    check_upload,
     file_format,
     read_file,
 )
 
 HEADER_SEARCH_ROWS = 30  # notes rows an ONS sheet may have above its header
+ZIP = ".zip"  # police.uk's downloads: a folder a month, a CSV a force and kind in each
+MAX_ARCHIVE_FILES = 1_000  # 36 months of street, outcomes and stop-and-search for 9 forces
+MAX_UNPACKED_BYTES = 4 * 1024**3  # police.uk's whole-country year is about 1.5 GB
+MAX_RATIO = 100  # a CSV packs about 5 to 1; a zip bomb by thousands
+PREFERRED_KINDS = ("-street.csv", "-outcomes.csv")  # stop and search is not crime counts
 _CLASSIC = {"category", "period", "value"}
 NOT_UTF8 = (
     "The file is not UTF-8 text. In Excel, use File > Save As and choose "
@@ -42,6 +49,8 @@ def read_audit_file(
 ) -> AuditTable:
     """The audit in an open .csv or .xlsx file, `area` naming the partnership's when the
     file covers several; `UnreadableFile` or `ImportRefused` (every problem) otherwise."""
+    if filename.lower().endswith(ZIP):
+        return read_police_uk_zip(source, area, on_rows)
     fmt = file_format(filename)
     if fmt is FileFormat.CSV and source.seekable():
         counted = _police_uk(source, area, on_rows)
@@ -52,7 +61,10 @@ def read_audit_file(
 
 
 def read_audit_bytes(data: bytes, filename: str, area: str | None = None) -> AuditTable:
-    """The audit in a .csv or .xlsx file's bytes (police.uk, ONS, long or wide)."""
+    """The audit in a .csv or .xlsx file's bytes (police.uk, ONS, long or wide), or in a
+    .zip of police.uk's monthly files."""
+    if filename.lower().endswith(ZIP):
+        return read_police_uk_zip(io.BytesIO(data), area, None)
     if file_format(filename) is FileFormat.CSV and data:
         counted = _police_uk(io.BytesIO(data), area, None)
         if counted is not None:
@@ -90,6 +102,75 @@ def _police_uk(
             ) from None
     finally:
         text.detach()  # the caller's file stays open
+
+
+def read_police_uk_zip(
+    source: BinaryIO, area: str | None = None, on_rows: Callable[[int], None] | None = None
+) -> AuditTable:
+    """The audit in a police.uk download (a .zip of monthly CSVs), counted file by file as
+    it is read: its street-level files, else its outcomes files. Refused before anything is
+    unpacked when it is not a zip, holds too many files or unpacks to too much."""
+    try:
+        archive = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError):
+        raise UnreadableFile("The file is not a .zip archive that can be opened.") from None
+    with archive:
+        members = [m for m in archive.infolist() if not m.is_dir()]
+        unpacked = sum(m.file_size for m in members)
+        packed = sum(m.compress_size for m in members) or 1
+        if len(members) > MAX_ARCHIVE_FILES or unpacked > MAX_UNPACKED_BYTES:
+            raise UnreadableFile(
+                f"The archive holds {len(members):,} files, {unpacked / 1024**2:,.0f} MB "
+                f"unpacked: at most {MAX_ARCHIVE_FILES:,} files and "
+                f"{MAX_UNPACKED_BYTES // 1024**3} GB can be imported at once."
+            )
+        if unpacked / packed > MAX_RATIO:
+            raise UnreadableFile("The archive unpacks to far more than any CSV would.")
+        chosen = _police_uk_members(members)
+        if not chosen:
+            raise UnreadableFile(
+                "The archive holds no police.uk street-level or outcomes files "
+                "(named like 2024-04-avon-and-somerset-street.csv)."
+            )
+        return count_police_uk_parts(
+            ((member.filename, _csv_rows(archive, member)) for member in chosen), area, on_rows
+        )
+
+
+def check_audit_upload(data: bytes, filename: str) -> None:
+    """Refuse, before it is read, an upload that cannot be an audit: a spreadsheet as
+    `check_upload` does, or a .zip that is not one or is over the upload limit."""
+    if not filename.lower().endswith(ZIP):
+        check_upload(data, file_format(filename))
+        return
+    if len(data) > MAX_FILE_BYTES:
+        raise UnreadableFile(
+            f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB. Import fewer "
+            "months at once, or use the command line (flask audit import)."
+        )
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise UnreadableFile("The file is not a .zip archive that can be opened.")
+
+
+def _police_uk_members(members: Sequence[zipfile.ZipInfo]) -> list[zipfile.ZipInfo]:
+    """The archive's street-level CSVs, else its outcomes CSVs, in name (month) order."""
+    for kind in PREFERRED_KINDS:
+        found = [m for m in members if m.filename.lower().endswith(kind)]
+        if found:
+            return sorted(found, key=lambda m: m.filename)
+    return []
+
+
+def _csv_rows(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> Iterator[list[str]]:
+    """A member's rows, read as they are needed."""
+    with archive.open(member) as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+        try:
+            yield from csv.reader(text)
+        except UnicodeDecodeError:
+            raise UnreadableFile(f"{member.filename}: {NOT_UTF8}") from None
+        except csv.Error as exc:
+            raise UnreadableFile(f"{member.filename} is not a valid CSV file ({exc}).") from None
 
 
 def with_header_found(table: Table) -> tuple[Table, str | None]:

@@ -44,6 +44,38 @@ def is_police_uk_header(header: Sequence[str]) -> bool:
     return {"crime id", MONTH, FALLS_WITHIN} <= names and bool({CRIME_TYPE, OUTCOME_TYPE} & names)
 
 
+def count_police_uk_parts(
+    parts: Iterable[tuple[str, Iterable[Sequence[str]]]],
+    area: str | None = None,
+    on_rows: Callable[[int], None] | None = None,
+) -> AuditTable:
+    """The audit in several police.uk files (a month each, as police.uk's downloads come),
+    each (its name, its rows with the header first), counted together as they are read.
+    Every file must have the first one's header; problems name the file and its row."""
+    tally: _Tally | None = None
+    done = 0
+    for name, rows in parts:
+        iterator = iter(rows)
+        header = tuple(next(iterator, ()))
+        if tally is None:
+            tally = _Tally(header)
+        elif [" ".join(h.split()).casefold() for h in header] != tally.names:
+            raise ImportRefused(
+                [Problem(1, "", f"{name}: its columns are not those of the files before it")]
+            )
+        tally.part = name
+        counted = done
+
+        def rows_so_far(n: int, before: int = counted) -> None:
+            if on_rows is not None:
+                on_rows(before + n)
+
+        done += tally.read(iterator, rows_so_far)
+    if tally is None:
+        raise ImportRefused([Problem(0, "", "the archive holds no police.uk files")])
+    return tally.table(area)
+
+
 def count_police_uk(
     rows: Iterable[Sequence[str]],
     area: str | None = None,
@@ -66,6 +98,8 @@ class _Tally:
 
     def __init__(self, header: Sequence[str]) -> None:
         names = [" ".join(h.split()).casefold() for h in header]
+        self.names = names
+        self.part = ""  # the file of an archive being read, named in its problems
         self.problems = _Problems(header)
         self.outcomes = CRIME_TYPE not in names
         self.category_column = names.index(OUTCOME_TYPE if self.outcomes else CRIME_TYPE)
@@ -79,8 +113,9 @@ class _Tally:
         self.months: set[Month] = set()
         self.more_problems = 0
 
-    def read(self, rows: Iterator[Sequence[str]], on_rows: Callable[[int], None] | None) -> None:
-        """Count every row; problems are kept (the first MAX_PROBLEMS) and counted."""
+    def read(self, rows: Iterator[Sequence[str]], on_rows: Callable[[int], None] | None) -> int:
+        """Count every row; problems are kept (the first MAX_PROBLEMS) and counted. Returns
+        how many rows there were."""
         number = 1
         months: dict[str, Month] = {}  # each month's text is parsed once
         for number, cells in enumerate(rows, start=2):
@@ -107,6 +142,7 @@ class _Tally:
                 on_rows(number - 1)
         if on_rows is not None:
             on_rows(number - 1)
+        return number - 1
 
     def _area(self, cells: Sequence[str]) -> str:
         """The local authority a row's LSOA name starts with ('' when it has none)."""
@@ -122,14 +158,15 @@ class _Tally:
         if len(self.problems.found) >= MAX_PROBLEMS:
             self.more_problems += 1
             return
+        where = f"{self.part}: " if self.part else ""
         if not category:
             what = "outcome type" if self.outcomes else "crime type"
-            self.problems.add(number, self.category_column, f"the {what} is blank")
+            self.problems.add(number, self.category_column, f"{where}the {what} is blank")
         if _MONTH_TEXT.fullmatch(month_text) is None:
             self.problems.add(
                 number,
                 self.month_column,
-                f"'{_short(month_text)}' is not a month written like 2024-04",
+                f"{where}'{_short(month_text)}' is not a month written like 2024-04",
             )
 
     def table(self, area: str | None) -> AuditTable:

@@ -36,7 +36,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import BooleanField, StringField, SubmitField
 
-from assembly.core.audit_readers import read_audit_bytes
+from assembly.core.audit_readers import check_audit_upload, read_audit_bytes
 from assembly.core.house_template import UNPACKED_LIMIT, house_template_problem, shortened
 from assembly.core.strategy import StrategyErrors
 from assembly.core.trends import comparison, trend_table_headers, trend_table_rows, trends
@@ -58,8 +58,6 @@ from common.spreadsheets import (
     ImportRefused,
     Problem,
     UnreadableFile,
-    check_upload,
-    file_format,
 )
 from common.text import clean_line
 
@@ -82,7 +80,8 @@ class AuditForm(FlaskForm):  # type: ignore[misc]
         "Upload a file",
         widget=GovFileInput(),
         description=(
-            "A CSV file saved as CSV UTF-8, or an Excel workbook (.xlsx), at most "
+            "A CSV file saved as CSV UTF-8, an Excel workbook (.xlsx), or a .zip of "
+            "police.uk's monthly files as it is downloaded, at most "
             f"{MAX_FILE_BYTES // (1024 * 1024)} MB."
         ),
         validators=[FileRequired("Select a CSV or Excel file")],
@@ -146,7 +145,7 @@ def audit_list() -> ResponseReturnValue:
             problems = _file_problems(form, data, filename)  # the file's too, all at once
         else:
             try:
-                check_upload(data, file_format(filename))
+                check_audit_upload(data, filename)
             except UnreadableFile as exc:
                 form.file.errors.append(str(exc))
             else:
