@@ -115,13 +115,21 @@ def test_random_results_as_published_never_give_a_hidden_count_away() -> None:
         assert recoverable({**true, "(answered)": sum(values)}, [relation], small, withheld) == {}
 
 
-def test_the_checker_finds_nothing_to_work_out_in_the_demo_in_any_view(
+def test_each_view_of_the_demo_alone_gives_nothing_away_but_views_together_do(
     runner: FlaskCliRunner,
 ) -> None:
     assert runner.invoke(args=["demo"]).exit_code == 0
     checked = runner.invoke(args=["results", "disclosure-check", "community-safety-strategy"])
-    assert checked.exit_code == 0, checked.output
-    assert checked.output.startswith("12 views checked")
+    found = checked.output.splitlines()[:-1]
+    assert checked.exit_code == 1 and found
+    # Within each view (everyone, each area, each age band) secondary suppression holds.
+    assert all(" groups against everyone: " in line for line in found), found
+    # Across views it does not yet (issue 22): everyone's 'No' (7, withheld) follows from
+    # the areas' counts, each shown or bounded, and their totals. The checker must see it.
+    assert (
+        "area groups against everyone: agree_priorities: 'everyone|No' can be worked out (7)"
+        in found
+    )
 
 
 def test_the_checker_finds_what_primary_suppression_alone_gives_away(

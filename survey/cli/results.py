@@ -8,7 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from common.settings import suppression_threshold
-from survey.core.disclosure_check import leaks
+from survey.core.disclosure_check import across_views, leaks
 from survey.core.report import results_lines, results_to_dict
 from survey.data.consultations import by_slug
 from survey.data.tallies import UnknownGroup, consultation_results
@@ -61,16 +61,20 @@ def disclosure_check(slug: str) -> None:
     for question in overall.breakdown_questions:
         views += [(f"{question.key}={g}", (question.key, g)) for g in question.groups]
     found = []
+    seen = {}
     for name, group in views:
         shown = consultation_results(consultation, group, minimum=threshold)
         counted = consultation_results(consultation, group, minimum=1)
+        seen[name] = (name, shown, counted)
         found += leaks(shown, counted, name)
+    for question in overall.breakdown_questions:
+        groups = [seen[f"{question.key}={g}"] for g in question.groups]
+        found += across_views(question.key, seen["everyone"], groups)
     for leak in found:
         click.echo(str(leak))
     if found:
         raise click.ClickException(f"{len(found)} hidden counts can be worked out")
     click.echo(
-        f"{len(views)} views checked (everyone and each breakdown group): no hidden count "
-        "can be worked out from what each view shows. Differences between views are not "
-        "yet checked."
+        f"{len(views)} views checked (everyone and each breakdown group), each on its own "
+        "and each breakdown's groups against everyone: no hidden count can be worked out."
     )

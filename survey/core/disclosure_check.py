@@ -5,7 +5,9 @@ takes each table whose cells add up to a shown total (a scale question's options
 agreeing and disagreeing, a single choice's options, the channels, the weeks), and asks
 `common.disclosure.recoverable` whether a reader could pin any hidden count to one value
 from the shown ones and the rule's bounds. Each view is checked (everyone, and each group
-of a breakdown question); differences between views are not yet checked (issue 22).
+of a breakdown question), and then each breakdown question's groups against everyone:
+a question's count for everyone is the sum of its groups' and of those who did not answer
+the breakdown question, so a count hidden in one view can be a subtraction away in another.
 """
 
 from __future__ import annotations
@@ -111,3 +113,83 @@ def _given_away(
     relations = [Sum("(total)", tuple(option_names)), *sums]
     found = recoverable(counts, relations, small, withheld, threshold)
     return sorted(found.items())
+
+
+View = tuple[str, ConsultationResults, ConsultationResults]  # (name, shown, counted)
+
+
+def across_views(breakdown: str, everyone: View, groups: Sequence[View]) -> list[Leak]:
+    """Hidden counts that everyone's and the groups' counts of one breakdown question give
+    away together: per question, each option's count for everyone is its groups' plus an
+    unknown count for those not in any group (never shown)."""
+    found: list[Leak] = []
+    _, shown, counted = everyone
+    if shown.responses is None:
+        return []
+    for index, question in enumerate(shown.questions):
+        if not _options_add_up(question):
+            continue
+        counts: dict[str, int] = {}
+        small: set[str] = set()
+        withheld: set[str] = set()
+        sums: list[Sum] = []
+        names = {}
+        for view, view_shown, view_counted in (everyone, *groups):
+            names[view] = _add_view(
+                view,
+                view_shown.questions[index],
+                view_counted.questions[index],
+                counts,
+                small,
+                withheld,
+                sums,
+            )
+        for k, option in enumerate(names[everyone[0]]):
+            rest = f"not in a group|{k}"
+            in_groups = [names[g[0]][k] for g in groups]
+            counts[rest] = counts[option] - sum(counts[name] for name in in_groups)
+            withheld.add(rest)
+            sums.append(Sum(option, (*in_groups, rest)))
+        given = recoverable(counts, sums, small, withheld, shown.threshold)
+        found += [
+            Leak(f"{breakdown} groups against everyone", question.key, cell, value)
+            for cell, value in sorted(given.items())
+            if not cell.startswith("not in a group")
+        ]
+    return found
+
+
+def _options_add_up(question: object) -> bool:
+    """A scale question, or a single choice: its options add up to those who answered."""
+    if isinstance(question, ScaleResult):
+        return True
+    return isinstance(question, ChoiceResult) and question.type is QuestionType.SINGLE_CHOICE
+
+
+def _add_view(
+    view: str,
+    shown: object,
+    counted: object,
+    counts: dict[str, int],
+    small: set[str],
+    withheld: set[str],
+    sums: list[Sum],
+) -> list[str]:
+    """One view's options of one question as cells of the joint system; their names."""
+    assert isinstance(shown, ScaleResult | ChoiceResult)
+    assert isinstance(counted, ScaleResult | ChoiceResult)
+    names = []
+    for option, truth in zip(shown.options, counted.options, strict=True):
+        name = f"{view}|{option.label}"
+        counts[name] = truth.share.count or 0
+        names.append(name)
+        if shown.answered is None or option.share.withheld:
+            withheld.add(name)  # a hidden view: nothing is known of it but that it is >= 0
+        elif option.share.suppressed:
+            small.add(name)
+    answered = f"{view}|(answered)"
+    counts[answered] = counted.answered or 0
+    if shown.answered is None:
+        withheld.add(answered)
+    sums.append(Sum(answered, tuple(names)))
+    return names
