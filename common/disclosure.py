@@ -120,6 +120,8 @@ def protect(
     from `keep` (a base or total the page needs) unless nothing else is left."""
     small = primary(counts, threshold)
     other: set[str] = set()
+    if not small:  # nothing hidden, nothing to give away: no programme to solve
+        return small, other
     while recoverable(counts, sums, small, other, threshold):
         hidden = small | other
         exposed = {  # the cells of every sum with a hidden count in it

@@ -55,6 +55,21 @@ def consultation_results(
     """All results of a consultation, or of one breakdown group: (question key, option label)."""
     questions = list(consultation.questions)
     chosen = _group(questions, group) if group else None
+    # Kept as shown, not only as counted: deciding what to hide solves linear programmes.
+    view = f"{chosen[0].id}={chosen[1]}" if chosen else "everyone"
+    return cached(
+        consultation.id,
+        f"shown:{consultation.updated_at.isoformat()}:{view}:{minimum}",
+        lambda: _results(consultation, questions, chosen, minimum),
+    )
+
+
+def _results(
+    consultation: Consultation,
+    questions: list[Question],
+    chosen: tuple[Question, int, str] | None,
+    minimum: int,
+) -> ConsultationResults:
     counts = _counts(consultation, questions, chosen)
     arrivals = counts.arrivals
     total = sum(arrivals.values())
