@@ -96,9 +96,11 @@ def _with_progress(plan: Callable[..., Iterator[tuple]], responses: int) -> Call
 def prepare(backend: str, responses: int, reuse: bool) -> None:
     """A database of `responses` responses with the demo audit and strategy loaded."""
     _point_at(responses)
-    if reuse and loader._existing(backend, responses) and _has_strategy(backend, responses):
-        print(f"  {responses:,} responses: reusing the database", flush=True)
-        return
+    if reuse and loader._existing(backend, responses):
+        loader.upgrade_schema(backend, responses)  # built before a migration: bring it up
+        if _has_strategy(backend, responses):
+            print(f"  {responses:,} responses: reusing the database", flush=True)
+            return
     print(f"  {responses:,} responses: building ...", flush=True)
     plan = loader._plan
     loader._plan = _with_progress(plan, responses)

@@ -162,6 +162,16 @@ def _copy_text(rows: list[tuple]) -> bytes:
     return out.getvalue().encode()
 
 
+def upgrade_schema(backend: str, responses: int) -> None:
+    """Bring a database an earlier run left up to today's migrations, so reusing it after
+    the schema changed measures today's code rather than failing on a missing column."""
+    app = _app(_url(backend, responses))
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade(directory=str(ROOT / "migrations"))
+
+
 def build(backend: str, responses: int) -> float:
     """Create the schema, the demo consultation and `responses` responses; seconds taken."""
     url = _reset(backend, responses)
@@ -357,6 +367,7 @@ def main() -> int:
         for responses in (int(n) for n in (args.sizes or default).split(",")):
             if args.reuse and _existing(backend, responses):
                 print(f"{backend}: reusing the database of {responses:,} responses")
+                upgrade_schema(backend, responses)
             else:
                 print(f"{backend}: building {responses:,} responses ...", flush=True)
                 print(f"  built in {build(backend, responses):.0f} s", flush=True)
