@@ -20,7 +20,9 @@ from common.statistics import Share
 from survey.core.questions import QuestionType
 from survey.core.results import (
     AGREE_LABELS,
+    AGREEING,
     DISAGREE_LABELS,
+    DISAGREEING,
     ChoiceResult,
     ConsultationResults,
     MatrixResult,
@@ -88,8 +90,8 @@ def _scale(
     labels = [label for label, _, _ in cells]
     sums = []
     for total, labels_in, s, c in (
-        ("(agreeing)", AGREE_LABELS, shown.agree, counted.agree),
-        ("(disagreeing)", DISAGREE_LABELS, shown.disagree, counted.disagree),
+        (AGREEING, AGREE_LABELS, shown.agree, counted.agree),
+        (DISAGREEING, DISAGREE_LABELS, shown.disagree, counted.disagree),
     ):
         parts = tuple(label for label in labels if label in labels_in)
         if len(parts) > 1:
@@ -104,7 +106,8 @@ def _given_away(
     """The hidden cells of one table that its shown cells and total pin down."""
     if total is None or not cells:
         return []
-    option_names = [name for name, _, _ in cells if not name.startswith("(")]
+    added_up = {relation.total for relation in sums}  # agreeing and disagreeing
+    option_names = [name for name, _, _ in cells if name not in added_up]
     counts = {name: value for name, _, value in cells}
     counts["(total)"] = total
     small = {name for name, share, _ in cells if share.suppressed and not share.withheld}
