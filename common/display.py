@@ -96,7 +96,16 @@ def in_words(share: Share) -> str:
     return "an undisclosed number" if share.withheld else fewer_than(share)
 
 
-WITHHELD_NOTE = "Where the others would give it away, one of them is “not shown” too."
+WITHHELD_NOTE = (
+    "Where other numbers, here or in another group’s results, would let it be worked out, "
+    "more are “not shown”."
+)
+
+
+WITHHELD_GROUP = (
+    "This group’s results are not shown on their own: with everyone’s and the other groups’ "
+    "results they would let a small number be worked out."
+)
 
 
 def suppression_note(threshold: int, who: str = "no one") -> str:
@@ -132,9 +141,10 @@ def share_percent(share: Share) -> str:
 
 def share_of(share: Share) -> str:
     """A share with its base: '50 of 61 (82%)', or 'fewer than 5 of 61'; a base too small
-    to show is not shown either ('fewer than 5', never 'fewer than 5 of 3')."""
+    to show is not shown either ('fewer than 5', never 'fewer than 5 of 3'), nor beside a
+    count 'not shown'."""
     if share.count is None:
-        if 0 < share.base < share.threshold:
+        if 0 < share.base < share.threshold or share.withheld:
             return fewer_than(share)
         return f"{fewer_than(share)} of {number(share.base)}"
     if share.base == 0:
@@ -168,3 +178,4 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(suppression_note)
     for formatter in (percent, share_count, share_percent, share_of, interval, points):
         app.add_template_filter(formatter)
+    app.jinja_env.globals["withheld_group"] = WITHHELD_GROUP

@@ -8,6 +8,7 @@ import pytest
 from flask.testing import FlaskCliRunner
 
 import survey.core.results as results_module
+import survey.data.tallies as tallies
 from common.disclosure import Sum, primary, protect, recoverable
 from survey.core.questions import LIKERT_SCALE, QuestionSpec, QuestionType
 from survey.core.results import ChoiceResult, ScaleResult, choice_result, scale_result
@@ -115,20 +116,31 @@ def test_random_results_as_published_never_give_a_hidden_count_away() -> None:
         assert recoverable({**true, "(answered)": sum(values)}, [relation], small, withheld) == {}
 
 
-def test_each_view_of_the_demo_alone_gives_nothing_away_but_views_together_do(
-    runner: FlaskCliRunner,
-) -> None:
+def test_nothing_the_demo_publishes_gives_a_hidden_count_away(runner: FlaskCliRunner) -> None:
     assert runner.invoke(args=["demo"]).exit_code == 0
     checked = runner.invoke(args=["results", "disclosure-check", "community-safety-strategy"])
+    assert checked.exit_code == 0, checked.output
+    assert "12 views checked" in checked.output
+
+
+def test_groups_protected_each_on_its_own_give_counts_away_against_everyone(
+    runner: FlaskCliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The checker is not blind: each group's view protected alone (as before issue 22's
+    second step) leaves everyone's 'No' (7, not shown) a sum of the areas' counts."""
+    assert runner.invoke(args=["demo"]).exit_code == 0
+
+    def each_on_its_own(everyone, breakdowns, threshold):  # type: ignore[no-untyped-def]
+        return {view: shown for groups in breakdowns.values() for view, shown, _ in groups}
+
+    monkeypatch.setattr(tallies, "protect_groups", each_on_its_own)
+    checked = runner.invoke(args=["results", "disclosure-check", "community-safety-strategy"])
+    assert checked.exit_code == 1
     found = checked.output.splitlines()[:-1]
-    assert checked.exit_code == 1 and found
-    # Within each view (everyone, each area, each age band) secondary suppression holds.
     assert all(" groups against everyone: " in line for line in found), found
-    # Across views it does not yet (issue 22): everyone's 'No' (7, withheld) follows from
-    # the areas' counts, each shown or bounded, and their totals. The checker must see it.
     assert (
-        "area groups against everyone: agree_priorities: 'everyone|No' can be worked out (7)"
-        in found
+        "area groups against everyone: agree_priorities: 'everyone|agree_priorities|No' "
+        "can be worked out (7)" in found
     )
 
 

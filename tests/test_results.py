@@ -13,6 +13,7 @@ from common.database import db
 from common.statistics import Share
 from survey.core.answers import AnswerValue, Choice, Matrix, Multi, Text
 from survey.core.questions import OTHER_OPTION, QuestionSpec, QuestionType
+from survey.core.report import results_lines
 from survey.core.results import ChoiceResult, MatrixResult, ScaleResult, TextResult, text_result
 from survey.data.models import (
     Answer,
@@ -249,36 +250,62 @@ def test_themes_count_answers_that_mention_them_and_answers_may_have_several(
     assert worries.no_theme == Share(None, 12)
 
 
-def _areas(consultation: Consultation) -> None:
-    plan = [(NORTH, YES)] * 6 + [(NORTH, NO)] * 2 + [(SOUTH, YES)] * 3 + [(SOUTH, NO)] * 1
+def _areas(consultation: Consultation, south: int = 4) -> None:
+    """North: 6 agree, 2 do not; South: `south` people, one of whom does not agree."""
+    plan = [(NORTH, YES)] * 6 + [(NORTH, NO)] * 2
+    plan += [(SOUTH, YES)] * (south - 1) + [(SOUTH, NO)]
     for area, agree in plan:
         add(consultation, area=Choice(area), agree=Choice(agree))
 
 
 def test_results_for_one_group_count_only_its_respondents(app: object) -> None:
     consultation = make_consultation()
-    _areas(consultation)
+    _areas(consultation, south=6)
     db.session.commit()
     north = consultation_results(consultation, ("area", "north"), minimum=5)
     assert north.group is not None and north.group.label == "North"
     assert north.responses == 8
     agree = north.question("agree")
     assert isinstance(agree, ScaleResult)
-    assert (agree.answered, agree.agree) == (8, Share(6, 8))
-    south = consultation_results(consultation, ("area", "South"), minimum=5)
-    assert south.responses is None  # 4 people
-    south_agree = south.question("agree")
-    assert isinstance(south_agree, ScaleResult) and south_agree.answered is None
+    # 6 agree; 2 do not ("fewer than 5"), so 6 is not shown: 8 - 6 would be 2.
+    assert (agree.answered, agree.agree) == (8, Share(None, 8, withheld=True))
+    # A group's own question is not repeated in its results: everyone in it gave that answer.
+    assert [q.key for q in north.questions if q.key == "area"] == []
 
 
-def test_breakdown_gives_agreement_per_group_and_suppresses_small_groups(app: object) -> None:
+def test_a_group_too_small_is_hidden_and_so_is_the_group_that_would_give_it_away(
+    app: object,
+) -> None:
     consultation = make_consultation()
-    _areas(consultation)
+    _areas(consultation)  # North 8, South 4: with 12 in all, North's 8 would make South 4
     db.session.commit()
+    everyone = consultation_results(consultation, minimum=5).question("area")
+    assert isinstance(everyone, ChoiceResult)
+    assert [(o.label, o.share) for o in everyone.options] == [
+        ("North", Share(None, 12, withheld=True)),
+        ("South", Share(None, 12)),
+    ]
+    south = consultation_results(consultation, ("area", "South"), minimum=5)
+    assert south.responses is None and not south.withheld  # 4 people: fewer than 5
+    north = consultation_results(consultation, ("area", "North"), minimum=5)
+    assert north.responses is None and north.withheld  # 8, but not shown on its own
+    assert display.WITHHELD_GROUP in "\n".join(results_lines(north))
     table = breakdown(consultation, "area", "agree", minimum=5)
     assert [(g.label, g.answered, g.agree) for g in table.groups] == [
-        ("North", 8, Share(6, 8)),
-        ("South", None, Share(None, 4)),
+        ("North", None, Share(None, 0, withheld=True)),
+        ("South", None, Share(None, 0)),
+    ]
+
+
+def test_breakdown_gives_agreement_per_group(app: object) -> None:
+    consultation = make_consultation()
+    _areas(consultation, south=6)
+    db.session.commit()
+    table = breakdown(consultation, "area", "agree", minimum=5)
+    # Each group: one or two do not agree ("fewer than 5"), so agreeing is not shown either.
+    assert [(g.label, g.answered, g.agree) for g in table.groups] == [
+        ("North", 8, Share(None, 8, withheld=True)),
+        ("South", 6, Share(None, 6, withheld=True)),
     ]
 
 

@@ -68,7 +68,8 @@ def test_a_threshold_of_ten_is_written_as_fewer_than_ten() -> None:
 
 WHY = (
     "so that no one can be identified. "
-    "Where the others would give it away, one of them is “not shown” too."
+    "Where other numbers, here or in another group’s results, would let it be worked out, "
+    "more are “not shown”."
 )
 
 

@@ -402,11 +402,17 @@ class _Builder:
         if breakdown is not None:
             self._heading("Agreement by area", 2)
             shown = [g for g in breakdown.groups if g.answered is not None]
+            withheld = any(g.answered is None and g.agree.withheld for g in breakdown.groups)
             if shown:
+                also = (
+                    ", and any whose results would let a small number be worked out,"
+                    if withheld
+                    else ""
+                )
                 self._say(
                     "Agreement in each area where enough people answered to report it "
-                    f"(areas with fewer than {display.number(results.threshold)} respondents "
-                    "are not shown separately, so no one can be identified)."
+                    f"(areas with fewer than {display.number(results.threshold)} respondents"
+                    f"{also} are not shown separately, so no one can be identified)."
                 )
                 self._chart(self.inputs.charts.breakdown, self._consultation_source)
             else:

@@ -8,7 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from common.settings import suppression_threshold
-from survey.core.disclosure_check import across_views, leaks
+from survey.core.release import View, across_views, leaks, status
 from survey.core.report import results_lines, results_to_dict
 from survey.data.consultations import by_slug
 from survey.data.tallies import UnknownGroup, consultation_results
@@ -57,19 +57,26 @@ def disclosure_check(slug: str) -> None:
         raise click.ClickException(f"No consultation with the slug '{slug}'")
     threshold = suppression_threshold()
     overall = consultation_results(consultation, minimum=threshold)
-    views: list[tuple[str, tuple[str, str] | None]] = [("everyone", None)]
+    everyone = ("everyone", overall, consultation_results(consultation, minimum=1))
+    breakdowns: dict[str, list[View]] = {}
     for question in overall.breakdown_questions:
-        views += [(f"{question.key}={g}", (question.key, g)) for g in question.groups]
+        breakdowns[question.key] = [
+            (
+                f"{question.key}={g}",
+                consultation_results(consultation, (question.key, g), minimum=threshold),
+                consultation_results(consultation, (question.key, g), minimum=1),
+            )
+            for g in question.groups
+        ]
+    views = [everyone, *(view for groups in breakdowns.values() for view in groups)]
     found = []
-    seen = {}
-    for name, group in views:
-        shown = consultation_results(consultation, group, minimum=threshold)
-        counted = consultation_results(consultation, group, minimum=1)
-        seen[name] = (name, shown, counted)
-        found += leaks(shown, counted, name)
-    for question in overall.breakdown_questions:
-        groups = [seen[f"{question.key}={g}"] for g in question.groups]
-        found += across_views(question.key, seen["everyone"], groups)
+    for name, shown, counted in views:
+        if shown is not None:
+            found += leaks(name, shown, counted)
+    keys = frozenset(breakdowns)
+    known = status(views, keys)
+    for key, groups in breakdowns.items():
+        found += across_views(key, everyone, groups, keys, known)
     for leak in found:
         click.echo(str(leak))
     if found:

@@ -422,6 +422,9 @@ def breakdown_chart(result: Breakdown, threshold: int) -> Chart:
         words = (
             "No one has answered this question yet."
             if all(g.answered == 0 for g in result.groups)
+            else f"Agreement by {by} is not shown: in each group too few agreed, or showing it "
+            "would let a smaller count be worked out."
+            if any(g.agree.withheld for g in result.groups)
             else f"Too few people agreed in any group to show agreement by {by}."
         )
         return _said(breakdown_name(result), title, words, table)
@@ -434,11 +437,11 @@ def breakdown_chart(result: Breakdown, threshold: int) -> Chart:
 def _group_bar(group: GroupShare, threshold: int) -> draw.Bar:
     """A group's agreement with whiskers; when hidden or too few, no bar, only words."""
     agree = group.agree
+    if agree.withheld:
+        return draw.Bar(group.label, None, "not shown")
     if not group.answered:
         few = f"fewer than {display.number(threshold)} answered"
         return draw.Bar(group.label, None, "no answers" if group.answered == 0 else few)
-    if agree.withheld:
-        return draw.Bar(group.label, None, "not shown")
     if agree.percent is None:
         return draw.Bar(group.label, None, f"{display.share_count(agree)} agreed")
     return draw.Bar(group.label, agree.percent, display.share_of(agree), interval=agree.interval)

@@ -45,6 +45,7 @@ def results_to_dict(results: ConsultationResults) -> dict[str, Any]:
         if results.group is None
         else {"question": results.group.key, "label": results.group.label},
         "responses": results.responses,
+        "withheld": results.withheld,
         "channels": {c.label: share_to_dict(c.share) for c in results.channels},
         "weeks": [
             {"starts": w.starts.isoformat(), **share_to_dict(w.share)} for w in results.weeks
@@ -102,6 +103,8 @@ def results_lines(results: ConsultationResults) -> list[str]:
     lines = [results.title]
     if results.group is not None:
         lines.append(f"Group: {results.group.question} {results.group.label}")
+    if results.withheld:
+        return [*lines, "Responses: not shown", display.WITHHELD_GROUP]
     lines.append(f"Responses: {_answered(results.responses, results.threshold)}")
     if results.channels:
         channels = ", ".join(f"{c.label} {display.share_count(c.share)}" for c in results.channels)

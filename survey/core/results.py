@@ -183,6 +183,9 @@ class ConsultationResults:
     weeks: tuple[Week, ...]
     questions: tuple[QuestionResult, ...]
     breakdown_questions: tuple[BreakdownQuestion, ...] = field(default=())
+    # A group not shown on its own though not small: with the other groups' results it would
+    # let a small count be worked out (survey.core.release). Then `responses` is None too.
+    withheld: bool = False
 
     def question(self, key: str) -> QuestionResult:
         """The result of the question with this key."""
@@ -327,7 +330,7 @@ def choice_result(
     )
 
 
-def _theme_order(theme: ThemeCount) -> tuple[float, str]:
+def theme_order(theme: ThemeCount) -> tuple[float, str]:
     """Most mentioned first. Suppressed counts rank between 5 and 0, by name among themselves,
     so the order says nothing that the page does not."""
     count = theme.share.count
@@ -353,7 +356,7 @@ def text_result(
                 )
                 for name, n in theme_counts.items()
             ),
-            key=_theme_order,
+            key=theme_order,
         )
     )
     return TextResult(

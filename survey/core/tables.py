@@ -118,7 +118,9 @@ def breakdown_table(result: Breakdown, threshold: int) -> DataTable:
     rows = tuple(
         (
             group.label,
-            _base(group.answered, threshold),
+            display.fewer_than(group.agree)
+            if group.answered is None and group.agree.withheld
+            else _base(group.answered, threshold),
             display.share_count(group.agree),
             display.share_percent(group.agree),
             display.interval(group.agree),

@@ -14,9 +14,11 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 
 from common.database import db
-from common.statistics import is_small
+from common.statistics import hidden as hidden_share
+from common.statistics import is_small, withheld
 from survey.core.question_types import QuestionCounts, kind_of
 from survey.core.questions import OTHER_OPTION, QuestionType
+from survey.core.release import protect_groups
 from survey.core.results import (
     Breakdown,
     BreakdownQuestion,
@@ -24,12 +26,13 @@ from survey.core.results import (
     Count,
     Group,
     GroupShare,
+    MatrixResult,
     QuestionResult,
+    ScaleResult,
     Week,
     protected_shares,
-    scale_result,
 )
-from survey.data.counting import Asked, Counts, count, count_breakdown, in_group
+from survey.data.counting import Asked, Counts, count, in_group
 from survey.data.models import (
     Answer,
     Channel,
@@ -52,16 +55,70 @@ def consultation_results(
     *,
     minimum: int,
 ) -> ConsultationResults:
-    """All results of a consultation, or of one breakdown group: (question key, option label)."""
+    """All results of a consultation, or of one breakdown group: (question key, option label).
+
+    Everyone's are protected on their own. A group's are protected with everyone's and every
+    other group's (survey.core.release): they are worked out together, once per version.
+    """
     questions = list(consultation.questions)
-    chosen = _group(questions, group) if group else None
-    # Kept as shown, not only as counted: deciding what to hide solves linear programmes.
+    if group is None:
+        return _view(consultation, questions, None, minimum)
+    chosen = _group(questions, group)
+    if minimum <= 1:  # nothing hidden: each group's counts as they are
+        return _view(consultation, questions, chosen, minimum)
+    views = cached(
+        consultation.id,
+        f"groups:{consultation.updated_at.isoformat()}:{minimum}",
+        lambda: _group_views(consultation, questions, minimum),
+    )
+    return views[_view_name(chosen)]
+
+
+def _view_name(chosen: tuple[Question, int, str]) -> str:
+    return f"{chosen[0].key}={chosen[2]}"
+
+
+def _view(
+    consultation: Consultation,
+    questions: list[Question],
+    chosen: tuple[Question, int, str] | None,
+    minimum: int,
+) -> ConsultationResults:
+    """One view protected on its own, kept as shown (deciding what to hide solves linear
+    programmes)."""
     view = f"{chosen[0].id}={chosen[1]}" if chosen else "everyone"
     return cached(
         consultation.id,
         f"shown:{consultation.updated_at.isoformat()}:{view}:{minimum}",
         lambda: _results(consultation, questions, chosen, minimum),
     )
+
+
+def _group_views(
+    consultation: Consultation, questions: list[Question], minimum: int
+) -> dict[str, ConsultationResults]:
+    """Every group's view, protected with everyone's and each other's."""
+    everyone = (
+        "everyone",
+        _view(consultation, questions, None, minimum),
+        _view(consultation, questions, None, 1),
+    )
+    breakdowns = {}
+    for question in questions:
+        if not question.breakdown:
+            continue
+        views: list[tuple[str, ConsultationResults | None, ConsultationResults]] = []
+        for index, label in enumerate(question.options):
+            chosen = (question, index, label)
+            views.append(
+                (
+                    _view_name(chosen),
+                    _view(consultation, questions, chosen, minimum),
+                    _view(consultation, questions, chosen, 1),
+                )
+            )
+        breakdowns[question.key] = views
+    return protect_groups(everyone, breakdowns, minimum)
 
 
 def _results(
@@ -71,6 +128,11 @@ def _results(
     minimum: int,
 ) -> ConsultationResults:
     counts = _counts(consultation, questions, chosen)
+    breakdowns = tuple(
+        BreakdownQuestion(q.key, q.text, tuple(q.options)) for q in questions if q.breakdown
+    )
+    if chosen:  # a group's own question says only who is in it
+        questions = [q for q in questions if q.id != chosen[0].id]
     arrivals = counts.arrivals
     total = sum(arrivals.values())
     hidden = is_small(total, minimum)
@@ -90,9 +152,7 @@ def _results(
             in_group(chosen[0].id, chosen[1]) if chosen else None,
             minimum,
         ),
-        breakdown_questions=tuple(
-            BreakdownQuestion(q.key, q.text, tuple(q.options)) for q in questions if q.breakdown
-        ),
+        breakdown_questions=breakdowns,
     )
 
 
@@ -114,15 +174,15 @@ def breakdown(
     spec = question.spec()
     if kind_of(spec.type).takes_rows != (statement is not None):
         raise UnknownGroup(f"say which statement of '{key}' to break down, and only for a matrix")
-    counts = cached(
-        consultation.id,
-        f"breakdown:{consultation.updated_at.isoformat()}:{by.id}:{question.id}:{statement}",
-        lambda: count_breakdown(by.id, question.id, statement),
-    )
     groups = []
-    for index, label in enumerate(by.options):
-        result = scale_result(spec, counts.get(index, {}), minimum, statement)
-        groups.append(GroupShare(label, result.answered, result.agree))
+    for label in by.options:
+        view = consultation_results(consultation, (by.key, label), minimum=minimum)
+        result = _scale_of(view, question.key, statement)
+        if result is None:  # the group's results are not shown
+            hidden = withheld(0, minimum) if view.withheld else hidden_share(0, minimum)
+            groups.append(GroupShare(label, None, hidden))
+        else:
+            groups.append(GroupShare(label, result.answered, result.agree))
     return Breakdown(
         by_key=by.key,
         by_text=by.text,
@@ -131,6 +191,16 @@ def breakdown(
         statement=None if statement is None else spec.rows[statement],
         groups=tuple(groups),
     )
+
+
+def _scale_of(view: ConsultationResults, key: str, statement: int | None) -> ScaleResult | None:
+    """One scale question's (or matrix statement's) result in a view; None when not shown."""
+    if view.responses is None:
+        return None
+    result = view.question(key)
+    if isinstance(result, MatrixResult) and statement is not None:
+        return result.statements[statement]
+    return result if isinstance(result, ScaleResult) else None
 
 
 def _group(questions: Sequence[Question], group: tuple[str, str]) -> tuple[Question, int, str]:
