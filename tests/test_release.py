@@ -135,6 +135,7 @@ def _responses(rng: random.Random, size: int) -> list[Response]:
     return found
 
 
+@pytest.mark.slow  # 200 releases, each protected and then attacked: about 40 s of solving
 def test_random_consultations_with_small_groups_give_no_hidden_count_away() -> None:
     rng = random.Random(2026)
     withheld_views = 0
@@ -148,6 +149,7 @@ def test_random_consultations_with_small_groups_give_no_hidden_count_away() -> N
     assert withheld_views < 200 * 7 / 4  # groups are rarely taken off whole
 
 
+@pytest.mark.slow
 def test_without_protecting_groups_together_the_checker_finds_counts_given_away() -> None:
     rng = random.Random(2026)
     given_away = 0

@@ -328,14 +328,16 @@ def joint(
     groups: Sequence[View],
     keys: frozenset[str],
     known: Mapping[str, str],
+    memo: Memo | None = None,
 ) -> System:
     """One breakdown question's views of one table as one system: everyone's, each group's
     (published or not), and those who did not answer the breakdown question (never shown).
-    `known` is how each published cell is shown (`status`)."""
+    `known` is how each published cell is shown (`status`); `memo` keeps each view's tables
+    between systems."""
     system = System(keys)
     _, everyone_shown, everyone_counted = everyone
     responses = everyone_counted.responses or 0
-    everyone_tables = {t.name: t for t in tables(everyone_shown, everyone_counted)}
+    everyone_tables = _named(everyone_shown, everyone_counted, memo)
     system.cell(f"{EVERYONE}|{RESPONSES}", responses)
     system.add(EVERYONE, everyone_tables[table], responses)
     if table != key:  # the breakdown question's own table: the groups' sizes add up
@@ -347,7 +349,7 @@ def joint(
     for view, shown, counted in groups:
         # Every label of everyone's table: a channel or week a group's view does not list is
         # a 0 there (known to be 0 where the view is published, else unknown like the rest).
-        found = {t.name: t for t in tables(shown, counted)}.get(table)
+        found = _named(shown, counted, memo).get(table)
         mine = dataclasses.replace(
             whole,
             counts={label: found.counts.get(label, 0) if found else 0 for label in whole.counts},
@@ -390,6 +392,21 @@ def joint(
     system.settle({**known, **dict.fromkeys(zeros, "shown")})
     system.implied = zeros
     return system
+
+
+Memo = dict[tuple[int, int], tuple[object, object, dict[str, Table]]]
+
+
+def _named(
+    shown: ConsultationResults | None, counted: ConsultationResults, memo: Memo | None
+) -> dict[str, Table]:
+    """A view's tables by name, made once per view where a memo is kept."""
+    if memo is None:
+        return {t.name: t for t in tables(shown, counted)}
+    key = (id(shown), id(counted))
+    if key not in memo:  # (the views are kept in the memo too, so their ids stay theirs)
+        memo[key] = (shown, counted, {t.name: t for t in tables(shown, counted)})
+    return memo[key][2]
 
 
 @dataclass(frozen=True)
@@ -488,6 +505,7 @@ def protect_groups(
         for table in _shared_tables(key, everyone, groups)
     ]
     crossed = [(key, table) for key, table in every if table in keys]
+    memo: Memo = {}
     hide: set[str] = set()
     settled: set[str] = set()  # hidden, then found worked out all the same: shown for good
     pending = every
@@ -496,7 +514,7 @@ def protect_groups(
         again = []
         for key, table in pending:
             members = [(v, *views[v]) for v, _, _ in breakdowns[key]]
-            system = joint(key, table, everyone, members, keys, known)
+            system = joint(key, table, everyone, members, keys, known, memo)
             try:
                 more = _protect(system, threshold, settled)
             except CannotProtect as failed:
@@ -512,16 +530,73 @@ def protect_groups(
             if new and table in keys:
                 again = crossed
         if not again:  # a count hidden that can be worked out anyway hides nothing: shown
-            pinned = _worked_out(every, everyone, breakdowns, views, keys, hide, threshold)
+            pinned = _worked_out(every, everyone, breakdowns, views, keys, hide, threshold, memo)
             if pinned:
                 hide -= pinned
                 settled |= pinned
                 again = every
         pending = again
+    _show_what_protects_nothing(hide, everyone, breakdowns, views, keys, threshold, memo)
     return {
         view: _published(shown, counted, hide, keys, threshold)
         for view, (shown, counted) in views.items()
     }
+
+
+def _show_what_protects_nothing(
+    hide: set[str],
+    everyone: View,
+    breakdowns: Mapping[str, Sequence[View]],
+    views: Mapping[str, tuple[ConsultationResults | None, ConsultationResults]],
+    keys: frozenset[str],
+    threshold: int,
+    memo: Memo,
+) -> None:
+    """Hiding one count at a time overshoots: show again, largest first, each hidden count
+    (a small one as "fewer than" again) whose showing still lets no hidden count be worked
+    out (in its table and, for a count shown in two views, in the other's)."""
+    known = _known(everyone, views, keys, hide)
+    counts: dict[str, int] = {}
+    for key, groups in breakdowns.items():
+        members = [(v, *views[v]) for v, _, _ in groups]
+        for table in _shared_tables(key, everyone, groups):
+            system = joint(key, table, everyone, members, keys, known, memo)
+            counts |= {n: system.counts[n] for n in (system.hidden & hide) - system.small}
+    for name in sorted(counts, key=lambda n: (-counts[n], n)):
+        hide.discard(name)
+        known[name] = "small" if is_small(counts[name], threshold) else "shown"  # as it was
+        systems = _holding(name, everyone, breakdowns, views, keys, known, memo)
+        if any(_gives_away(system, threshold) for system in systems):
+            hide.add(name)
+            known[name] = "hidden"
+
+
+def _holding(
+    name: str,
+    everyone: View,
+    breakdowns: Mapping[str, Sequence[View]],
+    views: Mapping[str, tuple[ConsultationResults | None, ConsultationResults]],
+    keys: frozenset[str],
+    known: Mapping[str, str],
+    memo: Memo,
+) -> list[System]:
+    """The systems a group's cell is in: its own table's, and its twin's."""
+    view, table, label = name.split("|", 2)
+    places = [(view.split("=", 1)[0], table)]
+    if table in keys and not label.startswith("("):
+        places.append((table, view.split("=", 1)[0]))
+    return [
+        joint(
+            key, table, everyone, [(v, *views[v]) for v, _, _ in breakdowns[key]], keys, known, memo
+        )
+        for key, table in places
+    ]
+
+
+def _gives_away(system: System, threshold: int) -> bool:
+    """Whether a reader could work out any hidden count of the system (a small one, or one
+    hidden to protect another)."""
+    return bool(system.found(threshold))
 
 
 def _worked_out(
@@ -532,13 +607,14 @@ def _worked_out(
     keys: frozenset[str],
     hide: set[str],
     threshold: int,
+    memo: Memo,
 ) -> set[str]:
     """The counts hidden to protect others that a reader could work out all the same."""
     known = _known(everyone, views, keys, hide)
     found: set[str] = set()
     for key, table in every:
         members = [(v, *views[v]) for v, _, _ in breakdowns[key]]
-        system = joint(key, table, everyone, members, keys, known)
+        system = joint(key, table, everyone, members, keys, known, memo)
         mine = (system.hidden & hide) - system.small
         if mine:
             found |= set(
@@ -614,13 +690,13 @@ def _smallest(
         holders.add(view)
         if table in keys and not label.startswith("("):
             holders.add(f"{table}={label}")
-    published = [
+    published = [  # (taking off a group no one is in would hide nothing)
         (counted.responses or 0, view)
         for view, (shown, counted) in views.items()
-        if view in holders and shown is not None
+        if view in holders and shown is not None and counted.responses
     ]
     if not published:
-        published = [(c.responses or 0, v) for v, s, c in members if s is not None]
+        published = [(c.responses or 0, v) for v, s, c in members if s is not None and c.responses]
     return min(published)[1] if published else None
 
 
