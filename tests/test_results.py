@@ -15,6 +15,7 @@ from survey.core.answers import AnswerValue, Choice, Matrix, Multi, Text
 from survey.core.questions import OTHER_OPTION, QuestionSpec, QuestionType
 from survey.core.report import results_lines
 from survey.core.results import ChoiceResult, MatrixResult, ScaleResult, TextResult, text_result
+from survey.data.counting import Asked, count, count_groups, in_group
 from survey.data.models import (
     Answer,
     AnswerCoding,
@@ -424,3 +425,25 @@ def test_suppressed_themes_rank_between_shown_and_none_in_name_order() -> None:
         "Road safety",
         "Victims",
     ]
+
+
+def test_counting_every_group_at_once_agrees_with_counting_each_alone(app: object) -> None:
+    consultation = make_consultation()
+    for n in range(14):
+        add(
+            consultation,
+            area=Choice(n % 2),
+            agree=Choice(n % 3),
+            safe=Choice(n % 6),
+            support=Matrix(((0, n % 5), (1, (n + 2) % 6))),
+            hear=Multi((n % 2, 1) if n % 3 else (0,)),
+            worries=Text(f"worry {n}"),
+        )
+    add(consultation, agree=Choice(YES), worries=Text("no area given"))
+    db.session.commit()
+    asked = [Asked(q.id, QuestionType(q.type)) for q in consultation.questions]
+    area = next(q for q in consultation.questions if q.key == "area")
+    together = count_groups(consultation.id, asked, area.id)
+    for option in (NORTH, SOUTH):
+        assert together[option] == count(consultation.id, asked, in_group(area.id, option))
+    assert set(together) == {NORTH, SOUTH}  # the one who gave no area is in neither

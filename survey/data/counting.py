@@ -56,20 +56,70 @@ def count(
     consultation_id: int, questions: Sequence[Asked], group: sa.Select[tuple[int]] | None = None
 ) -> Counts:
     """Count a consultation's responses and answers, all of them or those of one `group`."""
-    counts = Counts(arrivals=_arrivals(consultation_id, group))
+    return _count(consultation_id, questions, _Scope(group=group)).get(None, Counts())
+
+
+def count_groups(
+    consultation_id: int, questions: Sequence[Asked], by_question_id: int
+) -> dict[int, Counts]:
+    """The same counts for every group of a breakdown question at once (one pass over the
+    answers, not one per group): group option -> counts."""
+    found = _count(consultation_id, questions, _Scope(by_question_id=by_question_id))
+    return {option: counts for option, counts in found.items() if option is not None}
+
+
+class _Scope:
+    """Which responses a count covers: all, one group's (`group`, a filter), or every group of
+    a breakdown question at once (each row then led by the group's option)."""
+
+    def __init__(
+        self, group: sa.Select[tuple[int]] | None = None, by_question_id: int | None = None
+    ) -> None:
+        self.group = group
+        self.by_question_id = by_question_id
+        self.by = sa.orm.aliased(Answer)
+        self.lead: tuple[Any, ...] = (self.by.option,) if by_question_id is not None else ()
+
+    def apply(self, statement: sa.Select[Any], response_id: Any) -> sa.Select[Any]:
+        if self.by_question_id is not None:
+            return statement.join(
+                self.by,
+                sa.and_(
+                    self.by.response_id == response_id,
+                    self.by.question_id == self.by_question_id,
+                    self.by.row.is_(None),
+                ),
+            )
+        return statement if self.group is None else statement.where(response_id.in_(self.group))
+
+    def split(self, rows: list[Any]) -> list[tuple[Any, tuple[Any, ...]]]:
+        """(group option or None, the rest of the row) for each row."""
+        if self.lead:
+            return [(row[0], tuple(row[1:])) for row in rows]
+        return [(None, tuple(row)) for row in rows]
+
+
+def _count(
+    consultation_id: int, questions: Sequence[Asked], scope: _Scope
+) -> dict[int | None, Counts]:
+    found: dict[int | None, Counts] = defaultdict(Counts)
+    for key, (on, channel, n) in scope.split(_rows(_arrivals(consultation_id, scope))):
+        found[key].arrivals[(_date(on), channel)] = n
     ids = [q.id for q in questions]
     text_ids = [q.id for q in questions if kind_of(q.type).holds_free_text]
     multi_ids = [q.id for q in questions if kind_of(q.type).counts_people]
-    for question_id, row, option, n in _rows(_answers_per_option(ids, group)):
+    for key, (question_id, row, option, n) in scope.split(_rows(_answers_per_option(ids, scope))):
+        counts = found[key]
         if option is not None:
             counts.options.setdefault(question_id, {})[(row, option)] = n
         elif question_id in text_ids:
             counts.answered[question_id] = counts.answered.get(question_id, 0) + n
     if multi_ids:
-        counts.respondents = dict(_rows(_respondents(multi_ids, group)))
+        for key, (question_id, n) in scope.split(_rows(_respondents(multi_ids, scope))):
+            found[key].respondents[question_id] = n
     if text_ids:
-        _count_codes(counts, text_ids, group)
-    return counts
+        _count_codes(found, text_ids, scope)
+    return dict(found)
 
 
 def count_breakdown(
@@ -105,53 +155,45 @@ def _rows(statement: sa.Select[Any]) -> list[Any]:
     return list(db.session.execute(statement).tuples())
 
 
-def _limited(statement: sa.Select[Any], column: Any, group: sa.Select[tuple[int]] | None) -> Any:
-    return statement if group is None else statement.where(column.in_(group))
-
-
-def _arrivals(
-    consultation_id: int, group: sa.Select[tuple[int]] | None
-) -> dict[tuple[dt.date, str], int]:
+def _arrivals(consultation_id: int, scope: _Scope) -> sa.Select[Any]:
     day = _day()
-    statement = _limited(
-        sa.select(day, Response.channel, sa.func.count())
+    return scope.apply(
+        sa.select(*scope.lead, day, Response.channel, sa.func.count())
         .where(Response.consultation_id == consultation_id)
-        .group_by(day, Response.channel),
+        .group_by(*scope.lead, day, Response.channel),
         Response.id,
-        group,
     )
-    return {(_date(on), channel): n for on, channel, n in _rows(statement)}
 
 
-def _answers_per_option(ids: Sequence[int], group: sa.Select[tuple[int]] | None) -> Any:
+def _answers_per_option(ids: Sequence[int], scope: _Scope) -> sa.Select[Any]:
     """Answers per (question, statement, option); free-text answers under option None."""
     columns = (Answer.question_id, Answer.row, Answer.option)
-    return _limited(
-        sa.select(*columns, sa.func.count()).where(Answer.question_id.in_(ids)).group_by(*columns),
+    return scope.apply(
+        sa.select(*scope.lead, *columns, sa.func.count())
+        .where(Answer.question_id.in_(ids))
+        .group_by(*scope.lead, *columns),
         Answer.response_id,
-        group,
     )
 
 
-def _respondents(multi_ids: Sequence[int], group: sa.Select[tuple[int]] | None) -> Any:
+def _respondents(multi_ids: Sequence[int], scope: _Scope) -> sa.Select[Any]:
     """Responses that ticked anything, per multi-choice question."""
-    each = _limited(
-        sa.select(Answer.question_id, Answer.response_id)
+    each = scope.apply(
+        sa.select(*(c.label("grp") for c in scope.lead), Answer.question_id, Answer.response_id)
         .where(Answer.question_id.in_(multi_ids))
-        .group_by(Answer.question_id, Answer.response_id),
+        .group_by(*scope.lead, Answer.question_id, Answer.response_id),
         Answer.response_id,
-        group,
     ).subquery()
-    return sa.select(each.c.question_id, sa.func.count()).group_by(each.c.question_id)
+    lead = (each.c.grp,) if scope.lead else ()
+    return sa.select(*lead, each.c.question_id, sa.func.count()).group_by(*lead, each.c.question_id)
 
 
-def _count_codes(
-    counts: Counts, text_ids: Sequence[int], group: sa.Select[tuple[int]] | None
-) -> None:
+def _count_codes(found: dict[int | None, Counts], text_ids: Sequence[int], scope: _Scope) -> None:
     """Coding decisions and themes of free-text answers, in one pass over them: each answer
     once per theme it has, or once with no theme."""
-    statement = _limited(
+    statement = scope.apply(
         sa.select(
+            *scope.lead,
             Answer.question_id,
             AnswerTheme.theme_id,
             sa.func.count(),
@@ -160,23 +202,23 @@ def _count_codes(
         .outerjoin(AnswerCoding, AnswerCoding.answer_id == Answer.id)
         .outerjoin(AnswerTheme, AnswerTheme.answer_id == Answer.id)
         .where(Answer.question_id.in_(text_ids))
-        .group_by(Answer.question_id, AnswerTheme.theme_id),
+        .group_by(*scope.lead, Answer.question_id, AnswerTheme.theme_id),
         Answer.response_id,
-        group,
     )
-    unthemed: dict[int, int] = {}
-    coded_unthemed: dict[int, int] = {}
-    for question_id, theme_id, n, coded in _rows(statement):
+    unthemed: dict[int | None, dict[int, int]] = defaultdict(dict)
+    coded_unthemed: dict[int | None, dict[int, int]] = defaultdict(dict)
+    for key, (question_id, theme_id, n, coded) in scope.split(_rows(statement)):
         if theme_id is None:
-            unthemed[question_id], coded_unthemed[question_id] = n, coded
+            unthemed[key][question_id], coded_unthemed[key][question_id] = n, coded
         else:
-            counts.themes.setdefault(question_id, {})[theme_id] = n
-    for question_id in text_ids:
-        answered = counts.answered.get(question_id, 0)
-        # An answer with a theme always has its coding decision (themes are only set with one).
-        themed = answered - unthemed.get(question_id, 0)
-        counts.themed[question_id] = themed
-        counts.coded[question_id] = coded_unthemed.get(question_id, 0) + themed
+            found[key].themes.setdefault(question_id, {})[theme_id] = n
+    for key, counts in found.items():
+        for question_id in text_ids:
+            answered = counts.answered.get(question_id, 0)
+            # An answer with a theme always has its coding decision (themes only come with one).
+            themed = answered - unthemed[key].get(question_id, 0)
+            counts.themed[question_id] = themed
+            counts.coded[question_id] = coded_unthemed[key].get(question_id, 0) + themed
 
 
 def _day() -> sa.ColumnElement[Any]:

@@ -32,7 +32,7 @@ from survey.core.results import (
     Week,
     protected_shares,
 )
-from survey.data.counting import Asked, Counts, count, in_group
+from survey.data.counting import Asked, Counts, count, count_groups, in_group
 from survey.data.models import (
     Answer,
     Channel,
@@ -220,16 +220,21 @@ def _counts(
     chosen: tuple[Question, int, str] | None,
 ) -> Counts:
     """The consultation's counts, for everyone or for one group, counted once per version of
-    its answers and of its questions."""
+    its answers and of its questions. A group's are counted with every other group of its
+    breakdown question, in one pass: a group's results are protected with all of theirs."""
     asked = [Asked(q.id, QuestionType(q.type)) for q in questions]
-    group = f"{chosen[0].id}={chosen[1]}" if chosen else "everyone"
-    return cached(
+    if chosen is None:
+        return cached(
+            consultation.id,
+            f"counts:{consultation.updated_at.isoformat()}:everyone",
+            lambda: count(consultation.id, asked),
+        )
+    by_group = cached(
         consultation.id,
-        f"counts:{consultation.updated_at.isoformat()}:{group}",
-        lambda: count(
-            consultation.id, asked, in_group(chosen[0].id, chosen[1]) if chosen else None
-        ),
+        f"group-counts:{consultation.updated_at.isoformat()}:{chosen[0].id}",
+        lambda: count_groups(consultation.id, asked, chosen[0].id),
     )
+    return by_group.get(chosen[1], Counts())
 
 
 def _channels(arrivals: dict[tuple[dt.date, str], int], minimum: int) -> tuple[Count, ...]:
