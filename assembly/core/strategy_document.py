@@ -625,8 +625,14 @@ class _Builder:
                 self.doc.paragraph(f"Figure {number} ({chart.title}) draws table {same}.")
                 continue
             self._table(f"Data for figure {number}: {chart.title}", chart.headers, chart.rows)
-        self._heading("Sources", 2)
         results = self.inputs.results
+        self._heading("Small numbers", 2)
+        self._say(
+            f"{display.suppression_note(results.threshold)} A group's results (an area's, an "
+            "age band's) are shown on their own only where, with everyone's and the other "
+            "groups', they would let no small number be worked out."
+        )
+        self._heading("Sources", 2)
         built = display.date_time(self.inputs.built_at)
         rows = [
             ("Consultation", f"{results.title} ({results.slug})"),
