@@ -130,8 +130,33 @@ class StrategyDraft(db.Model):  # type: ignore[name-defined,misc]
     built_by: Mapped[str] = mapped_column(sa.String(254))  # an email, or "command line"
     inputs: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     docx: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    # Its PDF, kept when it was built with one: a draft put out for comment or adopted is
+    # published as both.
+    pdf: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
 
     strategy: Mapped[Strategy] = relationship(back_populates="drafts")
+
+
+class StrategyConsultation(db.Model):  # type: ignore[name-defined,misc]
+    """A draft version put out for comment: the consultation residents answer about it.
+
+    The consultation is survey's, named by its slug (assembly reads it through
+    `survey.interface`); one per draft version.
+    """
+
+    __tablename__ = "strategy_consultation"
+    __table_args__ = (sa.UniqueConstraint("strategy_id", "draft_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    strategy_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("strategy.id", ondelete="CASCADE"), index=True
+    )
+    draft_version: Mapped[int] = mapped_column()
+    consultation_slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(sa.String(254))  # an email, or "command line"
+
+    strategy: Mapped[Strategy] = relationship()
 
 
 class HouseTemplate(db.Model):  # type: ignore[name-defined,misc]

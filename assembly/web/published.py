@@ -1,0 +1,61 @@
+"""Public pages of strategies: a draft out for comment (a web page and its PDF), an adopted
+strategy's final Word and PDF, and "You said, we did".
+
+Only what was published is shown: a draft version that was put out for comment or adopted.
+Every count comes from survey's results, suppressed and formatted as everywhere else.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template
+from flask.typing import ResponseReturnValue
+
+from assembly.core.strategy import parse_strategy
+from assembly.data import built_drafts, comment_rounds, strategies
+from assembly.data.models import Strategy, StrategyDraft
+from survey import interface
+
+bp = Blueprint("published", __name__)
+
+PDF = "application/pdf"
+
+
+def published_draft(slug: str, version: int) -> tuple[Strategy, StrategyDraft]:
+    """A draft version the public may read: one put out for comment; else 404."""
+    strategy = strategies.by_strategy_slug(slug) or abort(404)
+    if comment_rounds.round_of(strategy, version) is None:
+        abort(404)
+    draft = built_drafts.draft_version(strategy, version) or abort(404)
+    return strategy, draft
+
+
+@bp.get("/strategies/<slug>/drafts/<int:version>")
+def draft_page(slug: str, version: int) -> ResponseReturnValue:
+    """A published draft as a web page: the definition that version was built from."""
+    strategy, draft = published_draft(slug, version)
+    spec = parse_strategy(draft.inputs["strategy"])
+    made = comment_rounds.round_of(strategy, version)
+    assert made is not None
+    consultation = interface.consultation(made.consultation_slug)
+    return render_template(
+        "public/strategy_draft.html",
+        strategy=strategy,
+        spec=spec,
+        draft=draft,
+        consultation=consultation,
+        pdf_size=len(draft.pdf or b""),
+    )
+
+
+@bp.get("/strategies/<slug>/drafts/<int:version>.pdf")
+def draft_pdf(slug: str, version: int) -> ResponseReturnValue:
+    """A published draft's PDF, exactly as it was built."""
+    strategy, draft = published_draft(slug, version)
+    if draft.pdf is None:
+        abort(404)
+    filename = built_drafts.filename_of(strategy, draft).removesuffix(".docx") + ".pdf"
+    return Response(
+        draft.pdf,
+        content_type=PDF,
+        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+    )
