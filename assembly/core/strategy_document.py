@@ -78,6 +78,7 @@ class DraftInputs:
     wording: Wording = field(default_factory=dict)  # statutory passages by key
     gaps: Sequence[tuple[str, str]] = ()  # (section, what a board would ask), as comments
     changes: Sequence[str] | None = None  # what changed since the previous build; None first
+    changes_since: str = ""  # what `changes` are against, when not the previous draft
 
 
 def agreement_result(results: ConsultationResults) -> ScaleResult | None:
@@ -647,12 +648,12 @@ class _Builder:
         changes = self.inputs.changes
         if changes is None:
             return
-        previous = self.inputs.version - 1
-        self._heading(f"Appendix: what changed since draft {previous}", 1)
+        since = self.inputs.changes_since or f"draft {self.inputs.version - 1}"
+        self._heading(f"Appendix: what changed since {since}", 1)
         if changes:
             self._list(list(changes))
         else:
-            self._say(f"Nothing in the definition or the figures changed since draft {previous}.")
+            self._say(f"Nothing in the definition or the figures changed since {since}.")
 
 
 def _rows_key(rows: Sequence[Sequence[object]]) -> tuple[tuple[str, ...], ...]:

@@ -18,7 +18,8 @@ from assembly.core.comment_consultation import (
     draft_page_path,
 )
 from assembly.core.strategy import parse_strategy
-from assembly.data.models import Strategy, StrategyConsultation, StrategyDraft
+from assembly.data.models import Strategy, StrategyConsultation, StrategyDraft, StrategyStatus
+from assembly.data.strategies import frozen_reason
 from common import action_log
 from common.database import db
 from common.display import long_date
@@ -77,6 +78,8 @@ def put_out_for_comment(
             f"the closing date ({closes.isoformat()}) is before the opening date "
             f"({opens.isoformat()})"
         )
+    if strategy.frozen:
+        raise CommentError(frozen_reason(strategy))
     draft = latest_draft(strategy)
     if draft is None:
         raise CommentError(
@@ -118,6 +121,7 @@ def put_out_for_comment(
         created_by=user.email if user is not None else COMMAND_LINE,
     )
     db.session.add(made)
+    strategy.status = StrategyStatus.OUT_FOR_COMMENT.value
     action_log.record(
         "draft put out for comment",
         consultation,

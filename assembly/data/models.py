@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
@@ -95,6 +96,18 @@ class AuditFinding(db.Model):  # type: ignore[name-defined,misc]
     audit: Mapped[CrimeAudit] = relationship(back_populates="findings")
 
 
+class StrategyStatus(StrEnum):
+    """Where a strategy is in its life; adopted and refreshed strategies can no longer change."""
+
+    DRAFT = "draft"
+    OUT_FOR_COMMENT = "out for comment"
+    ADOPTED = "adopted"
+    REFRESHED = "refreshed"  # adopted, and a refresh of it has been started
+
+
+FROZEN = (StrategyStatus.ADOPTED.value, StrategyStatus.REFRESHED.value)
+
+
 class Strategy(db.Model):  # type: ignore[name-defined,misc]
     """A strategy definition, stored as the checked JSON that `assembly.core.strategy` reads."""
 
@@ -103,6 +116,26 @@ class Strategy(db.Model):  # type: ignore[name-defined,misc]
     title: Mapped[str] = mapped_column(sa.String(200))
     definition: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    status: Mapped[str] = mapped_column(
+        sa.String(20), default=StrategyStatus.DRAFT.value, server_default="draft"
+    )
+    # The decision that adopted it: when, by which body, its minute, and the draft adopted.
+    adopted_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    adopted_by: Mapped[str | None] = mapped_column(sa.String(200))
+    adoption_minute: Mapped[str | None] = mapped_column(sa.String(200))
+    adopted_version: Mapped[int | None] = mapped_column()
+    # A refresh is a new strategy started from an adopted one ("2019 refresh").
+    refreshed_from_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("strategy.id", ondelete="SET NULL")
+    )
+    refresh_year: Mapped[int | None] = mapped_column()
+
+    refreshed_from: Mapped[Strategy | None] = relationship(remote_side=[id])
+
+    @property
+    def frozen(self) -> bool:
+        """True once adopted: its definition and built drafts can no longer change."""
+        return self.status in FROZEN
 
     drafts: Mapped[list[StrategyDraft]] = relationship(
         back_populates="strategy",

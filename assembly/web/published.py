@@ -20,13 +20,59 @@ bp = Blueprint("published", __name__)
 PDF = "application/pdf"
 
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def is_adopted_version(strategy: Strategy, version: int) -> bool:
+    return strategy.frozen and strategy.adopted_version == version
+
+
 def published_draft(slug: str, version: int) -> tuple[Strategy, StrategyDraft]:
-    """A draft version the public may read: one put out for comment; else 404."""
+    """A draft version the public may read: one put out for comment, or the one adopted."""
     strategy = strategies.by_strategy_slug(slug) or abort(404)
-    if comment_rounds.round_of(strategy, version) is None:
+    adopted = is_adopted_version(strategy, version)
+    if not adopted and comment_rounds.round_of(strategy, version) is None:
         abort(404)
     draft = built_drafts.draft_version(strategy, version) or abort(404)
     return strategy, draft
+
+
+@bp.get("/strategies/<slug>")
+def strategy_page(slug: str) -> ResponseReturnValue:
+    """A strategy's public page: the adopted version's Word and PDF, and every draft that went
+    out for comment with what the consultation on it changed."""
+    strategy = strategies.by_strategy_slug(slug) or abort(404)
+    rounds = comment_rounds.rounds_of(strategy)
+    if not strategy.frozen and not rounds:
+        abort(404)
+    adopted = (
+        built_drafts.draft_version(strategy, strategy.adopted_version)
+        if strategy.frozen and strategy.adopted_version is not None
+        else None
+    )
+    refreshes = [r for r in strategies.refreshes_of(strategy) if r.frozen]
+    return render_template(
+        "public/strategy.html",
+        strategy=strategy,
+        status=strategies.status_of(strategy),
+        adopted=adopted,
+        rounds=rounds,
+        refreshes=refreshes,
+    )
+
+
+@bp.get("/strategies/<slug>/drafts/<int:version>.docx")
+def adopted_docx(slug: str, version: int) -> ResponseReturnValue:
+    """The adopted strategy's Word document, exactly as it was built and agreed."""
+    strategy, draft = published_draft(slug, version)
+    if not is_adopted_version(strategy, version):
+        abort(404)
+    filename = f"{strategy.slug}.docx"
+    return Response(
+        draft.docx,
+        content_type=DOCX,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @bp.get("/strategies/<slug>/drafts/<int:version>")
@@ -35,13 +81,14 @@ def draft_page(slug: str, version: int) -> ResponseReturnValue:
     strategy, draft = published_draft(slug, version)
     spec = parse_strategy(draft.inputs["strategy"])
     made = comment_rounds.round_of(strategy, version)
-    assert made is not None
-    consultation = interface.consultation(made.consultation_slug)
+    consultation = interface.consultation(made.consultation_slug) if made else None
     return render_template(
         "public/strategy_draft.html",
         strategy=strategy,
         spec=spec,
         draft=draft,
+        adopted=is_adopted_version(strategy, version),
+        status=strategies.status_of(strategy),
         consultation=consultation,
         pdf_size=len(draft.pdf or b""),
     )

@@ -47,7 +47,7 @@ from assembly.data.models import CrimeAudit, HouseTemplate, Strategy
 from assembly.jobs.audit_imports import start_audit_import
 from assembly.jobs.draft_builds import start_draft_build
 from assembly.web.dates import date_items, posted_date
-from assembly.web.editing import gap_url
+from assembly.web.editing import gap_url, refuse_if_frozen
 from common import action_log
 from common.access import role_required
 from common.database import db
@@ -64,6 +64,13 @@ from common.spreadsheets import (
 from common.text import clean_line
 
 bp = Blueprint("strategies", __name__)
+CHANGING = {"strategies.build_draft", "strategies.consult", "strategies.edit_strategy"}
+
+
+@bp.before_request
+def _frozen_strategies_stay_as_adopted() -> ResponseReturnValue | None:
+    return refuse_if_frozen() if request.endpoint in CHANGING else None
+
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "demo_data" / "strategy.json"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -416,6 +423,8 @@ def _strategy_page(strategy: Strategy, errors: list[dict[str, str]] | None = Non
         gaps=[(gap.message, gap_url(strategy.slug, gap)) for gap in gaps],
         drafts=built_drafts.drafts_of(strategy),
         latest=comment_rounds.latest_draft(strategy),
+        status=strategies.status_of(strategy),
+        refreshes=strategies.refreshes_of(strategy),
         rounds=comment_rounds.rounds_of(strategy),
         opens_items=date_items(request.form, "opens", "#opens-day" in wrong),
         closes_items=date_items(request.form, "closes", "#closes-day" in wrong),
