@@ -32,6 +32,7 @@ from assembly.core.strategy_document import (
 )
 from assembly.core.trends import trends as audit_trends
 from assembly.core.wording import mentioned
+from assembly.data import you_said
 from assembly.data.crime_audits import audit_by_name, audit_table, findings_of
 from assembly.data.models import HouseTemplate, Strategy, StrategyDraft, StrategyStatus
 from assembly.data.strategies import frozen_reason, spec_of
@@ -131,6 +132,7 @@ def gather(
         "house_template": template.filename if template is not None else None,
         "figures": draft_figures(inputs),
     }
+    inputs = replace(inputs, you_said=_you_said(strategy, inputs.version, minimum))
     previous = _latest_draft_inputs(strategy)
     since = ""
     if previous is None:
@@ -139,6 +141,32 @@ def gather(
         changes = changes_between(previous, built_from)
         inputs = replace(inputs, changes=changes, changes_since=since)
     return Gathered(inputs, consultation, built_from)
+
+
+def _you_said(
+    strategy: Strategy, version: int, minimum: int
+) -> tuple[str, list[tuple[str, str, str, str]]] | None:
+    """The points said about the newest earlier draft out for comment that has responses,
+    and what was done about each; None when no draft has had any."""
+    made = you_said.newest_answered_round(strategy.id, version)
+    if made is None:
+        return None
+    points = [p for p in you_said.points_of(made, minimum=minimum) if p.answer is not None]
+    rows = [
+        (
+            p.section,
+            p.by,
+            ("Recommendation: " if p.recommendation else "") + p.said,
+            p.answer.we_did if p.answer else "",
+        )
+        for p in points
+    ]
+    about = (
+        f"Draft {made.draft_version} went out for comment (the consultation "
+        f"'{made.consultation_slug}'). Each point residents, partners and committees made, and "
+        "what the partnership did about it:"
+    )
+    return about, rows
 
 
 def _adopted_inputs(strategy: Strategy) -> tuple[dict[str, Any] | None, str]:

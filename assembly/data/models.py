@@ -188,8 +188,49 @@ class StrategyConsultation(db.Model):  # type: ignore[name-defined,misc]
     consultation_slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(sa.String(254))  # an email, or "command line"
+    # Whether the public "You said, we did" page shows the partnership's responses.
+    you_said_published: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     strategy: Mapped[Strategy] = relationship()
+
+
+class StrategyComment(db.Model):  # type: ignore[name-defined,misc]
+    """A partner's or committee's comment on a section of a draft out for comment, recorded
+    by an officer; a committee's recommendation is marked as one."""
+
+    __tablename__ = "strategy_comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("strategy_consultation.id", ondelete="CASCADE"), index=True
+    )
+    section: Mapped[str] = mapped_column(sa.String(250))  # "Priority 2: Drug misuse"
+    organisation: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[str] = mapped_column(sa.String(30))  # core you_said.KINDS
+    made_by: Mapped[str] = mapped_column(sa.String(200))  # who, e.g. "the Chair"
+    made_on: Mapped[dt.date] = mapped_column(sa.Date)
+    text: Mapped[str] = mapped_column(sa.Text)
+    recommendation: Mapped[bool] = mapped_column(default=False)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_by: Mapped[str] = mapped_column(sa.String(254))
+
+
+class StrategyResponse(db.Model):  # type: ignore[name-defined,misc]
+    """The partnership's response to one comment theme or one recorded comment."""
+
+    __tablename__ = "strategy_response"
+    __table_args__ = (sa.UniqueConstraint("round_id", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("strategy_consultation.id", ondelete="CASCADE"), index=True
+    )
+    subject: Mapped[str] = mapped_column(sa.String(300))  # core you_said subject keys
+    outcome: Mapped[str] = mapped_column(sa.String(20))  # core you_said.OUTCOMES
+    detail: Mapped[str] = mapped_column(sa.Text)
+    passed_to: Mapped[str] = mapped_column(sa.String(200), default="")
+    responded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    responded_by: Mapped[str] = mapped_column(sa.String(254))
 
 
 class HouseTemplate(db.Model):  # type: ignore[name-defined,misc]

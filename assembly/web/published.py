@@ -11,8 +11,10 @@ from flask import Blueprint, Response, abort, render_template
 from flask.typing import ResponseReturnValue
 
 from assembly.core.strategy import parse_strategy
-from assembly.data import built_drafts, comment_rounds, strategies
+from assembly.core.you_said import Point
+from assembly.data import built_drafts, comment_rounds, strategies, you_said
 from assembly.data.models import Strategy, StrategyDraft
+from common.settings import suppression_threshold
 from survey import interface
 
 bp = Blueprint("published", __name__)
@@ -105,4 +107,28 @@ def draft_pdf(slug: str, version: int) -> ResponseReturnValue:
         draft.pdf,
         content_type=PDF,
         headers={"Content-Disposition": f'inline; filename="{filename}"'},
+    )
+
+
+@bp.get("/consultations/<consultation_slug>/you-said-we-did")
+def you_said_page(consultation_slug: str) -> ResponseReturnValue:
+    """What people said about a draft and what the partnership did: the points that have a
+    response, once an officer has published them. Counts are survey's, suppressed there."""
+    made = comment_rounds.round_by_consultation(consultation_slug)
+    if made is None or not made.you_said_published:
+        abort(404)
+    strategy = made.strategy
+    points = [
+        p for p in you_said.points_of(made, minimum=suppression_threshold()) if p.answer is not None
+    ]
+    by_section: dict[str, list[Point]] = {}
+    for point in points:
+        by_section.setdefault(point.section, []).append(point)
+    return render_template(
+        "public/you_said.html",
+        strategy=strategy,
+        made=made,
+        consultation=interface.consultation(consultation_slug),
+        by_section=by_section,
+        threshold=suppression_threshold(),
     )
