@@ -87,6 +87,22 @@ def test_residents_themes_are_points_with_counts_suppressed_as_results_are(
     assert all(p.section == "Priority 6: Drug misuse" for p in said.values())
 
 
+def test_too_few_comments_on_a_section_make_one_point_not_every_theme(
+    out_for_comment: FlaskClient,
+) -> None:
+    consultation = by_slug(CONSULTATION)
+    assert consultation is not None
+    values, _ = check_response(
+        spec_of(consultation).questions, {"vision_comments": "Drugs"}, enforce_required=False
+    )
+    record_response(consultation, values, Channel.PAPER)
+    db.session.commit()
+    themes.autocode(consultation)
+    db.session.commit()
+    on_vision = [p.said for p in points() if p.section == "The vision"]
+    assert on_vision == ["Comments from fewer than 5 residents (too few to show their themes)"]
+
+
 def test_a_committees_recommendation_is_recorded_against_its_section(
     out_for_comment: FlaskClient,
 ) -> None:

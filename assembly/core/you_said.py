@@ -86,6 +86,19 @@ def resident_points(spec: StrategySpec, results: ConsultationResults) -> list[Po
         section = section_of(spec, question.key)
         if not section:
             continue
+        if question.answered is None and question.themes:
+            # Too few answered to show any theme's count, so every theme would be listed,
+            # those no one mentioned too: one point for the section says so instead.
+            few = display.fewer_than(question.themes[0].share)
+            points.append(
+                Point(
+                    subject=f"theme:{question.key}:*",
+                    section=section,
+                    said=f"Comments from {few} residents (too few to show their themes)",
+                    by="Residents",
+                )
+            )
+            continue
         for theme in question.themes:
             share = theme.share
             if share.count == 0:
