@@ -197,3 +197,25 @@ def test_the_public_page_shows_only_published_responses(
     assert "fewer than 5" in text or "Any number from 1 to 4" in text
     strategy_page = page(client.get(f"/strategies/{STRATEGY}")).get_text()
     assert "what people said about it and what we did" in strategy_page
+
+
+@pytest.mark.parametrize("role", ["councillor", None])
+def test_only_officers_record_comments_and_respond(
+    out_for_comment: FlaskClient, role: str | None
+) -> None:
+    subject = points()[0].subject
+    token = csrf_token(out_for_comment.get(COMMENTS))
+    out_for_comment.post("/sign-out", data={"csrf_token": token})
+    if role:
+        sign_in(out_for_comment, role, "a.councillor@example.org")
+    token = csrf_token(out_for_comment.get("/sign-in" if role is None else "/results/"))
+    for method, url in (
+        ("GET", COMMENTS),
+        ("POST", COMMENTS),
+        ("GET", f"{COMMENTS}/respond?subject={subject}"),
+        ("POST", f"{COMMENTS}/respond?subject={subject}"),
+        ("POST", f"{COMMENTS}/publish"),
+    ):
+        done = out_for_comment.open(url, method=method, data={"csrf_token": token})
+        assert done.status_code == (403 if role else 302), (method, url)
+    assert all(p.answer is None for p in points())
