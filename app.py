@@ -224,6 +224,12 @@ def _register_blueprints(app: Flask) -> None:
     from assembly.web.strategy_editor import bp as strategy_editor_bp
 
     app.register_blueprint(strategy_editor_bp, url_prefix="/officers")
+    from assembly.web.published import bp as published_bp
+
+    app.register_blueprint(published_bp)
+    from assembly.web.strategy_comments import bp as strategy_comments_bp
+
+    app.register_blueprint(strategy_comments_bp, url_prefix="/officers")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     from survey.web.councillors import bp as councillors_bp
 

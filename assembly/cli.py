@@ -5,15 +5,17 @@ Thin: the same functions the officers' pages call. Failures print one line and e
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
+from assembly.core.comment_consultation import CommentError
 from assembly.core.strategy import StrategyErrors
 from assembly.core.trends import comparison, trends
-from assembly.data import built_drafts, crime_audits, strategies
+from assembly.data import adoption, built_drafts, comment_rounds, crime_audits, strategies
 from assembly.data.models import Strategy
 from assembly.jobs.audit_imports import start_audit_import
 from assembly.jobs.draft_builds import start_draft_build
@@ -114,6 +116,81 @@ def export_strategy(slug: str, out: Path) -> None:
     text = json.dumps(strategies.definition_of(strategy), indent=2, ensure_ascii=False)
     _write(out, (text + "\n").encode("utf-8"))
     click.echo(f"Wrote {out}")
+
+
+class IsoDate(click.ParamType):
+    """A date written 2027-03-31."""
+
+    name = "DATE"
+
+    def convert(self, value: object, param: object, ctx: object) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"'{value}' is not a date like 2027-03-31")
+
+
+@strategy_cli.command("consult")
+@click.argument("slug")
+@click.option("--opens", type=IsoDate(), required=True, help="First day residents can answer.")
+@click.option("--closes", type=IsoDate(), required=True, help="Last day residents can answer.")
+@with_appcontext
+def consult_command(slug: str, opens: dt.date, closes: dt.date) -> None:
+    """Put strategy SLUG's newest draft out for comment: prints the new consultation's slug.
+
+    The consultation asks about the vision and each priority, and offers the draft (its web
+    page and PDF) to read; open it as any other consultation.
+    """
+    strategy = _strategy(slug)
+    try:
+        made = comment_rounds.put_out_for_comment(strategy, opens, closes)
+        db.session.commit()
+    except CommentError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"nothing saved: {exc}") from None
+    click.echo(made.consultation_slug)
+
+
+@strategy_cli.command("adopt")
+@click.argument("slug")
+@click.option("--on", "on", type=IsoDate(), required=True, help="The date of the decision.")
+@click.option("--by", "body", required=True, help="Who adopted it, e.g. 'Full Council'.")
+@click.option("--minute", default="", help="The minute reference of the decision.")
+@with_appcontext
+def adopt_command(slug: str, on: dt.date, body: str, minute: str) -> None:
+    """Record that strategy SLUG's newest draft was adopted, and freeze it.
+
+    Its definition and drafts can no longer change; its Word and PDF are published.
+    """
+    strategy = _strategy(slug)
+    try:
+        adoption.adopt(strategy, on, body, minute)
+        db.session.commit()
+    except adoption.AdoptionError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"nothing saved: {exc}") from None
+    click.echo(
+        f"Adopted draft {strategy.adopted_version} of '{slug}'; it is published at "
+        f"/strategies/{slug}"
+    )
+
+
+@strategy_cli.command("refresh")
+@click.argument("slug")
+@click.option("--year", type=int, required=True, help="The year of the refresh, e.g. 2028.")
+@with_appcontext
+def refresh_command(slug: str, year: int) -> None:
+    """Start the annual refresh of adopted strategy SLUG, on the newest audit; prints its slug."""
+    strategy = _strategy(slug)
+    try:
+        made = adoption.refresh(strategy, year)
+        db.session.commit()
+    except adoption.AdoptionError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"nothing saved: {exc}") from None
+    click.echo(made.slug)
 
 
 @draft_cli.command("build")

@@ -740,6 +740,7 @@ def routes(client: FlaskClient) -> list[tuple[str, str]]:
         ("GET", f"{STRATEGIES}/example.json"),
         ("GET", STRATEGY),
         ("POST", f"{STRATEGY}/drafts"),
+        ("POST", f"{STRATEGY}/consult"),
         ("GET", f"{STRATEGY}/drafts/1.docx"),
         ("GET", f"{STRATEGY}/edit"),
         ("POST", f"{STRATEGY}/edit"),

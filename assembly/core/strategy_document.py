@@ -78,6 +78,10 @@ class DraftInputs:
     wording: Wording = field(default_factory=dict)  # statutory passages by key
     gaps: Sequence[tuple[str, str]] = ()  # (section, what a board would ask), as comments
     changes: Sequence[str] | None = None  # what changed since the previous build; None first
+    changes_since: str = ""  # what `changes` are against, when not the previous draft
+    # How the consultation on an earlier draft changed this one: its title line, then each
+    # point as (section, who said it, what was said, what the partnership did).
+    you_said: tuple[str, Sequence[tuple[str, str, str, str]]] | None = None
 
 
 def agreement_result(results: ConsultationResults) -> ScaleResult | None:
@@ -173,6 +177,7 @@ class _Builder:
         self._other_plans()
         self._glossary()
         self._appendix()
+        self._you_said()
         self._changes()
         self.doc.finish_contents()
         self.doc.page_numbers()
@@ -655,16 +660,25 @@ class _Builder:
         ]
         self._table("Sources of this draft", ("Source", "Detail"), rows)
 
+    def _you_said(self) -> None:
+        if self.inputs.you_said is None:
+            return
+        about, points = self.inputs.you_said
+        self._heading("Appendix: How the consultation on the draft changed this strategy", 1)
+        self._say(about)
+        rows = [(section, by, said, did) for section, by, said, did in points]
+        self._table("You said, we did", ("Section", "Who said it", "You said", "We did"), rows)
+
     def _changes(self) -> None:
         changes = self.inputs.changes
         if changes is None:
             return
-        previous = self.inputs.version - 1
-        self._heading(f"Appendix: what changed since draft {previous}", 1)
+        since = self.inputs.changes_since or f"draft {self.inputs.version - 1}"
+        self._heading(f"Appendix: what changed since {since}", 1)
         if changes:
             self._list(list(changes))
         else:
-            self._say(f"Nothing in the definition or the figures changed since draft {previous}.")
+            self._say(f"Nothing in the definition or the figures changed since {since}.")
 
 
 def _rows_key(rows: Sequence[Sequence[object]]) -> tuple[tuple[str, ...], ...]:

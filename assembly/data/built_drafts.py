@@ -32,12 +32,13 @@ from assembly.core.strategy_document import (
 )
 from assembly.core.trends import trends as audit_trends
 from assembly.core.wording import mentioned
+from assembly.data import you_said
 from assembly.data.crime_audits import audit_by_name, audit_table, findings_of
-from assembly.data.models import HouseTemplate, Strategy, StrategyDraft
-from assembly.data.strategies import spec_of
+from assembly.data.models import HouseTemplate, Strategy, StrategyDraft, StrategyStatus
+from assembly.data.strategies import frozen_reason, spec_of
 from common import action_log
 from common.database import db, utcnow
-from common.display import iso_timestamp
+from common.display import iso_timestamp, long_date
 from common.models import User
 from survey import interface
 from survey.core.report import results_to_dict
@@ -131,10 +132,54 @@ def gather(
         "house_template": template.filename if template is not None else None,
         "figures": draft_figures(inputs),
     }
+    inputs = replace(inputs, you_said=_you_said(strategy, inputs.version, minimum))
     previous = _latest_draft_inputs(strategy)
+    since = ""
+    if previous is None:
+        previous, since = _adopted_inputs(strategy)
     if previous is not None:
-        inputs = replace(inputs, changes=changes_between(previous, built_from))
+        changes = changes_between(previous, built_from)
+        inputs = replace(inputs, changes=changes, changes_since=since)
     return Gathered(inputs, consultation, built_from)
+
+
+def _you_said(
+    strategy: Strategy, version: int, minimum: int
+) -> tuple[str, list[tuple[str, str, str, str]]] | None:
+    """The points said about the newest earlier draft out for comment that has responses,
+    and what was done about each; None when no draft has had any."""
+    made = you_said.newest_answered_round(strategy.id, version)
+    if made is None:
+        return None
+    points = [p for p in you_said.points_of(made, minimum=minimum) if p.answer is not None]
+    rows = [
+        (
+            p.section,
+            p.by,
+            ("Recommendation: " if p.recommendation else "") + p.said,
+            p.answer.we_did if p.answer else "",
+        )
+        for p in points
+    ]
+    about = (
+        f"Draft {made.draft_version} went out for comment (the consultation "
+        f"'{made.consultation_slug}'). Each point residents, partners and committees made, and "
+        "what the partnership did about it:"
+    )
+    return about, rows
+
+
+def _adopted_inputs(strategy: Strategy) -> tuple[dict[str, Any] | None, str]:
+    """For a refresh's first draft: what the adopted version it started from was built from,
+    and how the appendix names that version; (None, "") for any other strategy."""
+    adopted = strategy.refreshed_from
+    if adopted is None or adopted.adopted_version is None:
+        return None, ""
+    draft = draft_version(adopted, adopted.adopted_version)
+    if draft is None:
+        return None, ""
+    when = f", adopted on {long_date(adopted.adopted_on)}" if adopted.adopted_on else ""
+    return draft.inputs, f"the adopted strategy (draft {draft.version}{when})"
 
 
 def build(
@@ -146,6 +191,8 @@ def build(
     wording_file: str | None = None,
 ) -> StrategyDraft:
     """Build the next version of a strategy's draft and keep it; the caller commits."""
+    if strategy.frozen:
+        raise DraftError(frozen_reason(strategy))
     built_by = user.email if user is not None else COMMAND_LINE
     gathered = gather(
         strategy, built_by, now or utcnow(), minimum=minimum, wording_file=wording_file
@@ -161,6 +208,8 @@ def build(
         docx=build_draft(inputs),
     )
     db.session.add(draft)
+    if strategy.status == StrategyStatus.OUT_FOR_COMMENT:
+        strategy.status = StrategyStatus.DRAFT.value  # a newer draft, not yet out for comment
     action_log.record(
         "draft built",
         gathered.consultation,

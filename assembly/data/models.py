@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
@@ -95,6 +96,18 @@ class AuditFinding(db.Model):  # type: ignore[name-defined,misc]
     audit: Mapped[CrimeAudit] = relationship(back_populates="findings")
 
 
+class StrategyStatus(StrEnum):
+    """Where a strategy is in its life; adopted and refreshed strategies can no longer change."""
+
+    DRAFT = "draft"
+    OUT_FOR_COMMENT = "out for comment"
+    ADOPTED = "adopted"
+    REFRESHED = "refreshed"  # adopted, and a refresh of it has been started
+
+
+FROZEN = (StrategyStatus.ADOPTED.value, StrategyStatus.REFRESHED.value)
+
+
 class Strategy(db.Model):  # type: ignore[name-defined,misc]
     """A strategy definition, stored as the checked JSON that `assembly.core.strategy` reads."""
 
@@ -103,6 +116,26 @@ class Strategy(db.Model):  # type: ignore[name-defined,misc]
     title: Mapped[str] = mapped_column(sa.String(200))
     definition: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    status: Mapped[str] = mapped_column(
+        sa.String(20), default=StrategyStatus.DRAFT.value, server_default="draft"
+    )
+    # The decision that adopted it: when, by which body, its minute, and the draft adopted.
+    adopted_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    adopted_by: Mapped[str | None] = mapped_column(sa.String(200))
+    adoption_minute: Mapped[str | None] = mapped_column(sa.String(200))
+    adopted_version: Mapped[int | None] = mapped_column()
+    # A refresh is a new strategy started from an adopted one ("2019 refresh").
+    refreshed_from_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("strategy.id", ondelete="SET NULL")
+    )
+    refresh_year: Mapped[int | None] = mapped_column()
+
+    refreshed_from: Mapped[Strategy | None] = relationship(remote_side=[id])
+
+    @property
+    def frozen(self) -> bool:
+        """True once adopted: its definition and built drafts can no longer change."""
+        return self.status in FROZEN
 
     drafts: Mapped[list[StrategyDraft]] = relationship(
         back_populates="strategy",
@@ -130,8 +163,74 @@ class StrategyDraft(db.Model):  # type: ignore[name-defined,misc]
     built_by: Mapped[str] = mapped_column(sa.String(254))  # an email, or "command line"
     inputs: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     docx: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    # Its PDF, kept when it was built with one: a draft put out for comment or adopted is
+    # published as both.
+    pdf: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
 
     strategy: Mapped[Strategy] = relationship(back_populates="drafts")
+
+
+class StrategyConsultation(db.Model):  # type: ignore[name-defined,misc]
+    """A draft version put out for comment: the consultation residents answer about it.
+
+    The consultation is survey's, named by its slug (assembly reads it through
+    `survey.interface`); one per draft version.
+    """
+
+    __tablename__ = "strategy_consultation"
+    __table_args__ = (sa.UniqueConstraint("strategy_id", "draft_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    strategy_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("strategy.id", ondelete="CASCADE"), index=True
+    )
+    draft_version: Mapped[int] = mapped_column()
+    consultation_slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(sa.String(254))  # an email, or "command line"
+    # Whether the public "You said, we did" page shows the partnership's responses.
+    you_said_published: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+
+    strategy: Mapped[Strategy] = relationship()
+
+
+class StrategyComment(db.Model):  # type: ignore[name-defined,misc]
+    """A partner's or committee's comment on a section of a draft out for comment, recorded
+    by an officer; a committee's recommendation is marked as one."""
+
+    __tablename__ = "strategy_comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("strategy_consultation.id", ondelete="CASCADE"), index=True
+    )
+    section: Mapped[str] = mapped_column(sa.String(250))  # "Priority 2: Drug misuse"
+    organisation: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[str] = mapped_column(sa.String(30))  # core you_said.KINDS
+    made_by: Mapped[str] = mapped_column(sa.String(200))  # who, e.g. "the Chair"
+    made_on: Mapped[dt.date] = mapped_column(sa.Date)
+    text: Mapped[str] = mapped_column(sa.Text)
+    recommendation: Mapped[bool] = mapped_column(default=False)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_by: Mapped[str] = mapped_column(sa.String(254))
+
+
+class StrategyResponse(db.Model):  # type: ignore[name-defined,misc]
+    """The partnership's response to one comment theme or one recorded comment."""
+
+    __tablename__ = "strategy_response"
+    __table_args__ = (sa.UniqueConstraint("round_id", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("strategy_consultation.id", ondelete="CASCADE"), index=True
+    )
+    subject: Mapped[str] = mapped_column(sa.String(300))  # core you_said subject keys
+    outcome: Mapped[str] = mapped_column(sa.String(20))  # core you_said.OUTCOMES
+    detail: Mapped[str] = mapped_column(sa.Text)
+    passed_to: Mapped[str] = mapped_column(sa.String(200), default="")
+    responded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    responded_by: Mapped[str] = mapped_column(sa.String(254))
 
 
 class HouseTemplate(db.Model):  # type: ignore[name-defined,misc]

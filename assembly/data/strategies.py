@@ -13,8 +13,9 @@ import sqlalchemy as sa
 
 from assembly.core.strategy import StrategyErrors, StrategySpec, parse_strategy, strategy_to_dict
 from assembly.data.crime_audits import audit_by_name, audit_categories
-from assembly.data.models import Strategy
+from assembly.data.models import Strategy, StrategyStatus
 from common.database import db
+from common.display import long_date
 from survey import interface
 
 
@@ -44,6 +45,8 @@ def save_strategy(raw: object) -> tuple[Strategy, bool]:
     """
     spec = check_definition(raw)
     strategy = by_strategy_slug(spec.slug)
+    if strategy is not None and strategy.frozen:
+        raise StrategyErrors([frozen_reason(strategy)])
     created = strategy is None
     if strategy is None:
         strategy = Strategy(slug=spec.slug)
@@ -52,6 +55,45 @@ def save_strategy(raw: object) -> tuple[Strategy, bool]:
     strategy.definition = strategy_to_dict(spec)
     db.session.flush()
     return strategy, created
+
+
+def frozen_reason(strategy: Strategy) -> str:
+    """Why an adopted strategy can no longer change, and what to do instead."""
+    decision = f"adopted by {strategy.adopted_by}"
+    if strategy.adopted_on is not None:
+        decision += f" on {long_date(strategy.adopted_on)}"
+    if strategy.adoption_minute:
+        decision += f" (minute {strategy.adoption_minute})"
+    return (
+        f"'{strategy.slug}' was {decision}, so it can no longer change: start a refresh of it "
+        f"('flask strategy refresh {strategy.slug} --year YYYY') and change that instead"
+    )
+
+
+def status_of(strategy: Strategy) -> str:
+    """Its status as officers and the public read it: 'Draft', 'Adopted by Full Council on
+    12 May 2027 (minute 45/27)', 'Draft (2028 refresh)'."""
+    if strategy.frozen:
+        decision = f"Adopted by {strategy.adopted_by}"
+        if strategy.adopted_on is not None:
+            decision += f" on {long_date(strategy.adopted_on)}"
+        if strategy.adoption_minute:
+            decision += f" (minute {strategy.adoption_minute})"
+        refreshed = ", since refreshed" if strategy.status == StrategyStatus.REFRESHED else ""
+        return decision + refreshed
+    status = strategy.status[:1].upper() + strategy.status[1:]
+    return f"{status} ({strategy.refresh_year} refresh)" if strategy.refresh_year else status
+
+
+def refreshes_of(strategy: Strategy) -> list[Strategy]:
+    """The refreshes started from this strategy, newest year first."""
+    return list(
+        db.session.scalars(
+            sa.select(Strategy)
+            .where(Strategy.refreshed_from_id == strategy.id)
+            .order_by(Strategy.refresh_year.desc())
+        )
+    )
 
 
 def by_strategy_slug(slug: str) -> Strategy | None:

@@ -78,6 +78,7 @@ def run_draft_build(job: Job, progress: Progress) -> Outcome:
             raise JobFailed(
                 f"The PDF could not be made, so the draft was not kept: {exc}"
             ) from None
+        draft.pdf = pdf  # kept with it, to publish if it goes out for comment or is adopted
     return Outcome(
         f"Built draft {draft.version} of '{strategy.slug}'{note}",
         link_to(

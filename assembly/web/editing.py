@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import abort, url_for
+from flask import abort, flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from assembly.core.readiness import Gap
@@ -63,6 +64,20 @@ Here = Callable[[Placed], tuple[str, str] | None]
 
 def strategy_or_404(slug: str) -> Strategy:
     return strategies.by_strategy_slug(slug) or abort(404)
+
+
+def refuse_if_frozen() -> ResponseReturnValue | None:
+    """Before a page that changes a strategy: an adopted one goes back to its page, saying
+    why it can no longer change; None for any other."""
+    if not current_user.is_authenticated:
+        return None  # the page itself asks them to sign in
+    slug = (request.view_args or {}).get("slug")
+    strategy = strategies.by_strategy_slug(slug) if isinstance(slug, str) else None
+    if strategy is None or not strategy.frozen:
+        return None
+    reason = strategies.frozen_reason(strategy)
+    flash(reason[:1].upper() + reason[1:], "error")
+    return redirect(strategy_url(strategy.slug), code=303)
 
 
 def strategy_url(slug: str) -> str:

@@ -37,15 +37,17 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, StringField, SubmitField
 
 from assembly.core.audit_readers import check_audit_upload, read_audit_bytes
+from assembly.core.comment_consultation import CommentError
 from assembly.core.house_template import UNPACKED_LIMIT, house_template_problem, shortened
 from assembly.core.strategy import StrategyErrors
 from assembly.core.trends import comparison, trend_table_headers, trend_table_rows, trends
-from assembly.data import board_readiness, built_drafts, crime_audits, strategies
+from assembly.data import board_readiness, built_drafts, comment_rounds, crime_audits, strategies
 from assembly.data.crime_audits import AuditError
 from assembly.data.models import CrimeAudit, HouseTemplate, Strategy
 from assembly.jobs.audit_imports import start_audit_import
 from assembly.jobs.draft_builds import start_draft_build
-from assembly.web.editing import gap_url
+from assembly.web.dates import date_items, posted_date
+from assembly.web.editing import gap_url, refuse_if_frozen
 from common import action_log
 from common.access import role_required
 from common.database import db
@@ -62,6 +64,13 @@ from common.spreadsheets import (
 from common.text import clean_line
 
 bp = Blueprint("strategies", __name__)
+CHANGING = {"strategies.build_draft", "strategies.consult", "strategies.edit_strategy"}
+
+
+@bp.before_request
+def _frozen_strategies_stay_as_adopted() -> ResponseReturnValue | None:
+    return refuse_if_frozen() if request.endpoint in CHANGING else None
+
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "demo_data" / "strategy.json"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -302,6 +311,44 @@ def build_draft(slug: str) -> ResponseReturnValue:
     return redirect(url_for("jobs.job_page", job_id=job.id), code=303)
 
 
+@bp.post("/strategies/<slug>/consult")
+@role_required(Role.OFFICER)
+def consult(slug: str) -> ResponseReturnValue:
+    """Put the newest draft out for comment: its consultation's page comes next."""
+    strategy = _strategy_or_404(slug)
+    opens, opens_error = posted_date(request.form, "opens", "the date the consultation opens")
+    closes, closes_error = posted_date(request.form, "closes", "the date it closes")
+    errors = []
+    if opens_error:
+        errors.append({"text": opens_error, "href": "#opens-day"})
+    if closes_error:
+        errors.append({"text": closes_error, "href": "#closes-day"})
+    if opens and closes and closes < opens:
+        errors.append(
+            {
+                "text": "The date it closes must be on or after the date it opens",
+                "href": "#closes-day",
+            }
+        )
+    if not errors:
+        assert opens is not None and closes is not None
+        try:
+            made = comment_rounds.put_out_for_comment(strategy, opens, closes, current_user)
+        except CommentError as exc:
+            db.session.rollback()
+            message = str(exc)
+            errors.append({"text": message[:1].upper() + message[1:], "href": "#consult"})
+        else:
+            db.session.commit()
+            flash(
+                f"Draft {made.draft_version} is out for comment as the consultation "
+                f"'{made.consultation_slug}'. Check its questions, then open it.",
+                "success",
+            )
+            return redirect(url_for("officers.consultation", slug=made.consultation_slug))
+    return _strategy_page(strategy, errors), 400
+
+
 @bp.get("/strategies/<slug>/drafts/<int:version>.docx")
 @role_required(Role.OFFICER)
 def draft_file(slug: str, version: int) -> ResponseReturnValue:
@@ -366,6 +413,8 @@ def _strategy_page(strategy: Strategy, errors: list[dict[str, str]] | None = Non
     spec = strategies.spec_of(strategy)
     audit = crime_audits.audit_by_name(spec.audit)
     gaps = board_readiness.gaps_of(spec, minimum=suppression_threshold())
+    errors = errors or []
+    wrong = {e["href"] for e in errors}
     return render_template(
         "officers/strategies/strategy.html",
         strategy=strategy,
@@ -373,7 +422,13 @@ def _strategy_page(strategy: Strategy, errors: list[dict[str, str]] | None = Non
         audit=audit,
         gaps=[(gap.message, gap_url(strategy.slug, gap)) for gap in gaps],
         drafts=built_drafts.drafts_of(strategy),
-        errors=errors or [],
+        latest=comment_rounds.latest_draft(strategy),
+        status=strategies.status_of(strategy),
+        refreshes=strategies.refreshes_of(strategy),
+        rounds=comment_rounds.rounds_of(strategy),
+        opens_items=date_items(request.form, "opens", "#opens-day" in wrong),
+        closes_items=date_items(request.form, "closes", "#closes-day" in wrong),
+        errors=errors,
         page_has_errors=bool(errors),
     )
 

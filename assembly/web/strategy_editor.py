@@ -39,6 +39,7 @@ from assembly.web.editing import (
     consultation_themes,
     editable,
     page_errors,
+    refuse_if_frozen,
     save,
     strategy_or_404,
     strategy_url,
@@ -52,6 +53,7 @@ from common.models import Role
 from common.text import SLUG_PATTERN, suggest_slug
 
 bp = Blueprint("strategy_editor", __name__)
+bp.before_request(refuse_if_frozen)  # every page here changes a strategy
 
 # Paths under /strategies/ that are pages, so no strategy may take them as its slug.
 RESERVED_SLUGS = ("new",)

@@ -19,11 +19,23 @@ from survey.core.questions import FREE_TEXT_LIMIT, QuestionSpec, QuestionType
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 DEFINITION_FIELDS = frozenset({"slug", "title", "summary", "opens", "closes", "questions"})
-OPTIONAL_DEFINITION_FIELDS = frozenset({"how_used", "privacy"})
+OPTIONAL_DEFINITION_FIELDS = frozenset({"how_used", "privacy", "documents"})
 QUESTION_FIELDS = frozenset({"key", "type", "text"})
 OPTIONAL_QUESTION_FIELDS = frozenset(
-    {"hint", "required", "options", "rows", "breakdown", "codebook", "other"}
+    {"hint", "required", "options", "rows", "breakdown", "codebook", "other", "context"}
 )
+DOCUMENT_FIELDS = frozenset({"title", "href"})
+DOCUMENTS_LIMIT = 10
+# A document residents are offered is on this service (a path) or elsewhere over https.
+HREF_PATTERN = re.compile(r"^(/[^/\\\s][^\s]*|https://[^\s]+)$")
+
+
+@dataclass(frozen=True)
+class Document:
+    """Something residents are offered to read before answering: its title and address."""
+
+    title: str
+    href: str
 
 
 @dataclass(frozen=True)
@@ -38,6 +50,7 @@ class ConsultationSpec:
     questions: tuple[QuestionSpec, ...]
     how_used: str = ""
     privacy: str = ""
+    documents: tuple[Document, ...] = ()
 
 
 @dataclass
@@ -108,6 +121,9 @@ def parse_question(raw: Any, where: str, problems: list[str]) -> QuestionSpec | 
     other = _flag(raw.get("other"), f"{where}: other", problems, False)
     options = _text_list(raw.get("options"), f"{where}: options", problems)
     rows = _text_list(raw.get("rows"), f"{where}: rows", problems)
+    context = checked_text(
+        raw.get("context"), f"{where}: context", problems, limit=FREE_TEXT_LIMIT, required=False
+    )
     codebook_raw = raw.get("codebook")
     codebook = None
     if codebook_raw is not None:
@@ -132,6 +148,7 @@ def parse_question(raw: Any, where: str, problems: list[str]) -> QuestionSpec | 
         breakdown=breakdown,
         codebook=codebook or None,
         other=other,
+        context=context,
     )
 
 
@@ -211,10 +228,40 @@ def parse_details(raw: Mapping[str, Any], problems: list[str]) -> ConsultationSp
     closes = parse_date(raw.get("closes"), "closes", problems)
     if opens and closes and closes < opens:
         problems.append("closes must be on or after opens")
+    documents = parse_documents(raw.get("documents"), problems)
     if len(problems) > start:
         return None
     assert isinstance(slug, str) and opens and closes
-    return ConsultationSpec(slug, title, summary, opens, closes, (), how_used, privacy)
+    return ConsultationSpec(slug, title, summary, opens, closes, (), how_used, privacy, documents)
+
+
+def parse_documents(value: Any, problems: list[str]) -> tuple[Document, ...]:
+    """The documents residents are offered: a list of {"title", "href"} objects."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or len(value) > DOCUMENTS_LIMIT:
+        problems.append(f"documents must be a list of at most {DOCUMENTS_LIMIT} objects")
+        return ()
+    documents = []
+    for number, raw in enumerate(value, start=1):
+        where = f"document {number}"
+        if not isinstance(raw, dict):
+            problems.append(f"{where} must be an object with a title and an href")
+            continue
+        unknown = sorted(set(raw) - DOCUMENT_FIELDS)
+        if unknown:
+            problems.append(f"{where}: unknown field {', '.join(repr(u) for u in unknown)}")
+        title = checked_text(
+            raw.get("title"), f"{where}: title", problems, limit=200, required=True
+        )
+        href = raw.get("href")
+        if not isinstance(href, str) or len(href) > 500 or not HREF_PATTERN.match(href):
+            problems.append(
+                f"{where}: href must be a path on this service (/...) or an https:// address"
+            )
+            continue
+        documents.append(Document(title, href))
+    return tuple(documents)
 
 
 def question_to_dict(spec: QuestionSpec) -> dict[str, Any]:
@@ -234,6 +281,8 @@ def question_to_dict(spec: QuestionSpec) -> dict[str, Any]:
         out["codebook"] = spec.codebook
     if spec.other:
         out["other"] = True
+    if spec.context:
+        out["context"] = spec.context
     return out
 
 
@@ -250,6 +299,8 @@ def definition_to_dict(spec: ConsultationSpec) -> dict[str, Any]:
         out["how_used"] = spec.how_used
     if spec.privacy:
         out["privacy"] = spec.privacy
+    if spec.documents:
+        out["documents"] = [{"title": d.title, "href": d.href} for d in spec.documents]
     out["questions"] = [question_to_dict(q) for q in spec.questions]
     return out
 

@@ -54,6 +54,9 @@ class QuestionSpec:
     breakdown: bool = False
     codebook: str | None = None
     other: bool = False
+    # What residents read before answering (several lines; the first is its heading), such as
+    # the part of a draft strategy the question asks about.
+    context: str = ""
 
     @property
     def choices(self) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ from typing import Protocol
 import sqlalchemy as sa
 
 from common.database import db, utcnow
-from survey.core.definitions import ConsultationSpec, structure_changes
+from survey.core.definitions import ConsultationSpec, Document, structure_changes
 from survey.core.questions import QuestionSpec
 from survey.data.models import Consultation, Question, Response, Status
 
@@ -149,7 +149,13 @@ def spec_of(consultation: Consultation) -> ConsultationSpec:
         questions=tuple(q.spec() for q in consultation.questions),
         how_used=consultation.how_used or "",
         privacy=consultation.privacy or "",
+        documents=documents_of(consultation),
     )
+
+
+def documents_of(consultation: Consultation) -> tuple[Document, ...]:
+    """What residents are offered to read before answering."""
+    return tuple(Document(d["title"], d["href"]) for d in consultation.documents or ())
 
 
 def save_definition(spec: ConsultationSpec) -> tuple[Consultation, bool]:
@@ -166,6 +172,7 @@ def save_definition(spec: ConsultationSpec) -> tuple[Consultation, bool]:
     else:
         _check_frozen(consultation, spec.questions)
     _apply_details(consultation, spec)
+    consultation.documents = _documents_json(spec)
     existing = {q.key: q for q in consultation.questions}
     wanted = {q.key for q in spec.questions}
     for key, question in existing.items():
@@ -188,13 +195,15 @@ def create_consultation(spec: ConsultationSpec) -> Consultation:
         raise ConsultationError(f"A consultation with the slug '{spec.slug}' already exists")
     consultation = Consultation(slug=spec.slug, status=Status.DRAFT.value)
     _apply_details(consultation, spec)
+    consultation.documents = _documents_json(spec)
     db.session.add(consultation)
     db.session.flush()
     return consultation
 
 
 def update_details(consultation: Consultation, spec: ConsultationSpec) -> None:
-    """Change title, text and dates; the slug stays, as links to it may have been shared."""
+    """Change title, text and dates; the slug stays, as links to it may have been shared.
+    Its documents stay too: the officers' details form does not show them."""
     _apply_details(consultation, spec)
 
 
@@ -205,6 +214,10 @@ def _apply_details(consultation: Consultation, spec: ConsultationSpec) -> None:
     consultation.privacy = spec.privacy
     consultation.opens = spec.opens
     consultation.closes = spec.closes
+
+
+def _documents_json(spec: ConsultationSpec) -> list[dict[str, str]] | None:
+    return [{"title": d.title, "href": d.href} for d in spec.documents] or None
 
 
 def _check_frozen(consultation: Consultation, new: Sequence[QuestionSpec]) -> None:

@@ -44,6 +44,8 @@ class Consultation(db.Model):  # type: ignore[name-defined,misc]
     status: Mapped[str] = mapped_column(sa.String(10), default=Status.DRAFT.value)
     # An officer may publish the results ("You said") once the consultation has closed.
     results_published: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # What residents are offered to read before answering: [{"title": ..., "href": ...}].
+    documents: Mapped[list[dict[str, str]] | None] = mapped_column(sa.JSON)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -83,6 +85,7 @@ class Question(db.Model):  # type: ignore[name-defined,misc]
     breakdown: Mapped[bool] = mapped_column(default=False)
     codebook: Mapped[str | None] = mapped_column(sa.String(80))
     other: Mapped[bool] = mapped_column(default=False)
+    context: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
 
     consultation: Mapped[Consultation] = relationship(back_populates="questions")
 
@@ -99,6 +102,7 @@ class Question(db.Model):  # type: ignore[name-defined,misc]
             breakdown=self.breakdown,
             codebook=self.codebook,
             other=self.other,
+            context=self.context or "",
         )
 
     def apply(self, spec: QuestionSpec) -> None:
@@ -113,6 +117,7 @@ class Question(db.Model):  # type: ignore[name-defined,misc]
         self.breakdown = spec.breakdown
         self.codebook = spec.codebook
         self.other = spec.other
+        self.context = spec.context
 
 
 class Response(db.Model):  # type: ignore[name-defined,misc]

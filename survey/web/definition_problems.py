@@ -25,6 +25,7 @@ QUESTION_FIELDS = {
     "type": ("Type", "the type of question"),
     "text": ("Question", "the question"),
     "hint": ("Hint", "a hint"),
+    "context": ("What residents read first", "what residents read first"),
     "required": ("Required", "whether residents must answer"),
     "options": ("Options", "at least two options, one per line"),
     "other": ("Other", "whether to offer 'Other'"),

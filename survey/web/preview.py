@@ -16,7 +16,7 @@ from survey.core.question_types import check_answer
 from survey.core.questions import QuestionSpec
 from survey.data.models import Consultation
 from survey.web.officers import bp, consultation_or_404, consultation_url
-from survey.web.question_pages import error_list, question_fields, raw_from_form
+from survey.web.question_pages import context_blocks, error_list, question_fields, raw_from_form
 
 
 @bp.get("/consultations/<slug>/preview")
@@ -52,7 +52,9 @@ def preview_question(slug: str, key: str) -> ResponseReturnValue:
     return render_template(
         "residents/question.html",
         spec=spec,
-        fields=question_fields(spec, raw, problems, caption=caption),
+        fields=question_fields(spec, raw, problems, caption=caption, heading=not spec.context),
+        context=context_blocks(spec.context),
+        caption=caption,
         errors=error_list(spec, problems),
         back_url=_back_url(consultation, specs, index),
         preview=True,

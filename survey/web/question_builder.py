@@ -48,6 +48,12 @@ class QuestionForm(FlaskForm):  # type: ignore[misc]
     hint = StringField(
         "Hint (optional)", widget=GovTextInput(), description="Shown under the question."
     )
+    context = TextAreaField(
+        "What residents read first (optional)",
+        widget=GovTextArea(),
+        description="Shown above the question, such as the part of a draft it asks about. "
+        "The first line is its heading; start a line with '- ' for a bullet point.",
+    )
     key = StringField(
         "Key",
         widget=GovTextInput(),
@@ -192,6 +198,7 @@ def _form_data(spec: QuestionSpec) -> dict[str, Any]:
     return {
         "text": spec.text,
         "hint": spec.hint,
+        "context": spec.context,
         "key": spec.key,
         "type": spec.type.value,
         "required": "yes" if spec.required else "no",
@@ -235,6 +242,7 @@ def _question_dict(
         "type": form.type.data,
         "text": form.text.data or "",
         "hint": form.hint.data or "",
+        "context": form.context.data or "",
         "required": required,
         "options": _lines(form.options.data),
         "other": form.other.data,

@@ -64,6 +64,23 @@ def question_fields(
     return kind_of(spec.type).page_fields(spec, raw, problems, text)
 
 
+def context_blocks(context: str) -> dict[str, Any] | None:
+    """What residents read before a question: its heading (the first line) and blocks of
+    paragraphs and bullet lists ("- " lines); None when the question has none."""
+    lines = [line.strip() for line in context.splitlines() if line.strip()]
+    if not lines:
+        return None
+    blocks: list[dict[str, Any]] = []
+    for line in lines[1:]:
+        if line.startswith("- "):
+            if not blocks or blocks[-1]["kind"] != "list":
+                blocks.append({"kind": "list", "items": []})
+            blocks[-1]["items"].append(line[2:].strip())
+        else:
+            blocks.append({"kind": "paragraph", "text": line})
+    return {"heading": lines[0], "blocks": blocks}
+
+
 def answer_html(lines: Sequence[str]) -> Markup:
     """Answer lines for a summary list: each escaped, line breaks kept."""
     return Markup("<br>").join(

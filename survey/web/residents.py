@@ -45,7 +45,13 @@ from survey.data.unfinished import (
     submitting,
 )
 from survey.web import chart_files
-from survey.web.question_pages import answer_html, error_list, question_fields, raw_from_form
+from survey.web.question_pages import (
+    answer_html,
+    context_blocks,
+    error_list,
+    question_fields,
+    raw_from_form,
+)
 
 bp = Blueprint("residents", __name__)
 
@@ -195,7 +201,11 @@ def question(slug: str, key: str) -> ResponseReturnValue:
     return render_template(
         "residents/question.html",
         spec=spec,
-        fields=question_fields(spec, raw, problems, caption=_caption(index, len(specs))),
+        fields=question_fields(
+            spec, raw, problems, caption=_caption(index, len(specs)), heading=not spec.context
+        ),
+        context=context_blocks(spec.context),
+        caption=_caption(index, len(specs)),
         errors=error_list(spec, problems),
         back_url=_back_url(slug, specs, index, changing),
         preview=False,
