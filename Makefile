@@ -76,8 +76,14 @@ fonts:
 			--no-install-recommends $(CHART_FONT_PACKAGES) >/dev/null; \
 	else echo "Charts will be drawn in DejaVu Sans: apt-get install $(CHART_FONT_PACKAGES)"; fi
 
+# In parallel (pytest-xdist): a worker process per core, each on its own databases and files
+# (tests/conftest.py). loadgroup hands out tests one by one as workers free up, so the slow ones
+# spread themselves, and keeps each xdist_group (the browser tests) on one worker.
+# TEST_WORKERS=0 runs the suite in this one process.
+TEST_WORKERS ?= auto
+
 test: lint office browser fonts
-	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 bench: setup
 	$(BIN)/python bench/submit.py

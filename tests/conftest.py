@@ -2,6 +2,10 @@
 
 Database tests run once per backend. PostgreSQL is chosen by TEST_DATABASE_URL; where it is
 not set or not reachable those runs skip with the reason, except under CI=true, where they fail.
+
+`make test` runs the suite in two pytest-xdist worker processes. Each keeps what it writes to
+itself: its own PostgreSQL database, SQLite files and job queue file under its own temporary
+folder (pytest gives each worker one), and the Redis keys each test names afresh.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from app import create_app
 from common.database import db
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# This process's pytest-xdist worker ("gw0", "gw1", ...), or "main" when run without xdist.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 BACKENDS = ["sqlite", "postgresql"]
 
 
@@ -49,11 +55,12 @@ _own_databases: list[sa.URL] = []
 
 
 def _postgres_url() -> str:
-    """A database of this test run's own on the TEST_DATABASE_URL server, so that several
-    runs at once (a developer's and CI's) never empty each other's tables."""
+    """A database of this test run's (and xdist worker's) own on the TEST_DATABASE_URL server,
+    so that several runs at once (a developer's and CI's), or a run's two workers, never empty
+    each other's tables."""
     if not _own_databases:
         server = sa.make_url(_postgres_server())
-        name = f"{server.database or 'test'}_{os.getpid()}_{secrets.token_hex(3)}"
+        name = f"{server.database or 'test'}_{WORKER}_{os.getpid()}_{secrets.token_hex(3)}"
         engine = sa.create_engine(server, isolation_level="AUTOCOMMIT")
         with engine.connect() as conn:
             conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
@@ -72,6 +79,17 @@ def _drop_own_databases() -> Iterator[None]:
         with engine.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{own.database}" WITH (FORCE)'))
         engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_job_queue(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Apps made from the environment (gunicorn, job workers, the browser tests' server,
+    production-settings tests) keep their job queue in a file of this worker's own, not in the
+    checkout's instance/jobs.sqlite3, which the other worker and `make run` would share."""
+    queue = tmp_path_factory.mktemp("instance") / "jobs.sqlite3"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("JOBS_URL", f"sqlite:///{queue}")
+        yield
 
 
 def _config(url: str) -> dict[str, Any]:

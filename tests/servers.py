@@ -19,10 +19,16 @@ from common.database import db
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def listening_socket() -> socket.socket:
+    """A socket listening on a port the system chose, to hand to a server as it starts.
+
+    Binding here, rather than asking for a free port and letting the server bind it later,
+    leaves no moment in which another test (on the other xdist worker) or an outgoing
+    connection can take the port, or answer on it in our server's place."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    return sock
 
 
 def server_environment(**settings: str) -> dict[str, str]:
@@ -42,26 +48,29 @@ def server_environment(**settings: str) -> dict[str, str]:
 def running_gunicorn(
     env: dict[str, str], log: Path, workers: int = 4
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """The README's gunicorn command (sync workers, its default timeout) with this environment;
-    its base URL and process once /health answers, stopped after."""
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--error-logfile",
-            str(log),
-            "app:create_app()",
-        ],  # fmt: skip
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,  # its own process group: one kill stops master and workers
-    )
+    """The README's gunicorn command (sync workers, its default timeout) with this environment,
+    on a socket bound for it; its base URL and process once /health answers, stopped after."""
+    with listening_socket() as sock:
+        port = sock.getsockname()[1]
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--bind",
+                f"fd://{sock.fileno()}",
+                "--workers",
+                str(workers),
+                "--error-logfile",
+                str(log),
+                "app:create_app()",
+            ],  # fmt: skip
+            cwd=ROOT,
+            env=env,
+            pass_fds=(sock.fileno(),),
+            start_new_session=True,  # its own process group: one kill stops master and workers
+        )
+    # Only gunicorn holds the socket now: once it is stopped or killed, nothing listens.
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

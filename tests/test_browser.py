@@ -43,6 +43,11 @@ from tests.browser_support import (
     tools_or_skip,
 )
 
+# All on one xdist worker: they share one server with the demo loaded and one Chromium (set up
+# once per worker that runs any of them), and each run's screenshots replace the last run's in
+# one folder, which a second worker's browser fixture would empty under the first.
+pytestmark = pytest.mark.xdist_group("browser")
+
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 NARROW = {"width": 320, "height": 640}
