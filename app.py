@@ -207,6 +207,7 @@ def _register_blueprints(app: Flask) -> None:
     from survey.web.jobs import bp as jobs_bp
     from survey.web.officers import bp as officers_bp
     from survey.web.residents import bp as residents_bp
+    from survey.web.responses import bp as responses_bp
     from survey.web.suggestions import bp as suggestions_bp
     from survey.web.transfers import bp as transfers_bp
 
@@ -216,6 +217,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(transfers_bp, url_prefix="/officers")
     app.register_blueprint(coding_bp, url_prefix="/officers")
     app.register_blueprint(flagged_bp, url_prefix="/officers")
+    app.register_blueprint(responses_bp, url_prefix="/officers")
     app.register_blueprint(suggestions_bp, url_prefix="/officers")
     app.register_blueprint(jobs_bp, url_prefix="/officers")
     from assembly.web.strategies import bp as strategies_bp

@@ -531,6 +531,8 @@ STAFF_PAGES = {
         ("strategy-sections", f"{EDITOR}/sections"),
         ("themes-suggestions", f"/officers/consultations/{SLUG}/themes/worries/suggestions"),
         ("flagged", f"/officers/consultations/{SLUG}/flagged"),
+        ("responses", f"/officers/consultations/{SLUG}/responses"),
+        ("responses-filtered", f"/officers/consultations/{SLUG}/responses?channel=paper&search=e"),
         ("published-consultation", f"/officers/consultations/{PUBLISHED_SLUG}"),
     ],
     "councillor": [
@@ -571,6 +573,22 @@ def test_staff_pages_meet_wcag_22_aa(
     run = AxeRun(page, f"{role}-{viewport['width']}", viewport["width"])
     for name, path in STAFF_PAGES[role]:
         run.check(name, path)
+    if role == "officer":  # a paper response's page, its correction and withdrawal forms
+        page.goto(f"/officers/consultations/{SLUG}/responses?channel=paper")
+        with page.expect_navigation():
+            page.click("tbody a >> nth=0")
+        run.check("response")
+        with page.expect_navigation():
+            page.click("text=Correct the answers")
+        run.check("response-correct")
+        with page.expect_navigation():
+            page.click("button:has-text('Save the corrections')")
+        run.check("response-correct-errors")
+        page.go_back()
+        page.go_back()
+        with page.expect_navigation():
+            page.click("text=Withdraw this response")
+        run.check("response-withdraw")
     if role == "admin":  # the create form sent blank: its error summary and messages
         page.goto("/admin/users/new")
         with page.expect_navigation():

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import sqlalchemy as sa
 
 from common.database import db, utcnow
-from survey.core.answers import AnswerValue, answer_rows
+from survey.core.answers import AnswerValue, StoredRow, answer_rows, to_rows
 from survey.core.references import new_reference
 from survey.data import consultations as store
 from survey.data import result_cache
@@ -70,6 +70,66 @@ def record_response(
     # Last: concurrent writers to this consultation queue for its version's row until commit.
     result_cache.changed(consultation.id)
     return response
+
+
+def stored_values(
+    response: Response, question_ids: Mapping[str, int]
+) -> dict[str, list[StoredRow]]:
+    """The stored rows of each question the response answered, by question key."""
+    keys = {question_id: key for key, question_id in question_ids.items()}
+    rows: dict[str, list[StoredRow]] = {}
+    for answer in sorted(response.answers, key=lambda a: a.id):
+        if answer.question_id in keys:
+            rows.setdefault(keys[answer.question_id], []).append(
+                StoredRow(answer.row, answer.option, answer.text)
+            )
+    return rows
+
+
+def correct_response(
+    consultation: Versioned, response: Response, values: Mapping[str, AnswerValue]
+) -> list[str]:
+    """Make the response's answers `values` (checked by `check_response`); the caller commits.
+
+    Only the questions whose answer changed are rewritten, so the theme codes of unchanged
+    free text stay; a changed free-text answer loses its codes with its old words. Returns the
+    keys of the questions changed, in the consultation's order.
+    """
+    question_ids = store.question_ids(consultation)
+    before = stored_values(response, question_ids)
+    changed = [
+        key
+        for key in question_ids
+        if sorted(before.get(key, []), key=_order)
+        != sorted(to_rows(values[key]) if key in values else [], key=_order)
+    ]
+    if not changed:
+        return []
+    db.session.execute(
+        sa.delete(Answer).where(
+            Answer.response_id == response.id,
+            Answer.question_id.in_([question_ids[key] for key in changed]),
+        )
+    )
+    rows = [
+        {"response_id": response.id, "question_id": q, "row": r, "option": o, "text": t}
+        for q, r, o, t in answer_rows(
+            {key: values[key] for key in changed if key in values}, question_ids
+        )
+    ]
+    if rows:
+        db.session.execute(sa.insert(Answer.__table__), rows)
+    db.session.expire(response, ["answers"])
+    result_cache.changed(consultation.id)
+    return changed
+
+
+def _order(row: StoredRow) -> tuple[int, int, str]:
+    return (
+        -1 if row.row is None else row.row,
+        -2 if row.option is None else row.option,
+        row.text or "",
+    )
 
 
 def record_submission(
