@@ -8,6 +8,8 @@ describes it (and names the source of); every respondent in them is made up.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,8 @@ from common.spreadsheets import read_csv, read_xlsx
 from survey.core.answers import Choice, Matrix, Multi, Text
 from survey.core.column_mapping import mapping_json
 from survey.core.column_matching import split_ticked, ticks
+from survey.core.definitions import parse_definition
+from survey.core.tool_import import parse_tool_file
 from survey.core.tool_layouts import DateOrder, Layout, detect, parse_tool_date, read_tool_file
 from tests.test_tool_exports import EXPORTS, as_workbook, edited, parsed, table_of
 
@@ -257,3 +261,28 @@ def test_an_unknown_citizen_space_column_is_refused_until_the_mapping_decides() 
     result = parsed(table)
     assert [p.column for p in result.parsed.problems] == ["Analysis tag (C)"]
     assert parsed(table, {"columns": [{"column": "C", "to": None}]}).parsed.problems == ()
+
+
+DOC_EXAMPLES = {
+    "surveymonkey-condensed": Layout.SURVEYMONKEY_CONDENSED,
+    "limesurvey": Layout.LIMESURVEY,
+    "smartsurvey": Layout.SMARTSURVEY,
+    "citizen-space": Layout.CITIZEN_SPACE,
+}
+
+
+def test_the_other_tools_examples_in_the_format_documentation_import_without_problems() -> None:
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "formats.md").read_text("utf-8")
+    definition = json.loads(re.findall(r"```json\n(.*?)```", doc, flags=re.S)[0])
+    specs = parse_definition(definition).questions
+    tags = "|".join(DOC_EXAMPLES)
+    examples = dict(re.findall(rf"```csv ({tags})\n(.*?)```", doc, re.S))
+    assert set(examples) == set(DOC_EXAMPLES)
+    for tag, text in examples.items():
+        table = read_csv(text.encode())
+        assert detect(table) is DOC_EXAMPLES[tag], tag
+        file = read_tool_file(table, detect(table))
+        result = parse_tool_file(specs, file, None, channels=("online",), default_channel="online")
+        assert result.parsed.problems == () and len(result.parsed.rows) == 1, (tag, result)
+        assert any(c.locked for c in result.left_out), tag  # its personal data, left out
+        assert result.parsed.rows[0].submitted_at.date() == dt.date(2022, 3, 4), tag
