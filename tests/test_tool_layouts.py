@@ -155,7 +155,10 @@ def test_limesurvey_subquestion_headings_split_into_question_and_label() -> None
     column = file.columns[14]
     assert (column.heading, column.sub) == ("How do you hear about us?", "Newsletter")
     codes = read_tool_file(table_of(LIME_CODES), Layout.LIMESURVEY).columns
-    assert [(c.heading, c.sub) for c in codes[12:14]] == [("support", "SQ001"), ("support", "SQ002")]
+    assert [(c.heading, c.sub) for c in codes[12:14]] == [
+        ("support", "SQ001"),
+        ("support", "SQ002"),
+    ]
 
 
 def test_limesurvey_code_headings_match_question_keys_and_codes_wait_for_the_mapping() -> None:

@@ -186,6 +186,5 @@ def _in_order(value: str, tool: Tool, order: DateOrder) -> dt.datetime:
             continue
     example = tool.example if order is tool.date_order else DATE_EXAMPLES[order]
     raise ValueError(
-        f"'{value[:60]}' is not a date as {tool.name} writes them, {order.value} "
-        f"(like {example})"
+        f"'{value[:60]}' is not a date as {tool.name} writes them, {order.value} (like {example})"
     )
