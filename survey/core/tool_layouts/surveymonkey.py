@@ -11,6 +11,8 @@ together in its one cell.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from survey.core.tool_layouts.tool import BOOKKEEPING, PERSONAL, DateOrder, Tool
 
 _OWN: dict[str, str | None] = {
@@ -23,21 +25,13 @@ _OWN: dict[str, str | None] = {
     "first name": PERSONAL,
     "last name": PERSONAL,
 }
-_SIGNATURE = (frozenset({"respondent id", "collector id"}),)
-
 EXPANDED = Tool(
     name="SurveyMonkey",
     own_columns=_OWN,
     own_prefixes={"custom data": PERSONAL},
-    signature=_SIGNATURE,
+    signature=(frozenset({"respondent id", "collector id"}),),
     date_order=DateOrder.MONTH_FIRST,
     label_rows=1,
     spans=True,
 )
-CONDENSED = Tool(
-    name="SurveyMonkey (condensed)",
-    own_columns=_OWN,
-    own_prefixes={"custom data": PERSONAL},
-    signature=_SIGNATURE,
-    date_order=DateOrder.MONTH_FIRST,
-)
+CONDENSED = replace(EXPANDED, name="SurveyMonkey (condensed)", label_rows=0, spans=False)
