@@ -4,9 +4,11 @@ Pure core. A column is proposed for a question when its heading is the question'
 or once normalised; a close wording is only offered, and the column stays unmatched (a problem)
 until a mapping file says where it goes or that it is left out. Personal-data columns are left
 out whatever a mapping file says. The mapping's JSON is what `--show-mapping` prints and what
-`--mapping FILE.json` reads: {"layout": ..., "columns": [{"column": "J", "heading": ...,
-"to": "area", "why": ...}, ...]}; "to" is a column name of the service's own format, null to
-leave the column out, and absent while the column is unmatched.
+`--mapping FILE.json` reads: {"layout": ..., "dates": "month first", "columns": [{"column": "J",
+"heading": ..., "to": "area", "why": ...}, ...]}; "to" is a column name of the service's own
+format (or "question/option" for a column holding one option's ticks), null to leave the
+column out, and absent while the column is unmatched; "dates" is the order the tool's dates
+are read in, which an officer may correct where a tool's order is not documented.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from survey.core.tool_layouts import (
     GENERIC_SUBS,
     PERSONAL,
     SUBMITTED_AT,
+    DateOrder,
     FileColumn,
     Layout,
     ToolFile,
@@ -162,7 +165,13 @@ def mapping_json(layout: Layout, choices: Sequence[ColumnChoice]) -> dict[str, A
             entry["offer"] = choice.offer
         entry["why"] = choice.why if choice.decided or choice.offer else f"unmatched: {choice.why}"
         columns.append(entry)
-    return {"layout": layout.value, "columns": columns}
+    return {"layout": layout.value, "dates": layout.rules.date_order.value, "columns": columns}
+
+
+def date_order_of(given: object | None) -> DateOrder | None:
+    """The date order a mapping file gives ("dates"), or None to keep the tool's own."""
+    said = given.get("dates") if isinstance(given, dict) else None
+    return DateOrder(said) if said in set(DateOrder) else None
 
 
 def apply_mapping(
@@ -173,8 +182,18 @@ def apply_mapping(
     if not isinstance(entries, list):
         return list(choices), [Problem(0, "", 'the mapping file has no list of "columns"')]
     targets = {column.name for column in columns_for(specs)}
+    targets |= {
+        f"{spec.key}/{option}"
+        for spec in specs
+        if spec.type is QuestionType.MULTI_CHOICE
+        for option in spec.choices
+    }
     by_letter = {choice.column.letter: n for n, choice in enumerate(choices)}
     chosen, problems = list(choices), []
+    dates = given.get("dates") if isinstance(given, dict) else None
+    if dates is not None and dates not in set(DateOrder):
+        orders = ", ".join(f"'{order.value}'" for order in DateOrder)
+        problems.append(Problem(0, "", f'"dates" must be one of {orders}, not {dates!r:.40}'))
     for entry in entries:
         if not isinstance(entry, dict) or not isinstance(entry.get("column"), str):
             problems.append(Problem(0, "", f'a mapping entry without a "column": {entry!r:.80}'))

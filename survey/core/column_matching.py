@@ -85,3 +85,27 @@ def offered_option(given: str, options: tuple[str, ...]) -> str | None:
     """The option closest to `given`, offered when it matches none (or None)."""
     found = best_match(given, {option: option for option in options})
     return found.target if found is not None and not found.applies else None
+
+
+# Words a tool writes in an option's own column when the option was not ticked.
+UNTICKED = frozenset({"no", "n", "0", "false", "not selected", "not ticked", "unticked"})
+_SEPARATORS = (";", ",", "\n", "|")
+
+
+def ticks(text: str, option_label: str) -> bool:
+    """Whether a cell in an option's own column says the option was ticked."""
+    said = normalise(text)
+    return bool(said) and (said == normalise(option_label) or said not in UNTICKED)
+
+
+def split_ticked(text: str, options: tuple[str, ...]) -> list[str]:
+    """The answers one cell names: split only where every piece is an option, so an answer
+    with a comma in it is never cut in two; else the pieces between ';'."""
+    whole = text.strip()
+    if matching_option(whole, options):
+        return [whole]
+    for separator in _SEPARATORS:
+        parts = [part.strip() for part in whole.split(separator) if part.strip()]
+        if len(parts) > 1 and all(matching_option(part, options) for part in parts):
+            return parts
+    return [part.strip() for part in whole.split(";") if part.strip()]

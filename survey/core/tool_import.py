@@ -14,13 +14,20 @@ from dataclasses import dataclass
 
 from common.display import iso_timestamp
 from common.spreadsheets import Problem, Table
-from survey.core.column_mapping import ColumnChoice, apply_mapping, propose
-from survey.core.column_matching import matching_option, offered_option
+from survey.core.column_mapping import ColumnChoice, apply_mapping, date_order_of, propose
+from survey.core.column_matching import matching_option, offered_option, split_ticked, ticks
 from survey.core.question_types import kind_of
 from survey.core.question_types.kind import OTHER_PART, SEPARATOR
 from survey.core.questions import QuestionSpec, QuestionType
 from survey.core.responses_io import ParsedFile, parse_table
-from survey.core.tool_layouts import SUBMITTED_AT, FileColumn, Layout, ToolFile, parse_tool_date
+from survey.core.tool_layouts import (
+    SUBMITTED_AT,
+    DateOrder,
+    FileColumn,
+    Layout,
+    ToolFile,
+    parse_tool_date,
+)
 
 
 @dataclass(frozen=True)
@@ -59,9 +66,9 @@ def parse_tool_file(
     """Check every row of a tool's file against the questions; nothing is recorded here."""
     choices, problems = mapping_for(specs, file, given_mapping)
     problems += [_unmatched(choice) for choice in choices if not choice.decided]
-    sources = _sources(choices)
+    sources = _sources(choices, {spec.key: spec for spec in specs})
     problems += _clashes(sources, {spec.key: spec for spec in specs})
-    rewriter = _Rewriter(specs, file.layout, sources)
+    rewriter = _Rewriter(specs, file.layout, sources, date_order_of(given_mapping))
     rows = [rewriter.row(number, cells) for number, cells in file.rows]
     table = Table(tuple(rewriter.targets), tuple(rows))
     parsed = parse_table(
@@ -98,12 +105,24 @@ def _unmatched(choice: ColumnChoice) -> Problem:
     )
 
 
-def _sources(choices: Sequence[ColumnChoice]) -> dict[str, list[FileColumn]]:
-    """The file columns each column of the service's format is made from, in file order."""
+def _sources(
+    choices: Sequence[ColumnChoice], specs: Mapping[str, QuestionSpec]
+) -> dict[str, list[FileColumn]]:
+    """The file columns each column of the service's format is made from, in file order.
+
+    A column sent to one option of a multi-choice question ("hear/Newsletter", as a mapping
+    file may say of a column headed with the tool's code for it) is that option's column.
+    """
     sources: dict[str, list[FileColumn]] = {}
     for choice in choices:
-        if choice.decided and choice.to is not None:
-            sources.setdefault(choice.to, []).append(choice.column)
+        if not choice.decided or choice.to is None:
+            continue
+        target, column = choice.to, choice.column
+        key, _, option = target.partition("/")
+        spec = specs.get(key)
+        if spec and spec.type is QuestionType.MULTI_CHOICE and option in spec.choices:
+            target, column = key, FileColumn(column.index, column.heading, option)
+        sources.setdefault(target, []).append(column)
     return sources
 
 
@@ -130,14 +149,16 @@ class _Rewriter:
         specs: Sequence[QuestionSpec],
         layout: Layout,
         sources: Mapping[str, Sequence[FileColumn]],
+        date_order: DateOrder | None = None,
     ) -> None:
         self.specs = {spec.key: spec for spec in specs}
         self.layout = layout
+        self.date_order = date_order
         self.sources = sources
         self.problems: list[Problem] = []
         self.offers: dict[tuple[int, str], str] = {}
         self.targets = list(sources)
-        if layout is Layout.MICROSOFT_FORMS:  # its "Other" text is in the question's column
+        if layout.rules.other_in_answer:  # its "Other" text is in the question's column
             self.targets += [
                 f"{key}/{OTHER_PART}"
                 for key, spec in self.specs.items()
@@ -178,7 +199,7 @@ class _Rewriter:
         if not text.strip():
             return ""
         try:
-            return iso_timestamp(parse_tool_date(text, self.layout))
+            return iso_timestamp(parse_tool_date(text, self.layout, self.date_order))
         except ValueError as exc:
             self.problems.append(Problem(number, column.name, str(exc)))
             return ""
@@ -202,17 +223,19 @@ class _Rewriter:
         cells: Iterable[tuple[FileColumn, str]],
         out: dict[str, str],
     ) -> str:
-        """A multi-choice answer from one column (options joined by ';') or one per option."""
+        """A multi-choice answer from one column (the options ticked, together) or one column
+        per option (ticked unless blank or a word like "No")."""
         labels: list[str] = []
         for column, text in cells:
-            if not text.strip():
-                continue
             option = matching_option(column.sub, spec.choices) if column.sub else None
-            labels += [option] if option else [t for t in text.split(SEPARATOR) if t.strip()]
+            if option:
+                labels += [option] if ticks(text, column.sub) else []
+            elif text.strip():
+                labels += split_ticked(text, spec.choices)
         named = [matching_option(label, spec.choices) or label.strip() for label in labels]
         unknown = [label for label in named if label not in spec.choices]
         typed = len(unknown) == 1 and offered_option(unknown[0], spec.choices) is None
-        if self.layout is Layout.MICROSOFT_FORMS and spec.other and typed:
+        if self.layout.rules.other_in_answer and spec.other and typed:
             # Forms writes what a resident typed for "Other" in place of the word Other. One
             # close to an option is more likely the option worded differently: refused below.
             out[f"{spec.key}/{OTHER_PART}"] = unknown[0]

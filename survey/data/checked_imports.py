@@ -24,7 +24,14 @@ from survey.core.answers import describe
 from survey.core.column_mapping import ColumnChoice, mapping_json
 from survey.core.responses_io import ParsedFile, parse_table
 from survey.core.tool_import import mapping_for, parse_tool_file
-from survey.core.tool_layouts import Layout, ToolFile, detect, read_tool_file, shape_of
+from survey.core.tool_layouts import (
+    Layout,
+    ToolFile,
+    detect,
+    header_rows,
+    read_tool_file,
+    shape_of,
+)
 from survey.data.models import Channel, Consultation
 from survey.data.references import taken_references
 from survey.data.remembered_mappings import remembered
@@ -102,7 +109,7 @@ def _or_remembered(
 
 
 def rows_in(table: Table) -> int:
-    """How many responses the file holds (a SurveyMonkey file's row 2 is a header)."""
+    """How many responses the file holds (rows labelling a tool's columns are not)."""
     layout = detect(table)
     return len(table.rows if layout is Layout.OWN else read_tool_file(table, layout).rows)
 
@@ -142,8 +149,8 @@ def preview_import(
     """
     names = {q.key: [t.name for t in question_themes(q)] for q in coded_questions(consultation)}
     table = read_file(data, file_format(filename))
-    header_rows = 1 if detect(table) is Layout.SURVEYMONKEY else 0  # its row 2 is a header
-    first = Table(table.header, table.rows[: PREVIEW_ROWS + header_rows])
+    labels = header_rows(table)  # rows labelling a tool's columns (SurveyMonkey's row 2)
+    first = Table(table.header, table.rows[: PREVIEW_ROWS + labels])
     checked = check_table(consultation, first, mapping, default_channel, names)
     specs = {question.key: question.spec() for question in consultation.questions}
     rows = tuple(
