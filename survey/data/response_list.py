@@ -16,7 +16,6 @@ from common.database import db
 from survey.data.models import Answer, AnswerTheme, Consultation, Question, Response, Theme
 
 PAGE_SIZE = 50
-REFERENCE_LETTERS = frozenset("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
 
 
 @dataclass(frozen=True)
@@ -33,7 +32,7 @@ class ResponseFilter:
     def reference(self) -> str | None:
         """The search as a response reference, if it can be one."""
         cleaned = "".join(self.search.split()).upper()
-        if len(cleaned) == 8 and set(cleaned) <= REFERENCE_LETTERS:
+        if len(cleaned) == 8 and cleaned.isascii() and cleaned.isalnum():
             return cleaned
         return None
 
@@ -52,13 +51,12 @@ class ListedResponse:
 
 def _where(consultation: Consultation, wanted: ResponseFilter) -> list[sa.ColumnElement[bool]]:
     conditions: list[sa.ColumnElement[bool]] = [Response.consultation_id == consultation.id]
+    words = wanted.search.strip()
     reference = wanted.reference
-    if reference is not None:
-        conditions.append(
-            sa.or_(Response.reference == reference, _text_contains(wanted.search.strip()))
-        )
-    elif wanted.search.strip():
-        conditions.append(_text_contains(wanted.search.strip()))
+    if reference is not None and _has_reference(consultation, reference):
+        conditions.append(Response.reference == reference)
+    elif words:
+        conditions.append(_text_contains(consultation, words))
     if wanted.channel:
         conditions.append(Response.channel == wanted.channel)
     if wanted.flagged:
@@ -75,13 +73,32 @@ def _where(consultation: Consultation, wanted: ResponseFilter) -> list[sa.Column
     return conditions
 
 
-def _text_contains(words: str) -> sa.ColumnElement[bool]:
-    """Some free-text (or "Other") answer of the response holds `words`, in any case."""
-    escaped = words.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return sa.exists().where(
-        Answer.response_id == Response.id,
-        Answer.text.is_not(None),
-        sa.func.lower(Answer.text).like(f"%{escaped}%", escape="\\"),
+def _has_reference(consultation: Consultation, reference: str) -> bool:
+    """A search that is one of the consultation's references finds that response alone."""
+    return (
+        db.session.scalar(
+            sa.select(Response.id).where(
+                Response.reference == reference, Response.consultation_id == consultation.id
+            )
+        )
+        is not None
+    )
+
+
+def _text_contains(consultation: Consultation, words: str) -> sa.ColumnElement[bool]:
+    """Some free-text (or "Other") answer of the response holds `words`, in any case.
+
+    One pass over the consultation's written answers (the partial index on answers with
+    text finds them), rather than a look into each response's answers in turn.
+    """
+    escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    questions = sa.select(Question.id).where(Question.consultation_id == consultation.id)
+    return Response.id.in_(
+        sa.select(Answer.response_id).where(
+            Answer.question_id.in_(questions),
+            Answer.text.is_not(None),
+            Answer.text.ilike(f"%{escaped}%", escape="\\"),
+        )
     )
 
 
