@@ -72,6 +72,7 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         PARTNERSHIP_NAME=os.environ.get("PARTNERSHIP_NAME", "Community Safety Partnership"),
         SERVICE_NAME="Have your say on community safety",
+        STAFF_SERVICE_NAME="Community safety workspace",
         # Per client address. Storage: memory unless RATELIMIT_STORAGE_URI (redis://...).
         RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         # Keeps this service's counts apart from others that share the Redis server.
@@ -185,6 +186,23 @@ def _init_templates(app: Flask) -> None:
     from common.display import register_filters
 
     register_filters(app)
+    app.context_processor(_staff_service)
+
+
+STAFF_PATHS = ("/officers", "/results", "/admin")
+
+
+def _staff_service() -> dict[str, str]:
+    """Staff pages carry the staff service's name, linking to the person's own home."""
+    from flask import current_app, request
+    from flask_login import current_user
+
+    if not request.path.startswith(STAFF_PATHS) or not current_user.is_authenticated:
+        return {}
+    return {
+        "service_label": current_app.config["STAFF_SERVICE_NAME"],
+        "home_endpoint": "officers.index" if current_user.can("officer") else "councillors.index",
+    }
 
 
 def _init_jobs(app: Flask) -> None:
@@ -236,6 +254,12 @@ def _register_blueprints(app: Flask) -> None:
     from survey.web.councillors import bp as councillors_bp
 
     app.register_blueprint(councillors_bp, url_prefix="/results")
+    from assembly.web.strategies import strategies_waiting
+    from common.staff_home import register
+    from survey.web.officers import things_waiting
+
+    register(app, things_waiting)
+    register(app, strategies_waiting)
     register_error_pages(app)
     from survey.web.security import register_security_headers
 

@@ -61,6 +61,7 @@ from common.spreadsheets import (
     Problem,
     UnreadableFile,
 )
+from common.staff_home import ToDo
 from common.text import clean_line
 
 bp = Blueprint("strategies", __name__)
@@ -403,6 +404,29 @@ def definition_file(slug: str) -> ResponseReturnValue:
         content_type="application/json; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{strategy.slug}.json"'},
     )
+
+
+def strategies_waiting() -> list[ToDo]:
+    """The strategies' share of the officers' home (registered with common.staff_home): each
+    strategy not yet adopted with what it still lacks before the board sees it."""
+    items = []
+    for strategy in strategies.all_strategies():
+        if strategy.frozen:
+            continue
+        gaps = board_readiness.gaps_of(
+            strategies.spec_of(strategy), minimum=suppression_threshold()
+        )
+        if gaps:
+            items.append(
+                ToDo(
+                    f"{strategy.title} has {plural(len(gaps), 'thing')} to settle before the "
+                    "board sees it.",
+                    url_for("strategies.strategy_page", slug=strategy.slug, _anchor="readiness"),
+                    "See what",
+                    "Strategies",
+                )
+            )
+    return items
 
 
 def _strategy_or_404(slug: str) -> Strategy:

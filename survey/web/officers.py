@@ -14,12 +14,13 @@ from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovT
 from sqlalchemy.exc import IntegrityError
 from wtforms import StringField, SubmitField, TextAreaField
 
-from common import action_log
+from common import action_log, staff_home
 from common.access import role_required
 from common.clock import today
 from common.database import db
-from common.display import long_date
+from common.display import long_date, plural
 from common.models import Role
+from common.staff_home import ToDo
 from common.text import suggest_slug
 from survey.core.definitions import ConsultationSpec, parse_details
 from survey.core.question_types import KINDS
@@ -27,6 +28,7 @@ from survey.data import consultations as store
 from survey.data import screening
 from survey.data.consultations import ConsultationError
 from survey.data.models import Consultation, Question, Status
+from survey.data.waiting import waiting
 from survey.web.date_input import DateParts, form_errors
 from survey.web.definition_problems import detail_problem
 
@@ -95,12 +97,69 @@ def consultation_url(consultation: Consultation, anchor: str | None = None) -> s
 @bp.get("/")
 @role_required(Role.OFFICER)
 def index() -> ResponseReturnValue:
-    """Every consultation with its status, dates and response count."""
+    """What needs doing, then every consultation with its status, dates and response count."""
     return render_template(
         "officers/index.html",
+        to_do=staff_home.things_to_do(),
         consultations=store.all_consultations(),
         counts=store.response_counts(),
     )
+
+
+def things_waiting() -> list[ToDo]:
+    """The consultations' share of the officers' home (registered with common.staff_home)."""
+    found = waiting(today())
+    items = [
+        ToDo(
+            f"{c.title} closes {'today' if days == 0 else 'in ' + plural(days, 'day')}, "
+            f"on {long_date(c.closes)}.",
+            url_for("officers.consultation", slug=c.slug),
+            "Open the consultation",
+            "Closing soon",
+            urgent=days <= 3,
+        )
+        for c, days in found.closing_soon
+    ]
+    items += [
+        ToDo(
+            f"{c.title} was due to open on {long_date(c.opens)} but is still a draft.",
+            url_for("officers.consultation", slug=c.slug),
+            "Open the consultation",
+            "Due to open",
+            urgent=True,
+        )
+        for c in found.due_to_open
+    ]
+    items += [
+        ToDo(
+            f"{plural(n, 'response')} to {c.title} "
+            f"{'looks' if n == 1 else 'look'} like a duplicate or an automated submission.",
+            url_for("flagged.flagged_list", slug=c.slug),
+            "Review " + ("it" if n == 1 else "them"),
+            "Responses to review",
+        )
+        for c, n in found.flagged
+    ]
+    items += [
+        ToDo(
+            f"{plural(n, 'answer')} to '{q.text}' ({c.title}) "
+            f"{'is' if n == 1 else 'are'} not yet coded by theme.",
+            url_for("coding.review", slug=c.slug, key=q.key, show="uncoded"),
+            "Code them" if n > 1 else "Code it",
+            "Answers to code",
+        )
+        for c, q, n in found.uncoded
+    ]
+    items += [
+        ToDo(
+            f"{job.title}: {job.state}{(', ' + job.step) if job.step else ''}.",
+            url_for("jobs.job_page", job_id=job.id),
+            "See its progress",
+            "Jobs",
+        )
+        for job in found.jobs
+    ]
+    return items
 
 
 @bp.route("/new-consultation", methods=["GET", "POST"])
