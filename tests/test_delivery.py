@@ -132,21 +132,6 @@ def adopt_demo(runner: FlaskCliRunner) -> None:
 
 
 @pytest.fixture
-def on_day(monkeypatch: pytest.MonkeyPatch):
-    """Set the date the commands and pages treat as today."""
-
-    def set_today(day: dt.date) -> None:
-        import assembly.cli.delivery as cli
-        import assembly.web.delivery as web
-
-        monkeypatch.setattr(cli, "today", lambda: day)
-        monkeypatch.setattr(web, "today", lambda: day)
-
-    set_today(dt.date(2027, 8, 1))
-    return set_today
-
-
-@pytest.fixture
 def adopted(runner: FlaskCliRunner, on_day) -> FlaskCliRunner:
     adopt_demo(runner)
     return runner
