@@ -334,3 +334,30 @@ def test_items_of_a_partner_are_only_those_their_account_owns(adopted: FlaskCliR
         delivery.item_of(strategy, 2, partner)
     assert delivery.may_update(partner, made[0]) and not delivery.may_update(councillor, made[0])
     assert isinstance(partner, User) and not partner.can("councillor")  # type: ignore[arg-type]
+
+
+@pytest.mark.db
+def test_the_demo_has_an_adopted_strategy_two_quarters_into_delivery(
+    runner: FlaskCliRunner,
+) -> None:
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    for _ in range(2):  # safe to rerun
+        done = runner.invoke(args=["demo-delivery"])
+        assert done.exit_code == 0, done.output
+    assert "partner@example.org  password: demo-partner-password" in done.output
+    listed = runner.invoke(
+        args=["actions", "list", "--strategy", "community-safety-strategy-2024-27"]
+    )
+    assert listed.exit_code == 0, listed.output
+    lines = listed.output.splitlines()
+    assert len(lines) == len(PLAN) + 2  # and the action added during delivery, and the counts
+    assert lines[len(PLAN)].endswith("(new)")
+    assert "overdue: 1" in lines[-1] and "done: 2" in lines[-1]
+    partner = find_user("partner@example.org")
+    assert partner is not None and partner.role == "partner"
+    mine = runner.invoke(args=["actions", "list", "--strategy",
+                               "community-safety-strategy-2024-27", "--as", partner.email])  # fmt: skip
+    assert [line.split("\t")[0] for line in mine.output.splitlines()[:-1]] == ["7", "8"]
+    periods = db.session.scalars(sa.select(DeliveryUpdate.period).distinct()).all()
+    assert len(periods) == 2, "two quarters of updates"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(DeliveryUpdate)) == 8
