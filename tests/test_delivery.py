@@ -355,8 +355,8 @@ def test_the_demo_has_an_adopted_strategy_two_quarters_into_delivery(
     assert "overdue: 1" in lines[-1] and "done: 2" in lines[-1]
     partner = find_user("partner@example.org")
     assert partner is not None and partner.role == "partner"
-    mine = runner.invoke(args=["actions", "list", "--strategy",
-                               "community-safety-strategy-2024-27", "--as", partner.email])  # fmt: skip
+    slug = "community-safety-strategy-2024-27"
+    mine = runner.invoke(args=["actions", "list", "--strategy", slug, "--as", partner.email])
     assert [line.split("\t")[0] for line in mine.output.splitlines()[:-1]] == ["7", "8"]
     periods = db.session.scalars(sa.select(DeliveryUpdate.period).distinct()).all()
     assert len(periods) == 2, "two quarters of updates"

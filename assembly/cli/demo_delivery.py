@@ -96,6 +96,6 @@ def _adopted_strategy() -> None:
             )  # fmt: skip
     delivery.add_item(
         strategy, priority="Alcohol misuse", action="Test purchases at off-licences near parks",
-        owner_name="", organisation="Trading Standards", owner_email="", due=dt.date(now.year + 1, 3, 31),
-        user=None, today=later.ends,
+        owner_name="", organisation="Trading Standards", owner_email="",
+        due=dt.date(now.year + 1, 3, 31), user=None, today=later.ends,
     )  # fmt: skip
