@@ -275,11 +275,12 @@ def _register_commands(app: Flask) -> None:
 
     app.cli.add_command(audit_cli)
     app.cli.add_command(strategy_cli)
-    from assembly.cli.delivery import actions_cli
+    from assembly.cli.delivery import actions_cli, report_cli
     from assembly.cli.demo_delivery import demo_delivery_command
 
     app.cli.add_command(actions_cli)
     app.cli.add_command(demo_delivery_command)
+    app.cli.add_command(report_cli)
     app.cli.add_command(draft_cli)
 
 

@@ -1,4 +1,5 @@
-"""Command line for delivering an adopted strategy: `flask actions list` and `update`.
+"""Command line for delivering an adopted strategy: `flask actions list` and `update`, and
+`flask report progress`.
 
 Thin: the same functions the delivery pages call. With `--as EMAIL` a command acts as that
 account, so a partner's command reaches only their own actions, as on the web.
@@ -6,16 +7,22 @@ account, so a partner's command reaches only their own actions, as on the web.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask.cli import with_appcontext
 
-from assembly.core.delivery import DeliveryProblems, status_counts
+from assembly.core.delivery import DeliveryProblems, parse_period, status_counts
+from assembly.core.progress_report import build_progress_report
 from assembly.data import delivery
+from assembly.data.built_drafts import current_template
+from assembly.data.delivery_reports import progress_report
 from common.accounts import find_user
 from common.clock import today
-from common.database import db
+from common.database import db, utcnow
 from common.display import long_date
 from common.models import User
+from common.text import clean_line
 
 actions_cli = click.Group("actions", help="List and update an adopted strategy's actions.")
 
@@ -97,3 +104,31 @@ def update_action(
         raise click.ClickException(f"nothing saved: {exc}") from None
     db.session.commit()
     click.echo(f"Recorded the update of action {number} for {update.period}: {update.status}")
+
+
+report_cli = click.Group("report", help="Write delivery reports on an adopted strategy.")
+
+
+@report_cli.command("progress")
+@click.option("--strategy", "slug", required=True, help="The adopted strategy's slug.")
+@click.option("--period", required=True, help="The reporting quarter, like 2027-Q1.")
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="DOCX file."
+)
+@click.option("--lead", default="", help="The lead named on the cover (default: the chair).")
+@with_appcontext
+def progress_report_command(slug: str, period: str, out: Path, lead: str) -> None:
+    """Write the quarterly progress report of strategy SLUG for PERIOD as a Word file."""
+    try:
+        strategy = delivery.delivered(slug)
+        quarter = parse_period(period)
+    except (delivery.DeliveryError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    template = current_template()
+    report = progress_report(strategy, quarter, clean_line(lead).strip())
+    data = build_progress_report(report, utcnow(), template.docx if template else None)
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise click.ClickException(f"{out}: cannot be written ({exc.strerror})") from None
+    click.echo(f"Wrote the {quarter} progress report of '{slug}' to {out}")
