@@ -73,8 +73,13 @@ def test_each_priority_has_previous_and_new_items_under_the_four_headings(
     assert summary[-1] == ["All priorities", str(len(PLAN) - 1), "0", "0", "1", "1"]
     previous, new = tables[1], tables[2]
     assert previous[0] == COLUMNS and new[0] == COLUMNS
-    assert previous[1] == ["1. Map ASB hotspots from police and council reports (overdue)",
-                           "Draft map made", "Housing data late", "CS team", "November 2027"]  # fmt: skip
+    assert previous[1] == [
+        "1. Map ASB hotspots from police and council reports (overdue)",
+        "Draft map made",
+        "Housing data late",
+        "CS team",
+        "November 2027",
+    ]
     assert previous[2][1] == "No update for this period"
     assert [row[0] for row in new[1:]] == [
         f"{len(PLAN) + 1}. Youth diversion at the skate park (not started)"
