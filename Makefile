@@ -44,6 +44,7 @@ node_modules/.installed: package.json package-lock.json
 run: setup fonts office
 	FLASK_DEBUG=1 $(BIN)/flask --app app db upgrade
 	FLASK_DEBUG=1 $(BIN)/flask --app app demo
+	FLASK_DEBUG=1 $(BIN)/flask --app app demo-delivery
 	FLASK_DEBUG=1 $(BIN)/flask --app app jobs worker & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	FLASK_DEBUG=1 $(BIN)/flask --app app run --port $(PORT)

@@ -250,6 +250,9 @@ def _register_blueprints(app: Flask) -> None:
     from assembly.web.strategy_comments import bp as strategy_comments_bp
 
     app.register_blueprint(strategy_comments_bp, url_prefix="/officers")
+    from assembly.web.delivery import bp as delivery_bp
+
+    app.register_blueprint(delivery_bp, url_prefix="/officers")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     from survey.web.councillors import bp as councillors_bp
 
@@ -298,6 +301,12 @@ def _register_commands(app: Flask) -> None:
 
     app.cli.add_command(audit_cli)
     app.cli.add_command(strategy_cli)
+    from assembly.cli.delivery import actions_cli, report_cli
+    from assembly.cli.demo_delivery import demo_delivery_command
+
+    app.cli.add_command(actions_cli)
+    app.cli.add_command(demo_delivery_command)
+    app.cli.add_command(report_cli)
     app.cli.add_command(draft_cli)
 
 

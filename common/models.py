@@ -13,15 +13,17 @@ from common.database import UTCDateTime, db, utcnow
 
 
 class Role(StrEnum):
-    """What an account may do: councillors read, officers run consultations, admins manage."""
+    """What an account may do: partners report on their own delivery actions, councillors
+    read, officers run consultations and strategies, admins manage accounts."""
 
+    PARTNER = "partner"  # police, health, probation or fire staff who own actions
     COUNCILLOR = "councillor"
     OFFICER = "officer"
     ADMIN = "admin"
 
 
 class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
-    """An officer, councillor or admin account. Residents never have one."""
+    """A partner, councillor, officer or admin account. Residents never have one."""
 
     __tablename__ = "user_account"
 
@@ -40,8 +42,9 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
         return self.active
 
     def can(self, needed: Role) -> bool:
-        """True when this account's role includes `needed` (admin > officer > councillor)."""
-        order = [Role.COUNCILLOR, Role.OFFICER, Role.ADMIN]
+        """True when this account's role includes `needed` (admin > officer > councillor >
+        partner): a partner reaches only the pages every account may, its own actions."""
+        order = [Role.PARTNER, Role.COUNCILLOR, Role.OFFICER, Role.ADMIN]
         return order.index(Role(self.role)) >= order.index(needed)
 
 

@@ -10,6 +10,7 @@ folder (pytest gives each worker one), and the Redis keys each test names afresh
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from collections.abc import Iterator
@@ -178,3 +179,18 @@ def runner(app: Flask) -> FlaskCliRunner:
 # For a test about what only PostgreSQL does (concurrent writers, a server that drops
 # connections): run on PostgreSQL alone, rather than generated for SQLite and skipped.
 POSTGRESQL_ONLY = pytest.mark.parametrize("app", ["postgresql"], indirect=True)
+
+
+@pytest.fixture
+def on_day(monkeypatch: pytest.MonkeyPatch):
+    """Set the date the delivery commands and pages treat as today (1 August 2027 at first)."""
+
+    def set_today(day: dt.date) -> None:
+        import assembly.cli.delivery as cli
+        import assembly.web.delivery as web
+
+        monkeypatch.setattr(cli, "today", lambda: day)
+        monkeypatch.setattr(web, "today", lambda: day)
+
+    set_today(dt.date(2027, 8, 1))
+    return set_today

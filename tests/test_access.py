@@ -1,4 +1,5 @@
-"""Who may see what: every staff route, for anonymous visitors, councillors, officers, admins.
+"""Who may see what: every staff route, for anonymous visitors, partners, councillors,
+officers and admins.
 
 The table is built from the app's own URL map, so a new route is covered the day it is added.
 """
@@ -25,6 +26,9 @@ URL_VALUES = {
     "job_id": 1,
 }
 PUBLIC_PREFIXES = ("/assets/", "/govuk/", "/static/")
+# Delivery pages every account reaches: a partner sees only the actions it owns (403 on any
+# other, checked in tests/test_delivery_pages.py), councillors read, officers change.
+EVERY_ACCOUNT = {"delivery.index", "delivery.actions", "delivery.item"}
 
 
 def staff_urls(app: Flask) -> list[tuple[str, str]]:
@@ -33,7 +37,9 @@ def staff_urls(app: Flask) -> list[tuple[str, str]]:
     for rule in app.url_map.iter_rules():
         if "GET" not in (rule.methods or set()):
             continue
-        if rule.rule.startswith("/admin"):
+        if rule.endpoint in EVERY_ACCOUNT:
+            needed = "partner"
+        elif rule.rule.startswith("/admin"):
             needed = "admin"
         elif rule.rule.startswith("/officers"):
             needed = "officer"
@@ -53,9 +59,10 @@ def staff_urls(app: Flask) -> list[tuple[str, str]]:
 
 
 ALLOWED = {
-    "councillor": {"councillor"},
-    "officer": {"councillor", "officer"},
-    "admin": {"councillor", "officer", "admin"},
+    "partner": {"partner"},
+    "councillor": {"partner", "councillor"},
+    "officer": {"partner", "councillor", "officer"},
+    "admin": {"partner", "councillor", "officer", "admin"},
 }
 
 
@@ -69,7 +76,7 @@ def test_anonymous_visitors_are_sent_to_sign_in_from_every_staff_page(
         assert response.headers["Location"].startswith("/sign-in"), url
 
 
-@pytest.mark.parametrize("role", ["councillor", "officer", "admin"])
+@pytest.mark.parametrize("role", ["partner", "councillor", "officer", "admin"])
 def test_each_role_sees_only_its_pages(app: Flask, client: FlaskClient, role: str) -> None:
     make_consultation(status=Status.OPEN)
     sign_in(client, role)

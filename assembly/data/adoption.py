@@ -14,7 +14,7 @@ import datetime as dt
 import re
 
 from assembly.core.strategy import NAME_LIMIT, StrategyErrors
-from assembly.data import crime_audits, strategies
+from assembly.data import crime_audits, delivery, strategies
 from assembly.data.comment_rounds import latest_draft
 from assembly.data.models import Strategy, StrategyStatus
 from common import action_log
@@ -38,7 +38,8 @@ def adopt(
     minute: str = "",
     user: User | None = None,
 ) -> None:
-    """Record that body `by` adopted the strategy's newest draft on `on`, and freeze it.
+    """Record that body `by` adopted the strategy's newest draft on `on`, freeze it, and make
+    each action of its plan an item to deliver.
 
     The draft adopted must be built from the definition as it stands (so what was agreed is
     what is kept) and have its PDF (both are published). The caller commits."""
@@ -67,6 +68,7 @@ def adopt(
     strategy.adopted_by = body
     strategy.adoption_minute = reference or None
     strategy.adopted_version = draft.version
+    delivery.start_delivery(strategy, on)
     action_log.record(
         "strategy adopted",
         None,

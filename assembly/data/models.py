@@ -245,3 +245,62 @@ class HouseTemplate(db.Model):  # type: ignore[name-defined,misc]
     uploaded_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user_account.id", ondelete="SET NULL")
     )
+
+
+class DeliveryItem(db.Model):  # type: ignore[name-defined,misc]
+    """One action of an adopted strategy's plan, as work someone owns and reports on.
+
+    Its status is what its owner last reported; "overdue" is worked out when read (core
+    `delivery.shown_status`). An action added during delivery is marked new in the report
+    for `first_period`, the quarter it was added in.
+    """
+
+    __tablename__ = "delivery_item"
+    __table_args__ = (sa.UniqueConstraint("strategy_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    strategy_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("strategy.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int] = mapped_column()  # 1, 2, 3 within the strategy: how people name it
+    priority: Mapped[str] = mapped_column(sa.String(200))  # the priority's name
+    action: Mapped[str] = mapped_column(sa.String(500))
+    owner_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    organisation: Mapped[str] = mapped_column(sa.String(200))
+    # The account (a partner's, usually) that reports on it; partners see only their own.
+    owner_email: Mapped[str] = mapped_column(sa.String(254), default="", index=True)
+    due: Mapped[dt.date | None] = mapped_column(sa.Date)
+    by_when: Mapped[str] = mapped_column(sa.String(200), default="")  # as the plan words it
+    status: Mapped[str] = mapped_column(sa.String(20), default="not started")
+    first_period: Mapped[str] = mapped_column(sa.String(7))  # "2027-Q1"
+    added_during_delivery: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    strategy: Mapped[Strategy] = relationship()
+    updates: Mapped[list[DeliveryUpdate]] = relationship(
+        back_populates="item",
+        cascade="all, delete-orphan",
+        order_by="DeliveryUpdate.id.desc()",
+        passive_deletes=True,
+    )
+
+
+class DeliveryUpdate(db.Model):  # type: ignore[name-defined,misc]
+    """One quarterly update of an item, kept: the latest for a period is the one reported."""
+
+    __tablename__ = "delivery_update"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("delivery_item.id", ondelete="CASCADE"), index=True
+    )
+    period: Mapped[str] = mapped_column(sa.String(7))
+    status: Mapped[str] = mapped_column(sa.String(20))
+    progress: Mapped[str] = mapped_column(sa.Text)
+    issues: Mapped[str] = mapped_column(sa.Text, default="")
+    who: Mapped[str] = mapped_column(sa.String(200), default="")
+    by_when: Mapped[str] = mapped_column(sa.String(200), default="")
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_by: Mapped[str] = mapped_column(sa.String(254))  # an email, or "command line"
+
+    item: Mapped[DeliveryItem] = relationship(back_populates="updates")

@@ -36,9 +36,12 @@ class SignInForm(FlaskForm):  # type: ignore[misc]
 
 
 def _home_for(role: str) -> str:
-    """Where each role starts: officers at their consultations, councillors at the results."""
+    """Where each role starts: officers at their consultations, councillors at the results,
+    partners at the actions they own."""
     if role in (Role.OFFICER, Role.ADMIN):
         return url_for("officers.index")
+    if role == Role.PARTNER:
+        return url_for("delivery.index")
     return url_for("councillors.index")
 
 

@@ -32,6 +32,11 @@ ROLE_CHOICES = [
     (Role.OFFICER.value, "Officer: runs consultations and sees results"),
     (Role.COUNCILLOR.value, "Councillor: reads results only"),
     (Role.ADMIN.value, "Admin: everything an officer can do, and manages accounts"),
+    (
+        Role.PARTNER.value,
+        "Partner: police, health, probation or fire staff who report on "
+        "the strategy actions they own",
+    ),
 ]
 
 

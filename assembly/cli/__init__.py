@@ -268,7 +268,7 @@ def _write(out: Path, data: bytes) -> None:
         raise click.ClickException(f"{out}: cannot be written ({exc.strerror})") from None
 
 
-DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
+DEMO_DATA = Path(__file__).resolve().parent.parent / "demo_data"
 DEMO_AUDIT = "Crime and disorder audit 2025/26"
 
 
