@@ -190,6 +190,11 @@ def _init_templates(app: Flask) -> None:
 
 
 STAFF_PATHS = ("/officers", "/results", "/admin")
+HOMES = {
+    "officer": "officers.index",
+    "councillor": "councillors.index",
+    "partner": "delivery.index",
+}
 
 
 def _staff_service() -> dict[str, str]:
@@ -201,7 +206,9 @@ def _staff_service() -> dict[str, str]:
         return {}
     return {
         "service_label": current_app.config["STAFF_SERVICE_NAME"],
-        "home_endpoint": "officers.index" if current_user.can("officer") else "councillors.index",
+        "home_endpoint": next(
+            endpoint for role, endpoint in HOMES.items() if current_user.can(role)
+        ),
     }
 
 
@@ -257,12 +264,14 @@ def _register_blueprints(app: Flask) -> None:
     from survey.web.councillors import bp as councillors_bp
 
     app.register_blueprint(councillors_bp, url_prefix="/results")
+    from assembly.web.delivery import delivery_waiting
     from assembly.web.strategies import strategies_waiting
     from common.staff_home import register
     from survey.web.officers import things_waiting
 
     register(app, things_waiting)
     register(app, strategies_waiting)
+    register(app, delivery_waiting)
     register_error_pages(app)
     from survey.web.security import register_security_headers
 

@@ -13,14 +13,23 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from assembly.core.delivery import REPORTED, SHOWN, DeliveryProblems, period_of, status_counts
+from assembly.core.delivery import (
+    REPORTED,
+    SHOWN,
+    DeliveryProblems,
+    Status,
+    period_of,
+    status_counts,
+)
 from assembly.data import delivery
 from assembly.data.models import DeliveryItem, Strategy
 from assembly.web.dates import date_items, posted_date
 from common.access import role_required
 from common.clock import today
 from common.database import db
+from common.display import plural
 from common.models import Role
+from common.staff_home import ToDo
 
 bp = Blueprint("delivery", __name__)
 
@@ -56,6 +65,28 @@ def _due(prefix: str = "due") -> tuple[dt.date | None, str]:
     ):
         return None, ""
     return posted_date(request.form, prefix, "the due date")
+
+
+def delivery_waiting() -> list[ToDo]:
+    """Delivery's share of the officers' home (registered with common.staff_home): actions
+    overdue or at risk in each adopted strategy."""
+    items = []
+    for strategy in delivery.adopted_strategies():
+        counts = status_counts(v.status for v in delivery.items_of(strategy, None, today()))
+        for status, urgent in ((Status.OVERDUE, True), (Status.AT_RISK, False)):
+            if counts.get(status):
+                n = counts[status]
+                items.append(
+                    ToDo(
+                        f"{plural(n, 'action')} of {strategy.title} "
+                        f"{'is' if n == 1 else 'are'} {status.value}.",
+                        url_for("delivery.actions", slug=strategy.slug, status=status.value),
+                        "See " + ("it" if n == 1 else "them"),
+                        "Delivery",
+                        urgent=urgent,
+                    )
+                )
+    return items
 
 
 @bp.get("/delivery")
