@@ -18,14 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from labelled import DEV, HELD_OUT, Labelled, labelled_answers  # noqa: E402
 
-from survey.core.coding import (  # noqa: E402
-    DEFAULT_CODEBOOK,
-    Matcher,
-    load_codebook,
-    macro_f1,
-    matcher_for,
-    score_coding,
-)
+from survey.core.agreement import macro_f1, score_coding  # noqa: E402
+from survey.core.coding import DEFAULT_CODEBOOK, Matcher, load_codebook, matcher_for  # noqa: E402
 
 
 def report(matcher: Matcher, answers: list[Labelled], title: str) -> float:

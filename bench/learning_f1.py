@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from survey.core.coding import ThemeScore, macro_f1, score_coding  # noqa: E402
+from survey.core.agreement import ThemeScore, macro_f1, score_coding  # noqa: E402
 from survey.core.learning import Example, TooFewExamples, pooled, train  # noqa: E402
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "consult-synthetic"

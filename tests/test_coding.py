@@ -6,18 +6,19 @@ import json
 
 import pytest
 
+from survey.core.agreement import macro_f1, score_coding
 from survey.core.coding import (
     DEFAULT_CODEBOOK,
     CodebookError,
     Matcher,
     codebook_names,
+    highlighted,
     load_codebook,
-    macro_f1,
     matcher_for,
     normalise,
     parse_codebook,
+    phrase_problem,
     phrase_variants,
-    score_coding,
     unique_phrases,
 )
 
@@ -179,3 +180,81 @@ def test_score_coding_counts_agreement_per_theme() -> None:
 def test_a_theme_never_found_nor_expected_scores_perfectly() -> None:
     (score,) = score_coding(["A"], [[]], [[]])
     assert score.f1 == 1.0
+
+
+def test_a_negation_cancels_the_themes_it_covers_to_the_end_of_its_clause(
+    default: Matcher,
+) -> None:
+    assert default.themes("Not worried about burglary, but speeding is awful") == ["Road safety"]
+    assert default.themes("I'm not scared of the kids round here") == []
+    assert default.themes("Burglary isn't a problem here") == []
+    assert default.themes("Burglary isn't a problem here. Speeding is.") == ["Road safety"]
+    assert default.themes("Burglary") == ["Volume crime"]
+
+
+def test_confidence_means_trust_in_the_police_only_when_the_sentence_names_them(
+    default: Matcher,
+) -> None:
+    # Seen on real free text: "crisis in confidence in the ANC" was community confidence.
+    assert default.themes("A crisis in confidence in the ANC") == []
+    assert default.themes("No confidence in the council or the police") == ["Community confidence"]
+    assert default.themes("I don't trust the police anymore") == ["Community confidence"]
+    assert default.themes("Trust. The police.") == []  # the rule looks within one sentence
+
+
+def test_when_and_unless_phrases_count_by_what_else_the_sentence_says() -> None:
+    matcher = Matcher({"Trust": ["confidence when: police"], "Fear": ["unsafe unless: roads"]})
+    assert matcher.themes("confidence in the police") == ["Trust"]
+    assert matcher.themes("confidence tricksters") == []
+    assert matcher.themes("I feel unsafe") == ["Fear"]
+    assert matcher.themes("The roads are unsafe") == []
+    assert matcher.themes("The roads are busy. I feel unsafe at night.") == ["Fear"]
+
+
+def test_driving_words_that_are_not_about_the_roads_are_not_road_safety(default: Matcher) -> None:
+    assert default.themes("ASB on the bus, people being abusive to the bus driver") == [
+        "Anti-social behaviour"
+    ]
+    assert default.themes("Parking permits cost too much") == []
+    assert default.themes("Drink driving") == ["Alcohol misuse", "Road safety"]
+
+
+def test_harassment_for_who_someone_is_is_hate_crime_not_anti_social_behaviour(
+    default: Matcher,
+) -> None:
+    assert default.themes("Transphobic harassment online") == ["Hate crime"]
+    assert default.themes("Harassment from the neighbours") == ["Anti-social behaviour"]
+
+
+def test_matches_give_the_words_of_each_theme_where_the_answer_has_them(
+    default: Matcher,
+) -> None:
+    text = "Drunk teens SPEEDING, not worried about burglary"
+    found = {(text[m.start : m.end], m.theme) for m in default.matches(text)}
+    assert found == {
+        ("Drunk", "Alcohol misuse"),
+        ("teens", "Young people"),
+        ("SPEEDING", "Road safety"),
+    }
+    assert default.matches("") == []
+
+
+def test_highlighted_cuts_the_text_into_plain_and_matched_pieces() -> None:
+    matcher = Matcher({"Drink": ["drink", "drink driving"], "Roads": ["driving"]})
+    text = "Drink driving, again"
+    pieces = highlighted(text, matcher.matches(text))
+    assert "".join(piece for piece, _ in pieces) == text
+    assert pieces == [
+        ("Drink ", ("Drink",)),
+        ("driving", ("Drink", "Roads")),
+        (", again", ()),
+    ]
+
+
+def test_a_rule_with_nothing_after_it_is_refused_with_the_reason() -> None:
+    assert phrase_problem("confidence when: police") is None
+    assert phrase_problem("confidence when:  ") is not None
+    assert "no words" in (phrase_problem("when: police") or "")
+    raw = {"name": "x", "themes": [{"name": "A", "phrases": ["trust unless: ,"]}]}
+    with pytest.raises(CodebookError, match="list the words after 'unless:'"):
+        parse_codebook(raw)

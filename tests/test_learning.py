@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from survey.core.coding import ThemeScore
+from survey.core.agreement import ThemeScore
 from survey.core.learning import (
     Example,
     Suggester,

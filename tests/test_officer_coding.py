@@ -209,3 +209,36 @@ def test_a_question_without_a_codebook_has_no_review_page(client: FlaskClient) -
     sign_in(client, "officer")
     assert client.get(f"{OVERVIEW}/agree/review").status_code == 404
     assert heading(client.get(OVERVIEW)) == "Safer streets Code answers by theme"
+
+
+def test_the_queue_highlights_the_codebook_words_that_gave_each_theme(
+    client: FlaskClient,
+) -> None:
+    consultation = make_consultation()
+    (answer,) = answered(consultation, "Not worried about burglary, but drug dealers are")
+    sign_in(client, "officer")
+    form = page(client.get(REVIEW)).find("form", id=f"answer-{answer.id}")
+    marked = [(m.get_text(), m["title"]) for m in form.select("mark.app-codebook-match")]
+    assert marked == [("drug dealers", "Drug misuse")]
+    words = " ".join(form.find(id=f"answer-{answer.id}-words").get_text().split())
+    assert words == "Codebook words found (highlighted): ‘drug dealers’ (Drug misuse)"
+    assert form.find(class_="app-answer-text").get_text() == answer.text
+
+
+def test_a_phrase_rule_with_no_words_after_it_is_refused(client: FlaskClient) -> None:
+    consultation = make_consultation()
+    themes.ensure_themes(consultation)
+    db.session.commit()
+    sign_in(client, "officer")
+    theme = theme_named(consultation, "Victims")
+    before = list(theme.phrases)
+    response = post_form(
+        client,
+        f"{MANAGE}/{theme.id}",
+        {"name": "Victims", "description": "x", "phrases": "victims\nsupport when:"},
+    )
+    assert error_summary(response) == [
+        "Phrase 'support when:': list the words after 'when:', split by commas"
+    ]
+    db.session.expire_all()
+    assert theme_named(consultation, "Victims").phrases == before

@@ -8,10 +8,16 @@ Matching ignores capitals, punctuation and apostrophes (don't = dont), and is by
 ("pub" is not found in "public"). A hyphen in a phrase also matches a space or nothing, so
 "anti-social" finds "anti-social", "anti social" and "antisocial"; a space in a phrase
 matches any run of spaces, hyphens or punctuation between the words.
+
+Some words mean a theme only in some sentences. A phrase may say so: "not: unsafe driving"
+(these words do not mean the theme, though "unsafe" does), "confidence when: police, council"
+(only in a sentence that names one of them) or "unsafe unless: traffic, roads". Negations
+("not worried about burglary", "burglary isn't a problem here") cancel what they cover.
 """
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import unicodedata
@@ -76,8 +82,70 @@ def phrase_variants(phrase: str) -> set[tuple[str, ...]]:
 
 
 _END = ""  # key, in a node of the phrase tree, of the themes a phrase ending there means
-_NOT = "!"  # key of the themes a "not:" phrase ending there does not mean
+_MORE = "?"  # key of the rarer marks: "not:" phrases, phrases with rules, negation cues
+_NOT, _RULE, _CUE = "not", "rule", "cue"
+_AHEAD, _BEHIND = "ahead", "behind"
 NOT_PREFIX = "not:"
+WHEN, UNLESS = " when:", " unless:"
+
+# Words that make what follows them, to the end of the clause, not a worry the answer raises:
+# "not worried about burglary, but speeding is awful" is about speeding only.
+NEGATIONS_AHEAD = (
+    "not worried about",
+    "not worried by",
+    "not really worried about",
+    "not too worried about",
+    "not concerned about",
+    "not concerned by",
+    "not really concerned about",
+    "not bothered about",
+    "not bothered by",
+    "not afraid of",
+    "not scared of",
+    "not frightened of",
+    "dont worry about",
+    "do not worry about",
+    "never worry about",
+    "no problem with",
+    "no problems with",
+    "no trouble with",
+    "no issue with",
+    "no issues with",
+    "never had a problem with",
+    "never had any problems with",
+    "never had any trouble with",
+    "never had any",
+    "havent had any",
+    "have not had any",
+    "never experienced",
+    "never been a victim of",
+    "not affected by",
+    "free of",
+    "free from",
+)
+# Words that make what comes before them in the clause not a worry: "burglary isn't an issue".
+NEGATIONS_BEHIND = (
+    "is not a problem",
+    "isnt a problem",
+    "are not a problem",
+    "arent a problem",
+    "is not an issue",
+    "isnt an issue",
+    "are not an issue",
+    "arent an issue",
+    "is not a worry",
+    "isnt a worry",
+    "no longer a problem",
+    "no longer an issue",
+    "not a problem here",
+    "not an issue here",
+    "never been a problem",
+    "never been an issue",
+)
+_CLAUSE_WORDS = frozenset({"but", "however", "although", "though", "whereas", "except"})
+_CLAUSE_MARKS = re.compile(r"[.!?;:,()\n]")
+_SENTENCE_MARKS = re.compile(r"[.!?;\n]")
+_TOKEN = re.compile("(?:[^\\W_]|['\u2019\u2018`\u02bc])+")
 
 
 def exclusion(phrase: str) -> str | None:
@@ -86,6 +154,77 @@ def exclusion(phrase: str) -> str | None:
     if stripped[: len(NOT_PREFIX)].casefold() == NOT_PREFIX:
         return stripped[len(NOT_PREFIX) :].strip()
     return None
+
+
+@dataclass(frozen=True)
+class PhraseRule:
+    """One codebook phrase read: its words, and the sentence it must (or must not) be in.
+
+    "confidence when: police, council" counts only in a sentence that also mentions the police
+    or the council (not "crisis of confidence in the party"); "fear unless: traffic, speeding"
+    counts except in a sentence about traffic; "not: unsafe driving" is an exclusion.
+    """
+
+    words: str
+    excluded: bool = False
+    context: tuple[str, ...] = ()
+    needs_context: bool = True  # when: True; unless: False (ignored without a context)
+
+
+_RULE_MARKER = re.compile(r"\s+(when|unless):", re.IGNORECASE)
+
+
+def parse_phrase(phrase: str) -> PhraseRule:
+    """A phrase as the matcher reads it: plain, "not: ...", "... when: a, b", "... unless: a, b"."""
+    excluded = exclusion(phrase)
+    if excluded is not None:
+        return PhraseRule(excluded, excluded=True)
+    parts = _RULE_MARKER.split(" " + phrase.strip(), maxsplit=1)
+    if len(parts) == 1:
+        return PhraseRule(phrase.strip())
+    words, kind, rest = parts
+    context = tuple(word.strip() for word in rest.split(",") if normalise(word))
+    return PhraseRule(words.strip(), context=context, needs_context=kind.casefold() == "when")
+
+
+def phrase_problem(phrase: str) -> str | None:
+    """Why a phrase cannot be matched, for a person; None when it can."""
+    rule = parse_phrase(phrase)
+    if not normalise(rule.words):
+        return f"'{phrase.strip()}' has no words to find before its rule"
+    marker = _RULE_MARKER.search(" " + phrase.strip())
+    if marker and not rule.context:
+        return f"'{phrase.strip()}': list the words after '{marker.group(1)}:', split by commas"
+    return None
+
+
+@dataclass(frozen=True)
+class Match:
+    """Words of an answer that gave it a theme, by character position in the answer as given."""
+
+    theme: str
+    start: int
+    end: int
+
+
+class _Walk:
+    """Everything the phrase tree found in one list of words, by word position."""
+
+    def __init__(self) -> None:
+        self.meant: list[tuple[int, int, int]] = []  # (theme, first word, after the last)
+        self.unmeant: list[tuple[int, int, int]] = []  # the same, for "not:" phrases
+        self.ruled: list[tuple[int, int, int, bool, frozenset[tuple[str, ...]]]] = []
+        self.cues: list[tuple[str, int, int]] = []  # (_AHEAD or _BEHIND, first, after)
+
+    def add(self, marks: list[tuple[str, Any]], first: int, after: int) -> None:
+        """Note the rarer marks of a phrase found at words first to after."""
+        for kind, mark in marks:
+            if kind == _NOT:
+                self.unmeant.append((mark, first, after))
+            elif kind == _RULE:
+                self.ruled.append((mark[0], first, after, mark[1], mark[2]))
+            else:
+                self.cues.append((mark, first, after))
 
 
 class Matcher:
@@ -99,6 +238,10 @@ class Matcher:
 
     A phrase written "not: unsafe driving" is one that does *not* mean its theme: a match of
     the theme's own phrases inside it ("unsafe", listed for fear of crime) is not counted.
+    A phrase with "when:" or "unless:" counts only by what else its sentence says (see
+    `PhraseRule`), and nothing counts in the part of a clause a negation covers ("not worried
+    about burglary"; "burglary isn't a problem here"). Those need the answer's clauses and
+    sentences, which are worked out only for the few answers where they matter.
     """
 
     def __init__(self, themes: Mapping[str, Iterable[str]]) -> None:
@@ -106,43 +249,161 @@ class Matcher:
         self._tree: dict[str, Any] = {}
         for index, phrases in enumerate(themes.values()):
             for phrase in phrases:
-                excluded = exclusion(phrase)
-                key = _NOT if excluded is not None else _END
-                for words in phrase_variants(phrase if excluded is None else excluded):
-                    node = self._tree
-                    for word in words:
-                        node = node.setdefault(word, {})
-                    node.setdefault(key, set()).add(index)
+                self._add(index, parse_phrase(phrase))
+        for cues, kind in ((NEGATIONS_AHEAD, _AHEAD), (NEGATIONS_BEHIND, _BEHIND)):
+            for cue in cues:
+                for words in phrase_variants(cue):
+                    self._node(words).setdefault(_MORE, []).append((_CUE, kind))
+
+    def _node(self, words: Sequence[str]) -> dict[str, Any]:
+        node = self._tree
+        for word in words:
+            node = node.setdefault(word, {})
+        return node
+
+    def _add(self, index: int, rule: PhraseRule) -> None:
+        context = frozenset(v for c in rule.context for v in phrase_variants(c))
+        for words in phrase_variants(rule.words):
+            node = self._node(words)
+            if rule.excluded:
+                node.setdefault(_MORE, []).append((_NOT, index))
+            elif context:
+                node.setdefault(_MORE, []).append((_RULE, (index, rule.needs_context, context)))
+            else:
+                node.setdefault(_END, set()).add(index)
+
+    def _walk(self, words: Sequence[str]) -> _Walk:
+        found = _Walk()
+        tree, count = self._tree, len(words)
+        for start, word in enumerate(words):
+            node = tree.get(word)
+            ahead = start + 1
+            while node is not None:
+                if _END in node:
+                    found.meant += [(i, start, ahead) for i in node[_END]]
+                if _MORE in node:
+                    found.add(node[_MORE], start, ahead)
+                if ahead == count:
+                    break
+                node = node.get(words[ahead])
+                ahead += 1
+        return found
+
+    def _hits(self, text: str, spans: bool) -> tuple[list[tuple[int, int, int]], list[Span]]:
+        """The (theme, first word, after the last) of every phrase counted, and word spans."""
+        words = normalise(text).split()
+        found = self._walk(words)
+        if not (found.ruled or found.cues or spans):
+            return _kept(found.meant, found.unmeant), []
+        places = word_places(text)
+        words = [place.word for place in places]
+        found = self._walk(words)
+        kept = found.meant + [
+            (theme, first, after)
+            for theme, first, after, needs, context in found.ruled
+            if _in_sentence(context, places, first) == needs
+        ]
+        kept = _kept(kept, found.unmeant)
+        for kind, first, after in found.cues:
+            clause = places[first].clause
+            if kind == _AHEAD:
+                kept = [h for h in kept if not (h[1] >= first and places[h[1]].clause == clause)]
+            else:
+                kept = [h for h in kept if not (h[2] <= after and places[h[1]].clause == clause)]
+        return kept, places
 
     def theme_indexes(self, text: str) -> set[int]:
         """The positions (in `names`) of every theme the text mentions."""
-        words = normalise(text).split()
-        tree = self._tree
-        matches: list[tuple[int, int, int]] = []  # (theme, first word, after the last)
-        unmeant: list[tuple[int, int, int]] = []  # the same, for "not:" phrases
-        for start, word in enumerate(words):
-            node = tree.get(word)
-            if node is None:
-                continue
-            ahead = start + 1
-            while True:
-                matches += [(i, start, ahead) for i in node.get(_END, ())]
-                unmeant += [(i, start, ahead) for i in node.get(_NOT, ())]
-                if ahead == len(words):
-                    break
-                node = node.get(words[ahead])
-                if node is None:
-                    break
-                ahead += 1
-        return {
-            theme
-            for theme, first, after in matches
-            if not any(t == theme and f <= first and after <= a for t, f, a in unmeant)
-        }
+        return {theme for theme, _, _ in self._hits(text, spans=False)[0]}
 
     def themes(self, text: str) -> list[str]:
         """The names of every theme the text mentions, in codebook order; [] for none."""
         return [self.names[i] for i in sorted(self.theme_indexes(text))]
+
+    def matches(self, text: str) -> list[Match]:
+        """The words that gave the text each of its themes, in the order they are written."""
+        hits, places = self._hits(text, spans=True)
+        found = {
+            Match(self.names[theme], places[first].start, places[after - 1].end)
+            for theme, first, after in hits
+        }
+        found = {  # "drug dealers", not also "drug" and "dealers" inside it
+            m
+            for m in found
+            if not any(
+                o.theme == m.theme and o.start <= m.start and m.end <= o.end and o != m
+                for o in found
+            )
+        }
+        return sorted(found, key=lambda m: (m.start, m.end, self.names.index(m.theme)))
+
+
+def _kept(
+    hits: list[tuple[int, int, int]], unmeant: list[tuple[int, int, int]]
+) -> list[tuple[int, int, int]]:
+    """Hits not inside a "not:" phrase of their own theme."""
+    if not unmeant:
+        return hits
+    return [
+        (theme, first, after)
+        for theme, first, after in hits
+        if not any(t == theme and f <= first and after <= a for t, f, a in unmeant)
+    ]
+
+
+@dataclass(frozen=True)
+class Span:
+    """One normalised word of an answer, where it is, and which clause and sentence."""
+
+    word: str
+    start: int
+    end: int
+    clause: int
+    sentence: int
+
+
+def word_places(text: str) -> list[Span]:
+    """The words of a text as matched, each with its characters, clause and sentence.
+
+    Clauses end at punctuation and at words such as "but"; sentences at full stops,
+    question and exclamation marks, semicolons and line breaks.
+    """
+    clause_marks = [m.start() for m in _CLAUSE_MARKS.finditer(text)]
+    sentence_marks = [m.start() for m in _SENTENCE_MARKS.finditer(text)]
+    places: list[Span] = []
+    extra = 0  # clauses begun by a word such as "but"
+    for token in _TOKEN.finditer(text):
+        for word in normalise(token.group()).split():
+            extra += word in _CLAUSE_WORDS
+            clause = bisect.bisect(clause_marks, token.start()) + extra
+            sentence = bisect.bisect(sentence_marks, token.start())
+            places.append(Span(word, token.start(), token.end(), clause, sentence))
+    return places
+
+
+def _in_sentence(context: frozenset[tuple[str, ...]], places: list[Span], at: int) -> bool:
+    """Whether any of the context's word sequences is in the sentence of word `at`."""
+    sentence = places[at].sentence
+    words = [place.word for place in places if place.sentence == sentence]
+    return any(
+        tuple(words[i : i + len(variant)]) == variant
+        for variant in context
+        for i in range(len(words) - len(variant) + 1)
+    )
+
+
+def highlighted(text: str, matches: Iterable[Match]) -> list[tuple[str, tuple[str, ...]]]:
+    """The text in pieces, each with the themes whose words it is (none for plain text)."""
+    matches = list(matches)
+    cuts = sorted({0, len(text), *(m.start for m in matches), *(m.end for m in matches)})
+    pieces: list[tuple[str, tuple[str, ...]]] = []
+    for start, end in zip(cuts, cuts[1:], strict=False):
+        themes = tuple(dict.fromkeys(m.theme for m in matches if m.start <= start < m.end))
+        if pieces and pieces[-1][1] == themes:
+            pieces[-1] = (pieces[-1][0] + text[start:end], themes)
+        else:
+            pieces.append((text[start:end], themes))
+    return pieces
 
 
 def matcher_for(codebook: Codebook) -> Matcher:
@@ -175,6 +436,9 @@ def _theme_spec(codebook: str, item: object) -> ThemeSpec:
     phrases = item.get("phrases", [])
     if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
         raise CodebookError(f"codebook '{codebook}': theme '{item['name']}' phrases: a list")
+    for phrase in phrases:
+        if phrase.strip() and (problem := phrase_problem(phrase)):
+            raise CodebookError(f"codebook '{codebook}': theme '{item['name']}': {problem}")
     return ThemeSpec(
         name=item["name"].strip(),
         description=str(item.get("description", "")).strip(),
@@ -209,55 +473,3 @@ def load_codebook(name: str) -> Codebook:
         raise CodebookError(f"there is no codebook named '{name}'")
     text = resources.files(CODEBOOK_PACKAGE).joinpath(f"{name}.json").read_text("utf-8")
     return parse_codebook(json.loads(text))
-
-
-@dataclass(frozen=True)
-class ThemeScore:
-    """How well codes found for one theme agree with reference codes."""
-
-    name: str
-    true_positives: int
-    false_positives: int
-    false_negatives: int
-
-    @property
-    def precision(self) -> float:
-        """Of the answers given the theme, the share the reference gives it (1 when none)."""
-        found = self.true_positives + self.false_positives
-        return self.true_positives / found if found else 1.0
-
-    @property
-    def recall(self) -> float:
-        """Of the answers the reference gives the theme, the share found (1 when none)."""
-        expected = self.true_positives + self.false_negatives
-        return self.true_positives / expected if expected else 1.0
-
-    @property
-    def f1(self) -> float:
-        """The harmonic mean of precision and recall (0 when both are 0)."""
-        total = self.precision + self.recall
-        return 2 * self.precision * self.recall / total if total else 0.0
-
-
-def score_coding(
-    names: Sequence[str],
-    expected: Sequence[Iterable[str]],
-    found: Sequence[Iterable[str]],
-) -> list[ThemeScore]:
-    """Per theme of `names`, how `found` codes agree with `expected` codes, answer by answer."""
-    if len(expected) != len(found):
-        raise ValueError("expected and found codes must be for the same answers")
-    counts = {name: [0, 0, 0] for name in names}
-    for wanted, got in zip(expected, found, strict=True):
-        wanted_set, got_set = set(wanted), set(got)
-        for name in names:
-            if name in got_set:
-                counts[name][0 if name in wanted_set else 1] += 1
-            elif name in wanted_set:
-                counts[name][2] += 1
-    return [ThemeScore(name, *counts[name]) for name in names]
-
-
-def macro_f1(scores: Sequence[ThemeScore]) -> float:
-    """The mean of the themes' F1 scores, each theme counting equally."""
-    return sum(score.f1 for score in scores) / len(scores) if scores else 0.0

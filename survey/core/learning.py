@@ -17,7 +17,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from survey.core.coding import ThemeScore, macro_f1, normalise, score_coding
+from survey.core.agreement import ThemeScore, macro_f1, score_coding
+from survey.core.coding import normalise
 
 MIN_EXAMPLES = 10  # reviewed answers before anything is suggested
 MIN_POSITIVES = 3  # answers an officer gave a theme before that theme is suggested

@@ -19,7 +19,13 @@ import sqlalchemy as sa
 from common.database import db, on_postgresql, utcnow
 from common.models import User
 from common.text import clean_line, clean_text
-from survey.core.coding import CodebookError, Matcher, load_codebook, unique_phrases
+from survey.core.coding import (
+    CodebookError,
+    Matcher,
+    load_codebook,
+    phrase_problem,
+    unique_phrases,
+)
 from survey.core.question_types import kind_of
 from survey.data import result_cache
 from survey.data.models import (
@@ -482,7 +488,11 @@ def describe_theme(theme: Theme, description: str, phrases: Iterable[str] | None
     """Change what a theme covers and, when given, the phrases auto-coding finds it by."""
     theme.description = _checked_description(description)
     if phrases is not None:
-        theme.phrases = list(unique_phrases(phrases))
+        kept = unique_phrases(phrases)
+        problems = [problem for phrase in kept if (problem := phrase_problem(phrase))]
+        if problems:
+            raise ThemeError(f"Phrase {problems[0]}")
+        theme.phrases = list(kept)
     db.session.flush()
 
 

@@ -16,6 +16,7 @@ from common.access import role_required
 from common.database import db
 from common.display import number, plural
 from common.models import Role
+from survey.core.coding import highlighted
 from survey.data import themes
 from survey.data.models import Consultation, Question, Theme
 from survey.data.themes import ReviewItem, Show, ThemeError
@@ -99,6 +100,7 @@ def review(slug: str, key: str) -> ResponseReturnValue:
     page = themes.review_page(question, show, theme_id, page_number, PER_PAGE)
     matcher = themes.matcher_of(theme_list)
     ticked = {item.answer_id: _ticked(item, matcher, theme_list) for item in page.items}
+    matched = {item.answer_id: matcher.matches(item.text) for item in page.items}
     return render_template(
         "officers/coding/review.html",
         consultation=consultation,
@@ -106,6 +108,8 @@ def review(slug: str, key: str) -> ResponseReturnValue:
         themes=theme_list,
         page=page,
         ticked=ticked,
+        matched=matched,
+        pieces={i.answer_id: highlighted(i.text, matched[i.answer_id]) for i in page.items},
         show=show,
         show_labels=SHOW_LABELS,
         theme_id=theme_id,

@@ -1,0 +1,76 @@
+"""Benchmark: does finding new themes gather a theme the codebook does not know into one group?
+
+Not a test: it prints figures. For each theme of the community-safety codebook in turn, the
+theme is taken out of the codebook (planted as unseen); the labelled answers of
+bench/data/worries.csv that the rest of the codebook does not match are grouped by
+survey.core.new_themes, and it prints the share of the planted theme's unmatched answers that
+land in the one group holding most of them (target 0.8) and that group's purity (fewer,
+bigger groups raise the share and lower the purity, so both are printed).
+Then it times grouping --answers unmatched answers (repeated from the file).
+
+    .venv/bin/python bench/new_themes.py [--answers 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from itertools import cycle, islice
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from labelled import labelled_answers  # noqa: E402
+
+from survey.core.coding import DEFAULT_CODEBOOK, Matcher, load_codebook  # noqa: E402
+from survey.core.new_themes import find_clusters  # noqa: E402
+
+
+def planted_share(planted: str) -> tuple[int, float, float, int]:
+    """(unmatched answers of the planted theme, share in its biggest group, that group's purity
+    (share of its answers that are the planted theme's), groups found)."""
+    codebook = load_codebook(DEFAULT_CODEBOOK)
+    matcher = Matcher({t.name: t.phrases for t in codebook.themes if t.name != planted})
+    unmatched = [a for a in labelled_answers() if not matcher.theme_indexes(a.text)]
+    clusters = find_clusters([a.text for a in unmatched])
+    wanted = {i for i, a in enumerate(unmatched) if planted in a.themes}
+    if not wanted:
+        return 0, 0.0, 0.0, len(clusters)
+    counts = Counter(
+        next((n for n, c in enumerate(clusters) if i in c.members), -1) for i in wanted
+    )
+    counts.pop(-1, None)
+    if not counts:
+        return len(wanted), 0.0, 0.0, len(clusters)
+    group, best = counts.most_common(1)[0]
+    return len(wanted), best / len(wanted), best / clusters[group].size, len(clusters)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--answers", type=int, default=10000)
+    args = parser.parse_args()
+    names = [t.name for t in load_codebook(DEFAULT_CODEBOOK).themes]
+    print(f"{'planted theme':<24}{'unmatched':>10}{'in one group':>14}{'purity':>8}{'groups':>8}")
+    shares, purities = [], []
+    for name in names:
+        count, share, purity, groups = planted_share(name)
+        shares.append(share)
+        purities.append(purity)
+        print(f"{name:<24}{count:>10}{share:>14.2f}{purity:>8.2f}{groups:>8}")
+    print(
+        f"mean share in one group: {sum(shares) / len(shares):.2f} (target 0.80); "
+        f"mean purity of that group: {sum(purities) / len(purities):.2f}"
+    )
+    texts = list(islice(cycle(a.text for a in labelled_answers()), args.answers))
+    start = time.perf_counter()
+    clusters = find_clusters(texts)
+    seconds = time.perf_counter() - start
+    print(f"{len(texts):,} answers grouped into {len(clusters)} groups in {seconds:.2f} s")
+
+
+if __name__ == "__main__":
+    main()

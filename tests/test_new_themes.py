@@ -1,0 +1,49 @@
+"""Unit tests for finding new themes among answers no theme matches (pure core, no app)."""
+
+from __future__ import annotations
+
+from survey.core.new_themes import MIN_ANSWERS, find_clusters
+
+PARKING = [
+    "Parking permits cost too much for residents",
+    "The price of parking permits has doubled",
+    "Residents parking permits are far too expensive",
+    "Parking permits for visitors cost a fortune",
+    "Why do parking permits cost so much now",
+]
+BINS = [
+    "The bins are not collected on time",
+    "Bins left uncollected for weeks",
+    "Bin collections keep being missed",
+    "Our bins were not collected again",
+    "Missed bin collections every fortnight",
+]
+
+
+def test_answers_about_one_unseen_subject_land_in_one_group_with_its_words() -> None:
+    clusters = find_clusters(PARKING + BINS, max_clusters=3)
+    parking = {i for i in range(len(PARKING))}
+    holding = [c for c in clusters if parking & set(c.members)]
+    assert len(holding) == 1, clusters
+    (group,) = holding
+    assert set(group.members) == parking
+    assert "parking permits" in group.words or "permits" in group.words
+    assert not {"bins", "collected"} & set(group.words)
+
+
+def test_every_answer_is_in_at_most_one_group_and_typical_ones_come_first() -> None:
+    clusters = find_clusters(PARKING + BINS, max_clusters=3)
+    members = [i for c in clusters for i in c.members]
+    assert len(members) == len(set(members))
+    for cluster in clusters:
+        assert cluster.typical(2) == cluster.members[:2]
+        assert cluster.size == len(cluster.members)
+
+
+def test_the_same_answers_give_the_same_groups() -> None:
+    assert find_clusters(PARKING + BINS) == find_clusters(PARKING + BINS)
+
+
+def test_too_few_answers_or_no_shared_words_give_no_groups() -> None:
+    assert find_clusters(PARKING[: MIN_ANSWERS - 1]) == []
+    assert find_clusters(["alpha", "bravo", "charlie", "delta", "echo", "foxtrot"]) == []
