@@ -24,6 +24,7 @@ URL_VALUES = {
     "version": 1,
     "number": 1,
     "job_id": 1,
+    "status": "closed",
 }
 PUBLIC_PREFIXES = ("/assets/", "/govuk/", "/static/")
 # Delivery pages every account reaches: a partner sees only the actions it owns (403 on any

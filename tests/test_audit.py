@@ -24,7 +24,7 @@ def logged() -> list[tuple[str, str, str]]:
 
 def change_status(client: FlaskClient, status: str) -> None:
     token = csrf_token(client.get(PAGE))
-    client.post(f"{PAGE}/status", data={"status": status, "csrf_token": token})
+    client.post(f"{PAGE}/status", data={"status": status, "csrf_token": token, "confirmed": "yes"})
 
 
 def test_opening_closing_and_exporting_are_logged_with_the_officer(client: FlaskClient) -> None:

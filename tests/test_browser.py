@@ -532,6 +532,7 @@ STAFF_PAGES = {
         ("themes-suggestions", f"/officers/consultations/{SLUG}/themes/worries/suggestions"),
         ("flagged", f"/officers/consultations/{SLUG}/flagged"),
         ("responses", f"/officers/consultations/{SLUG}/responses"),
+        ("confirm-close", f"/officers/consultations/{SLUG}/status/closed"),
         ("responses-filtered", f"/officers/consultations/{SLUG}/responses?channel=paper&search=e"),
         ("published-consultation", f"/officers/consultations/{PUBLISHED_SLUG}"),
     ],

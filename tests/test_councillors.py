@@ -70,7 +70,11 @@ def test_the_results_page_states_agreement_with_its_base_interval_and_table(
         ["Agreeing (95% interval)", "14", "70% (48% to 85%)"],
     ]
     # Everyone's 14 agreeing less North's 10 would be South's 4: North's is not shown either.
-    assert table_rows(shown, "Do you agree with the priorities?: by where do you live") == [
+    assert table_rows(
+        shown,
+        "How many agreed with “Do you agree with the priorities?”, "
+        "by answer to “Where do you live?”",
+    ) == [
         ["North", "14", "not shown", "not shown", ""],
         ["South", "6", "fewer than 5", "fewer than 5", ""],
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -175,7 +176,9 @@ def test_the_consultation_page_shows_status_dates_count_and_questions_in_order(
 def change_status(client: FlaskClient, status: str) -> TestResponse:
     token = csrf_token(client.get(PAGE))
     return client.post(
-        f"{PAGE}/status", data={"status": status, "csrf_token": token}, follow_redirects=True
+        f"{PAGE}/status",
+        data={"status": status, "csrf_token": token, "confirmed": "yes"},
+        follow_redirects=True,
     )
 
 
@@ -196,6 +199,35 @@ def test_opening_and_closing_changes_what_residents_see(client: FlaskClient) -> 
     assert resident.get("/consultations/safer-streets").status_code == 404
 
 
+def test_each_change_of_status_asks_first_and_says_what_it_will_do(client: FlaskClient) -> None:
+    make_consultation(status=Status.OPEN)
+    add_response(consultation := consultations()[0])
+    sign_in(client, "officer")
+    close = page(client.get(PAGE)).find("a", string=re.compile("Close consultation"))
+    assert close["href"] == f"{PAGE}/status/closed"
+    asked = client.get(close["href"])
+    assert heading(asked) == "Are you sure you want to close it?"
+    said = " ".join(page(asked).get_text().split())
+    assert "Residents will no longer be able to answer it" in said
+    assert "The 1 response recorded so far is kept" in said
+    token = csrf_token(client.get(PAGE))
+    unconfirmed = client.post(f"{PAGE}/status", data={"status": "closed", "csrf_token": token})
+    assert unconfirmed.status_code == 302 and unconfirmed.location.endswith("/status/closed")
+    assert consultations()[0].status == "open", "nothing changes until confirmed"
+    draft = page(client.get(f"{PAGE}/status/draft")).get_text()
+    assert "Residents will no longer be able to see it or answer it" in draft
+    assert client.get(f"{PAGE}/status/open").status_code == 302, "already open"
+    assert client.get(f"{PAGE}/status/archived").status_code == 404
+    yes = page(asked).find("form", action=f"{PAGE}/status")
+    assert yes["action"] == f"{PAGE}/status"
+    fields = {i["name"]: i["value"] for i in yes.find_all("input")}
+    assert fields["confirmed"] == "yes" and fields["status"] == "closed"
+    done = client.post(yes["action"], data=fields)
+    assert done.status_code == 302
+    db.session.refresh(consultation)
+    assert consultation.status == "closed"
+
+
 def test_a_consultation_without_questions_cannot_be_opened(client: FlaskClient) -> None:
     make_consultation(status=Status.DRAFT, questions=[open_definition()["questions"][0]])
     db.session.execute(sa.delete(Question))
@@ -210,7 +242,7 @@ def test_a_consultation_without_questions_cannot_be_opened(client: FlaskClient) 
 
 def officer_routes(app: Flask) -> list[tuple[str, str]]:
     """(method, url) for every officers' route, with sample values for its URL parts."""
-    values = {"slug": "safer-streets", "key": "agree", "reference": "CDFGHJKM"}
+    values = {"slug": "safer-streets", "key": "agree", "reference": "CDFGHJKM", "status": "closed"}
     found = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("officers."):

@@ -127,7 +127,9 @@ def breakdown_table(result: Breakdown, threshold: int) -> DataTable:
         )
         for group in result.groups
     )
-    caption = f"{result.statement or result.text}: by {result.by_text.rstrip('?').lower()}"
+    caption = (
+        f"How many agreed with “{result.statement or result.text}”, by answer to “{result.by_text}”"
+    )
     headers = (result.by_text, "Answered", "Agreeing", "Percentage", "95% interval")
     return DataTable(caption, headers, rows)
 

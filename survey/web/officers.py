@@ -274,15 +274,46 @@ def _transfer_links(consultation: Consultation) -> list[tuple[str, str]]:
     ]
 
 
+# What each change does, said on the "Are you sure?" page before it is made.
+STATUS_CHANGES = {
+    Status.OPEN: ("Open", "open it"),
+    Status.CLOSED: ("Close", "close it"),
+    Status.DRAFT: ("Return to draft", "return it to draft"),
+}
+
+
+@bp.get("/consultations/<slug>/status/<status>")
+@role_required(Role.OFFICER)
+def confirm_status(slug: str, status: str) -> ResponseReturnValue:
+    """Are you sure? What opening, closing or returning to draft will do, then the button."""
+    consultation = consultation_or_404(slug)
+    try:
+        wanted = Status(status)
+    except ValueError:
+        abort(404)
+    if wanted.value == consultation.status:
+        return redirect(consultation_url(consultation))
+    return render_template(
+        "officers/confirm_status.html",
+        consultation=consultation,
+        status=wanted,
+        verb=STATUS_CHANGES[wanted],
+        responses=store.response_count(consultation.id),
+        today=today(),
+    )
+
+
 @bp.post("/consultations/<slug>/status")
 @role_required(Role.OFFICER)
 def change_status(slug: str) -> ResponseReturnValue:
-    """Open, close or return a consultation to draft."""
+    """Open, close or return a consultation to draft, once confirmed on the page above."""
     consultation = consultation_or_404(slug)
     try:
         status = Status(request.form.get("status", ""))
     except ValueError:
         abort(400)
+    if request.form.get("confirmed") != "yes":
+        return redirect(url_for(".confirm_status", slug=slug, status=status.value))
     try:
         store.set_status(consultation, status)
     except ConsultationError as exc:

@@ -30,6 +30,7 @@ from common import action_log
 from common.access import role_required
 from common.database import db
 from common.models import Role
+from common.text import clean_line
 from survey.core.answers import Problem, RawAnswer, to_raw
 from survey.core.question_types import check_response, from_rows
 from survey.core.questions import QuestionSpec
@@ -166,7 +167,7 @@ def export_response(slug: str, reference: str) -> ResponseReturnValue:
 
 
 def _reason(errors: list[dict[str, str]]) -> str:
-    reason = " ".join(request.form.get("reason", "").split())
+    reason = " ".join(clean_line(request.form.get("reason", "")).split())
     if not reason:
         errors.append({"text": "Enter why", "href": "#reason"})
     elif len(reason) > REASON_LIMIT:
