@@ -120,18 +120,29 @@ def start(slug: str) -> ResponseReturnValue:
     )
 
 
+def _results_out(consultation: Consultation) -> bool:
+    """True when an officer has published the results after closing."""
+    return consultation.results_published and consultation.status == Status.CLOSED
+
+
 def _published(slug: str) -> tuple[Consultation, ConsultationResults]:
     """A consultation whose results an officer has published after closing, and its results."""
     consultation = _public(slug)
-    if not (consultation.results_published and consultation.status == Status.CLOSED):
+    if not _results_out(consultation):
         abort(404)
     return consultation, consultation_results(consultation, minimum=suppression_threshold())
 
 
 @bp.get("/consultations/<slug>/results")
 def results(slug: str) -> ResponseReturnValue:
-    """'You said': the results, once an officer has published them after closing."""
-    consultation, found = _published(slug)
+    """'You said': the results, once an officer has published them after closing; until then,
+    when the consultation closes and that results will follow (still a 404: there are none)."""
+    consultation = _public(slug)
+    if not _results_out(consultation):
+        return render_template(
+            "residents/results_pending.html", consultation=consultation, today=today()
+        ), 404
+    found = consultation_results(consultation, minimum=suppression_threshold())
     charts = chart_files.charts(found)
     return render_template(
         "residents/results.html",
