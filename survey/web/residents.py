@@ -19,6 +19,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from sqlalchemy.exc import IntegrityError
 
 from common.clock import today
@@ -26,7 +27,7 @@ from common.database import db
 from common.extensions import rate_limits
 from common.settings import suppression_threshold
 from survey.core import tables
-from survey.core.answers import describe
+from survey.core.answers import RawAnswer, describe, to_raw
 from survey.core.question_types import check_answer, check_response
 from survey.core.questions import QuestionSpec
 from survey.core.results import ConsultationResults
@@ -44,7 +45,7 @@ from survey.data.unfinished import (
     save_answer,
     submitting,
 )
-from survey.web import chart_files
+from survey.web import chart_files, languages
 from survey.web.question_pages import (
     answer_html,
     context_blocks,
@@ -192,23 +193,27 @@ def question(slug: str, key: str) -> ResponseReturnValue:
     if index is None:
         abort(404)
     spec = specs[index]
+    asked = languages.shown(spec)
     changing = request.args.get("change") == "1"
     problems = []
     if request.method == "POST":
         if request.form.get(screening.HONEYPOT_FIELD, "").strip():
             _remember("honeypot", slug, "filled")
-        raw = raw_from_form(spec, request.form)
-        checked = check_answer(spec, raw)
+        raw = raw_from_form(asked, request.form)
+        checked = check_answer(asked, raw)
         if not checked.problems:
             if draft is None:
                 draft = new_draft(consultation)
                 _remember("drafts", slug, draft.token)
-            save_answer(draft, spec.key, raw if checked.value is not None else None)
+            # Kept in English whatever the page's language: the same options by position, so
+            # switching language mid-journey keeps the answers.
+            save_answer(draft, spec.key, to_raw(spec, checked.value))
             db.session.commit()
             return redirect(_next_url(slug, specs, index, changing))
         problems = checked.problems
     else:
-        raw = raw_answers(draft).get(spec.key)
+        raw = _as_asked(spec, asked, raw_answers(draft).get(spec.key))
+    spec = asked
     return render_template(
         "residents/question.html",
         spec=spec,
@@ -223,8 +228,16 @@ def question(slug: str, key: str) -> ResponseReturnValue:
     )
 
 
+def _as_asked(spec: QuestionSpec, asked: QuestionSpec, raw: RawAnswer | None) -> RawAnswer | None:
+    """A kept (English) answer in the words of the page's language."""
+    if asked is spec or raw is None:
+        return raw
+    checked = check_answer(spec, raw, enforce_required=False)
+    return raw if checked.problems else to_raw(asked, checked.value)
+
+
 def _caption(index: int, total: int) -> str:
-    return f"Question {index + 1} of {total}"
+    return gettext("Question %(number)s of %(total)s", number=index + 1, total=total)
 
 
 def _next_url(slug: str, specs: list[QuestionSpec], index: int, changing: bool) -> str:
@@ -256,10 +269,11 @@ def check(slug: str) -> ResponseReturnValue:
         return _first_unanswered(slug, specs, problems)
     if draft is None:
         return redirect(url_for("residents.start", slug=slug))
-    rows = [_summary_row(slug, spec, values.get(spec.key)) for spec in specs]
+    rows = [_summary_row(slug, languages.shown(spec), values.get(spec.key)) for spec in specs]
     return render_template(
         "residents/check.html",
         consultation=consultation,
+        title=languages.wording(consultation).title,
         rows=rows,
         back_url=_last_question(slug, specs),
     )
@@ -330,12 +344,12 @@ def _last_question(slug: str, specs: list[QuestionSpec]) -> str:
 def _summary_row(slug: str, spec: QuestionSpec, value: Any) -> dict[str, Any]:
     return {
         "key": {"text": spec.text},
-        "value": {"html": answer_html(describe(spec, value))},
+        "value": {"html": answer_html(describe(spec, value, gettext("Not answered")))},
         "actions": {
             "items": [
                 {
                     "href": url_for("residents.question", slug=slug, key=spec.key, change="1"),
-                    "text": "Change",
+                    "text": gettext("Change"),
                     "visuallyHiddenText": spec.text,
                 }
             ]
@@ -367,5 +381,8 @@ def confirmation(slug: str) -> ResponseReturnValue:
     if response is None:
         return redirect(url_for("residents.start", slug=slug))
     return render_template(
-        "residents/confirmation.html", consultation=consultation, response=response
+        "residents/confirmation.html",
+        consultation=consultation,
+        response=response,
+        title=languages.wording(consultation).title,
     )
