@@ -59,6 +59,13 @@ class QuestionSpec:
     # What residents read before answering (several lines; the first is its heading), such as
     # the part of a draft strategy the question asks about.
     context: str = ""
+    # The same question in Welsh, where officers gave it (options and rows in the same order,
+    # so a Welsh answer is stored as the same option index); empty for an English-only one.
+    text_cy: str = ""
+    hint_cy: str = ""
+    options_cy: tuple[str, ...] = ()
+    rows_cy: tuple[str, ...] = ()
+    context_cy: str = ""
     # A fixed scale's labels and "Other" as the page shows them in another language (the
     # options keep their order, so an answer is stored as the same option index).
     scale: tuple[str, ...] = ()

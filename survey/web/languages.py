@@ -122,7 +122,17 @@ def shown(spec: QuestionSpec) -> QuestionSpec:
     if current() == "en":
         return spec
     scale = tuple(gettext(label) for label in FIXED_SCALES.get(spec.type, ()))
-    return replace(spec, scale=scale, other_label=gettext(OTHER_LABEL))
+    shown_spec = replace(spec, scale=scale, other_label=gettext(OTHER_LABEL))
+    if not spec.text_cy:
+        return shown_spec
+    return replace(
+        shown_spec,
+        text=spec.text_cy,
+        hint=spec.hint_cy,
+        options=spec.options_cy or spec.options,
+        rows=spec.rows_cy or spec.rows,
+        context=spec.context_cy,
+    )
 
 
 @dataclass(frozen=True)
@@ -139,6 +149,21 @@ class Wording:
 def wording(consultation: Any) -> Wording:
     """A consultation's title, summary and notes in the page's language, where officers gave
     them in it; else in English (and marked so, for `lang` attributes)."""
+    if current() == "cy" and consultation.title_cy:
+        return Wording(
+            consultation.title_cy,
+            consultation.summary_cy,
+            consultation.how_used_cy,
+            consultation.privacy_cy,
+            "cy",
+        )
     return Wording(
         consultation.title, consultation.summary, consultation.how_used, consultation.privacy, "en"
     )
+
+
+def offer_languages(consultation: Any) -> None:
+    """A page about one consultation: in English only (and no language link) when officers
+    gave it no Welsh."""
+    if not consultation.title_cy:
+        english_only()

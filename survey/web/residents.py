@@ -77,9 +77,11 @@ def _public(slug: str) -> Consultation:
 
 
 def _shown(consultation: Consultation | None) -> Consultation:
-    """The consultation, or 404 when there is none or it is still a draft."""
+    """The consultation, or 404 when there is none or it is still a draft; its pages are in
+    English only when officers gave it no Welsh."""
     if consultation is None or consultation.status == Status.DRAFT:
         abort(404)
+    languages.offer_languages(consultation)
     return consultation
 
 
