@@ -10,7 +10,11 @@ CORE := survey/core assembly/core common/text.py common/display.py common/statis
 	common/spreadsheets.py common/chart_drawing.py common/clock.py survey/data/counting.py \
 	survey/data/result_cache.py survey/data/tallies.py survey/interface.py
 
-.PHONY: setup run test lint bench clean office browser fonts
+# The residents' pages in Welsh: the catalogue kept in git (.po), compiled by the build (.mo).
+CATALOGUE := translations/cy/LC_MESSAGES/messages
+BABEL_EXTRACT := $(BIN)/pybabel extract -F babel.cfg -k N_ -k lazy_gettext --no-location
+
+.PHONY: setup run test lint bench clean office browser fonts catalogue
 
 # Debian packages the Word-draft tests use: LibreOffice Writer (no GUI) with its Python API, to
 # open drafts and fill in their contents, and pdftotext to read the PDFs back. Installed when
@@ -27,7 +31,18 @@ BROWSER_PACKAGES := chromium fonts-liberation
 # with matplotlib) and one test skips.
 CHART_FONT_PACKAGES := fonts-liberation
 
-setup: $(VENV)/.installed node_modules/.installed
+setup: $(VENV)/.installed node_modules/.installed $(CATALOGUE).mo
+
+$(CATALOGUE).mo: $(CATALOGUE).po $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -d translations -D messages
+
+# After changing residents' wording: new and changed strings appear in the .po with no Welsh
+# (tests/test_welsh_catalogue.py fails until they have it).
+catalogue: setup
+	$(BABEL_EXTRACT) -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -D messages \
+		--no-fuzzy-matching --width 100
+	rm translations/messages.pot
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -90,4 +105,4 @@ bench: setup
 	$(BIN)/python bench/submit.py
 
 clean:
-	rm -rf $(VENV) node_modules instance .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules instance .pytest_cache .mypy_cache .ruff_cache $(CATALOGUE).mo

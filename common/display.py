@@ -34,8 +34,26 @@ def figure(value: Decimal) -> str:
     return f"{number(int(whole))}.{fraction}"
 
 
-def long_date(value: dt.date) -> str:
-    """A date in GOV.UK style: 5 January 2026."""
+WELSH_MONTHS = (
+    "Ionawr",
+    "Chwefror",
+    "Mawrth",
+    "Ebrill",
+    "Mai",
+    "Mehefin",
+    "Gorffennaf",
+    "Awst",
+    "Medi",
+    "Hydref",
+    "Tachwedd",
+    "Rhagfyr",
+)
+
+
+def long_date(value: dt.date, language: str = "en") -> str:
+    """A date in GOV.UK style: 5 January 2026, or in Welsh 5 Ionawr 2026."""
+    if language == "cy":
+        return f"{value.day} {WELSH_MONTHS[value.month - 1]} {value.year}"
     return f"{value.day} {value:%B %Y}"
 
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 
 from common.text import clean_line, clean_text
 from survey.core.questions import (
-    OTHER_LABEL,
     OTHER_OPTION,
     QuestionSpec,
 )
+from survey.core.wording import N_
 
 
 @dataclass(frozen=True)
@@ -75,10 +75,21 @@ class StoredRow:
 
 @dataclass(frozen=True)
 class Problem:
-    """Why an answer was refused; `part` is a matrix statement index or "other"."""
+    """Why an answer was refused; `part` is a matrix statement index or "other".
+
+    `message` is in English; a message with values in it also keeps the wording before they
+    went in (`template`, its catalogue id) and the values, so the web edge can say it in Welsh.
+    """
 
     message: str
     part: int | str | None = None
+    template: str = field(default="", compare=False)
+    values: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+
+    @classmethod
+    def of(cls, template: str, part: int | str | None = None, **values: str) -> Problem:
+        """A problem whose message is `template` (marked with `N_`) with `values` put in."""
+        return cls(template % values, part, template, tuple(values.items()))
 
 
 @dataclass
@@ -109,12 +120,17 @@ def is_blank(raw: RawAnswer | None) -> bool:
     return all(not str(v).strip() for v in raw.values())
 
 
-def not_an_option(label: str, choices: Sequence[str]) -> str:
+def not_an_option(label: str, choices: Sequence[str], part: int | str | None = None) -> Problem:
     """Why `label` was refused: it is none of `choices` (named, shortened if long)."""
     shown = clean_line(label).strip()
     if len(shown) > 60:
         shown = shown[:57] + "..."
-    return f"'{shown}' is not one of the options ({', '.join(choices)})"
+    return Problem.of(
+        N_("'%(answer)s' is not one of the options (%(options)s)"),
+        part,
+        answer=shown,
+        options=", ".join(choices),
+    )
 
 
 def to_rows(value: AnswerValue) -> list[StoredRow]:
@@ -158,15 +174,17 @@ def to_raw(spec: QuestionSpec, value: AnswerValue | None) -> RawAnswer | None:
     return value.text
 
 
-def describe(spec: QuestionSpec, value: AnswerValue | None) -> list[str]:
+def describe(
+    spec: QuestionSpec, value: AnswerValue | None, not_answered: str = N_("Not answered")
+) -> list[str]:
     """Lines summarising an answer for "Check your answers" and officers' views."""
     if value is None:
-        return ["Not answered"]
+        return [not_answered]
     if isinstance(value, Choice):
         return [spec.choice_label(value.option)]
     if isinstance(value, Multi):
         return [
-            f"{OTHER_LABEL}: {value.other}" if i == OTHER_OPTION else spec.choice_label(i)
+            f"{spec.other_label}: {value.other}" if i == OTHER_OPTION else spec.choice_label(i)
             for i in value.options
         ]
     if isinstance(value, Matrix):

@@ -19,10 +19,14 @@ from survey.core.questions import FREE_TEXT_LIMIT, QuestionSpec, QuestionType
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 DEFINITION_FIELDS = frozenset({"slug", "title", "summary", "opens", "closes", "questions"})
-OPTIONAL_DEFINITION_FIELDS = frozenset({"how_used", "privacy", "documents"})
+# Welsh: a consultation with a title_cy is offered in Welsh too, and each question then needs
+# its text_cy (and options_cy / rows_cy, one for each option / statement, in the same order).
+WELSH_DETAILS = ("title_cy", "summary_cy", "how_used_cy", "privacy_cy")
+OPTIONAL_DEFINITION_FIELDS = frozenset({"how_used", "privacy", "documents", *WELSH_DETAILS})
 QUESTION_FIELDS = frozenset({"key", "type", "text"})
 OPTIONAL_QUESTION_FIELDS = frozenset(
     {"hint", "required", "options", "rows", "breakdown", "codebook", "other", "context"}
+    | {"text_cy", "hint_cy", "options_cy", "rows_cy", "context_cy"}
 )
 DOCUMENT_FIELDS = frozenset({"title", "href"})
 DOCUMENTS_LIMIT = 10
@@ -51,6 +55,15 @@ class ConsultationSpec:
     how_used: str = ""
     privacy: str = ""
     documents: tuple[Document, ...] = ()
+    title_cy: str = ""
+    summary_cy: str = ""
+    how_used_cy: str = ""
+    privacy_cy: str = ""
+
+    @property
+    def welsh(self) -> bool:
+        """True when officers gave the consultation in Welsh as well as English."""
+        return bool(self.title_cy)
 
 
 @dataclass
@@ -124,6 +137,7 @@ def parse_question(raw: Any, where: str, problems: list[str]) -> QuestionSpec | 
     context = checked_text(
         raw.get("context"), f"{where}: context", problems, limit=FREE_TEXT_LIMIT, required=False
     )
+    welsh = _welsh_question(raw, where, options, rows, problems)
     codebook_raw = raw.get("codebook")
     codebook = None
     if codebook_raw is not None:
@@ -149,7 +163,45 @@ def parse_question(raw: Any, where: str, problems: list[str]) -> QuestionSpec | 
         codebook=codebook or None,
         other=other,
         context=context,
+        **welsh,
     )
+
+
+def _welsh_question(
+    raw: Mapping[str, Any],
+    where: str,
+    options: tuple[str, ...],
+    rows: tuple[str, ...],
+    problems: list[str],
+) -> dict[str, Any]:
+    """A question's Welsh wording: optional, but its lists match the English one for one."""
+    welsh: dict[str, Any] = {}
+    for name, limit in (("text_cy", SHORT_TEXT_LIMIT), ("hint_cy", SHORT_TEXT_LIMIT)):
+        welsh[name] = checked_text(
+            raw.get(name), f"{where}: {name}", problems, limit=limit, required=False
+        )
+    welsh["context_cy"] = checked_text(
+        raw.get("context_cy"),
+        f"{where}: context_cy",
+        problems,
+        limit=FREE_TEXT_LIMIT,
+        required=False,
+    )
+    for name, english in (("options_cy", options), ("rows_cy", rows)):
+        given = _text_list(raw.get(name), f"{where}: {name}", problems)
+        if given and len(given) != len(english):
+            problems.append(
+                f"{where}: {name} needs one entry for each of its {len(english)} "
+                f"{name[:-3]}, in the same order"
+            )
+        welsh[name] = given
+    if welsh["text_cy"]:
+        for name, english in (("options_cy", options), ("rows_cy", rows)):
+            if english and not welsh[name]:
+                problems.append(f"{where}: a question in Welsh needs its {name} too")
+    elif any(welsh[name] for name in ("hint_cy", "context_cy", "options_cy", "rows_cy")):
+        problems.append(f"{where}: Welsh wording needs the question's text_cy too")
+    return welsh
 
 
 def _question_type(value: Any, where: str, problems: list[str]) -> QuestionType | None:
@@ -199,6 +251,8 @@ def parse_definition(raw: Any) -> ConsultationSpec:
         problems.append(f"unknown field {', '.join(repr(u) for u in unknown)}")
     details = parse_details(raw, problems)
     questions = parse_questions(raw.get("questions"), problems)
+    if details is not None:
+        problems += _welsh_problems(details, questions)
     if problems:
         raise DefinitionErrors(problems)
     assert details is not None
@@ -229,10 +283,40 @@ def parse_details(raw: Mapping[str, Any], problems: list[str]) -> ConsultationSp
     if opens and closes and closes < opens:
         problems.append("closes must be on or after opens")
     documents = parse_documents(raw.get("documents"), problems)
+    welsh = {
+        name: checked_text(
+            raw.get(name),
+            name,
+            problems,
+            limit=200 if name == "title_cy" else FREE_TEXT_LIMIT,
+            required=False,
+        )
+        for name in WELSH_DETAILS
+    }
+    if welsh["title_cy"] and not welsh["summary_cy"]:
+        problems.append("summary_cy is needed when the consultation has a title_cy")
+    if not welsh["title_cy"] and any(welsh.values()):
+        problems.append("Welsh wording needs the consultation's title_cy too")
     if len(problems) > start:
         return None
     assert isinstance(slug, str) and opens and closes
-    return ConsultationSpec(slug, title, summary, opens, closes, (), how_used, privacy, documents)
+    return ConsultationSpec(
+        slug, title, summary, opens, closes, (), how_used, privacy, documents, **welsh
+    )
+
+
+def _welsh_problems(details: ConsultationSpec, questions: tuple[QuestionSpec, ...]) -> list[str]:
+    """A consultation is in Welsh throughout or not at all: residents never meet a question
+    in English in the middle of a Welsh journey, nor Welsh questions with no way to see them."""
+    if details.welsh:
+        return [
+            f"question '{q.key}': text_cy is needed, as the consultation has a title_cy"
+            for q in questions
+            if not q.text_cy
+        ]
+    if any(q.text_cy for q in questions):
+        return ["questions in Welsh need the consultation's title_cy and summary_cy too"]
+    return []
 
 
 def parse_documents(value: Any, problems: list[str]) -> tuple[Document, ...]:
@@ -283,6 +367,12 @@ def question_to_dict(spec: QuestionSpec) -> dict[str, Any]:
         out["other"] = True
     if spec.context:
         out["context"] = spec.context
+    for name in ("text_cy", "hint_cy", "context_cy"):
+        if getattr(spec, name):
+            out[name] = getattr(spec, name)
+    for name in ("options_cy", "rows_cy"):
+        if getattr(spec, name):
+            out[name] = list(getattr(spec, name))
     return out
 
 
@@ -301,6 +391,9 @@ def definition_to_dict(spec: ConsultationSpec) -> dict[str, Any]:
         out["privacy"] = spec.privacy
     if spec.documents:
         out["documents"] = [{"title": d.title, "href": d.href} for d in spec.documents]
+    for name in WELSH_DETAILS:
+        if getattr(spec, name):
+            out[name] = getattr(spec, name)
     out["questions"] = [question_to_dict(q) for q in spec.questions]
     return out
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from survey.core.wording import N_
+
 
 class QuestionType(StrEnum):
     """The kinds of question a consultation can ask; each has a module in `question_types/`."""
@@ -21,21 +23,21 @@ class QuestionType(StrEnum):
     FREE_TEXT = "free_text"
 
 
-AGREEMENT_SCALE: tuple[str, ...] = ("Yes", "No", "Don't know")
+AGREEMENT_SCALE: tuple[str, ...] = (N_("Yes"), N_("No"), N_("Don't know"))
 LIKERT_SCALE: tuple[str, ...] = (
-    "Strongly agree",
-    "Agree",
-    "Neither agree nor disagree",
-    "Disagree",
-    "Strongly disagree",
-    "Don't know",
+    N_("Strongly agree"),
+    N_("Agree"),
+    N_("Neither agree nor disagree"),
+    N_("Disagree"),
+    N_("Strongly disagree"),
+    N_("Don't know"),
 )
 FIXED_SCALES: dict[QuestionType, tuple[str, ...]] = {
     QuestionType.AGREEMENT: AGREEMENT_SCALE,
     QuestionType.LIKERT: LIKERT_SCALE,
     QuestionType.MATRIX: LIKERT_SCALE,
 }
-OTHER_LABEL = "Other"
+OTHER_LABEL = N_("Other")
 OTHER_OPTION = -1  # option index stored for "Other - please specify"
 FREE_TEXT_LIMIT = 5000  # characters; stated to residents under every free-text box
 
@@ -57,12 +59,25 @@ class QuestionSpec:
     # What residents read before answering (several lines; the first is its heading), such as
     # the part of a draft strategy the question asks about.
     context: str = ""
+    # The same question in Welsh, where officers gave it (options and rows in the same order,
+    # so a Welsh answer is stored as the same option index); empty for an English-only one.
+    text_cy: str = ""
+    hint_cy: str = ""
+    options_cy: tuple[str, ...] = ()
+    rows_cy: tuple[str, ...] = ()
+    context_cy: str = ""
+    # A fixed scale's labels and "Other" as the page shows them in another language (the
+    # options keep their order, so an answer is stored as the same option index).
+    scale: tuple[str, ...] = ()
+    other_label: str = OTHER_LABEL
 
     @property
     def choices(self) -> tuple[str, ...]:
         """The options a resident picks from: its type's fixed scale, or the officer's options."""
-        return FIXED_SCALES.get(self.type, self.options)
+        if self.type in FIXED_SCALES:
+            return self.scale or FIXED_SCALES[self.type]
+        return self.options
 
     def choice_label(self, index: int) -> str:
         """The text of option `index`, including the "Other" option."""
-        return OTHER_LABEL if index == OTHER_OPTION else self.choices[index]
+        return self.other_label if index == OTHER_OPTION else self.choices[index]

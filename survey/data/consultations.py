@@ -150,6 +150,10 @@ def spec_of(consultation: Consultation) -> ConsultationSpec:
         how_used=consultation.how_used or "",
         privacy=consultation.privacy or "",
         documents=documents_of(consultation),
+        title_cy=consultation.title_cy or "",
+        summary_cy=consultation.summary_cy or "",
+        how_used_cy=consultation.how_used_cy or "",
+        privacy_cy=consultation.privacy_cy or "",
     )
 
 
@@ -173,6 +177,7 @@ def save_definition(spec: ConsultationSpec) -> tuple[Consultation, bool]:
         _check_frozen(consultation, spec.questions)
     _apply_details(consultation, spec)
     consultation.documents = _documents_json(spec)
+    _apply_welsh(consultation, spec)
     existing = {q.key: q for q in consultation.questions}
     wanted = {q.key for q in spec.questions}
     for key, question in existing.items():
@@ -214,6 +219,15 @@ def _apply_details(consultation: Consultation, spec: ConsultationSpec) -> None:
     consultation.privacy = spec.privacy
     consultation.opens = spec.opens
     consultation.closes = spec.closes
+
+
+def _apply_welsh(consultation: Consultation, spec: ConsultationSpec) -> None:
+    """The Welsh text a definition file gives (the officers' details form keeps it as it is,
+    as it does the documents)."""
+    consultation.title_cy = spec.title_cy
+    consultation.summary_cy = spec.summary_cy
+    consultation.how_used_cy = spec.how_used_cy
+    consultation.privacy_cy = spec.privacy_cy
 
 
 def _documents_json(spec: ConsultationSpec) -> list[dict[str, str]] | None:

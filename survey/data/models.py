@@ -46,6 +46,11 @@ class Consultation(db.Model):  # type: ignore[name-defined,misc]
     results_published: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # What residents are offered to read before answering: [{"title": ..., "href": ...}].
     documents: Mapped[list[dict[str, str]] | None] = mapped_column(sa.JSON)
+    # The same in Welsh; a consultation without a Welsh title is offered in English only.
+    title_cy: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    summary_cy: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    how_used_cy: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    privacy_cy: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -86,6 +91,12 @@ class Question(db.Model):  # type: ignore[name-defined,misc]
     codebook: Mapped[str | None] = mapped_column(sa.String(80))
     other: Mapped[bool] = mapped_column(default=False)
     context: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # The question in Welsh (options and rows in the same order as the English ones).
+    text_cy: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    hint_cy: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    options_cy: Mapped[list[str] | None] = mapped_column(sa.JSON)
+    rows_cy: Mapped[list[str] | None] = mapped_column(sa.JSON)
+    context_cy: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
 
     consultation: Mapped[Consultation] = relationship(back_populates="questions")
 
@@ -103,6 +114,11 @@ class Question(db.Model):  # type: ignore[name-defined,misc]
             codebook=self.codebook,
             other=self.other,
             context=self.context or "",
+            text_cy=self.text_cy or "",
+            hint_cy=self.hint_cy or "",
+            options_cy=tuple(self.options_cy or ()),
+            rows_cy=tuple(self.rows_cy or ()),
+            context_cy=self.context_cy or "",
         )
 
     def apply(self, spec: QuestionSpec) -> None:
@@ -118,6 +134,11 @@ class Question(db.Model):  # type: ignore[name-defined,misc]
         self.codebook = spec.codebook
         self.other = spec.other
         self.context = spec.context
+        self.text_cy = spec.text_cy
+        self.hint_cy = spec.hint_cy
+        self.options_cy = list(spec.options_cy) or None
+        self.rows_cy = list(spec.rows_cy) or None
+        self.context_cy = spec.context_cy
 
 
 class Response(db.Model):  # type: ignore[name-defined,misc]

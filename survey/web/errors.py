@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from flask import Flask, render_template
 from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 PAGES = {
-    400: ("Sorry, there is a problem with what was sent", "errors/400.html"),
-    403: ("You do not have permission to see this page", "errors/403.html"),
-    404: ("Page not found", "errors/404.html"),
-    405: ("Sorry, there is a problem with what was sent", "errors/400.html"),
-    413: ("The file is too large", "errors/413.html"),
-    429: ("Too many attempts from your connection", "errors/429.html"),
-    500: ("Sorry, there is a problem with the service", "errors/500.html"),
+    400: (_("Sorry, there is a problem with what was sent"), "errors/400.html"),
+    403: (_("You do not have permission to see this page"), "errors/403.html"),
+    404: (_("Page not found"), "errors/404.html"),
+    405: (_("Sorry, there is a problem with what was sent"), "errors/400.html"),
+    413: (_("The file is too large"), "errors/413.html"),
+    429: (_("Too many attempts from your connection"), "errors/429.html"),
+    500: (_("Sorry, there is a problem with the service"), "errors/500.html"),
 }
 
 

@@ -9,6 +9,7 @@ is refused by `survey.data.consultations` with its own message.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -144,6 +145,7 @@ def edit_question(slug: str, key: str) -> ResponseReturnValue:
         stored = question.spec() if frozen else None
         spec = _checked_question(form, request.form, stored)
         if spec is not None:
+            spec = _welsh_kept(spec, question.spec())
             try:
                 store.update_question(question, spec)
             except KeyTaken as exc:
@@ -190,6 +192,19 @@ def _form_page(
         frozen_rows=_frozen_rows(question.spec()) if question and frozen else [],
         frozen_id=FROZEN_ID,
         takes_codebook=question is not None and kind_of(question.type).takes_codebook,
+    )
+
+
+def _welsh_kept(spec: QuestionSpec, stored: QuestionSpec) -> QuestionSpec:
+    """The Welsh wording from the definition file, which this form does not show, kept; its
+    options and statements only while they still match the English ones one for one."""
+    return replace(
+        spec,
+        text_cy=stored.text_cy,
+        hint_cy=stored.hint_cy,
+        context_cy=stored.context_cy,
+        options_cy=stored.options_cy if len(stored.options_cy) == len(spec.options) else (),
+        rows_cy=stored.rows_cy if len(stored.rows_cy) == len(spec.rows) else (),
     )
 
 

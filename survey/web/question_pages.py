@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from flask_babel import gettext
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
@@ -17,6 +18,7 @@ from survey.core.answers import Problem, RawAnswer
 from survey.core.question_types import kind_of
 from survey.core.question_types.kind import OTHER_PART, PageText
 from survey.core.questions import QuestionSpec
+from survey.web.languages import problems as translated
 
 
 def raw_from_form(spec: QuestionSpec, form: MultiDict[str, str], prefix: str = "") -> RawAnswer:
@@ -37,12 +39,14 @@ def error_list(
     spec: QuestionSpec, problems: Sequence[Problem], prefix: str = ""
 ) -> list[dict[str, str]]:
     """The GOV.UK error summary entries for a question's problems."""
-    return [{"text": p.message, "href": "#" + field_id(spec, p, prefix)} for p in problems]
+    return [
+        {"text": p.message, "href": "#" + field_id(spec, p, prefix)} for p in translated(problems)
+    ]
 
 
 def _legend(spec: QuestionSpec, caption: str, heading: bool, text: str | None = None) -> Markup:
     shown = escape(text if text is not None else spec.text)
-    optional = Markup("") if spec.required else Markup(" (optional)")
+    optional = Markup("") if spec.required else Markup(" {}").format(gettext("(optional)"))
     if heading and caption:
         return Markup('<span class="govuk-caption-l">{}</span>{}{}').format(
             caption, shown, optional
@@ -60,8 +64,42 @@ def question_fields(
     prefix: str = "",
 ) -> list[dict[str, Any]]:
     """The GOV.UK macro calls (component name and params) that ask one question."""
-    text = PageText(_legend(spec, caption, heading), caption, heading, prefix)
-    return kind_of(spec.type).page_fields(spec, raw, problems, text)
+    text = PageText(_legend(spec, caption, heading), caption, heading, prefix, say=gettext)
+    fields = kind_of(spec.type).page_fields(spec, raw, translated(problems), text)
+    return [_in_language(field) for field in fields]
+
+
+ERROR_KEYS = ("errorMessage", "error")
+
+
+def _in_language(field: dict[str, Any]) -> dict[str, Any]:
+    """The wording GOV.UK Frontend's macros add themselves, in the page's language: the
+    hidden "Error:" before each error message and the character count's messages."""
+    for holder in (field, field.get("params") or {}):
+        for key in ERROR_KEYS:
+            if isinstance(holder.get(key), dict):
+                holder[key] = {**holder[key], "visuallyHiddenText": gettext("Error")}
+        for item in holder.get("items") or []:
+            conditional = item.get("conditional")
+            if isinstance(conditional, dict) and isinstance(conditional.get("error"), dict):
+                conditional["error"] = {
+                    **conditional["error"],
+                    "visuallyHiddenText": gettext("Error"),
+                }
+    if field.get("component") == "character_count":
+        field["params"].update(
+            textareaDescriptionText=gettext("You can enter up to %{count} characters"),
+            charactersUnderLimitText={
+                "one": gettext("You have %{count} character remaining"),
+                "other": gettext("You have %{count} characters remaining"),
+            },
+            charactersAtLimitText=gettext("You have 0 characters remaining"),
+            charactersOverLimitText={
+                "one": gettext("You have %{count} character too many"),
+                "other": gettext("You have %{count} characters too many"),
+            },
+        )
+    return field
 
 
 def context_blocks(context: str) -> dict[str, Any] | None:

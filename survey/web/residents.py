@@ -19,6 +19,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from sqlalchemy.exc import IntegrityError
 
 from common.clock import today
@@ -26,7 +27,7 @@ from common.database import db
 from common.extensions import rate_limits
 from common.settings import suppression_threshold
 from survey.core import tables
-from survey.core.answers import describe
+from survey.core.answers import RawAnswer, describe, to_raw
 from survey.core.question_types import check_answer, check_response
 from survey.core.questions import QuestionSpec
 from survey.core.results import ConsultationResults
@@ -44,7 +45,7 @@ from survey.data.unfinished import (
     save_answer,
     submitting,
 )
-from survey.web import chart_files
+from survey.web import chart_files, languages
 from survey.web.question_pages import (
     answer_html,
     context_blocks,
@@ -76,9 +77,11 @@ def _public(slug: str) -> Consultation:
 
 
 def _shown(consultation: Consultation | None) -> Consultation:
-    """The consultation, or 404 when there is none or it is still a draft."""
+    """The consultation, or 404 when there is none or it is still a draft; its pages are in
+    English only when officers gave it no Welsh."""
     if consultation is None or consultation.status == Status.DRAFT:
         abort(404)
+    languages.offer_languages(consultation)
     return consultation
 
 
@@ -120,18 +123,29 @@ def start(slug: str) -> ResponseReturnValue:
     )
 
 
+def _results_out(consultation: Consultation) -> bool:
+    """True when an officer has published the results after closing."""
+    return consultation.results_published and consultation.status == Status.CLOSED
+
+
 def _published(slug: str) -> tuple[Consultation, ConsultationResults]:
     """A consultation whose results an officer has published after closing, and its results."""
     consultation = _public(slug)
-    if not (consultation.results_published and consultation.status == Status.CLOSED):
+    if not _results_out(consultation):
         abort(404)
     return consultation, consultation_results(consultation, minimum=suppression_threshold())
 
 
 @bp.get("/consultations/<slug>/results")
 def results(slug: str) -> ResponseReturnValue:
-    """'You said': the results, once an officer has published them after closing."""
-    consultation, found = _published(slug)
+    """'You said': the results, once an officer has published them after closing; until then,
+    when the consultation closes and that results will follow (still a 404: there are none)."""
+    consultation = _public(slug)
+    if not _results_out(consultation):
+        return render_template(
+            "residents/results_pending.html", consultation=consultation, today=today()
+        ), 404
+    found = consultation_results(consultation, minimum=suppression_threshold())
     charts = chart_files.charts(found)
     return render_template(
         "residents/results.html",
@@ -181,23 +195,27 @@ def question(slug: str, key: str) -> ResponseReturnValue:
     if index is None:
         abort(404)
     spec = specs[index]
+    asked = languages.shown(spec)
     changing = request.args.get("change") == "1"
     problems = []
     if request.method == "POST":
         if request.form.get(screening.HONEYPOT_FIELD, "").strip():
             _remember("honeypot", slug, "filled")
-        raw = raw_from_form(spec, request.form)
-        checked = check_answer(spec, raw)
+        raw = raw_from_form(asked, request.form)
+        checked = check_answer(asked, raw)
         if not checked.problems:
             if draft is None:
                 draft = new_draft(consultation)
                 _remember("drafts", slug, draft.token)
-            save_answer(draft, spec.key, raw if checked.value is not None else None)
+            # Kept in English whatever the page's language: the same options by position, so
+            # switching language mid-journey keeps the answers.
+            save_answer(draft, spec.key, to_raw(spec, checked.value))
             db.session.commit()
             return redirect(_next_url(slug, specs, index, changing))
         problems = checked.problems
     else:
-        raw = raw_answers(draft).get(spec.key)
+        raw = _as_asked(spec, asked, raw_answers(draft).get(spec.key))
+    spec = asked
     return render_template(
         "residents/question.html",
         spec=spec,
@@ -212,8 +230,16 @@ def question(slug: str, key: str) -> ResponseReturnValue:
     )
 
 
+def _as_asked(spec: QuestionSpec, asked: QuestionSpec, raw: RawAnswer | None) -> RawAnswer | None:
+    """A kept (English) answer in the words of the page's language."""
+    if asked is spec or raw is None:
+        return raw
+    checked = check_answer(spec, raw, enforce_required=False)
+    return raw if checked.problems else to_raw(asked, checked.value)
+
+
 def _caption(index: int, total: int) -> str:
-    return f"Question {index + 1} of {total}"
+    return gettext("Question %(number)s of %(total)s", number=index + 1, total=total)
 
 
 def _next_url(slug: str, specs: list[QuestionSpec], index: int, changing: bool) -> str:
@@ -245,10 +271,11 @@ def check(slug: str) -> ResponseReturnValue:
         return _first_unanswered(slug, specs, problems)
     if draft is None:
         return redirect(url_for("residents.start", slug=slug))
-    rows = [_summary_row(slug, spec, values.get(spec.key)) for spec in specs]
+    rows = [_summary_row(slug, languages.shown(spec), values.get(spec.key)) for spec in specs]
     return render_template(
         "residents/check.html",
         consultation=consultation,
+        title=languages.wording(consultation).title,
         rows=rows,
         back_url=_last_question(slug, specs),
     )
@@ -319,12 +346,12 @@ def _last_question(slug: str, specs: list[QuestionSpec]) -> str:
 def _summary_row(slug: str, spec: QuestionSpec, value: Any) -> dict[str, Any]:
     return {
         "key": {"text": spec.text},
-        "value": {"html": answer_html(describe(spec, value))},
+        "value": {"html": answer_html(describe(spec, value, gettext("Not answered")))},
         "actions": {
             "items": [
                 {
                     "href": url_for("residents.question", slug=slug, key=spec.key, change="1"),
-                    "text": "Change",
+                    "text": gettext("Change"),
                     "visuallyHiddenText": spec.text,
                 }
             ]
@@ -356,5 +383,8 @@ def confirmation(slug: str) -> ResponseReturnValue:
     if response is None:
         return redirect(url_for("residents.start", slug=slug))
     return render_template(
-        "residents/confirmation.html", consultation=consultation, response=response
+        "residents/confirmation.html",
+        consultation=consultation,
+        response=response,
+        title=languages.wording(consultation).title,
     )

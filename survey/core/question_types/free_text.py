@@ -13,10 +13,12 @@ from survey.core.question_types.kind import (
     Part,
     QuestionCounts,
     QuestionKind,
+    hint_param,
     message,
 )
 from survey.core.questions import FREE_TEXT_LIMIT, QuestionSpec, QuestionType
 from survey.core.results import QuestionResult, text_result
+from survey.core.wording import N_
 
 
 class FreeText(QuestionKind):
@@ -24,15 +26,20 @@ class FreeText(QuestionKind):
     label = "Free text"
     takes_codebook = True
     holds_free_text = True
-    missing_message = "Enter your answer"
+    missing_message = N_("Enter your answer")
 
     def check(self, spec: QuestionSpec, raw: RawAnswer, every_row: bool) -> Checked:
         if not isinstance(raw, str):
-            return Checked(problems=[Problem("Give one answer to this question")])
+            return Checked(problems=[Problem(N_("Give one answer to this question"))])
         text = clean_text(raw).strip()
         if len(text) > FREE_TEXT_LIMIT:
             return Checked(
-                problems=[Problem(f"Your answer must be {FREE_TEXT_LIMIT:,} characters or fewer")]
+                problems=[
+                    Problem.of(
+                        N_("Your answer must be %(limit)s characters or fewer"),
+                        limit=f"{FREE_TEXT_LIMIT:,}",
+                    )
+                ]
             )
         return Checked(Text(text))
 
@@ -57,7 +64,7 @@ class FreeText(QuestionKind):
                         "isPageHeading": text.heading,
                         "classes": f"govuk-label--{text.size}",
                     },
-                    "hint": {"text": spec.hint} if spec.hint else None,
+                    "hint": hint_param(spec.hint),
                     "maxlength": FREE_TEXT_LIMIT,
                     "rows": 8,
                     "value": raw if isinstance(raw, str) else "",

@@ -7,9 +7,11 @@ are read, what the residents' page asks, and how its counts become a result.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+from markupsafe import Markup
 
 from survey.core.answers import (
     AnswerValue,
@@ -24,6 +26,7 @@ from survey.core.answers import (
 )
 from survey.core.questions import OTHER_LABEL, QuestionSpec, QuestionType
 from survey.core.results import QuestionResult
+from survey.core.wording import N_
 
 OTHER_PART = "other"  # the "Other - please specify" text: a form field and a file column
 THEMES_PART = "themes"  # a coded free-text answer's themes: a file column
@@ -65,6 +68,8 @@ class PageText:
     caption: str
     heading: bool
     prefix: str = ""  # before each field name, for several questions on one page
+    # Translates the fixed wording a page adds (default hints, "Other"), marked with `N_`.
+    say: Callable[[str], str] = lambda message: message
 
     @property
     def size(self) -> str:
@@ -84,7 +89,7 @@ class QuestionKind:
     is_scale = False  # agreement can be read from it, and broken down by group
     holds_free_text = False  # residents' own words: personal data, screened, counted as text
     counts_people = False  # its result's base is people, not answers
-    missing_message = "Select an answer"
+    missing_message = N_("Select an answer")
     first_field = "answer"  # where the error summary sends focus for a whole-question problem
 
     def definition_problems(
@@ -158,10 +163,10 @@ class OneOption(QuestionKind):
 
     def check(self, spec: QuestionSpec, raw: RawAnswer, every_row: bool) -> Checked:
         if not isinstance(raw, str):
-            return Checked(problems=[Problem("Give one answer to this question")])
+            return Checked(problems=[Problem(N_("Give one answer to this question"))])
         index = match_option(spec.choices, raw)
         if index is None:
-            return Checked(problems=[Problem(not_an_option(raw, spec.choices))])
+            return Checked(problems=[not_an_option(raw, spec.choices)])
         return Checked(Choice(index))
 
     def from_rows(self, spec: QuestionSpec, rows: Sequence[StoredRow]) -> AnswerValue:
@@ -178,12 +183,37 @@ class OneOption(QuestionKind):
                     "name": text.prefix + "answer",
                     "idPrefix": text.prefix + "answer",
                     "fieldset": fieldset(text),
-                    "hint": {"text": spec.hint} if spec.hint else None,
+                    "hint": hint_param(spec.hint),
                     "items": choice_items(spec.choices, chosen),
                     "errorMessage": message(problems, None),
                 },
             }
         ]
+
+
+def list_in_hint(hint: str) -> tuple[str, tuple[str, ...]]:
+    """A hint that lists things in one sentence ("The priorities are: a; b; c.") as its
+    introduction and the items; the hint and no items when it lists nothing."""
+    intro, colon, rest = hint.partition(": ")
+    items = tuple(item.strip() for item in rest.strip().rstrip(".").split(";"))
+    if not colon or len(items) < 2 or not all(items):
+        return hint, ()
+    return intro + ":", items
+
+
+def hint_param(hint: str) -> dict[str, Any] | None:
+    """A GOV.UK hint: as written, or a listing sentence as its introduction and a bullet list."""
+    if not hint:
+        return None
+    intro, items = list_in_hint(hint)
+    if not items:
+        return {"text": hint}
+    listed = Markup("").join(Markup("<li>{}</li>").format(item) for item in items)
+    return {
+        "html": Markup('{}<ul class="govuk-list govuk-list--bullet govuk-hint">{}</ul>').format(
+            intro, listed
+        )
+    }
 
 
 def fieldset(text: PageText) -> dict[str, Any]:

@@ -22,10 +22,12 @@ from survey.core.question_types.kind import (
     QuestionCounts,
     QuestionKind,
     choice_items,
+    hint_param,
     message,
 )
 from survey.core.questions import QuestionSpec, QuestionType
 from survey.core.results import QuestionResult, matrix_result
+from survey.core.wording import N_
 
 
 class MatrixKind(QuestionKind):
@@ -33,27 +35,31 @@ class MatrixKind(QuestionKind):
     label = "Several statements, each on the agreement scale"
     takes_rows = True
     is_scale = True
-    missing_message = "Select an answer for each statement"
+    missing_message = N_("Select an answer for each statement")
     first_field = "row-0"  # it has no "answer" input: its first statement's radios
 
     def check(self, spec: QuestionSpec, raw: RawAnswer, every_row: bool) -> Checked:
         if not isinstance(raw, Mapping):
-            return Checked(problems=[Problem("Answer each statement separately")])
+            return Checked(problems=[Problem(N_("Answer each statement separately"))])
         problems: list[Problem] = []
         pairs: list[tuple[int, int]] = []
         for row, statement in enumerate(spec.rows):
             label = str(raw.get(row, ""))
             if not label.strip():
                 if every_row:
-                    problems.append(Problem(f"Select an answer for '{statement}'", row))
+                    problems.append(
+                        Problem.of(
+                            N_("Select an answer for '%(statement)s'"), row, statement=statement
+                        )
+                    )
                 continue
             index = match_option(spec.choices, label)
             if index is None:
-                problems.append(Problem(not_an_option(label, spec.choices), row))
+                problems.append(not_an_option(label, spec.choices, row))
             else:
                 pairs.append((row, index))
         if set(raw) - set(range(len(spec.rows))):
-            problems.append(Problem("Answers were given for statements that do not exist"))
+            problems.append(Problem(N_("Answers were given for statements that do not exist")))
         if problems:
             return Checked(problems=problems)
         return Checked(Matrix(tuple(pairs)))
@@ -84,7 +90,7 @@ class MatrixKind(QuestionKind):
                 "caption": text.caption if text.heading else "",
                 "text": spec.text,
                 "optional": not spec.required,
-                "hint": spec.hint or "Answer for each statement.",
+                "hint": hint_param(spec.hint or text.say(N_("Answer for each statement."))),
                 "heading": text.heading,
                 "error": message(problems, None),
             }

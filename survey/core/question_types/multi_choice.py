@@ -27,10 +27,12 @@ from survey.core.question_types.kind import (
     QuestionKind,
     choice_items,
     fieldset,
+    hint_param,
     message,
 )
 from survey.core.questions import OTHER_LABEL, OTHER_OPTION, QuestionSpec, QuestionType
 from survey.core.results import QuestionResult, choice_result
+from survey.core.wording import N_
 
 OTHER_TEXT_LIMIT = 500
 
@@ -41,7 +43,7 @@ class MultiChoice(QuestionKind):
     needs_options = True
     can_have_other = True
     counts_people = True
-    missing_message = "Select at least one option"
+    missing_message = N_("Select at least one option")
 
     def check(self, spec: QuestionSpec, raw: RawAnswer, every_row: bool) -> Checked:
         ticked = raw if isinstance(raw, RawMulti) else RawMulti((str(raw),))
@@ -54,20 +56,22 @@ class MultiChoice(QuestionKind):
             if index is None and spec.other and label.strip().casefold() == OTHER_LABEL.casefold():
                 index = OTHER_OPTION
             if index is None:
-                problems.append(Problem(not_an_option(label, spec.choices)))
+                problems.append(not_an_option(label, spec.choices))
             elif index not in chosen:
                 chosen.append(index)
         other = clean_line(ticked.other).strip()
         if other and not spec.other:
-            problems.append(Problem("This question has no 'Other' option", OTHER_PART))
+            problems.append(Problem(N_("This question has no 'Other' option"), OTHER_PART))
         elif other and OTHER_OPTION not in chosen:
             chosen.append(OTHER_OPTION)
         if OTHER_OPTION in chosen and not other:
-            problems.append(Problem("Enter what your other answer is", OTHER_PART))
+            problems.append(Problem(N_("Enter what your other answer is"), OTHER_PART))
         if len(other) > OTHER_TEXT_LIMIT:
             problems.append(
-                Problem(
-                    f"Your other answer must be {OTHER_TEXT_LIMIT} characters or fewer", OTHER_PART
+                Problem.of(
+                    N_("Your other answer must be %(limit)s characters or fewer"),
+                    OTHER_PART,
+                    limit=str(OTHER_TEXT_LIMIT),
                 )
             )
         if problems:
@@ -108,7 +112,7 @@ class MultiChoice(QuestionKind):
             items.append(
                 {
                     "value": OTHER_LABEL,
-                    "text": "Other",
+                    "text": text.say(N_("Other")),
                     "checked": checked,
                     "conditional": {"other": ticked.other, "error": message(problems, OTHER_PART)},
                 }
@@ -120,7 +124,7 @@ class MultiChoice(QuestionKind):
                     "name": text.prefix + "answer",
                     "idPrefix": text.prefix + "answer",
                     "fieldset": fieldset(text),
-                    "hint": {"text": spec.hint or "Select all that apply."},
+                    "hint": hint_param(spec.hint or text.say(N_("Select all that apply."))),
                     "items": items,
                     "errorMessage": message(problems, None),
                 },
