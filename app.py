@@ -260,6 +260,9 @@ def _register_blueprints(app: Flask) -> None:
     from assembly.web.delivery import bp as delivery_bp
 
     app.register_blueprint(delivery_bp, url_prefix="/officers")
+    from assembly.web.delivery_reports import bp as delivery_reports_bp
+
+    app.register_blueprint(delivery_reports_bp, url_prefix="/officers")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     from survey.web.councillors import bp as councillors_bp
 
@@ -310,10 +313,11 @@ def _register_commands(app: Flask) -> None:
 
     app.cli.add_command(audit_cli)
     app.cli.add_command(strategy_cli)
-    from assembly.cli.delivery import actions_cli, report_cli
+    from assembly.cli.delivery import actions_cli, measures_cli, report_cli
     from assembly.cli.demo_delivery import demo_delivery_command
 
     app.cli.add_command(actions_cli)
+    app.cli.add_command(measures_cli)
     app.cli.add_command(demo_delivery_command)
     app.cli.add_command(report_cli)
     app.cli.add_command(draft_cli)

@@ -28,7 +28,12 @@ URL_VALUES = {
 PUBLIC_PREFIXES = ("/assets/", "/govuk/", "/static/")
 # Delivery pages every account reaches: a partner sees only the actions it owns (403 on any
 # other, checked in tests/test_delivery_pages.py), councillors read, officers change.
-EVERY_ACCOUNT = {"delivery.index", "delivery.actions", "delivery.item"}
+EVERY_ACCOUNT = {
+    "delivery.index",
+    "delivery.actions",
+    "delivery.item",
+    "delivery_reports.measure_chart",
+}
 
 
 def staff_urls(app: Flask) -> list[tuple[str, str]]:

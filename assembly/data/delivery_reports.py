@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from assembly.core.delivery import Period, Status, parse_period, shown_status
 from assembly.core.progress_report import PriorityProgress, ProgressReport, ReportRow
-from assembly.data import strategies
+from assembly.data import strategies, target_figures
 from assembly.data.models import DeliveryItem, DeliveryUpdate, Strategy
 from common.database import db
 
@@ -54,6 +54,7 @@ def progress_report(strategy: Strategy, period: Period, lead: str = "") -> Progr
         priorities=tuple(
             PriorityProgress(name, tuple(prev), tuple(new)) for name, (prev, new) in rows.items()
         ),
+        measures=tuple(target_figures.measures_of(strategy)),
     )
 
 
