@@ -12,11 +12,12 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from assembly.core.annual_report import build_annual_report
 from assembly.core.delivery import DeliveryProblems, parse_period, status_counts
 from assembly.core.progress_report import build_progress_report
 from assembly.data import delivery, target_figures
 from assembly.data.built_drafts import current_template
-from assembly.data.delivery_reports import progress_report
+from assembly.data.delivery_reports import annual_report, progress_report
 from common.accounts import find_user
 from common.clock import today
 from common.database import db, utcnow
@@ -172,3 +173,27 @@ def record_measure(slug: str, number: int, period: str, value: str, email: str |
         raise click.ClickException(f"nothing saved: {exc}") from None
     db.session.commit()
     click.echo(f"Recorded target {number}'s figure. {measure.sentence()}")
+
+
+@report_cli.command("annual")
+@click.option("--strategy", "slug", required=True, help="The adopted strategy's slug.")
+@click.option("--year", type=int, required=True, help="The calendar year reported on.")
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="DOCX file."
+)
+@with_appcontext
+def annual_report_command(slug: str, year: int, out: Path) -> None:
+    """Write the annual report on strategy SLUG's YEAR to the crime and disorder scrutiny
+    committee as a Word file; gaps the officer must fill carry Word comments."""
+    try:
+        strategy = delivery.delivered(slug)
+        report = annual_report(strategy, year, today())
+    except delivery.DeliveryError as exc:
+        raise click.ClickException(str(exc)) from None
+    template = current_template()
+    data = build_annual_report(report, utcnow(), template.docx if template else None)
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise click.ClickException(f"{out}: cannot be written ({exc.strerror})") from None
+    click.echo(f"Wrote the {year} annual report of '{slug}' to {out}")
