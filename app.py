@@ -216,6 +216,7 @@ def _init_jobs(app: Flask) -> None:
     """The job queue, and every kind of job a worker may be given."""
     import assembly.jobs.audit_imports  # noqa: F401  (each module registers its kinds of job)
     import assembly.jobs.draft_builds  # noqa: F401
+    import assembly.jobs.report_builds  # noqa: F401
     import survey.jobs.imports  # noqa: F401
     import survey.jobs.suggestions  # noqa: F401
     from common.job_queue import init_app

@@ -25,6 +25,7 @@ from assembly.core.progress_report import MEASURE_COLUMNS, measure_cells
 from assembly.core.target_progress import target_chart
 from assembly.data import delivery, target_figures
 from assembly.data.models import DeliveryItem, Strategy
+from assembly.jobs.report_builds import built_reports
 from assembly.web.dates import date_items, posted_date
 from common.access import role_required
 from common.clock import today
@@ -130,6 +131,10 @@ def actions(slug: str) -> ResponseReturnValue:
         can_add=current_user.can(Role.OFFICER),
         measures=[(m, measure_cells(m), target_chart(m)) for m in measures],
         measure_columns=MEASURE_COLUMNS,
+        reports=built_reports(strategy) if current_user.can(Role.COUNCILLOR) else [],
+        can_read_reports=current_user.can(Role.COUNCILLOR),
+        last_quarter=str(period_of(today()).previous),
+        this_year=today().year,
     )
 
 

@@ -14,13 +14,17 @@ from flask_login import current_user
 from assembly.core.target_progress import target_chart
 from assembly.data import delivery, target_figures
 from assembly.data.models import Strategy
+from assembly.jobs.report_builds import built_reports, start_report_build
 from common.access import role_required
+from common.clock import today
 from common.database import db
+from common.job_queue import enqueue
 from common.models import Role
 
 bp = Blueprint("delivery_reports", __name__)
 
 MEASURE_FIELDS = ("target", "period", "value")
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _strategy_or_404(slug: str) -> Strategy:
@@ -78,3 +82,40 @@ def record_measure(slug: str) -> ResponseReturnValue:
         errors=[{"text": problems[f], "href": f"#{f}"} for f in MEASURE_FIELDS if f in problems],
         page_has_errors=bool(problems),
     ), (400 if problems else 200)
+
+
+@bp.post("/strategies/<slug>/reports")
+@role_required(Role.OFFICER)
+def build_report(slug: str) -> ResponseReturnValue:
+    """Start building the progress report (for a quarter) or the annual report (for a year);
+    the job's page comes next."""
+    strategy = _strategy_or_404(slug)
+    kind = request.form.get("kind", "")
+    when = request.form.get("period" if kind == "progress" else "year", "")
+    try:
+        job = start_report_build(strategy, kind, when, today(), current_user.id)
+    except ValueError as exc:
+        db.session.rollback()
+        flash(f"The report was not built: {exc}", "error")
+        return redirect(url_for("delivery.actions", slug=slug, _anchor="reports"), code=303)
+    db.session.commit()
+    enqueue(job)
+    return redirect(url_for("jobs.job_page", job_id=job.id), code=303)
+
+
+@bp.get("/strategies/<slug>/reports/<int:job_id>")
+@role_required(Role.COUNCILLOR)
+def report_file(slug: str, job_id: int) -> ResponseReturnValue:
+    """A built report's Word file, for officers and councillors."""
+    strategy = _strategy_or_404(slug)
+    job = next((j for j in built_reports(strategy, limit=10_000) if j.id == job_id), None)
+    if job is None or job.output is None or not job.output_name:
+        abort(404)
+    return Response(
+        job.output,
+        content_type=DOCX,
+        headers={
+            "Content-Disposition": f'attachment; filename="{job.output_name}"',
+            "Cache-Control": "private",
+        },
+    )
