@@ -219,6 +219,7 @@ def _init_jobs(app: Flask) -> None:
     """The job queue, and every kind of job a worker may be given."""
     import assembly.jobs.audit_imports  # noqa: F401  (each module registers its kinds of job)
     import assembly.jobs.draft_builds  # noqa: F401
+    import assembly.jobs.report_builds  # noqa: F401
     import survey.jobs.imports  # noqa: F401
     import survey.jobs.suggestions  # noqa: F401
     from common.job_queue import init_app
@@ -263,6 +264,9 @@ def _register_blueprints(app: Flask) -> None:
     from assembly.web.delivery import bp as delivery_bp
 
     app.register_blueprint(delivery_bp, url_prefix="/officers")
+    from assembly.web.delivery_reports import bp as delivery_reports_bp
+
+    app.register_blueprint(delivery_reports_bp, url_prefix="/officers")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     from survey.web.councillors import bp as councillors_bp
 
@@ -313,10 +317,11 @@ def _register_commands(app: Flask) -> None:
 
     app.cli.add_command(audit_cli)
     app.cli.add_command(strategy_cli)
-    from assembly.cli.delivery import actions_cli, report_cli
+    from assembly.cli.delivery import actions_cli, measures_cli, report_cli
     from assembly.cli.demo_delivery import demo_delivery_command
 
     app.cli.add_command(actions_cli)
+    app.cli.add_command(measures_cli)
     app.cli.add_command(demo_delivery_command)
     app.cli.add_command(report_cli)
     app.cli.add_command(draft_cli)

@@ -188,9 +188,11 @@ def on_day(monkeypatch: pytest.MonkeyPatch):
     def set_today(day: dt.date) -> None:
         import assembly.cli.delivery as cli
         import assembly.web.delivery as web
+        import assembly.web.delivery_reports as reports
 
         monkeypatch.setattr(cli, "today", lambda: day)
         monkeypatch.setattr(web, "today", lambda: day)
+        monkeypatch.setattr(reports, "today", lambda: day)
 
     set_today(dt.date(2027, 8, 1))
     return set_today

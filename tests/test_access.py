@@ -29,7 +29,14 @@ URL_VALUES = {
 PUBLIC_PREFIXES = ("/assets/", "/govuk/", "/static/")
 # Delivery pages every account reaches: a partner sees only the actions it owns (403 on any
 # other, checked in tests/test_delivery_pages.py), councillors read, officers change.
-EVERY_ACCOUNT = {"delivery.index", "delivery.actions", "delivery.item"}
+# Built delivery reports: councillors download them as officers do.
+COUNCILLORS_UP = {"delivery_reports.report_file"}
+EVERY_ACCOUNT = {
+    "delivery.index",
+    "delivery.actions",
+    "delivery.item",
+    "delivery_reports.measure_chart",
+}
 
 
 def staff_urls(app: Flask) -> list[tuple[str, str]]:
@@ -40,6 +47,8 @@ def staff_urls(app: Flask) -> list[tuple[str, str]]:
             continue
         if rule.endpoint in EVERY_ACCOUNT:
             needed = "partner"
+        elif rule.endpoint in COUNCILLORS_UP:
+            needed = "councillor"
         elif rule.rule.startswith("/admin"):
             needed = "admin"
         elif rule.rule.startswith("/officers"):

@@ -361,3 +361,7 @@ def test_the_demo_has_an_adopted_strategy_two_quarters_into_delivery(
     periods = db.session.scalars(sa.select(DeliveryUpdate.period).distinct()).all()
     assert len(periods) == 2, "two quarters of updates"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(DeliveryUpdate)) == 8
+    measured = runner.invoke(args=["measures", "list", "--strategy", slug])
+    assert measured.exit_code == 0, measured.output
+    assert "2026/27\t3,720\taudit 'Crime and disorder figures 2026/27 (demo)'" in measured.output
+    assert "2026/27\t5\tentered by command line" in measured.output

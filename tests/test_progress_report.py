@@ -62,8 +62,9 @@ def test_each_priority_has_previous_and_new_items_under_the_four_headings(
     assert "Reporting area: Community safety" in text and "Lead: Jane Ashman, Director" in text
     assert "2027-Q3 (July to September 2027)" in text
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
-    assert headings[:3] == ["Summary", "Scope of the reporting area", "Glossary"]
-    assert headings[3:6] == ["Anti-social behaviour", "Updates on previous report", "New items"]
+    assert headings[:4] == ["Summary", "Measures against targets", "Scope of the reporting area",
+                            "Glossary"]  # fmt: skip
+    assert headings[4:7] == ["Anti-social behaviour", "Updates on previous report", "New items"]
     tables = [cells(t) for t in document.tables]
     summary = tables[0]
     assert summary[0] == ["Priority", "Not started (amber)", "On track (green)",
@@ -71,7 +72,7 @@ def test_each_priority_has_previous_and_new_items_under_the_four_headings(
     # Action 1, reported at risk, was due in June: by the end of September it is overdue.
     assert summary[1] == ["Anti-social behaviour", "2", "0", "0", "1", "0"]
     assert summary[-1] == ["All priorities", str(len(PLAN) - 1), "0", "0", "1", "1"]
-    previous, new = tables[1], tables[2]
+    previous, new = tables[2], tables[3]
     assert previous[0] == COLUMNS and new[0] == COLUMNS
     assert previous[1] == [
         "1. Map ASB hotspots from police and council reports (overdue)",
@@ -92,10 +93,29 @@ def test_the_first_report_after_adoption_has_every_action_new(
     out = tmp_path / "q2.docx"
     assert write(reported, out, "2027-Q2").exit_code == 0
     tables = [cells(t) for t in docx.Document(str(out)).tables]
-    texts = [row[0] for table in tables[1:] for row in table[1:]]
+    texts = [row[0] for table in tables[2:] for row in table[1:]]
     assert len(texts) == len(PLAN), "the action added in Q3 is not in Q2's report"
     assert texts[0] == "1. Map ASB hotspots from police and council reports (on track)"
     assert "Youth diversion" not in " ".join(texts)
+
+
+def test_the_measures_against_targets_come_at_the_front_with_their_charts(
+    reported: FlaskCliRunner, tmp_path: Path
+) -> None:
+    assert reported.invoke(args=["measures", "record", "--strategy", STRATEGY, "--target", "3",
+                                 "--period", "2026/27", "--value", "5"]).exit_code == 0  # fmt: skip
+    out = tmp_path / "progress.docx"
+    assert write(reported, out).exit_code == 0
+    document = docx.Document(str(out))
+    measures = cells(document.tables[1])
+    assert measures[0] == ["No.", "Target", "Baseline", "Target value", "Latest",
+                           "Where it stands"]  # fmt: skip
+    assert measures[3][2:] == ["4 (2025/26)", "6 a year by March 2028", "5 (2026/27)",
+                               "Moving the right way"]  # fmt: skip
+    assert measures[1][4:] == ["No figure yet", "No figures yet"]
+    assert len(document.inline_shapes) == 1, "a chart for the one target with a figure"
+    text = [p.text for p in document.paragraphs]
+    assert any(t.startswith("Figure 1: Six domestic abuse training events") for t in text)
 
 
 @pytest.mark.parametrize(

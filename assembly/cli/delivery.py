@@ -1,5 +1,5 @@
-"""Command line for delivering an adopted strategy: `flask actions list` and `update`, and
-`flask report progress`.
+"""Command line for delivering an adopted strategy: `flask actions list` and `update`,
+`flask measures list` and `record`, and `flask report progress` and `annual`.
 
 Thin: the same functions the delivery pages call. With `--as EMAIL` a command acts as that
 account, so a partner's command reaches only their own actions, as on the web.
@@ -12,16 +12,17 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from assembly.core.annual_report import build_annual_report
 from assembly.core.delivery import DeliveryProblems, parse_period, status_counts
 from assembly.core.progress_report import build_progress_report
-from assembly.data import delivery
+from assembly.data import delivery, target_figures
 from assembly.data.built_drafts import current_template
-from assembly.data.delivery_reports import progress_report
+from assembly.data.delivery_reports import annual_report, progress_report
 from common.accounts import find_user
 from common.clock import today
 from common.database import db, utcnow
 from common.display import long_date
-from common.models import User
+from common.models import Role, User
 from common.text import clean_line
 
 actions_cli = click.Group("actions", help="List and update an adopted strategy's actions.")
@@ -132,3 +133,67 @@ def progress_report_command(slug: str, period: str, out: Path, lead: str) -> Non
     except OSError as exc:
         raise click.ClickException(f"{out}: cannot be written ({exc.strerror})") from None
     click.echo(f"Wrote the {quarter} progress report of '{slug}' to {out}")
+
+
+measures_cli = click.Group("measures", help="An adopted strategy's measures against its targets.")
+
+
+@measures_cli.command("list")
+@click.option("--strategy", "slug", required=True, help="The adopted strategy's slug.")
+@with_appcontext
+def list_measures(slug: str) -> None:
+    """List the targets of strategy SLUG: number, where each stands, and every actual figure."""
+    try:
+        strategy = delivery.delivered(slug)
+    except delivery.DeliveryError as exc:
+        raise click.ClickException(str(exc)) from None
+    for measure in target_figures.measures_of(strategy):
+        click.echo(f"{measure.number}\t{measure.priority}\t{measure.sentence()}")
+        for point in measure.points:
+            click.echo(f"\t{point.period}\t{measure.shown(point.value)}\t{point.source}")
+
+
+@measures_cli.command("record")
+@click.option("--strategy", "slug", required=True, help="The adopted strategy's slug.")
+@click.option("--target", "number", type=int, required=True, help="The target's number.")
+@click.option("--period", required=True, help="2026/27, 2027, 2027-Q1 or 2027-03.")
+@click.option("--value", required=True, help="The actual figure, like 3,650.")
+@click.option("--as", "email", default=None, help="Record as this account (an officer's).")
+@with_appcontext
+def record_measure(slug: str, number: int, period: str, value: str, email: str | None) -> None:
+    """Record the actual figure of target NUMBER of strategy SLUG for a period."""
+    user = _account(email)
+    if user is not None and not user.can(Role.OFFICER):
+        raise click.ClickException(f"'{email}' is not an officer: only officers record figures")
+    try:
+        strategy = delivery.delivered(slug)
+        measure = target_figures.record_figure(strategy, number, period, value, user)
+    except (delivery.DeliveryError, target_figures.TargetError) as exc:
+        db.session.rollback()
+        raise click.ClickException(f"nothing saved: {exc}") from None
+    db.session.commit()
+    click.echo(f"Recorded target {number}'s figure. {measure.sentence()}")
+
+
+@report_cli.command("annual")
+@click.option("--strategy", "slug", required=True, help="The adopted strategy's slug.")
+@click.option("--year", type=int, required=True, help="The calendar year reported on.")
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="DOCX file."
+)
+@with_appcontext
+def annual_report_command(slug: str, year: int, out: Path) -> None:
+    """Write the annual report on strategy SLUG's YEAR to the crime and disorder scrutiny
+    committee as a Word file; gaps the officer must fill carry Word comments."""
+    try:
+        strategy = delivery.delivered(slug)
+        report = annual_report(strategy, year, today())
+    except delivery.DeliveryError as exc:
+        raise click.ClickException(str(exc)) from None
+    template = current_template()
+    data = build_annual_report(report, utcnow(), template.docx if template else None)
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise click.ClickException(f"{out}: cannot be written ({exc.strerror})") from None
+    click.echo(f"Wrote the {year} annual report of '{slug}' to {out}")

@@ -3,7 +3,8 @@
 The demo strategy itself stays a draft (so the draft, consultation and adoption steps can be
 tried on it); this adds its predecessor, "Community Safety Strategy 2024-27", as adopted
 before the service was used (so it has no built draft), with a partner account owning two
-of its actions, an action added during delivery, and updates for the last two quarters.
+of its actions, an action added during delivery, and updates for the last two quarters; and
+a year's newer audit figures and two entered figures, so its targets have measures to chart.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from flask.cli import with_appcontext
 
 from assembly.core.delivery import period_of
 from assembly.core.strategy import StrategyErrors
-from assembly.data import delivery, strategies
+from assembly.data import crime_audits, delivery, strategies, target_figures
 from assembly.data.models import StrategyStatus
 from common.accounts import AccountError, create_user, find_user, set_password
 from common.clock import today
@@ -40,6 +41,13 @@ UPDATES = {
     8: [("not started", "Visits wait for the new crime prevention officer.",
          "Post vacant since the spring.", "Avon and Somerset Police", "Next quarter")],
 }  # fmt: skip
+NEWER_AUDIT = "Crime and disorder figures 2026/27 (demo)"
+NEWER_FIGURES = (
+    "category,period,value,unit,source\n"
+    'Anti-social behaviour,2026/27,"3,720",reports,Demonstration figures\n'
+    "Arson,2026/27,49,offences,Demonstration figures\n"
+)
+ENTERED = ((3, "2026/27", "5"), (4, "2026/27", "3"))  # (target, period, figure)
 
 
 @click.command("demo-delivery")
@@ -99,3 +107,8 @@ def _adopted_strategy() -> None:
         owner_name="", organisation="Trading Standards", owner_email="",
         due=dt.date(now.year + 1, 3, 31), user=None, today=later.ends,
     )  # fmt: skip
+    if crime_audits.audit_by_name(NEWER_AUDIT) is None:
+        crime_audits.import_audit(NEWER_AUDIT, "figures-2026-27.csv",
+                                  NEWER_FIGURES.encode(), None)  # fmt: skip
+    for number, period, value in ENTERED:
+        target_figures.record_figure(strategy, number, period, value, None)

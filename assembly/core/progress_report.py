@@ -14,9 +14,11 @@ from dataclasses import dataclass
 
 from assembly.core.delivery import RAG, SHOWN, Period, Status
 from assembly.core.document import DraftDocument
+from assembly.core.target_progress import TargetProgress, target_chart
 from common.display import long_date, number
 
 COLUMNS = ("Action", "Progress made", "Issues to be addressed", "Who", "By when")
+MEASURE_COLUMNS = ("No.", "Target", "Baseline", "Target value", "Latest", "Where it stands")
 NO_UPDATE = "No update for this period"
 
 
@@ -59,6 +61,7 @@ class ProgressReport:
     scope: str
     glossary: tuple[tuple[str, str], ...]
     priorities: tuple[PriorityProgress, ...]
+    measures: tuple[TargetProgress, ...] = ()
 
 
 def period_words(period: Period) -> str:
@@ -93,6 +96,7 @@ def build_progress_report(
         [[p.name, *(number(c) for c in p.counts().values())] for p in report.priorities]
         + [["All priorities", *(number(c) for c in _total(report.priorities))]],
     )
+    add_measures(doc, report.measures)
     doc.heading("Scope of the reporting area", 1)
     for passage in report.scope.split("\n\n"):
         doc.paragraph(passage)
@@ -123,3 +127,39 @@ def _cells(row: ReportRow) -> list[str]:
 
 def _total(priorities: Sequence[PriorityProgress]) -> list[int]:
     return [sum(p.counts()[s] for p in priorities) for s in SHOWN]
+
+
+def add_measures(doc: DraftDocument, measures: Sequence[TargetProgress]) -> None:
+    """The measures against targets: a table of where each stands, then each one's chart."""
+    if not measures:
+        return
+    doc.heading("Measures against targets", 2)
+    doc.table("Measures against targets", MEASURE_COLUMNS, [measure_cells(m) for m in measures])
+    for measure in measures:
+        chart = target_chart(measure)
+        if chart is not None:
+            doc.figure(chart.png, chart.alt_text, chart.title)
+            doc.paragraph(measure.sentence())
+
+
+def measure_cells(measure: TargetProgress) -> list[str]:
+    """A target's row, as the councillors' view and both reports show it."""
+    baseline = (
+        measure.shown(measure.baseline)
+        if measure.baseline is not None
+        else (measure.spec.baseline or "Not given")
+    )
+    if measure.baseline is not None and measure.baseline_period:
+        baseline += f" ({measure.baseline_period})"
+    goal = measure.spec.value or "Not given"
+    if measure.spec.by:
+        goal += f" by {measure.spec.by}"
+    latest = measure.latest
+    return [
+        number(measure.number),
+        measure.spec.target,
+        baseline,
+        goal,
+        f"{measure.shown(latest.value)} ({latest.period})" if latest else "No figure yet",
+        measure.verdict.value.capitalize(),
+    ]

@@ -1,17 +1,27 @@
-"""Gathering a strategy's quarterly progress report: each action's update for the period."""
+"""Gathering a strategy's delivery reports: the quarterly progress report (each action's
+update for the period) and the annual report to the crime and disorder scrutiny committee."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from assembly.core.delivery import Period, Status, parse_period, shown_status
+from assembly.core.annual_report import DUTIES, ActionYear, AnnualReport, Duty, due_words
+from assembly.core.charts import change_chart, comparator_chart
+from assembly.core.delivery import Period, Status, parse_period, period_of, shown_status
+from assembly.core.periods import compared_periods
 from assembly.core.progress_report import PriorityProgress, ProgressReport, ReportRow
-from assembly.data import strategies
-from assembly.data.models import DeliveryItem, DeliveryUpdate, Strategy
+from assembly.core.strategy import StrategySpec
+from assembly.core.trends import trends
+from assembly.core.wording import join_words
+from assembly.data import crime_audits, delivery, strategies, target_figures
+from assembly.data.models import CrimeAudit, DeliveryItem, DeliveryUpdate, Strategy
 from common.database import db
+from common.display import long_date, plural
+from survey import interface
 
 
 def progress_report(strategy: Strategy, period: Period, lead: str = "") -> ProgressReport:
@@ -54,6 +64,7 @@ def progress_report(strategy: Strategy, period: Period, lead: str = "") -> Progr
         priorities=tuple(
             PriorityProgress(name, tuple(prev), tuple(new)) for name, (prev, new) in rows.items()
         ),
+        measures=tuple(target_figures.measures_of(strategy)),
     )
 
 
@@ -78,3 +89,143 @@ def _latest(
 
 def _owner(item: DeliveryItem) -> str:
     return ", ".join(part for part in (item.owner_name, item.organisation) if part)
+
+
+def annual_report(strategy: Strategy, year: int, today: dt.date) -> AnnualReport:
+    """The year's annual report: statuses as they stood at the year's end (or today, in the
+    current year, so they match the actions page), the progress reported in the year's
+    quarters, the measures, the duties from the service's records, and the newest audit's
+    trends. DeliveryError for a year before the strategy was adopted or not yet begun."""
+    spec = strategies.spec_of(strategy)
+    adopted_on = strategy.adopted_on
+    if adopted_on is not None and year < adopted_on.year or year > today.year:
+        raise delivery.DeliveryError(
+            f"{year} is outside '{strategy.slug}''s delivery: choose a year from "
+            f"{adopted_on.year if adopted_on else today.year} to {today.year}"
+        )
+    as_of = min(dt.date(year, 12, 31), today)
+    last = period_of(as_of)
+    quarters = {str(Period(year, q)) for q in range(1, 5)}
+    actions = []
+    for item in delivery_items(strategy):
+        if parse_period(item.first_period) > last:
+            continue
+        known = _latest(item.updates, lambda u: parse_period(u.period) <= last)
+        in_year = sorted(
+            {u.period: u.progress for u in reversed(item.updates) if u.period in quarters}.items()
+        )
+        actions.append(
+            ActionYear(
+                number=item.number,
+                priority=item.priority,
+                action=item.action,
+                organisation=item.organisation,
+                status=shown_status(known.status if known else "not started", item.due, as_of),
+                due=due_words(item.due, item.by_when),
+                progress=tuple(in_year),
+                new=item.added_during_delivery and item.first_period in quarters,
+            )
+        )
+    audit = _newest_audit()
+    table = crime_audits.audit_table(audit) if audit else None
+    found = [t for t in trends(table) if t.area is None] if table else []
+    return AnnualReport(
+        title=strategy.title,
+        partnership=spec.partnership,
+        year=year,
+        as_of=as_of,
+        period=spec.period,
+        adopted=_adopted_words(strategy),
+        equality_impact=spec.equality_impact,
+        budget=_budget(spec),
+        responsible_authorities=spec.responsible_authorities,
+        structure=spec.structure,
+        duties=_duties(strategy, spec, year, len({p for a in actions for p, _ in a.progress})),
+        priorities=tuple(p.name for p in spec.priorities),
+        actions=tuple(actions),
+        measures=tuple(target_figures.measures_of(strategy)),
+        trends=tuple(found),
+        audit_name=audit.name if audit else "",
+        trend_charts=tuple(
+            c
+            for c in (change_chart(found), comparator_chart(table, found) if table else None)
+            if c is not None
+        ),  # fmt: skip
+    )
+
+
+def _newest_audit() -> CrimeAudit | None:
+    """The newest audit with two periods of one kind to compare (a year's figures alone
+    show no trend), else the newest of all."""
+    audits = crime_audits.all_audits()
+    for audit in audits:
+        pair = compared_periods(audit.periods)
+        if pair is not None and pair[0] is not None:
+            return audit
+    return audits[0] if audits else None
+
+
+def _adopted_words(strategy: Strategy) -> str:
+    by = f"by {strategy.adopted_by} " if strategy.adopted_by else ""
+    on = f"on {long_date(strategy.adopted_on)}" if strategy.adopted_on else ""
+    return (by + on).strip() or "by the partnership"
+
+
+def _budget(spec: StrategySpec) -> str:
+    """The strategy's resources and funding lines, as the budget section's words."""
+    lines = [f"{f.source}: {f.amount} for {f.use}" for f in spec.funding]
+    parts = [spec.resources.strip()] if spec.resources.strip() else []
+    if lines:
+        parts.append("Funding: " + "; ".join(lines) + ".")
+    return "\n\n".join(parts)
+
+
+def _duties(strategy: Strategy, spec: StrategySpec, year: int, quarters: int) -> tuple[Duty, ...]:
+    """How each statutory duty was met in `year`, from the service's own records; '' where
+    it keeps none (the report asks the officer to write it)."""
+    audits = [a for a in crime_audits.all_audits() if a.imported_at.year == year]
+    assessment = (
+        f"Audit figures imported in {year}: "
+        + join_words([f"{a.name} ({long_date(a.imported_at.date())})" for a in audits])
+        + f". The strategy was drawn from the audit {spec.audit}."
+        if audits
+        else ""
+    )
+    plan = ""
+    if strategy.adopted_on and strategy.adopted_on.year == year:
+        plan = f"The {strategy.title} ({spec.period}) was adopted {_adopted_words(strategy)}."
+    elif strategy.adopted_on:
+        plan = (
+            f"The {strategy.title} ({spec.period}), adopted {_adopted_words(strategy)}, was "
+            f"delivered through {year}; owners reported progress in "
+            f"{plural(quarters, 'quarter')} of the year."
+        )
+    refreshes = [s for s in strategies.refreshes_of(strategy) if s.refresh_year == year]
+    if refreshes:
+        plan += f" Refreshed for {year}: " + join_words([s.title for s in refreshes]) + "."
+    run = [c for c in interface.consultations() if _in_year(c.opens, c.closes, year)]
+    engagement = (
+        "Consultations with residents run in the year: "
+        + join_words([f"{c.title}{_dates(c.opens, c.closes)}" for c in run])
+        + "."
+        if run
+        else ""
+    )
+    reoffending = [p for p in spec.priorities if "reoffend" in p.name.casefold()]
+    offending = (
+        "The strategy's priority " + join_words([p.name for p in reoffending]) + " delivers it."
+        if reoffending
+        else ""
+    )
+    texts = (assessment, plan.strip(), engagement, "", offending, "")
+    return tuple(Duty(name, text) for name, text in zip(DUTIES, texts, strict=True))
+
+
+def _in_year(opens: dt.date | None, closes: dt.date | None, year: int) -> bool:
+    return any(day is not None and day.year == year for day in (opens, closes))
+
+
+def _dates(opens: dt.date | None, closes: dt.date | None) -> str:
+    if opens and closes:
+        return f" ({long_date(opens)} to {long_date(closes)})"
+    return f" (opened {long_date(opens)})" if opens else ""

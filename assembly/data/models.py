@@ -304,3 +304,21 @@ class DeliveryUpdate(db.Model):  # type: ignore[name-defined,misc]
     recorded_by: Mapped[str] = mapped_column(sa.String(254))  # an email, or "command line"
 
     item: Mapped[DeliveryItem] = relationship(back_populates="updates")
+
+
+class TargetFigure(db.Model):  # type: ignore[name-defined,misc]
+    """An actual figure an officer entered for one target of an adopted strategy and one
+    period; figures for a target linked to an audit category come from imported audits."""
+
+    __tablename__ = "target_figure"
+    __table_args__ = (sa.UniqueConstraint("strategy_id", "target_number", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    strategy_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("strategy.id", ondelete="CASCADE"), index=True
+    )
+    target_number: Mapped[int] = mapped_column()  # 1, 2, 3 across the strategy's priorities
+    period: Mapped[str] = mapped_column(sa.String(40))  # as audits write it: "2026/27"
+    value: Mapped[Decimal] = mapped_column(sa.Numeric(24, 6))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_by: Mapped[str] = mapped_column(sa.String(254))  # an email, or "command line"

@@ -21,8 +21,11 @@ from assembly.core.delivery import (
     period_of,
     status_counts,
 )
-from assembly.data import delivery
+from assembly.core.progress_report import MEASURE_COLUMNS, measure_cells
+from assembly.core.target_progress import target_chart
+from assembly.data import delivery, target_figures
 from assembly.data.models import DeliveryItem, Strategy
+from assembly.jobs.report_builds import built_reports
 from assembly.web.dates import date_items, posted_date
 from common.access import role_required
 from common.clock import today
@@ -106,6 +109,7 @@ def actions(slug: str) -> ResponseReturnValue:
     """The strategy's actions, filtered by priority, status and owner, with status counts."""
     strategy = _strategy_or_404(slug)
     views = delivery.items_of(strategy, current_user, today())
+    measures = target_figures.measures_of(strategy)
     wanted = {key: request.args.get(key, "") for key in ("priority", "status", "owner")}
     shown = [
         v
@@ -125,6 +129,12 @@ def actions(slug: str) -> ResponseReturnValue:
         statuses=SHOWN,
         wanted=wanted,
         can_add=current_user.can(Role.OFFICER),
+        measures=[(m, measure_cells(m), target_chart(m)) for m in measures],
+        measure_columns=MEASURE_COLUMNS,
+        reports=built_reports(strategy) if current_user.can(Role.COUNCILLOR) else [],
+        can_read_reports=current_user.can(Role.COUNCILLOR),
+        last_quarter=str(period_of(today()).previous),
+        this_year=today().year,
     )
 
 
