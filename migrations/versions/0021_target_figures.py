@@ -1,7 +1,7 @@
 """actual figures entered for an adopted strategy's targets, period by period
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 Create Date: 2027-01-20
 
 A target linked to an audit category takes its actual figures from imported audits; any
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0021"
-down_revision = "0019"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 

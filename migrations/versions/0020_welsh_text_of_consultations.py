@@ -1,6 +1,6 @@
 """consultations and their questions in Welsh as well as English
 
-Revision ID: 0023
+Revision ID: 0020
 Revises: 0019
 Create Date: 2027-01-20
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0023"
+revision = "0020"
 down_revision = "0019"
 branch_labels = None
 depends_on = None
