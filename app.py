@@ -282,6 +282,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
+    import survey.cli.new_themes  # noqa: F401  (adds `flask themes find-new` to the themes group)
     import survey.cli.suggestions  # noqa: F401  (adds `flask themes suggest` to the themes group)
     from survey.cli.consultations import consultations_cli, responses_cli, themes_cli, users_cli
 

@@ -7,9 +7,10 @@ import re
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 from werkzeug.test import TestResponse
 
+import survey.cli.new_themes  # noqa: F401  (adds `flask themes find-new`, as app.py does)
 from common.database import db
 from common.models import AuditEvent
 from survey.data import new_themes, themes
@@ -238,3 +239,21 @@ def test_an_unknown_question_or_group_is_not_found(client: FlaskClient) -> None:
     assert (
         client.post(f"{NEW}/999/dismiss", data={"csrf_token": csrf_token(shown)}).status_code == 404
     )
+
+
+def test_cli_find_new_prints_the_groups_and_refuses_unknowns(runner: FlaskCliRunner) -> None:
+    consultation = make_consultation()
+    with_answers(consultation)
+    result = runner.invoke(args=["themes", "find-new", SLUG, "--question", "worries"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert re.fullmatch(r"worries: \d groups found among 11 answers no theme matches", lines[0])
+    permits = next(i for i, line in enumerate(lines) if "permits" in line)
+    assert lines[permits].startswith("  5 answers: ")
+    assert lines[permits + 1].removeprefix("    e.g. ") in PERMITS
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ThemeCandidate)) >= 2
+    not_text = runner.invoke(args=["themes", "find-new", SLUG, "--question", "agree"])
+    assert not_text.exit_code == 1
+    assert "question 'agree' is not a free-text question with a codebook" in not_text.output
+    unknown = runner.invoke(args=["themes", "find-new", SLUG, "--question", "nowhere"])
+    assert "has no question with the key 'nowhere'" in unknown.output
