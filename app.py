@@ -221,6 +221,7 @@ def _init_jobs(app: Flask) -> None:
     import assembly.jobs.draft_builds  # noqa: F401
     import assembly.jobs.report_builds  # noqa: F401
     import survey.jobs.imports  # noqa: F401
+    import survey.jobs.new_themes  # noqa: F401
     import survey.jobs.suggestions  # noqa: F401
     from common.job_queue import init_app
 
@@ -234,6 +235,7 @@ def _register_blueprints(app: Flask) -> None:
     from survey.web.errors import register_error_pages
     from survey.web.flagged import bp as flagged_bp
     from survey.web.jobs import bp as jobs_bp
+    from survey.web.new_themes import bp as new_themes_bp
     from survey.web.officers import bp as officers_bp
     from survey.web.residents import bp as residents_bp
     from survey.web.responses import bp as responses_bp
@@ -248,6 +250,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(flagged_bp, url_prefix="/officers")
     app.register_blueprint(responses_bp, url_prefix="/officers")
     app.register_blueprint(suggestions_bp, url_prefix="/officers")
+    app.register_blueprint(new_themes_bp, url_prefix="/officers")
     app.register_blueprint(jobs_bp, url_prefix="/officers")
     from assembly.web.strategies import bp as strategies_bp
 
@@ -286,6 +289,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
+    import survey.cli.new_themes  # noqa: F401  (adds `flask themes find-new` to the themes group)
     import survey.cli.suggestions  # noqa: F401  (adds `flask themes suggest` to the themes group)
     from survey.cli.consultations import consultations_cli, responses_cli, themes_cli, users_cli
 

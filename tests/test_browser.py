@@ -530,6 +530,7 @@ STAFF_PAGES = {
         ("strategy-glossary", f"{EDITOR}/glossary"),
         ("strategy-sections", f"{EDITOR}/sections"),
         ("themes-suggestions", f"/officers/consultations/{SLUG}/themes/worries/suggestions"),
+        ("themes-new", f"/officers/consultations/{SLUG}/themes/worries/new-themes"),
         ("flagged", f"/officers/consultations/{SLUG}/flagged"),
         ("responses", f"/officers/consultations/{SLUG}/responses"),
         ("confirm-close", f"/officers/consultations/{SLUG}/status/closed"),

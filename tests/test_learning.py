@@ -11,8 +11,10 @@ from survey.core.learning import (
     TooFewExamples,
     cross_validate,
     folds_of,
+    least_sure_first,
     pooled,
     train,
+    uncertainty,
 )
 
 THEMES = ["Speeding", "Dog fouling", "Graffiti"]
@@ -143,3 +145,26 @@ def test_cross_validation_lists_unlearnt_themes_unscored_with_the_reason() -> No
     assert graffiti.score is None and graffiti.examples == 2
     assert graffiti.reason is not None and "at least 3" in graffiti.reason
     assert [t.name for t in agreement.themes if t.score] == ["Speeding", "Dog fouling"]
+
+
+def test_uncertainty_is_highest_for_a_theme_at_even_odds() -> None:
+    assert uncertainty({"Speeding": 0.5, "Graffiti": 0.99}) == 1.0
+    assert uncertainty({"Speeding": 0.0, "Graffiti": 1.0}) == 0.0
+    assert uncertainty({"Speeding": 0.75}) == pytest.approx(0.5)
+    assert uncertainty({}) == 0.0
+
+
+def test_least_sure_first_puts_an_answer_unlike_any_example_before_obvious_ones(
+    suggester: Suggester,
+) -> None:
+    texts = [
+        "Speeding cars on the school road every morning",
+        "Dog fouling all over the park",
+        "Speeding past the dog mess and graffiti",  # mixes every theme's words
+    ]
+    order = least_sure_first(suggester, texts)
+    assert sorted(order) == [0, 1, 2]
+    found = suggester.confidences(texts)
+    unsure = [uncertainty(found[i]) for i in order]
+    assert unsure == sorted(unsure, reverse=True)
+    assert order[-1] in (0, 1)  # a plain one-theme answer is among the surest

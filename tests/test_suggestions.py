@@ -12,6 +12,7 @@ from werkzeug.test import TestResponse
 
 import survey.cli.suggestions  # noqa: F401  (adds `flask themes suggest`, as app.py does)
 from common.database import db
+from common.display import percent
 from survey.data import suggestions, themes
 from survey.data.models import (
     Answer,
@@ -288,3 +289,62 @@ def test_cli_suggest_explains_too_few_and_refuses_unknowns(runner: FlaskCliRunne
     unknown = runner.invoke(args=["themes", "suggest", "nowhere"])
     assert unknown.exit_code == 1
     assert unknown.output.strip() == "Error: No consultation with the slug 'nowhere'"
+
+
+def test_the_queue_shows_least_sure_suggestions_first_once_there_are_any(app: Flask) -> None:
+    consultation = make_consultation()
+    _, (parked, rubbish, weather) = coded_by_officers(consultation)
+    question = themes.coded_question(consultation, "worries")
+    oldest = themes.review_page(question, themes.Show.UNCODED, least_sure_first=True)
+    assert [i.answer_id for i in oldest.items] == [parked.id, rubbish.id, weather.id]
+    for answer, confidence in ((parked, 0.97), (rubbish, 0.55), (weather, 0.3)):
+        theme = next(t for t in themes.question_themes(question) if t.name == "Parking")
+        db.session.add(
+            ThemeSuggestion(answer_id=answer.id, theme_id=theme.id, confidence=confidence)
+        )
+    db.session.commit()
+    ordered = themes.review_page(question, themes.Show.UNCODED, least_sure_first=True)
+    assert [i.answer_id for i in ordered.items] == [rubbish.id, weather.id, parked.id]
+    plain = themes.review_page(question, themes.Show.UNCODED)
+    assert [i.answer_id for i in plain.items] == [parked.id, rubbish.id, weather.id]
+
+
+def test_least_sure_first_puts_unsuggested_answers_after_unsure_ones(app: Flask) -> None:
+    consultation = make_consultation()
+    _, (parked, rubbish, weather) = coded_by_officers(consultation)
+    question = themes.coded_question(consultation, "worries")
+    bins = next(t for t in themes.question_themes(question) if t.name == "Bins")
+    db.session.add(ThemeSuggestion(answer_id=weather.id, theme_id=bins.id, confidence=0.45))
+    db.session.add(ThemeSuggestion(answer_id=parked.id, theme_id=bins.id, confidence=0.99))
+    db.session.commit()
+    ordered = themes.review_page(question, themes.Show.UNCODED, least_sure_first=True)
+    # weather: 45% (unsure); rubbish: none stored, so every theme under 20%; parked: 99%
+    assert [i.answer_id for i in ordered.items] == [weather.id, rubbish.id, parked.id]
+
+
+def test_the_review_queue_orders_least_sure_first_and_shows_each_themes_agreement(
+    client: FlaskClient,
+) -> None:
+    consultation = make_consultation()
+    coded_by_officers(consultation)
+    sign_in(client, "officer")
+    before = page(client.get(f"{THEMES}/review?show=uncoded"))
+    assert before.find("select", id="order") is None and before.find(id="trust") is None
+    press_suggest(client)
+    queue = page(client.get(f"{THEMES}/review?show=uncoded"))
+    chosen = queue.find("select", id="order").find("option", selected=True)
+    assert chosen.get_text(strip=True) == "Least sure suggestions first"
+    assert "least sure (nearest 50%) come first" in queue.find(id="order-note").get_text()
+    rows = {
+        row.find("th").get_text(strip=True): [td.get_text(strip=True) for td in row("td")]
+        for row in queue.find(id="trust").select("tbody tr")
+    }
+    measured = suggestions.agreement(themes.coded_question(consultation, "worries"))
+    parking = next(t for t in measured.themes if t.name == "Parking").score
+    assert parking is not None
+    assert rows["Parking"] == [percent(parking.precision * 100), percent(parking.recall * 100)]
+    assert "Road safety" not in rows  # never suggested: nothing to trust
+    oldest = page(client.get(f"{THEMES}/review?show=uncoded&order=oldest"))
+    assert oldest.find("select", id="order").find("option", selected=True)["value"] == "oldest"
+    form = oldest.select_one("form.app-coding-answer")
+    assert "order=oldest" in form["action"]

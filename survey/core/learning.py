@@ -13,7 +13,7 @@ officer decided, per theme, with `survey.core.coding.score_coding`. Everything i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -198,6 +198,18 @@ def _vectoriser() -> Any:
             ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
         ]
     )
+
+
+def uncertainty(found: Mapping[str, float]) -> float:
+    """How unsure one answer's suggestions are: 1 when a theme is at 50%, 0 when all are 0 or 1."""
+    return max((1 - abs(2 * value - 1) for value in found.values()), default=0.0)
+
+
+def least_sure_first(suggester: Suggester, texts: Sequence[str]) -> list[int]:
+    """Positions in `texts`, the answer the suggestions are least sure of first (active learning:
+    an officer's code for it teaches the classifiers most). Ties keep the order given."""
+    found = suggester.confidences(texts)
+    return sorted(range(len(texts)), key=lambda i: (-uncertainty(found[i]), i))
 
 
 def folds_of(count: int, folds: int = FOLDS) -> list[list[int]]:

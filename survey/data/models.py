@@ -311,6 +311,40 @@ class ThemeSuggestion(db.Model):  # type: ignore[name-defined,misc]
     confidence: Mapped[float]
 
 
+class CandidateState(StrEnum):
+    """What an officer made of a group of answers offered as a possible new theme."""
+
+    OPEN = "open"  # offered, not yet decided
+    NAMED = "named"  # named as a new theme of the codebook
+    DISMISSED = "dismissed"  # not a theme: its answers are not grouped again
+
+
+class ThemeCandidate(db.Model):  # type: ignore[name-defined,misc]
+    """A group of similar answers no theme matches, offered to officers as a possible new theme.
+
+    Found by the "new themes" job (survey.core.new_themes); open groups are replaced when it
+    runs again, while named and dismissed ones are kept, so a dismissed group is not offered
+    again.
+    """
+
+    __tablename__ = "theme_candidate"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("question.id", ondelete="CASCADE"), index=True
+    )
+    # The group's answers, most typical first, and its distinctive words, most distinctive first.
+    answer_ids: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+    words: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    state: Mapped[str] = mapped_column(sa.String(10), default=CandidateState.OPEN.value)
+    theme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("theme.id", ondelete="SET NULL"))
+    found_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
 class ResultsVersion(db.Model):  # type: ignore[name-defined,misc]
     """A consultation's results version: a token replaced whenever what its results count
     changes, under which its counts are cached (see survey.data.result_cache)."""

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -43,6 +44,9 @@ from survey.data.models import (
 NAME_LIMIT = 120
 DESCRIPTION_LIMIT = 2000
 CHUNK = 5000  # rows per insert statement, and responses per look-up while importing
+# survey.data.suggestions stores no suggestion under 20%: an answer without one is at least
+# this sure of every theme (|confidence - 50%|, doubled), for ordering least sure first.
+UNSUGGESTED_SURENESS = 0.6
 NAME_SEPARATOR = "\x1f"  # between theme names aggregated in SQL (names are one line of text)
 
 
@@ -565,8 +569,15 @@ def review_page(
     theme_id: int | None = None,
     page: int = 1,
     per_page: int = 20,
+    *,
+    least_sure_first: bool = False,
 ) -> ReviewPage:
-    """One page of the question's answers for officers to review, oldest response first."""
+    """One page of the question's answers for officers to review, oldest response first.
+
+    With `least_sure_first`, answers whose learnt suggestions are nearest 50% come first
+    (active learning: an officer's code for such an answer teaches the suggestions most), then
+    answers with no suggestion, oldest first.
+    """
     query = (
         sa.select(
             Answer.id,
@@ -586,10 +597,11 @@ def review_page(
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
+    order: list[Any] = [Response.submitted_at, Answer.id]
+    if least_sure_first:
+        order.insert(0, sa.func.coalesce(_sureness(), UNSUGGESTED_SURENESS))
     rows = db.session.execute(
-        query.order_by(Response.submitted_at, Answer.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+        query.order_by(*order).limit(per_page).offset((page - 1) * per_page)
     ).all()
     ids = [row[0] for row in rows]
     codes = _pairs(sa.select(AnswerTheme.answer_id, AnswerTheme.theme_id), AnswerTheme, ids)
@@ -614,6 +626,16 @@ def review_page(
         for answer_id, reference, text, source, email, coded_at in rows
     ]
     return ReviewPage(items, total, page, pages)
+
+
+def _sureness() -> sa.ScalarSelect[float]:
+    """A correlated subquery: how far an `Answer` row's least sure suggestion is from 50%,
+    doubled (0: a theme at exactly 50%; NULL: no suggestion)."""
+    return (
+        sa.select(sa.func.min(2 * sa.func.abs(ThemeSuggestion.confidence - 0.5)))
+        .where(ThemeSuggestion.answer_id == Answer.id)
+        .scalar_subquery()
+    )
 
 
 def _filtered(query: sa.Select, show: Show, theme_id: int | None) -> sa.Select:  # type: ignore[type-arg]

@@ -17,7 +17,8 @@ from common.database import db
 from common.display import number, plural
 from common.models import Role
 from survey.core.coding import highlighted
-from survey.data import themes
+from survey.core.learning import Agreement, TooFewExamples
+from survey.data import suggestions, themes
 from survey.data.models import Consultation, Question, Theme
 from survey.data.themes import ReviewItem, Show, ThemeError
 from survey.web.addresses import query_number
@@ -27,6 +28,8 @@ bp = Blueprint("coding", __name__)
 
 PER_PAGE = 20
 SUGGESTED = 0.5  # a learnt suggestion at least this confident is ticked in the queue
+LEAST_SURE, OLDEST = "least-sure", "oldest"
+ORDER_LABELS = {LEAST_SURE: "Least sure suggestions first", OLDEST: "Oldest response first"}
 SHOW_LABELS = {
     Show.TO_REVIEW: "Not yet reviewed",
     Show.UNCODED: "Not yet coded",
@@ -97,7 +100,11 @@ def review(slug: str, key: str) -> ResponseReturnValue:
     theme_list = themes.question_themes(question)
     if theme_id is not None and theme_id not in {t.id for t in theme_list}:
         theme_id = None
-    page = themes.review_page(question, show, theme_id, page_number, PER_PAGE)
+    has_suggestions = suggestions.suggestion_count(question) > 0
+    order = _order(has_suggestions)
+    page = themes.review_page(
+        question, show, theme_id, page_number, PER_PAGE, least_sure_first=order == LEAST_SURE
+    )
     matcher = themes.matcher_of(theme_list)
     ticked = {item.answer_id: _ticked(item, matcher, theme_list) for item in page.items}
     matched = {item.answer_id: matcher.matches(item.text) for item in page.items}
@@ -114,8 +121,27 @@ def review(slug: str, key: str) -> ResponseReturnValue:
         show_labels=SHOW_LABELS,
         theme_id=theme_id,
         counts=themes.coding_counts(question),
-        filters=_filter_args(show, theme_id),
+        filters=_filter_args(show, theme_id, order if has_suggestions else None),
+        order=order if has_suggestions else None,
+        order_labels=ORDER_LABELS,
+        agreement=_agreement(question) if has_suggestions else None,
     )
+
+
+def _order(has_suggestions: bool) -> str:
+    """The queue's order: least sure suggestions first unless asked, once there are any."""
+    asked = request.args.get("order", "")
+    if not has_suggestions:
+        return OLDEST
+    return asked if asked in ORDER_LABELS else LEAST_SURE
+
+
+def _agreement(question: Question) -> Agreement | None:
+    """How far to trust each theme's suggestions, or None while too few answers are reviewed."""
+    try:
+        return suggestions.agreement(question)
+    except TooFewExamples:
+        return None
 
 
 def _ticked(item: ReviewItem, matcher: themes.Matcher, theme_list: list[Theme]) -> set[int]:
@@ -136,10 +162,12 @@ def _filters() -> tuple[Show, int | None, int]:
     return show, query_number("theme"), query_number("page") or 1
 
 
-def _filter_args(show: Show, theme_id: int | None) -> dict[str, Any]:
+def _filter_args(show: Show, theme_id: int | None, order: str | None = None) -> dict[str, Any]:
     args: dict[str, Any] = {"show": show.value}
     if theme_id is not None:
         args["theme"] = theme_id
+    if order is not None:
+        args["order"] = order
     return args
 
 
@@ -160,6 +188,7 @@ def code_answer(slug: str, key: str, answer_id: int) -> ResponseReturnValue:
         abort(400)
     db.session.commit()
     show, theme_id, page_number = _filters()
+    order = request.args.get("order")
     following = request.form.get("next", "")
     anchor = f"answer-{following}" if following.isdigit() else "queue"
     flash(f"Themes saved for response {answer.response.reference}", "success")
@@ -170,7 +199,7 @@ def code_answer(slug: str, key: str, answer_id: int) -> ResponseReturnValue:
             key=key,
             page=page_number,
             _anchor=anchor,
-            **_filter_args(show, theme_id),
+            **_filter_args(show, theme_id, order if order in ORDER_LABELS else None),
         )
     )
 
