@@ -1,7 +1,7 @@
 """groups of answers no theme matches, offered to officers as possible new themes
 
 Revision ID: 0022
-Revises: 0019
+Revises: 0021
 Create Date: 2027-01-20
 
 The "find new themes" job stores each group it finds (its answers, typical first, and its
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0022"
-down_revision = "0019"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
