@@ -11,7 +11,9 @@ from flask import Flask, abort, send_from_directory
 from flask.typing import ResponseReturnValue
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from common import staff_sessions
 from common.accounts import login_manager
 from common.database import db
 from common.extensions import csrf, migrate, rate_limits
@@ -27,6 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the Flask application from the environment (or `test_config` in tests)."""
     app = Flask(__name__, instance_relative_config=True, template_folder="templates")
     _configure(app, test_config)
+    _trust_proxies(app, int(app.config["TRUSTED_PROXIES"]))
     _init_templates(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -34,6 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     rate_limits.init_app(app)
     result_cache.init_app(app)
     login_manager.init_app(app)
+    staff_sessions.init_app(app)
     WTFormsHelpers(app)
     from survey.web.addresses import AddressText
 
@@ -85,6 +89,13 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         JOBS_URL=os.environ.get("JOBS_URL", "").strip(),
         # A running job whose worker has not written for this long is taken to have died.
         JOBS_LEASE_SECONDS=_seconds("JOBS_LEASE_SECONDS", 600),
+        # How many proxies (a load balancer, nginx) stand between clients and this app, each
+        # adding to X-Forwarded-For and X-Forwarded-Proto. 0: the app faces clients itself.
+        TRUSTED_PROXIES=_count("TRUSTED_PROXIES", 0),
+        # A staff session ends after this long without a request, and this long after
+        # signing in whatever its use (common.staff_sessions).
+        SESSION_IDLE_SECONDS=_seconds("SESSION_IDLE_SECONDS", 2 * 3600),
+        SESSION_ABSOLUTE_SECONDS=_seconds("SESSION_ABSOLUTE_SECONDS", 12 * 3600),
     )
     if test_config is not None:
         app.config.from_mapping(test_config)
@@ -152,6 +163,25 @@ def _seconds(name: str, default: int) -> int:
     if not value.isdigit() or int(value) < 1:
         raise SystemExit(f"{name} must be a whole number of seconds, 1 or more, not {value!r}")
     return int(value)
+
+
+def _count(name: str, default: int) -> int:
+    """A whole number, 0 or more, from the environment, refused at start-up when it is not."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise SystemExit(f"{name} must be a whole number, 0 or more, not {value!r}")
+    return int(value)
+
+
+def _trust_proxies(app: Flask, hops: int) -> None:
+    """Behind `hops` proxies, take the client's address and scheme from the headers they add
+    (the rate limits then count each client, not the proxy; HSTS sees HTTPS). Only the last
+    `hops` values are believed: any a client sends itself stand further left and are ignored.
+    """
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def _threshold(value: str | None) -> int:

@@ -33,8 +33,21 @@ login_manager.login_message_category = "info"
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def _load_user(session_id: str) -> User | None:
+    """The account a session names ("id:version"), if its session version is still current."""
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None  # includes sessions from before session versions: they sign in again
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version):
+        return None
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """End every session this account has: each carries the old session version, which no
+    longer loads the account. The caller commits."""
+    user.session_version = (user.session_version or 1) + 1
 
 
 class AccountError(ValueError):
@@ -102,11 +115,13 @@ def create_user(email: str, password: str, role: str) -> User:
 
 
 def set_password(user: User, password: str) -> None:
-    """Change an account's password (which also unlocks it); AccountError if unacceptable."""
+    """Change an account's password (which also unlocks it and ends its sessions);
+    AccountError if unacceptable."""
     problem = password_problem(password, [user.email])
     if problem:
         raise AccountError(problem)
     user.password_hash = generate_password_hash(password, method=HASH_METHOD)
+    end_sessions(user)
     user.failed_sign_ins = 0
     user.locked_until = None
 

@@ -28,7 +28,7 @@ PUBLIC_PREFIXES = ("/assets/", "/govuk/", "/static/")
 
 
 def staff_urls(app: Flask) -> list[tuple[str, str]]:
-    """(url, minimum role) for every GET route under /results, /officers and /admin."""
+    """(url, minimum role) for every GET route under /results, /account, /officers and /admin."""
     urls = []
     for rule in app.url_map.iter_rules():
         if "GET" not in (rule.methods or set()):
@@ -37,7 +37,7 @@ def staff_urls(app: Flask) -> list[tuple[str, str]]:
             needed = "admin"
         elif rule.rule.startswith("/officers"):
             needed = "officer"
-        elif rule.rule.startswith("/results"):
+        elif rule.rule.startswith(("/results", "/account")):
             needed = "councillor"
         else:
             continue

@@ -6,14 +6,14 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import InputRequired, Length
 
-from common import action_log
-from common.accounts import SIGN_IN_FAILED, authenticate
+from common import action_log, staff_sessions
+from common.accounts import SIGN_IN_FAILED, authenticate, end_sessions
 from common.database import db
 from common.extensions import rate_limits
 from common.models import Role
@@ -66,7 +66,7 @@ def sign_in() -> ResponseReturnValue:
         db.session.commit()
         user = attempt.user
         if user is not None:
-            login_user(user)
+            staff_sessions.begin(user)
             return redirect(_safe_next(request.args.get("next")) or _home_for(user.role))
         form.email.errors.append(SIGN_IN_FAILED)
     return render_template("accounts/sign_in.html", form=form)
@@ -74,9 +74,34 @@ def sign_in() -> ResponseReturnValue:
 
 @bp.post("/sign-out")
 def sign_out() -> ResponseReturnValue:
-    logout_user()
+    """Sign out, ending the account's sessions everywhere: a copy of the session cookie kept
+    from before (a shared computer, a stolen cookie) no longer signs anyone in."""
+    if current_user.is_authenticated:
+        end_sessions(current_user)
+        db.session.commit()
+    staff_sessions.end()
     flash("You have signed out", "success")
     return redirect(url_for("accounts.sign_in"))
+
+
+@bp.get("/account")
+@login_required
+def account() -> ResponseReturnValue:
+    """A person's own account: who they are signed in as, and signing out everywhere."""
+    return render_template("accounts/account.html")
+
+
+@bp.post("/account/sign-out-everywhere-else")
+@login_required
+def sign_out_everywhere_else() -> ResponseReturnValue:
+    """End the account's sessions on every other browser and device; this one stays."""
+    user = current_user._get_current_object()
+    end_sessions(user)
+    action_log.record("signed out everywhere", subject=user.email, by=user)
+    db.session.commit()
+    staff_sessions.renew(user)
+    flash("You are signed out on every other browser and device", "success")
+    return redirect(url_for("accounts.account"))
 
 
 @bp.get("/signed-in")

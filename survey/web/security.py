@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, Response, g
+from flask import Flask, Response, g, request
 
 PAGE_POLICY = (
     "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; "
@@ -24,6 +24,10 @@ HEADERS = {
     "Permissions-Policy": "camera=(), geolocation=(), microphone=(), payment=()",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+# Sent over HTTPS only (behind a proxy, as TRUSTED_PROXIES lets the app see): browsers then
+# refuse plain HTTP to the service for a year. Without includeSubDomains, so a council's
+# other sites under the same domain are not bound by it.
+HSTS = "max-age=31536000"
 
 
 def csp_nonce() -> str:
@@ -49,4 +53,6 @@ def register_security_headers(app: Flask) -> None:
         response.headers["Content-Security-Policy"] = policy
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response
