@@ -29,7 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the Flask application from the environment (or `test_config` in tests)."""
     app = Flask(__name__, instance_relative_config=True, template_folder="templates")
     _configure(app, test_config)
-    _trust_proxies(app, int(app.config["TRUSTED_PROXIES"]))
+    trust_proxies(app, int(app.config["TRUSTED_PROXIES"]))
     _init_templates(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -175,7 +175,7 @@ def _count(name: str, default: int) -> int:
     return int(value)
 
 
-def _trust_proxies(app: Flask, hops: int) -> None:
+def trust_proxies(app: Flask, hops: int) -> None:
     """Behind `hops` proxies, take the client's address and scheme from the headers they add
     (the rate limits then count each client, not the proxy; HSTS sees HTTPS). Only the last
     `hops` values are believed: any a client sends itself stand further left and are ignored.

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
+from flask import Flask
 from flask.testing import FlaskClient
+
+from app import trust_proxies
 
 from survey.data.models import Status
 from tests.support import make_consultation, page, sign_in
@@ -57,3 +60,23 @@ def test_svg_charts_get_an_image_policy_without_scripts(client: FlaskClient) -> 
     assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
     policy = _policy(svg)
     assert policy["default-src"] == "'none'" and "script-src" not in policy
+
+
+def test_hsts_is_sent_over_https_only(client: FlaskClient) -> None:
+    assert "Strict-Transport-Security" not in client.get("/").headers
+    secure = client.get("/", base_url="https://localhost")
+    assert secure.headers["Strict-Transport-Security"] == "max-age=31536000"
+    # Without TRUSTED_PROXIES a client's own X-Forwarded-Proto is not believed.
+    forged = client.get("/", headers={"X-Forwarded-Proto": "https"})
+    assert "Strict-Transport-Security" not in forged.headers
+
+
+def test_behind_a_trusted_proxy_https_is_seen_and_hsts_sent(
+    app: Flask, client: FlaskClient
+) -> None:
+    trust_proxies(app, 1)
+    proxied = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "192.0.2.1"}
+    response = client.get("/health", headers=proxied)
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+    plain = client.get("/health", headers={"X-Forwarded-Proto": "http"})
+    assert "Strict-Transport-Security" not in plain.headers
