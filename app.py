@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import click
 from flask import Flask, abort, send_from_directory
@@ -39,19 +40,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     staff_sessions.init_app(app)
     WTFormsHelpers(app)
+    from common.health import bp as health_bp
     from survey.web.addresses import AddressText
 
     # Before any route is added: every `<name>` in an address refuses control characters.
     app.url_map.converters.update(default=AddressText, string=AddressText)
     _init_jobs(app)
+    app.register_blueprint(health_bp)
     _register_blueprints(app)
     _register_commands(app)
     _serve_govuk_frontend(app)
-
-    @app.get("/health")
-    def health() -> ResponseReturnValue:
-        """A trivial endpoint for load balancers (and the benchmark's ceiling)."""
-        return {"status": "ok"}
 
     return app
 
@@ -83,6 +81,8 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         SIGN_IN_RATE_LIMIT=_rate_limit("SIGN_IN_RATE_LIMIT", "10 per minute"),
         # Generous: a library, a community centre or a mobile network shares one address.
         SUBMISSION_RATE_LIMIT=_rate_limit("SUBMISSION_RATE_LIMIT", "30 per minute; 300 per hour"),
+        # How long to wait for any Redis to connect or answer before going on without it.
+        REDIS_TIMEOUT_MS=_milliseconds("REDIS_TIMEOUT_MS", 50),
         **_results_cache(os.environ.get("RESULTS_CACHE_URL", "").strip()),
         # Where the job queue is kept (common.job_queue): redis://... in production; by default
         # an SQLite file in the instance folder. Empty here: read when the queue is made.
@@ -149,10 +149,30 @@ def _results_cache(url: str) -> dict[str, Any]:
         raise SystemExit(f"RESULTS_CACHE_URL must be a redis:// address, not {url!r}")
     return {
         "CACHE_TYPE": "RedisCache",
-        "CACHE_REDIS_URL": url,
+        "CACHE_REDIS_URL": _with_timeouts(url, _milliseconds("REDIS_TIMEOUT_MS", 50) / 1000),
         "CACHE_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "csp") + ":",
         "CACHE_DEFAULT_TIMEOUT": 7 * 24 * 3600,  # versions no longer read expire
     }
+
+
+def _with_timeouts(url: str, seconds: float) -> str:
+    """A Redis address with connect and answer time-outs, unless it sets its own: Flask-Caching
+    makes its client from the address alone."""
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    query.setdefault("socket_timeout", str(seconds))
+    query.setdefault("socket_connect_timeout", str(seconds))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def _milliseconds(name: str, default: int) -> int:
+    """A whole number of milliseconds from the environment, refused at start-up when not."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise SystemExit(f"{name} must be a whole number of milliseconds, 1 or more, not {value!r}")
+    return int(value)
 
 
 def _seconds(name: str, default: int) -> int:

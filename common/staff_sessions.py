@@ -78,4 +78,3 @@ def _check() -> None:
 def _time_out(why: str) -> None:
     session.clear()
     flash(f"{why}, so you were signed out. Sign in again to carry on.", "info")
-

@@ -8,7 +8,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app import trust_proxies
-
 from survey.data.models import Status
 from tests.support import make_consultation, page, sign_in
 from tests.test_chart_pages import PAGE, seventy_agreeing
