@@ -1,4 +1,5 @@
-"""Security headers on every response: a Content-Security-Policy without inline scripts.
+"""Security headers on every response: a Content-Security-Policy without inline scripts,
+`Cache-Control: no-store` unless a route chose its own caching, HSTS over HTTPS.
 
 The one inline script GOV.UK's page template has (it marks the body as JavaScript-enabled)
 carries a fresh nonce per response; everything else comes from the service's own origin.
@@ -53,6 +54,9 @@ def register_security_headers(app: Flask) -> None:
         response.headers["Content-Security-Policy"] = policy
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
+        # Pages show residents' free text and officers' work: kept by no browser or proxy
+        # cache. Responses that set their own caching (assets, chart images) keep it.
+        response.headers.setdefault("Cache-Control", "no-store")
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response
