@@ -11,8 +11,8 @@ from app import trust_proxies
 from survey.data.models import Status
 from tests.support import make_consultation, page, sign_in
 from tests.test_access import staff_urls
-from tests.test_residents_journey import BASE, answer_all
 from tests.test_chart_pages import PAGE, seventy_agreeing
+from tests.test_residents_journey import BASE, answer_all
 
 
 def _policy(response: object) -> dict[str, str]:
