@@ -15,8 +15,8 @@ a lookup per window each, nothing more.
 
 If the storage cannot be reached (Redis down), the request goes ahead and the failure is
 logged (after REDIS_TIMEOUT_MS, default 50 ms, for one that does not answer): a
-resident's answers matter more than a count, and sign-in keeps its per-account
-lock-out (common.accounts) whatever the storage does.
+resident's answers matter more than a count, and sign-in keeps its growing waits
+after failures (common.accounts) whatever the storage does.
 """
 
 from __future__ import annotations

@@ -20,7 +20,13 @@ from wtforms.validators import InputRequired, Length
 
 from common import action_log
 from common.access import role_required
-from common.accounts import MIN_PASSWORD_LENGTH, AccountError, create_user, end_sessions
+from common.accounts import (
+    MIN_PASSWORD_LENGTH,
+    AccountError,
+    clear_sign_in_waits,
+    create_user,
+    end_sessions,
+)
 from common.database import db
 from common.models import Role, User
 from survey.data import logged_actions
@@ -153,6 +159,18 @@ def sign_out_everywhere(user_id: int) -> ResponseReturnValue:
     action_log.record("signed out everywhere", subject=account.email, by=current_user)
     db.session.commit()
     flash(f"{account.email} is signed out on every browser and device", "success")
+    return redirect(url_for("admin.user", user_id=account.id))
+
+
+@bp.post("/users/<int:user_id>/clear-sign-in-waits")
+@role_required(Role.ADMIN)
+def clear_waits(user_id: int) -> ResponseReturnValue:
+    """Let a person sign in at once after failed attempts (theirs or someone else's)."""
+    account = _user(user_id)
+    clear_sign_in_waits(account)
+    action_log.record("sign-in waits cleared", subject=account.email, by=current_user)
+    db.session.commit()
+    flash(f"{account.email} can sign in again without waiting", "success")
     return redirect(url_for("admin.user", user_id=account.id))
 
 
