@@ -17,6 +17,7 @@ from app import create_app
 from common.database import db
 from common.extensions import rate_limits
 from survey.data import result_cache
+from tests.support import post_form
 
 REDIS = "redis://127.0.0.1:6379/0"
 
@@ -143,7 +144,5 @@ def test_a_silent_rate_limit_redis_lets_sign_in_go_ahead(
         RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{silent_port}/0"
     )
     rate_limits.init_app(app)
-    from tests.support import post_form
-
     data = {"email": "nobody@example.org", "password": "not the password"}
     assert post_form(client, "/sign-in", data).status_code == 200

@@ -9,11 +9,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from app import create_app
 from common import staff_sessions
 from common.accounts import set_password
 from common.database import db
 from common.models import AuditEvent, User
-from tests.support import csrf_token, page, sign_in
+from tests.support import PASSWORD, csrf_token, page, post_form, sign_in
 
 OFFICER_PAGE = "/officers/"
 
@@ -49,8 +50,6 @@ def _account(email: str) -> User:
 
 def _second_browser(app: Flask, email: str) -> FlaskClient:
     """Another browser signed in to the same account (same password as tests.support's)."""
-    from tests.support import PASSWORD, post_form
-
     other = app.test_client()
     response = post_form(other, "/sign-in", {"email": email, "password": PASSWORD})
     assert response.status_code == 302
@@ -228,8 +227,6 @@ def test_time_outs_are_configurable(app: Flask, client: FlaskClient, clock: _Clo
 def test_a_time_out_setting_that_is_not_seconds_stops_the_start(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from app import create_app
-
     monkeypatch.setenv("SESSION_IDLE_SECONDS", "two hours")
     with pytest.raises(SystemExit, match="SESSION_IDLE_SECONDS must be a whole number"):
         create_app({"TESTING": True, "SECRET_KEY": "x" * 32})
