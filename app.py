@@ -5,13 +5,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import click
 from flask import Flask, abort, send_from_directory
 from flask.typing import ResponseReturnValue
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from common import staff_sessions
 from common.accounts import login_manager
 from common.database import db
 from common.extensions import csrf, migrate, rate_limits
@@ -27,6 +30,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the Flask application from the environment (or `test_config` in tests)."""
     app = Flask(__name__, instance_relative_config=True, template_folder="templates")
     _configure(app, test_config)
+    trust_proxies(app, int(app.config["TRUSTED_PROXIES"]))
     _init_templates(app)
     from survey.web import languages
 
@@ -37,20 +41,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     rate_limits.init_app(app)
     result_cache.init_app(app)
     login_manager.init_app(app)
+    staff_sessions.init_app(app)
     WTFormsHelpers(app)
+    from common.health import bp as health_bp
     from survey.web.addresses import AddressText
 
     # Before any route is added: every `<name>` in an address refuses control characters.
     app.url_map.converters.update(default=AddressText, string=AddressText)
     _init_jobs(app)
+    app.register_blueprint(health_bp)
     _register_blueprints(app)
     _register_commands(app)
     _serve_govuk_frontend(app)
-
-    @app.get("/health")
-    def health() -> ResponseReturnValue:
-        """A trivial endpoint for load balancers (and the benchmark's ceiling)."""
-        return {"status": "ok"}
 
     return app
 
@@ -83,12 +85,21 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         SIGN_IN_RATE_LIMIT=_rate_limit("SIGN_IN_RATE_LIMIT", "10 per minute"),
         # Generous: a library, a community centre or a mobile network shares one address.
         SUBMISSION_RATE_LIMIT=_rate_limit("SUBMISSION_RATE_LIMIT", "30 per minute; 300 per hour"),
+        # How long to wait for any Redis to connect or answer before going on without it.
+        REDIS_TIMEOUT_MS=_milliseconds("REDIS_TIMEOUT_MS", 50),
         **_results_cache(os.environ.get("RESULTS_CACHE_URL", "").strip()),
         # Where the job queue is kept (common.job_queue): redis://... in production; by default
         # an SQLite file in the instance folder. Empty here: read when the queue is made.
         JOBS_URL=os.environ.get("JOBS_URL", "").strip(),
         # A running job whose worker has not written for this long is taken to have died.
         JOBS_LEASE_SECONDS=_seconds("JOBS_LEASE_SECONDS", 600),
+        # How many proxies (a load balancer, nginx) stand between clients and this app, each
+        # adding to X-Forwarded-For and X-Forwarded-Proto. 0: the app faces clients itself.
+        TRUSTED_PROXIES=_count("TRUSTED_PROXIES", 0),
+        # A staff session ends after this long without a request, and this long after
+        # signing in whatever its use (common.staff_sessions).
+        SESSION_IDLE_SECONDS=_seconds("SESSION_IDLE_SECONDS", 2 * 3600),
+        SESSION_ABSOLUTE_SECONDS=_seconds("SESSION_ABSOLUTE_SECONDS", 12 * 3600),
     )
     if test_config is not None:
         app.config.from_mapping(test_config)
@@ -142,10 +153,30 @@ def _results_cache(url: str) -> dict[str, Any]:
         raise SystemExit(f"RESULTS_CACHE_URL must be a redis:// address, not {url!r}")
     return {
         "CACHE_TYPE": "RedisCache",
-        "CACHE_REDIS_URL": url,
+        "CACHE_REDIS_URL": _with_timeouts(url, _milliseconds("REDIS_TIMEOUT_MS", 50) / 1000),
         "CACHE_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "csp") + ":",
         "CACHE_DEFAULT_TIMEOUT": 7 * 24 * 3600,  # versions no longer read expire
     }
+
+
+def _with_timeouts(url: str, seconds: float) -> str:
+    """A Redis address with connect and answer time-outs, unless it sets its own: Flask-Caching
+    makes its client from the address alone."""
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    query.setdefault("socket_timeout", str(seconds))
+    query.setdefault("socket_connect_timeout", str(seconds))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def _milliseconds(name: str, default: int) -> int:
+    """A whole number of milliseconds from the environment, refused at start-up when not."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise SystemExit(f"{name} must be a whole number of milliseconds, 1 or more, not {value!r}")
+    return int(value)
 
 
 def _seconds(name: str, default: int) -> int:
@@ -156,6 +187,25 @@ def _seconds(name: str, default: int) -> int:
     if not value.isdigit() or int(value) < 1:
         raise SystemExit(f"{name} must be a whole number of seconds, 1 or more, not {value!r}")
     return int(value)
+
+
+def _count(name: str, default: int) -> int:
+    """A whole number, 0 or more, from the environment, refused at start-up when it is not."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise SystemExit(f"{name} must be a whole number, 0 or more, not {value!r}")
+    return int(value)
+
+
+def trust_proxies(app: Flask, hops: int) -> None:
+    """Behind `hops` proxies, take the client's address and scheme from the headers they add
+    (the rate limits then count each client, not the proxy; HSTS sees HTTPS). Only the last
+    `hops` values are believed: any a client sends itself stand further left and are ignored.
+    """
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def _threshold(value: str | None) -> int:

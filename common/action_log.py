@@ -28,15 +28,16 @@ def record(
     detail: str = "",
     *,
     by: User | None,
+    actor: str = COMMAND_LINE,
 ) -> AuditEvent:
-    """Add an entry for `by`, the person who acted (None, or no one signed in: the command
-    line); the caller commits."""
+    """Add an entry for `by`, the person who acted (None, or no one signed in: `actor`, by
+    default the command line); the caller commits."""
     if consultation is not None and consultation.id is None:
         db.session.flush()  # a consultation created in this transaction needs its id
     user = by if isinstance(by, User) else None  # a signed-out visitor's proxy is no User
     event = AuditEvent(
         user_id=user.id if user else None,
-        actor=user.email if user else COMMAND_LINE,
+        actor=user.email if user else clean_line(actor)[:254],
         action=action,
         consultation_id=consultation.id if consultation is not None else None,
         subject=clean_line(subject)[:300],

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
+from common.json_input import JsonProblem, parse_json
 from common.spreadsheets import MAX_FILE_BYTES
 
 
@@ -21,11 +21,9 @@ def read_json(file: Path) -> object:
     except OSError as exc:
         raise click.ClickException(f"{file}: cannot be read ({exc.strerror})") from None
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise click.ClickException(
-            f"{file.name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from None
+        return parse_json(text)
+    except JsonProblem as exc:
+        raise click.ClickException(f"{file.name}: {exc}") from None
 
 
 def read_upload(file: Path) -> bytes:

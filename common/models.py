@@ -33,19 +33,34 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     role: Mapped[str] = mapped_column(sa.String(20))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # Failed sign-ins in a row, and until when the account refuses every sign-in after too many.
-    failed_sign_ins: Mapped[int] = mapped_column(default=0, server_default="0")
-    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Copied into each session at sign-in; raising it ends every session signed in before.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session: the account and its session version, so a
+        session signed in before the version was raised no longer loads the account."""
+        return f"{self.id}:{self.session_version}"
 
     def can(self, needed: Role) -> bool:
         """True when this account's role includes `needed` (admin > officer > councillor >
         partner): a partner reaches only the pages every account may, its own actions."""
         order = [Role.PARTNER, Role.COUNCILLOR, Role.OFFICER, Role.ADMIN]
         return order.index(Role(self.role)) >= order.index(needed)
+
+
+class SignInFailures(db.Model):  # type: ignore[name-defined,misc]
+    """Failed sign-ins in a row under one key: a client address, an email address typed from
+    an unknown browser, or one known browser's attempts at its account (common.accounts)."""
+
+    __tablename__ = "sign_in_failures"
+
+    key: Mapped[str] = mapped_column(sa.String(400), primary_key=True)
+    failures: Mapped[int]
+    last_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
 class AuditEvent(db.Model):  # type: ignore[name-defined,misc]

@@ -14,8 +14,9 @@ a residents' submission and of /health alike (docs/performance.md). Two counted 
 a lookup per window each, nothing more.
 
 If the storage cannot be reached (Redis down), the request goes ahead and the failure is
-logged: a resident's answers matter more than a count, and sign-in keeps its per-account
-lock-out (common.accounts) whatever the storage does.
+logged (after REDIS_TIMEOUT_MS, default 50 ms, for one that does not answer): a
+resident's answers matter more than a count, and sign-in keeps its growing waits
+after failures (common.accounts) whatever the storage does.
 """
 
 from __future__ import annotations
@@ -33,8 +34,9 @@ from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 from werkzeug.exceptions import TooManyRequests
 
+from common.settings import redis_timeout
+
 View = TypeVar("View", bound=Callable[..., Any])
-REDIS_TIMEOUT = 1.0  # seconds, to connect to the counts' Redis and for each of its answers
 
 
 class ProcessMemoryStorage(MemoryStorage):
@@ -111,9 +113,10 @@ class RateLimits:
         uri = str(app.config.get("RATELIMIT_STORAGE_URI", "memory://"))
         options: dict[str, float] = {}
         if uri.split("://", 1)[0] in ("redis", "rediss", "redis+unix"):
-            # A Redis that has stopped answering costs a request a second, not the OS's
-            # minutes; options in the address itself (?socket_timeout=...) still win.
-            options = {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT}
+            # A Redis that has stopped answering costs a request REDIS_TIMEOUT_MS, not the
+            # OS's minutes; options in the address itself (?socket_timeout=...) still win.
+            timeout = redis_timeout(app)
+            options = {"socket_connect_timeout": timeout, "socket_timeout": timeout}
         storage = storage_from_string(uri, **options)
         prefix = str(app.config.get("RATELIMIT_KEY_PREFIX", ""))
         app.extensions["rate_limits"] = _Counter(FixedWindowRateLimiter(storage), prefix)

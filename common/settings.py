@@ -3,7 +3,7 @@ to pass into data access and the core, which never read configuration themselves
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import Flask, current_app
 
 from common.statistics import DEFAULT_THRESHOLD
 
@@ -22,3 +22,9 @@ def fill_draft_contents() -> bool:
     """Whether a draft build has LibreOffice write the contents' page numbers into the .docx
     (FILL_DRAFT_CONTENTS, default on; tests turn it off except where they test it)."""
     return bool(current_app.config.get("FILL_DRAFT_CONTENTS", True))
+
+
+def redis_timeout(app: Flask) -> float:
+    """Seconds to wait for any Redis to connect or answer (REDIS_TIMEOUT_MS, default 50): a
+    Redis that has stopped answering then costs a request that long, not a worker."""
+    return int(app.config.get("REDIS_TIMEOUT_MS", 50)) / 1000

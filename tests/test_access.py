@@ -40,7 +40,7 @@ EVERY_ACCOUNT = {
 
 
 def staff_urls(app: Flask) -> list[tuple[str, str]]:
-    """(url, minimum role) for every GET route under /results, /officers and /admin."""
+    """(url, minimum role) for every GET route under /results, /account, /officers and /admin."""
     urls = []
     for rule in app.url_map.iter_rules():
         if "GET" not in (rule.methods or set()):
@@ -53,7 +53,7 @@ def staff_urls(app: Flask) -> list[tuple[str, str]]:
             needed = "admin"
         elif rule.rule.startswith("/officers"):
             needed = "officer"
-        elif rule.rule.startswith("/results"):
+        elif rule.rule.startswith(("/results", "/account")):
             needed = "councillor"
         else:
             continue

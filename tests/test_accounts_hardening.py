@@ -1,4 +1,5 @@
-"""Staff accounts resist guessing: strong passwords, lock-out, and a sign-in rate limit."""
+"""Staff accounts resist guessing: strong passwords, growing waits after failed sign-ins that
+no one can use to lock a person out, and a sign-in rate limit."""
 
 from __future__ import annotations
 
@@ -9,12 +10,21 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from common.accounts import LOCK_AFTER, LOCK_FOR, AccountError, authenticate, create_user
+from common.accounts import (
+    FREE_FAILURES,
+    MAX_WAIT,
+    SIGN_IN_FAILED,
+    AccountError,
+    authenticate,
+    create_user,
+    wait_after,
+)
 from common.database import db, utcnow
-from common.models import AuditEvent, User
-from tests.support import PASSWORD, error_summary, post_form
+from common.models import AuditEvent, SignInFailures, User
+from tests.support import PASSWORD, csrf_token, error_summary, post_form, sign_in
 
 EMAIL = "officer@example.org"
+ADDRESS = "192.0.2.10"
 
 
 def _account() -> User:
@@ -48,42 +58,104 @@ def test_easily_guessed_passwords_are_refused_with_the_reason(
     )
 
 
-def test_an_account_locks_after_repeated_failures_even_for_the_right_password(
-    client: FlaskClient,
-) -> None:
-    _account()
-    for _ in range(LOCK_AFTER):
-        assert _try(client, "not the password at all") == 200
-    user = db.session.scalar(sa.select(User).where(User.email == EMAIL))
-    assert user is not None and user.locked_until is not None
-    response = post_form(client, "/sign-in", {"email": EMAIL, "password": PASSWORD})
-    assert response.status_code == 200  # locked: the right password is refused too
-    assert error_summary(response)[0].startswith("Enter a correct email address and password.")
-    logged = db.session.scalars(sa.select(AuditEvent.action)).all()
-    assert logged == ["account locked"]
+def test_each_failure_past_the_free_ones_makes_the_next_attempt_wait_longer() -> None:
+    waits = [wait_after(n, 5).total_seconds() for n in range(4, 18)]
+    assert waits == [0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900, 900]
+    assert wait_after(10**6, 5) == MAX_WAIT
 
 
-def test_the_lock_ends_after_its_time_and_a_success_clears_the_count(app: Flask) -> None:
+def test_an_attempt_too_soon_is_refused_unchecked_and_not_counted(app: Flask) -> None:
     _account()
     start = utcnow()
-    for _ in range(LOCK_AFTER):
-        authenticate(EMAIL, "wrong password here", now=start)
-    almost = start + LOCK_FOR - dt.timedelta(seconds=1)
-    assert authenticate(EMAIL, PASSWORD, now=almost).user is None
-    later = start + LOCK_FOR + dt.timedelta(seconds=1)
-    assert authenticate(EMAIL, PASSWORD, now=later).user is not None
-    for _ in range(LOCK_AFTER - 1):
-        authenticate(EMAIL, "wrong password here", now=later)
-    assert authenticate(EMAIL, PASSWORD, now=later).user is not None  # 4 then a success
+    for _ in range(FREE_FAILURES["account"]):
+        assert authenticate(EMAIL, "wrong password here", ADDRESS, now=start).wait is None
+    soon = authenticate(EMAIL, PASSWORD, ADDRESS, now=start)  # even the right password
+    assert soon.user is None and soon.wait == dt.timedelta(seconds=1)
+    for _ in range(50):  # hammering during the wait adds nothing to it
+        assert authenticate(EMAIL, "wrong", ADDRESS, now=start).wait == dt.timedelta(seconds=1)
+    later = start + dt.timedelta(seconds=1)
+    assert authenticate(EMAIL, PASSWORD, ADDRESS, now=later).user is not None
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SignInFailures)) == 0
 
 
-def test_a_locked_account_and_an_unknown_one_read_the_same(client: FlaskClient) -> None:
+def test_someone_elses_failures_never_make_a_known_browser_wait(
+    app: Flask, client: FlaskClient
+) -> None:
     _account()
-    for _ in range(LOCK_AFTER):
+    assert _try(client, PASSWORD) == 302  # the person's own browser, now known
+    client.post("/sign-out", data={"csrf_token": csrf_token(client.get("/account"))})
+    attacker = app.test_client()
+    for number in range(40):
+        post_form(
+            attacker,
+            "/sign-in",
+            {"email": EMAIL, "password": f"guess number {number}"},
+            environ_base={"REMOTE_ADDR": f"198.51.100.{number}"},
+        )
+    stranger = post_form(app.test_client(), "/sign-in", {"email": EMAIL, "password": PASSWORD})
+    assert "too many failed attempts to sign in: wait" in " ".join(error_summary(stranger))
+    assert _try(client, PASSWORD) == 302  # the known browser signs in at once
+
+
+def test_an_admin_clears_the_wait(app: Flask, client: FlaskClient) -> None:
+    user = _account()
+    for _ in range(FREE_FAILURES["account"]):
         _try(client, "wrong password here")
-    locked = post_form(client, "/sign-in", {"email": EMAIL, "password": PASSWORD})
+    assert _try(client, PASSWORD) == 200  # waiting
+    admin = app.test_client()
+    sign_in(admin, "admin")
+    url = f"/admin/users/{user.id}"
+    admin.post(url + "/clear-sign-in-waits", data={"csrf_token": csrf_token(admin.get(url))})
+    assert _try(client, PASSWORD) == 302
+    actions = db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert "sign-in waits cleared" in actions
+
+
+def test_one_address_trying_many_accounts_waits(app: Flask, client: FlaskClient) -> None:
+    for number in range(FREE_FAILURES["address"]):
+        post_form(client, "/sign-in", {"email": f"n{number}@example.org", "password": "x" * 12})
+    refused = post_form(client, "/sign-in", {"email": "new@example.org", "password": "x" * 12})
+    assert "wait a minute, then try again" in error_summary(refused)[0]
+    elsewhere = post_form(
+        app.test_client(),
+        "/sign-in",
+        {"email": "new@example.org", "password": "x" * 12},
+        environ_base={"REMOTE_ADDR": "192.0.2.77"},
+    )
+    assert error_summary(elsewhere) == [SIGN_IN_FAILED]
+
+
+def test_a_waiting_account_and_an_unknown_one_read_the_same(client: FlaskClient) -> None:
+    _account()
+    for _ in range(FREE_FAILURES["account"]):
+        _try(client, "wrong password here")
+        post_form(client, "/sign-in", {"email": "nobody@example.org", "password": "x" * 12})
+    waiting = post_form(client, "/sign-in", {"email": EMAIL, "password": PASSWORD})
     unknown = post_form(client, "/sign-in", {"email": "nobody@example.org", "password": "x" * 12})
-    assert error_summary(locked) == error_summary(unknown)
+    assert error_summary(waiting) == error_summary(unknown)
+    assert "wait a minute, then try again" in error_summary(waiting)[0]
+
+
+def test_every_attempt_is_in_the_action_log(client: FlaskClient) -> None:
+    _account()
+    for _ in range(FREE_FAILURES["account"]):
+        _try(client, "wrong password here")
+    _try(client, PASSWORD)  # too soon
+    rows = db.session.execute(
+        sa.select(
+            AuditEvent.actor, AuditEvent.action, AuditEvent.subject, AuditEvent.detail
+        ).order_by(AuditEvent.id)
+    ).all()
+    failed = ("sign-in from 127.0.0.1", "sign-in failed", EMAIL, "from 127.0.0.1")
+    waiting = ("sign-in from 127.0.0.1", "sign-in refused: waiting", EMAIL, "from 127.0.0.1")
+    assert rows == [failed] * FREE_FAILURES["account"] + [waiting]
+    db.session.execute(sa.delete(SignInFailures))
+    db.session.commit()
+    assert _try(client, PASSWORD) == 302
+    last = db.session.execute(
+        sa.select(AuditEvent.actor, AuditEvent.action).order_by(AuditEvent.id.desc()).limit(1)
+    ).one()
+    assert tuple(last) == (EMAIL, "signed in")
 
 
 def test_sign_in_attempts_are_rate_limited_per_address(app: Flask, client: FlaskClient) -> None:

@@ -34,6 +34,7 @@ def test_opening_closing_and_exporting_are_logged_with_the_officer(client: Flask
     change_status(client, "closed")
     assert client.get(f"{PAGE}/export.csv").status_code == 200
     assert logged() == [
+        ("officer@example.org", "signed in", "officer@example.org"),
         ("officer@example.org", "consultation open", ""),
         ("officer@example.org", "consultation closed", ""),
         ("officer@example.org", "responses exported (personal data)", "CSV"),
@@ -46,7 +47,7 @@ def test_a_refused_change_is_not_logged(client: FlaskClient) -> None:
     db.session.commit()
     sign_in(client, "officer")
     change_status(client, "open")  # refused: no questions
-    assert logged() == []
+    assert logged() == [("officer@example.org", "signed in", "officer@example.org")]
 
 
 def test_command_line_exports_are_logged_as_the_command_line(
@@ -72,8 +73,10 @@ def test_admins_read_the_log_newest_first_and_filter_it(client: FlaskClient) -> 
         for row in shown.select("tbody tr")
     ]
     assert [row[1:4] for row in rows] == [
+        ["admin@example.org", "Signed in", ""],
         ["officer@example.org", "Consultation closed", "Safer streets"],
         ["officer@example.org", "Consultation open", "Safer streets"],
+        ["officer@example.org", "Signed in", ""],
     ]
     filtered = page(client.get("/admin/audit?action=consultation+open"))
     assert len(filtered.select("tbody tr")) == 1

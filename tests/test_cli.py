@@ -96,6 +96,13 @@ def test_invalid_json_and_missing_files_are_one_line_errors(
     result = runner.invoke(args=["consultations", "load", str(broken)])
     assert result.exit_code == 1
     assert result.output.startswith("Error: broken.json: not valid JSON (line 1")
+    huge = tmp_path / "huge.json"
+    huge.write_text('{"slug": ' + "7" * 4400 + "}", encoding="utf-8")
+    result = runner.invoke(args=["consultations", "load", str(huge)])
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: huge.json: not usable: it has a number 4,400 digits long (at most 100)\n"
+    )
     missing = runner.invoke(args=["consultations", "load", str(tmp_path / "nope.json")])
     assert missing.exit_code == 1 and "no such file" in missing.output
     unknown = runner.invoke(args=["consultations", "export", "nope", "--out", str(broken)])

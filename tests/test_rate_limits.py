@@ -11,12 +11,13 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import create_app
+from app import create_app, trust_proxies
 from common.database import db
 from common.display import wait_time
 from common.extensions import rate_limits
-from common.rate_limits import REDIS_TIMEOUT
+from common.settings import redis_timeout
 from survey.data.models import Draft, Response
 from tests.support import make_consultation, post_form
 from tests.test_residents_journey import BASE, answer_all
@@ -112,7 +113,7 @@ def test_a_setting_from_the_environment_is_used(monkeypatch: pytest.MonkeyPatch)
     assert made.config["SUBMISSION_RATE_LIMIT"] == "3 per second"
 
 
-def test_a_redis_that_does_not_answer_costs_seconds_not_the_response(
+def test_a_redis_that_does_not_answer_costs_a_moment_not_the_response(
     app: Flask, client: FlaskClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     # A real Redis client against a port that accepts connections and never answers.
@@ -130,8 +131,8 @@ def test_a_redis_that_does_not_answer_costs_seconds_not_the_response(
         answer_all(client)
         # Without the timeouts the read below would wait for an answer that never comes.
         pool = app.extensions["rate_limits"].limiter.storage.storage.connection_pool
-        assert pool.connection_kwargs["socket_timeout"] == REDIS_TIMEOUT
-        assert pool.connection_kwargs["socket_connect_timeout"] == REDIS_TIMEOUT
+        assert pool.connection_kwargs["socket_timeout"] == redis_timeout(app) == 0.05
+        assert pool.connection_kwargs["socket_connect_timeout"] == 0.05
         with caplog.at_level(logging.ERROR):
             assert post_form(client, f"{BASE}/check").status_code == 302
     assert db.session.scalar(sa.select(sa.func.count(Response.id))) == 1
@@ -143,7 +144,7 @@ def test_the_redis_address_may_set_its_own_timeout(app: Flask) -> None:
     rate_limits.init_app(app)
     pool = app.extensions["rate_limits"].limiter.storage.storage.connection_pool
     assert pool.connection_kwargs["socket_timeout"] == 5.0
-    assert pool.connection_kwargs["socket_connect_timeout"] == REDIS_TIMEOUT
+    assert pool.connection_kwargs["socket_connect_timeout"] == redis_timeout(app)
 
 
 @pytest.mark.parametrize(
@@ -162,3 +163,47 @@ def test_the_redis_address_may_set_its_own_timeout(app: Flask) -> None:
 )
 def test_the_wait_is_said_as_a_person_would_rounded_up(seconds: int, text: str) -> None:
     assert wait_time(seconds) == text
+
+
+def _via_proxy(client: FlaskClient, forwarded_for: str) -> int:
+    """A sign-in attempt arriving from a proxy at 10.0.0.5 that names the client it serves."""
+    data = {"email": "nobody@example.org", "password": "not the password"}
+    return post_form(
+        client,
+        "/sign-in",
+        data,
+        environ_base={"REMOTE_ADDR": "10.0.0.5"},
+        headers={"X-Forwarded-For": forwarded_for},
+    ).status_code
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_count(
+    app: Flask, client: FlaskClient
+) -> None:
+    app.config.update(RATELIMIT_ENABLED=True, SIGN_IN_RATE_LIMIT="2 per minute")
+    trust_proxies(app, 1)
+    assert [_via_proxy(client, "192.0.2.1") for _ in range(3)] == [200, 200, 429]
+    assert _via_proxy(client, "192.0.2.2") == 200  # another client behind the same proxy
+    # A client's own forged X-Forwarded-For stands left of what the proxy adds: ignored.
+    assert _via_proxy(client, "198.51.100.9, 192.0.2.1") == 429
+
+
+def test_without_trusted_proxies_a_forged_forwarded_for_changes_nothing(
+    app: Flask, client: FlaskClient
+) -> None:
+    app.config.update(RATELIMIT_ENABLED=True, SIGN_IN_RATE_LIMIT="2 per minute")
+    codes = [_via_proxy(client, f"192.0.2.{n}") for n in range(1, 4)]
+    assert codes == [200, 200, 429]  # all counted against 10.0.0.5, the connection's own
+
+
+def test_trusted_proxies_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRUSTED_PROXIES", "2")
+    made = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert isinstance(made.wsgi_app, ProxyFix)
+    assert (made.wsgi_app.x_for, made.wsgi_app.x_proto) == (2, 2)
+    monkeypatch.setenv("TRUSTED_PROXIES", "one")
+    with pytest.raises(SystemExit, match="TRUSTED_PROXIES must be a whole number, 0 or more"):
+        create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    monkeypatch.delenv("TRUSTED_PROXIES")
+    plain = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert not isinstance(plain.wsgi_app, ProxyFix)

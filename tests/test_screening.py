@@ -230,7 +230,7 @@ def test_officers_keep_or_remove_a_flagged_response(client: FlaskClient) -> None
     assert [r.reference for r in stored][1:] == [second]
     assert stored[1].review_reason is None
     actions = db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)).all()
-    assert actions == ["flagged response kept", "flagged response removed"]
+    assert actions == ["signed in", "flagged response kept", "flagged response removed"]
 
 
 def test_councillors_cannot_review_flagged_responses(client: FlaskClient) -> None:

@@ -311,6 +311,17 @@ def test_a_mapping_file_that_is_not_json_is_named_on_the_form(client: FlaskClien
     assert response_total() == 0
 
 
+def test_a_mapping_file_with_a_huge_number_says_so_in_plain_words(client: FlaskClient) -> None:
+    make_consultation()
+    sign_in(client, "officer")
+    response = upload_with(client, FORMS.read_bytes(), b'{"area": ' + b"1" * 5000 + b"}")
+    assert error_summary(response) == [
+        "The mapping file is not usable: it has a number 5,000 digits long (at most 100)"
+    ]
+    assert "sys.set_int_max_str_digits" not in response.get_data(as_text=True)
+    assert response_total() == 0
+
+
 def upload_with(client: FlaskClient, data: bytes, mapping: bytes) -> TestResponse:
     return post_form(
         client,

@@ -53,6 +53,7 @@ from common.access import role_required
 from common.database import db
 from common.display import plural
 from common.job_queue import enqueue
+from common.json_input import JsonProblem, parse_json
 from common.models import Role
 from common.settings import suppression_threshold
 from common.spreadsheets import (
@@ -496,13 +497,9 @@ def _json_of(data: bytes) -> Any:
 def _parsed(text: str, what: str) -> Any:
     """The JSON in `text`; raises ValueError naming the line and column of a mistake."""
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(
-            f"{what} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from None
-    except RecursionError:
-        raise ValueError(f"{what} is not usable: its lists and objects nest too deeply") from None
+        return parse_json(text)
+    except JsonProblem as exc:
+        raise ValueError(f"{what} is {exc}") from None
 
 
 def _save_edited(text: str, slug: str) -> list[str]:

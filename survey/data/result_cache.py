@@ -13,6 +13,7 @@ Reading never writes: the token is read, and a consultation that never changed h
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -25,6 +26,7 @@ from common.database import db, on_postgresql
 from survey.data.models import ResultsVersion
 
 cache = Cache()
+_log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -70,8 +72,15 @@ def cached(consultation_id: int, what: str, count: Callable[[], T]) -> T:
     older, as any change after the read gives the consultation another version.
     """
     key = f"results:{consultation_id}:{version(consultation_id)}:{what}"
-    found: T | None = cache.get(key)
+    try:
+        found: T | None = cache.get(key)
+    except Exception:  # a Redis cache down or not answering: count without it
+        _log.exception("Results cache failed: %s counted afresh", key)
+        return count()
     if found is None:
         found = count()
-        cache.set(key, found)
+        try:
+            cache.set(key, found)
+        except Exception:
+            _log.exception("Results cache failed: %s not kept", key)
     return found

@@ -20,7 +20,13 @@ from wtforms.validators import InputRequired, Length
 
 from common import action_log
 from common.access import role_required
-from common.accounts import MIN_PASSWORD_LENGTH, AccountError, create_user
+from common.accounts import (
+    MIN_PASSWORD_LENGTH,
+    AccountError,
+    clear_sign_in_waits,
+    create_user,
+    end_sessions,
+)
 from common.database import db
 from common.models import Role, User
 from survey.data import logged_actions
@@ -118,7 +124,10 @@ def user(user_id: int) -> ResponseReturnValue:
         if account.id == current_user.id and form.role.data != Role.ADMIN.value:
             form.role.errors.append("You cannot remove your own admin role")
         else:
-            account.role = Role(form.role.data).value
+            role = Role(form.role.data).value
+            if role != account.role:
+                end_sessions(account)  # they sign in again under the new role
+            account.role = role
             action_log.record(
                 "account role changed", subject=f"{account.email} ({account.role})", by=current_user
             )
@@ -136,12 +145,38 @@ def toggle_active(user_id: int) -> ResponseReturnValue:
         flash("You cannot deactivate your own account", "info")
         return redirect(url_for("admin.user", user_id=account.id))
     account.active = not account.active
+    if not account.active:
+        end_sessions(account)
     action = "account reactivated" if account.active else "account deactivated"
     action_log.record(action, subject=account.email, by=current_user)
     db.session.commit()
     state = "reactivated" if account.active else "deactivated: it can no longer sign in"
     flash(f"{account.email} {state}", "success")
     return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/sign-out-everywhere")
+@role_required(Role.ADMIN)
+def sign_out_everywhere(user_id: int) -> ResponseReturnValue:
+    """End every session an account has (a lost laptop, a suspected misuse)."""
+    account = _user(user_id)
+    end_sessions(account)
+    action_log.record("signed out everywhere", subject=account.email, by=current_user)
+    db.session.commit()
+    flash(f"{account.email} is signed out on every browser and device", "success")
+    return redirect(url_for("admin.user", user_id=account.id))
+
+
+@bp.post("/users/<int:user_id>/clear-sign-in-waits")
+@role_required(Role.ADMIN)
+def clear_waits(user_id: int) -> ResponseReturnValue:
+    """Let a person sign in at once after failed attempts (theirs or someone else's)."""
+    account = _user(user_id)
+    clear_sign_in_waits(account)
+    action_log.record("sign-in waits cleared", subject=account.email, by=current_user)
+    db.session.commit()
+    flash(f"{account.email} can sign in again without waiting", "success")
+    return redirect(url_for("admin.user", user_id=account.id))
 
 
 @bp.get("/audit")

@@ -1,4 +1,5 @@
-"""Security headers on every response: a Content-Security-Policy without inline scripts.
+"""Security headers on every response: a Content-Security-Policy without inline scripts,
+`Cache-Control: no-store` unless a route chose its own caching, HSTS over HTTPS.
 
 The one inline script GOV.UK's page template has (it marks the body as JavaScript-enabled)
 carries a fresh nonce per response; everything else comes from the service's own origin.
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, Response, g
+from flask import Flask, Response, g, request
 
 PAGE_POLICY = (
     "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; "
@@ -24,6 +25,10 @@ HEADERS = {
     "Permissions-Policy": "camera=(), geolocation=(), microphone=(), payment=()",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+# Sent over HTTPS only (behind a proxy, as TRUSTED_PROXIES lets the app see): browsers then
+# refuse plain HTTP to the service for a year. Without includeSubDomains, so a council's
+# other sites under the same domain are not bound by it.
+HSTS = "max-age=31536000"
 
 
 def csp_nonce() -> str:
@@ -49,4 +54,9 @@ def register_security_headers(app: Flask) -> None:
         response.headers["Content-Security-Policy"] = policy
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
+        # Pages show residents' free text and officers' work: kept by no browser or proxy
+        # cache. Responses that set their own caching (assets, chart images) keep it.
+        response.headers.setdefault("Cache-Control", "no-store")
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response

@@ -6,8 +6,6 @@ the export is `survey.data.transfers`' function, as for `flask responses export`
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, Response, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -21,6 +19,7 @@ from common import action_log
 from common.access import role_required
 from common.database import db
 from common.job_queue import enqueue
+from common.json_input import JsonProblem, parse_json
 from common.models import Role
 from common.spreadsheets import (
     MAX_FILE_BYTES,
@@ -135,10 +134,15 @@ def _mapping(form: ImportForm) -> object | None:
         form.mapping.errors.append("The mapping file must be smaller than 256 KB")
         return None
     try:
-        return json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        form.mapping.errors.append("The mapping file must be JSON, as --show-mapping prints it")
-        return None
+        return parse_json(data.decode("utf-8-sig"))
+    except JsonProblem as exc:
+        if not exc.not_json:
+            form.mapping.errors.append(f"The mapping file is {exc}")
+            return None
+    except UnicodeDecodeError:
+        pass
+    form.mapping.errors.append("The mapping file must be JSON, as --show-mapping prints it")
+    return None
 
 
 def _preview_page(
