@@ -82,7 +82,10 @@ def test_staff_pages_name_the_staff_service_and_who_is_signed_in(client: FlaskCl
     sign_in(client, "councillor")
     results = page(client.get("/results/"))
     assert results.title.get_text().endswith("- Community safety workspace")
-    assert "Signed in as councillor@example.org (councillor)" in results.get_text()
+    account = results.select_one("#navigation a[href='/account']")
+    assert " ".join(account.get_text(" ", strip=True).split()) == (
+        "Your account: signed in as councillor@example.org (councillor)"
+    )
     home = results.select_one(".govuk-service-navigation__service-name a")
     assert home["href"] == "/results/"
     resident = page(client.get("/"))
