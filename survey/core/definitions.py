@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from common.text import SHORT_TEXT_LIMIT, SLUG_PATTERN, checked_text, clean_line
+from survey.core.follow_ups import condition_problems, parse_show_if
 from survey.core.question_types import kind_of
 from survey.core.questions import FREE_TEXT_LIMIT, QuestionSpec, QuestionType
 
@@ -25,7 +26,7 @@ WELSH_DETAILS = ("title_cy", "summary_cy", "how_used_cy", "privacy_cy")
 OPTIONAL_DEFINITION_FIELDS = frozenset({"how_used", "privacy", "documents", *WELSH_DETAILS})
 QUESTION_FIELDS = frozenset({"key", "type", "text"})
 OPTIONAL_QUESTION_FIELDS = frozenset(
-    {"hint", "required", "options", "rows", "breakdown", "codebook", "other", "context"}
+    {"hint", "required", "options", "rows", "breakdown", "codebook", "other", "context", "show_if"}
     | {"text_cy", "hint_cy", "options_cy", "rows_cy", "context_cy"}
 )
 DOCUMENT_FIELDS = frozenset({"title", "href"})
@@ -144,6 +145,7 @@ def parse_question(raw: Any, where: str, problems: list[str]) -> QuestionSpec | 
         codebook = checked_text(
             codebook_raw, f"{where}: codebook", problems, limit=80, required=True
         )
+    show_if = parse_show_if(raw.get("show_if"), where, problems)
     if qtype is not None:
         problems += kind_of(qtype).definition_problems(
             where, options, rows, breakdown, other, codebook
@@ -163,6 +165,7 @@ def parse_question(raw: Any, where: str, problems: list[str]) -> QuestionSpec | 
         codebook=codebook or None,
         other=other,
         context=context,
+        show_if=show_if,
         **welsh,
     )
 
@@ -226,6 +229,7 @@ def parse_questions(raw: Any, problems: list[str]) -> tuple[QuestionSpec, ...]:
     repeated = sorted({k for k in keys if isinstance(k, str) and keys.count(k) > 1})
     for key in repeated:
         problems.append(f"question '{key}': the key is used more than once")
+    problems += condition_problems(specs)
     return tuple(specs)
 
 
@@ -367,6 +371,8 @@ def question_to_dict(spec: QuestionSpec) -> dict[str, Any]:
         out["other"] = True
     if spec.context:
         out["context"] = spec.context
+    if spec.show_if is not None:
+        out["show_if"] = {"question": spec.show_if.question, "answers": list(spec.show_if.answers)}
     for name in ("text_cy", "hint_cy", "context_cy"):
         if getattr(spec, name):
             out[name] = getattr(spec, name)
@@ -411,4 +417,6 @@ def structure_changes(old: QuestionSpec, new: QuestionSpec) -> list[str]:
         changes.append("its statements")
     if old.breakdown != new.breakdown:
         changes.append("whether it is a breakdown")
+    if old.show_if != new.show_if:
+        changes.append("when it is asked")
     return changes

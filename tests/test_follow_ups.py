@@ -1,0 +1,275 @@
+"""Follow-up questions: asked only when an earlier answer is one of chosen options."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from survey.core.answers import Choice, Multi, RawMulti, Text
+from survey.core.definitions import (
+    DefinitionErrors,
+    definition_to_dict,
+    parse_definition,
+    structure_changes,
+)
+from survey.core.follow_ups import shown_questions
+from survey.core.question_types import check_response
+from survey.core.questions import ShowIf
+from survey.data.consultations import spec_of
+from survey.data.models import Status
+from tests.support import (
+    csrf_token,
+    error_summary,
+    make_consultation,
+    open_definition,
+    page,
+    post_form,
+    sign_in,
+)
+from tests.test_officer_questions import empty_consultation, question_form, stored_specs
+from tests.test_officers import PAGE
+
+FOLLOW_UP_QUESTIONS: list[dict[str, Any]] = [
+    {"key": "feel_safe", "type": "agreement", "text": "Do you feel safe where you live?"},
+    {
+        "key": "why_unsafe",
+        "type": "free_text",
+        "text": "What makes you feel unsafe?",
+        "show_if": {"question": "feel_safe", "answers": ["No"]},
+    },
+    {
+        "key": "where_unsafe",
+        "type": "multi_choice",
+        "text": "Where do you feel unsafe?",
+        "options": ["Town centre", "Parks", "Home"],
+        "show_if": {"question": "feel_safe", "answers": ["No", "Don't know"]},
+    },
+    {
+        "key": "home_help",
+        "type": "single_choice",
+        "text": "Would you like a home safety visit?",
+        "options": ["Yes please", "No thanks"],
+        "show_if": {"question": "where_unsafe", "answers": ["Home"]},
+    },
+    {"key": "area", "type": "single_choice", "text": "Where?", "options": ["North", "South"]},
+]
+
+
+def follow_up_definition(**changes: Any) -> dict[str, Any]:
+    return open_definition(questions=FOLLOW_UP_QUESTIONS, **changes)
+
+
+def with_condition(key: str, show_if: Any, **fields: Any) -> dict[str, Any]:
+    questions = [dict(q) for q in FOLLOW_UP_QUESTIONS]
+    for question in questions:
+        if question["key"] == key:
+            question.update(show_if=show_if, **fields)
+            if show_if is None:
+                del question["show_if"]
+    return open_definition(questions=questions)
+
+
+def problems_of(definition: dict[str, Any]) -> list[str]:
+    with pytest.raises(DefinitionErrors) as caught:
+        parse_definition(definition)
+    return caught.value.problems
+
+
+def test_a_condition_is_read_from_the_definition_and_round_trips() -> None:
+    spec = parse_definition(follow_up_definition())
+    by_key = {q.key: q for q in spec.questions}
+    assert by_key["feel_safe"].show_if is None
+    assert by_key["where_unsafe"].show_if == ShowIf("feel_safe", ("No", "Don't know"))
+    written = definition_to_dict(spec)
+    assert written["questions"][1]["show_if"] == {"question": "feel_safe", "answers": ["No"]}
+    assert parse_definition(written) == spec
+
+
+def test_a_condition_must_follow_an_earlier_question_that_picks_options() -> None:
+    assert problems_of(with_condition("why_unsafe", {"question": "nope", "answers": ["No"]})) == [
+        "question 'why_unsafe': show_if: 'nope' is not an earlier question"
+    ]
+    assert problems_of(
+        with_condition("why_unsafe", {"question": "area", "answers": ["North"]})
+    ) == ["question 'why_unsafe': show_if: 'area' comes after this question"]
+    assert problems_of(
+        with_condition("where_unsafe", {"question": "why_unsafe", "answers": ["x"]})
+    ) == [
+        "question 'where_unsafe': show_if: 'why_unsafe' is a free_text question; a question "
+        "can only follow one answered by choosing options"
+    ]
+
+
+def test_a_condition_names_options_the_earlier_question_has() -> None:
+    refused = with_condition("why_unsafe", {"question": "feel_safe", "answers": ["No", "Maybe"]})
+    assert problems_of(refused) == [
+        "question 'why_unsafe': show_if: 'Maybe' is not an option of 'feel_safe' "
+        "(Yes, No, Don't know)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("show_if", "problem"),
+    [
+        ("feel_safe", "show_if must be an object with a question and a list of answers"),
+        ({"question": "feel_safe"}, "show_if must be an object with a question and a list"),
+        ({"question": "feel_safe", "answers": []}, "show_if needs at least one answer of"),
+        ({"question": "", "answers": ["No"]}, "show_if needs the key of an earlier question"),
+    ],
+)
+def test_a_badly_shaped_condition_is_named(show_if: Any, problem: str) -> None:
+    [found] = problems_of(with_condition("why_unsafe", show_if))
+    assert found.startswith("question 'why_unsafe': " + problem), found
+
+
+def test_a_breakdown_question_is_asked_of_everyone() -> None:
+    refused = with_condition(
+        "home_help", {"question": "feel_safe", "answers": ["No"]}, breakdown=True
+    )
+    assert problems_of(refused) == [
+        "question 'home_help': show_if: a breakdown question is asked of everyone"
+    ]
+
+
+def test_changing_a_condition_is_a_change_of_structure() -> None:
+    spec = parse_definition(follow_up_definition())
+    changed = parse_definition(
+        with_condition("why_unsafe", {"question": "feel_safe", "answers": ["No", "Don't know"]})
+    )
+    assert structure_changes(spec.questions[1], changed.questions[1]) == ["when it is asked"]
+
+
+def test_only_questions_whose_condition_is_met_are_shown_and_follow_ups_chain() -> None:
+    specs = parse_definition(follow_up_definition()).questions
+
+    def shown(**values: Any) -> list[str]:
+        return [spec.key for spec in shown_questions(specs, values)]
+
+    assert shown() == ["feel_safe", "area"]
+    assert shown(feel_safe=Choice(0)) == ["feel_safe", "area"]
+    assert shown(feel_safe=Choice(2)) == ["feel_safe", "where_unsafe", "area"]
+    assert shown(feel_safe=Choice(1), where_unsafe=Multi((0, 2))) == [
+        "feel_safe",
+        "why_unsafe",
+        "where_unsafe",
+        "home_help",
+        "area",
+    ]
+    # An answer to a question no longer asked shows nothing that follows it.
+    assert shown(feel_safe=Choice(0), where_unsafe=Multi((2,))) == ["feel_safe", "area"]
+
+
+def test_a_follow_up_not_asked_is_not_required_and_an_answer_to_it_is_a_problem() -> None:
+    specs = parse_definition(follow_up_definition()).questions
+    values, problems = check_response(specs, {"feel_safe": "Yes", "area": "North"})
+    assert (values, problems) == ({"feel_safe": Choice(0), "area": Choice(0)}, {})
+    values, problems = check_response(
+        specs, {"feel_safe": "Yes", "why_unsafe": "Dark alleys", "area": "North"}
+    )
+    assert [p.message for p in problems["why_unsafe"]] == [
+        "answered, but this question is only asked when 'feel_safe' is 'No'"
+    ]
+    values, problems = check_response(
+        specs,
+        {
+            "feel_safe": "No",
+            "why_unsafe": "Dark alleys",
+            "where_unsafe": RawMulti(("Parks",)),
+            "home_help": "Yes please",
+            "area": "South",
+        },
+    )
+    assert values == {
+        "feel_safe": Choice(1),
+        "why_unsafe": Text("Dark alleys"),
+        "where_unsafe": Multi((1,)),
+        "area": Choice(1),
+    }
+    assert set(problems) == {"home_help"}
+
+
+def test_a_follow_up_that_is_asked_is_required_as_usual() -> None:
+    specs = parse_definition(follow_up_definition()).questions
+    _, problems = check_response(specs, {"feel_safe": "No", "area": "North"})
+    assert set(problems) == {"why_unsafe", "where_unsafe"}
+
+
+# The question builder and the stored question.
+
+
+def test_a_condition_is_stored_and_read_back_with_the_consultation(app: Any) -> None:
+    consultation = make_consultation(questions=FOLLOW_UP_QUESTIONS)
+    assert spec_of(consultation).questions == parse_definition(follow_up_definition()).questions
+    assert (
+        definition_to_dict(spec_of(consultation))["questions"]
+        == follow_up_definition()["questions"]
+    )
+
+
+def test_officer_makes_a_follow_up_by_ticking_an_earlier_questions_answers(
+    client: FlaskClient,
+) -> None:
+    empty_consultation()
+    sign_in(client, "officer")
+    first = question_form(key="feel_safe", type="agreement", text="Do you feel safe?")
+    assert post_form(client, f"{PAGE}/new-question", first).status_code == 302
+    offered = page(client.get(f"{PAGE}/new-question"))
+    assert [box["value"] for box in offered.select("input[name=show_if]")] == [
+        "feel_safe::Yes",
+        "feel_safe::No",
+        "feel_safe::Don't know",
+    ]
+    follow_up = question_form(
+        key="why_unsafe", type="free_text", text="Why?", show_if=["feel_safe::No"]
+    )
+    assert post_form(client, f"{PAGE}/new-question", follow_up).status_code == 302
+    assert stored_specs()[1].show_if == ShowIf("feel_safe", ("No",))
+    change = page(client.get(f"{PAGE}/questions/why_unsafe"))
+    assert [box["value"] for box in change.select("input[name=show_if][checked]")] == [
+        "feel_safe::No"
+    ]
+
+
+def test_answers_of_two_questions_or_a_forged_option_are_refused(client: FlaskClient) -> None:
+    empty_consultation()
+    sign_in(client, "officer")
+    for key in ("feel_safe", "worried"):
+        added = post_form(
+            client, f"{PAGE}/new-question", question_form(key=key, type="agreement", text="Q?")
+        )
+        assert added.status_code == 302
+    two = question_form(
+        key="why", type="free_text", text="Why?", show_if=["feel_safe::No", "worried::Yes"]
+    )
+    refused = post_form(client, f"{PAGE}/new-question", two)
+    assert error_summary(refused) == ["Tick the answers of one earlier question only"]
+    forged = question_form(key="why", type="free_text", text="Why?", show_if=["feel_safe::Nah"])
+    refused = post_form(client, f"{PAGE}/new-question", forged)
+    assert error_summary(refused) == ["'Nah' is not an option of 'feel_safe' (Yes, No, Don't know)"]
+    assert [spec.key for spec in stored_specs()] == ["feel_safe", "worried"]
+
+
+def test_a_question_a_follow_up_depends_on_cannot_move_after_it_or_go(
+    client: FlaskClient,
+) -> None:
+    make_consultation(status=Status.DRAFT, questions=FOLLOW_UP_QUESTIONS)
+    sign_in(client, "officer")
+    token = csrf_token(client.get(PAGE))
+    moved = client.post(
+        f"{PAGE}/questions/feel_safe/move",
+        data={"direction": "down", "csrf_token": token},
+        follow_redirects=True,
+    )
+    banner = page(moved).select_one(".govuk-notification-banner__content")
+    assert banner is not None
+    assert " ".join(banner.get_text(" ", strip=True).split()) == (
+        "Question not moved: question 'why_unsafe': show_if: 'feel_safe' comes after this question"
+    )
+    removed = post_form(client, f"{PAGE}/questions/feel_safe/remove", {})
+    assert error_summary(removed) == [
+        "question 'why_unsafe': show_if: 'feel_safe' is not an earlier question; "
+        "question 'where_unsafe': show_if: 'feel_safe' is not an earlier question"
+    ]
+    assert [spec.key for spec in stored_specs()][:2] == ["feel_safe", "why_unsafe"]
