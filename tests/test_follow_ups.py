@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask.testing import FlaskClient
 
+from common.database import db
 from survey.core.answers import Choice, Multi, RawMulti, Text
 from survey.core.definitions import (
     DefinitionErrors,
@@ -18,10 +20,11 @@ from survey.core.follow_ups import shown_questions
 from survey.core.question_types import check_response
 from survey.core.questions import ShowIf
 from survey.data.consultations import spec_of
-from survey.data.models import Status
+from survey.data.models import Answer, Question, Response, Status
 from tests.support import (
     csrf_token,
     error_summary,
+    heading,
     make_consultation,
     open_definition,
     page,
@@ -273,3 +276,117 @@ def test_a_question_a_follow_up_depends_on_cannot_move_after_it_or_go(
         "question 'where_unsafe': show_if: 'feel_safe' is not an earlier question"
     ]
     assert [spec.key for spec in stored_specs()][:2] == ["feel_safe", "why_unsafe"]
+
+
+# The residents' journey.
+
+BASE = "/consultations/safer-streets"
+
+
+def answer(client: FlaskClient, key: str, data: dict[str, Any], **query: str) -> str:
+    """Answer one question; where the journey goes next."""
+    suffix = "?change=1" if query.get("change") else ""
+    sent = post_form(client, f"{BASE}/questions/{key}{suffix}", data)
+    assert sent.status_code == 302, (key, error_summary(sent))
+    return str(sent.headers["Location"])
+
+
+def back_link(client: FlaskClient, key: str) -> str:
+    link = page(client.get(f"{BASE}/questions/{key}")).select_one(".govuk-back-link")
+    assert link is not None
+    return str(link["href"])
+
+
+def check_rows(client: FlaskClient) -> list[str]:
+    check = page(client.get(f"{BASE}/check"))
+    return [" ".join(row.get_text(" ", strip=True).split()) for row in check.select("dt")]
+
+
+def test_a_follow_up_not_asked_is_skipped_forward_and_back_and_left_off_the_check(
+    client: FlaskClient,
+) -> None:
+    make_consultation(questions=FOLLOW_UP_QUESTIONS)
+    assert answer(client, "feel_safe", {"answer": "Yes"}) == f"{BASE}/questions/area"
+    assert back_link(client, "area") == f"{BASE}/questions/feel_safe"
+    caption = page(client.get(f"{BASE}/questions/area")).select_one(".govuk-caption-l")
+    assert caption is not None and caption.get_text(strip=True) == "Question 2 of 2"
+    # A link to a question not asked goes on to the next one that is.
+    skipped = client.get(f"{BASE}/questions/why_unsafe")
+    assert skipped.headers["Location"] == f"{BASE}/questions/area"
+    assert answer(client, "area", {"answer": "North"}) == f"{BASE}/check"
+    assert check_rows(client) == ["Do you feel safe where you live?", "Where?"]
+    assert "Response sent" in heading(post_form(client, f"{BASE}/check", follow_redirects=True))
+    assert stored_answers() == {"feel_safe": [0], "area": [0]}
+
+
+def test_a_follow_up_asked_is_in_the_journey_the_back_links_and_the_check(
+    client: FlaskClient,
+) -> None:
+    make_consultation(questions=FOLLOW_UP_QUESTIONS)
+    assert answer(client, "feel_safe", {"answer": "No"}) == f"{BASE}/questions/why_unsafe"
+    assert answer(client, "why_unsafe", {"answer": "Dark alleys"}) == (
+        f"{BASE}/questions/where_unsafe"
+    )
+    assert answer(client, "where_unsafe", {"answer": ["Parks"]}) == f"{BASE}/questions/area"
+    assert back_link(client, "area") == f"{BASE}/questions/where_unsafe"
+    assert back_link(client, "where_unsafe") == f"{BASE}/questions/why_unsafe"
+    assert answer(client, "area", {"answer": "South"}) == f"{BASE}/check"
+    assert check_rows(client) == [
+        "Do you feel safe where you live?",
+        "What makes you feel unsafe?",
+        "Where do you feel unsafe?",
+        "Where?",
+    ]
+
+
+def test_changing_an_earlier_answer_removes_answers_to_questions_no_longer_asked(
+    client: FlaskClient,
+) -> None:
+    make_consultation(questions=FOLLOW_UP_QUESTIONS)
+    answer(client, "feel_safe", {"answer": "No"})
+    answer(client, "why_unsafe", {"answer": "Dark alleys"})
+    answer(client, "where_unsafe", {"answer": ["Home"]})
+    answer(client, "home_help", {"answer": "Yes please"})
+    answer(client, "area", {"answer": "South"})
+    # "Don't know" still asks where_unsafe (and so home_help), but not why_unsafe.
+    assert answer(client, "feel_safe", {"answer": "Don't know"}, change="1") == f"{BASE}/check"
+    assert check_rows(client) == [
+        "Do you feel safe where you live?",
+        "Where do you feel unsafe?",
+        "Would you like a home safety visit?",
+        "Where?",
+    ]
+    assert answer(client, "feel_safe", {"answer": "Yes"}, change="1") == f"{BASE}/check"
+    assert check_rows(client) == ["Do you feel safe where you live?", "Where?"]
+    # Asked again, the follow-ups start empty: nothing answered before comes back.
+    assert answer(client, "feel_safe", {"answer": "No"}, change="1") == (
+        f"{BASE}/questions/why_unsafe?change=1"
+    )
+    field = page(client.get(f"{BASE}/questions/why_unsafe")).select_one("textarea")
+    assert field is not None and field.get_text() == ""
+    answer(client, "why_unsafe", {"answer": "Nothing now"}, change="1")
+    # where_unsafe is asked and unanswered: the check sends the resident to it.
+    assert client.get(f"{BASE}/check").headers["Location"] == f"{BASE}/questions/where_unsafe"
+    answer(client, "where_unsafe", {"answer": ["Parks"]})
+    answer(client, "area", {"answer": "South"})
+    post_form(client, f"{BASE}/check")
+    assert stored_answers() == {
+        "feel_safe": [1],
+        "why_unsafe": ["Nothing now"],
+        "where_unsafe": [1],
+        "area": [1],
+    }
+
+
+def stored_answers() -> dict[str, list[Any]]:
+    """Each question's stored answers (options, or texts), by key, of the only response."""
+    found: dict[str, list[Any]] = {}
+    rows = db.session.execute(
+        sa.select(Question.key, Answer.option, Answer.text)
+        .join(Question, Question.id == Answer.question_id)
+        .order_by(Question.position, Answer.option)
+    )
+    for key, option, text in rows:
+        found.setdefault(key, []).append(text if option is None else option)
+    assert db.session.scalar(sa.select(sa.func.count(Response.id))) == 1
+    return found

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from survey.core.answers import AnswerValue, Checked, Problem, RawAnswer, StoredRow, is_blank
-from survey.core.follow_ups import is_shown, not_asked
+from survey.core.follow_ups import is_shown, not_asked, shown_questions
 from survey.core.question_types import (
     agreement,
     free_text,
@@ -43,6 +43,7 @@ __all__ = [
     "SCALE_TYPES",
     "QuestionCounts",
     "QuestionKind",
+    "asked_questions",
     "check_answer",
     "check_response",
     "from_rows",
@@ -98,6 +99,14 @@ def check_response(
         elif checked.value is not None:
             values[spec.key] = checked.value
     return values, problems
+
+
+def asked_questions(
+    specs: Sequence[QuestionSpec], raw: Mapping[str, RawAnswer | None]
+) -> list[QuestionSpec]:
+    """The questions asked of someone who has given the answers `raw` so far, in order."""
+    values, _ = check_response(specs, raw, enforce_required=False)
+    return shown_questions(specs, values)
 
 
 def from_rows(spec: QuestionSpec, rows: Sequence[StoredRow]) -> AnswerValue | None:
