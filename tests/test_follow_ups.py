@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from common.database import db
+from common.spreadsheets import read_csv
 from survey.core.answers import Choice, Multi, RawMulti, Text
 from survey.core.definitions import (
     DefinitionErrors,
@@ -19,6 +20,7 @@ from survey.core.definitions import (
 from survey.core.follow_ups import shown_questions
 from survey.core.question_types import check_response
 from survey.core.questions import ShowIf
+from survey.core.responses_io import parse_table
 from survey.data.consultations import spec_of
 from survey.data.models import Answer, Question, Response, Status
 from tests.support import (
@@ -32,7 +34,8 @@ from tests.support import (
     sign_in,
 )
 from tests.test_officer_questions import empty_consultation, question_form, stored_specs
-from tests.test_officers import PAGE
+from tests.test_officers import PAGE, links_reach_inputs
+from tests.test_paper_responses import ENTRY, paper
 
 FOLLOW_UP_QUESTIONS: list[dict[str, Any]] = [
     {"key": "feel_safe", "type": "agreement", "text": "Do you feel safe where you live?"},
@@ -172,7 +175,7 @@ def test_a_follow_up_not_asked_is_not_required_and_an_answer_to_it_is_a_problem(
         specs, {"feel_safe": "Yes", "why_unsafe": "Dark alleys", "area": "North"}
     )
     assert [p.message for p in problems["why_unsafe"]] == [
-        "answered, but this question is only asked when 'feel_safe' is 'No'"
+        "Answered, but this question is only asked when 'feel_safe' is 'No'"
     ]
     values, problems = check_response(
         specs,
@@ -390,3 +393,47 @@ def stored_answers() -> dict[str, list[Any]]:
         found.setdefault(key, []).append(text if option is None else option)
     assert db.session.scalar(sa.select(sa.func.count(Response.id))) == 1
     return found
+
+
+# Paper entry: the same rule, checked by the same function.
+
+
+def test_a_paper_answer_to_a_follow_up_not_asked_is_refused_and_nothing_saved(
+    client: FlaskClient,
+) -> None:
+    make_consultation(questions=FOLLOW_UP_QUESTIONS)
+    sign_in(client, "officer")
+    answers = {"feel_safe-answer": "Yes", "why_unsafe-answer": "Dark alleys"}
+    refused = post_form(client, ENTRY, paper(**answers))
+    assert error_summary(refused) == [
+        "Answered, but this question is only asked when 'feel_safe' is 'No'"
+    ]
+    links_reach_inputs(refused)
+    assert db.session.scalar(sa.select(sa.func.count(Response.id))) == 0
+    recorded = post_form(client, ENTRY, paper(**{"feel_safe-answer": "Yes"}))
+    assert recorded.status_code == 302, error_summary(recorded)
+    assert stored_answers() == {"feel_safe": [0]}
+
+
+# Imports: an answer to a question the row's answers did not ask is named by row and column.
+
+
+def test_an_imported_answer_to_a_follow_up_not_asked_names_its_row_and_column() -> None:
+    specs = parse_definition(follow_up_definition()).questions
+    table = read_csv(
+
+            b"feel_safe,why_unsafe,where_unsafe,home_help,area\n"
+            b"No,Dark alleys,Parks,,North\n"
+            b"Yes,,,,South\n"
+            b"Yes,Nothing,,,South\n"
+            b"No,Dark,Town centre,Yes please,North\n"
+
+    )
+    parsed = parse_table(specs, table, channels=("paper",), default_channel="paper")
+    assert [str(problem) for problem in parsed.problems] == [
+        "row 4, column 'why_unsafe': Answered, but this question is only asked when "
+        "'feel_safe' is 'No'",
+        "row 5, column 'home_help': Answered, but this question is only asked when "
+        "'where_unsafe' is 'Home'",
+    ]
+    assert [row.row for row in parsed.rows] == [2, 3]

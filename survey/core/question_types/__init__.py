@@ -91,7 +91,7 @@ def check_response(
         if not is_shown(spec, values, by_key):
             # Not asked, given the earlier answers: an answer to it was never asked for.
             if not is_blank(raw.get(spec.key)):
-                problems[spec.key] = [Problem(f"answered, but {not_asked(spec)}")]
+                problems[spec.key] = [Problem(f"Answered, but {not_asked(spec)}")]
             continue
         checked = check_answer(spec, raw.get(spec.key), enforce_required=enforce_required)
         if checked.problems:
