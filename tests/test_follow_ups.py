@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from flask.testing import FlaskClient
 
 from common.database import db
 from common.spreadsheets import read_csv
+from common.statistics import Share
 from survey.core.answers import Choice, Multi, RawMulti, Text
 from survey.core.definitions import (
     DefinitionErrors,
@@ -17,12 +19,16 @@ from survey.core.definitions import (
     parse_definition,
     structure_changes,
 )
-from survey.core.follow_ups import shown_questions
+from survey.core.follow_ups import shown_questions, with_follow_ups
 from survey.core.question_types import check_response
-from survey.core.questions import ShowIf
+from survey.core.questions import QuestionType, ShowIf
 from survey.core.responses_io import parse_table
+from survey.core.results import ChoiceResult, ConsultationResults, FollowUp, OptionCount
+from survey.core.tables import question_table
 from survey.data.consultations import spec_of
-from survey.data.models import Answer, Question, Response, Status
+from survey.data.models import Answer, Channel, Question, Response, Status
+from survey.data.recording import record_response
+from survey.data.tallies import consultation_results
 from tests.support import (
     csrf_token,
     error_summary,
@@ -421,13 +427,11 @@ def test_a_paper_answer_to_a_follow_up_not_asked_is_refused_and_nothing_saved(
 def test_an_imported_answer_to_a_follow_up_not_asked_names_its_row_and_column() -> None:
     specs = parse_definition(follow_up_definition()).questions
     table = read_csv(
-
-            b"feel_safe,why_unsafe,where_unsafe,home_help,area\n"
-            b"No,Dark alleys,Parks,,North\n"
-            b"Yes,,,,South\n"
-            b"Yes,Nothing,,,South\n"
-            b"No,Dark,Town centre,Yes please,North\n"
-
+        b"feel_safe,why_unsafe,where_unsafe,home_help,area\n"
+        b"No,Dark alleys,Parks,,North\n"
+        b"Yes,,,,South\n"
+        b"Yes,Nothing,,,South\n"
+        b"No,Dark,Town centre,Yes please,North\n"
     )
     parsed = parse_table(specs, table, channels=("paper",), default_channel="paper")
     assert [str(problem) for problem in parsed.problems] == [
@@ -437,3 +441,93 @@ def test_an_imported_answer_to_a_follow_up_not_asked_names_its_row_and_column() 
         "'where_unsafe' is 'Home'",
     ]
     assert [row.row for row in parsed.rows] == [2, 3]
+
+
+# Results: a follow-up's base is the people it was asked, not everyone.
+
+RESPONSES = [
+    {"feel_safe": "Yes", "area": "North"},
+    {"feel_safe": "No", "why_unsafe": "Dark", "where_unsafe": RawMulti(("Parks",))},
+    {
+        "feel_safe": "No",
+        "why_unsafe": "Lights",
+        "where_unsafe": RawMulti(("Home", "Parks")),
+        "home_help": "Yes please",
+    },
+    {"feel_safe": "Don't know", "where_unsafe": RawMulti(("Parks",))},
+]
+
+
+def follow_up_results(minimum: int) -> ConsultationResults:
+    consultation = make_consultation(questions=FOLLOW_UP_QUESTIONS)
+    specs = [q.spec() for q in consultation.questions]
+    for raw in RESPONSES:
+        values, problems = check_response(specs, raw, enforce_required=False)
+        assert problems == {}
+        record_response(consultation, values, Channel.PAPER)
+    db.session.commit()
+    return consultation_results(consultation, minimum=minimum)
+
+
+def test_a_follow_ups_base_is_those_it_was_asked(app: Any) -> None:
+    found = follow_up_results(minimum=1)
+    assert found.responses == 4
+    assert found.question("feel_safe").follow_up is None
+    why = found.question("why_unsafe")
+    assert (why.answered, why.follow_up) == (
+        2,
+        FollowUp("Do you feel safe where you live?", ("No",), 2),
+    )
+    where = found.question("where_unsafe")
+    assert isinstance(where, ChoiceResult) and where.follow_up is not None
+    assert (where.answered, where.follow_up.asked) == (3, 3)
+    # Of the three asked, all three said Parks: 100%, not 3 in 4.
+    assert [(o.label, o.share.count, o.share.base) for o in where.options] == [
+        ("Town centre", 0, 3),
+        ("Parks", 3, 3),
+        ("Home", 1, 3),
+    ]
+    help_result = found.question("home_help")
+    assert help_result.follow_up == FollowUp("Where do you feel unsafe?", ("Home",), 1)
+    assert question_table(why, 1).rows[-1] == (
+        "Asked (those answering 'No' to 'Do you feel safe where you live?')",
+        "2",
+        "",
+    )
+
+
+def test_who_was_asked_is_not_shown_when_the_earlier_counts_are_hidden(app: Any) -> None:
+    found = follow_up_results(minimum=3)
+    why = found.question("why_unsafe")
+    assert why.follow_up is not None and why.follow_up.asked is None
+    assert question_table(why, 3).rows[-1][1] == "not shown"
+
+
+def test_several_ticked_options_never_add_up_to_the_people_asked() -> None:
+    spec = parse_definition(
+        with_condition("home_help", {"question": "where_unsafe", "answers": ["Home", "Parks"]})
+    )
+    share = Share(2, 3, 1)
+    earlier = ChoiceResult(
+        "where_unsafe",
+        "Where do you feel unsafe?",
+        QuestionType.MULTI_CHOICE,
+        3,
+        (OptionCount("Home", share), OptionCount("Parks", share)),
+    )
+    results = ConsultationResults(
+        "s",
+        "t",
+        spec.opens,
+        spec.closes,
+        1,
+        None,
+        3,
+        (),
+        (),
+        (earlier, replace(earlier, key="home_help")),
+    )
+    shown = with_follow_ups(results, spec.questions)
+    assert shown.question("home_help").follow_up == FollowUp(
+        "Where do you feel unsafe?", ("Home", "Parks"), None
+    )

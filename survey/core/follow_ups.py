@@ -7,10 +7,18 @@ which answers paper entry and imports may give, and who a question was asked of 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from survey.core.answers import AnswerValue, Choice, Multi, match_option
 from survey.core.questions import QuestionSpec, QuestionType, ShowIf
+from survey.core.results import (
+    ChoiceResult,
+    ConsultationResults,
+    FollowUp,
+    QuestionResult,
+    ScaleResult,
+)
 
 # The types whose answer is one or more options picked from a list: a condition can follow them.
 CHOICE_TYPES = frozenset(
@@ -130,3 +138,41 @@ def not_asked(spec: QuestionSpec) -> str:
         return "this question is asked of everyone"
     answers = " or ".join(f"'{answer}'" for answer in condition.answers)
     return f"this question is only asked when '{condition.question}' is {answers}"
+
+
+def with_follow_ups(
+    results: ConsultationResults, specs: Sequence[QuestionSpec]
+) -> ConsultationResults:
+    """Each follow-up's result says who it was asked, from the published counts of the
+    earlier question (so nothing hidden there shows here)."""
+    by_key = {spec.key: spec for spec in specs}
+    published = {result.key: result for result in results.questions}
+    questions = []
+    for result in results.questions:
+        spec = by_key.get(result.key)
+        condition = spec.show_if if spec is not None else None
+        earlier = by_key.get(condition.question) if condition is not None else None
+        if condition is None or earlier is None:
+            questions.append(result)
+            continue
+        asked = _asked(earlier, published.get(earlier.key), condition.answers)
+        follow_up = FollowUp(earlier.text, condition.answers, asked)
+        questions.append(replace(result, follow_up=follow_up))
+    return replace(results, questions=tuple(questions))
+
+
+def _asked(
+    earlier: QuestionSpec, result: QuestionResult | None, answers: Sequence[str]
+) -> int | None:
+    """How many gave one of `answers` to `earlier`, if its published counts say."""
+    if not isinstance(result, ScaleResult | ChoiceResult) or result.answered is None:
+        return None
+    if earlier.type is QuestionType.MULTI_CHOICE and len(answers) > 1:
+        return None  # one person can tick several: the ticks do not add up to people
+    total = 0
+    for answer in answers:
+        option = next((o for o in result.options if o.label.casefold() == answer.casefold()), None)
+        if option is None or option.share.count is None:
+            return None
+        total += option.share.count
+    return total
