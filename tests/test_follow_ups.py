@@ -409,6 +409,13 @@ def test_a_paper_answer_to_a_follow_up_not_asked_is_refused_and_nothing_saved(
 ) -> None:
     make_consultation(questions=FOLLOW_UP_QUESTIONS)
     sign_in(client, "officer")
+    notes = page(client.get(ENTRY)).select(".app-only-when")
+    assert [note.get_text(strip=True) for note in notes] == [
+        "This question is only asked when 'feel_safe' is 'No': leave it blank otherwise.",
+        "This question is only asked when 'feel_safe' is 'No' or 'Don't know': "
+        "leave it blank otherwise.",
+        "This question is only asked when 'where_unsafe' is 'Home': leave it blank otherwise.",
+    ]
     answers = {"feel_safe-answer": "Yes", "why_unsafe-answer": "Dark alleys"}
     refused = post_form(client, ENTRY, paper(**answers))
     assert error_summary(refused) == [
