@@ -14,10 +14,12 @@ from common.spreadsheets import read_csv
 from common.statistics import Share
 from survey.core.answers import Choice, Multi, RawMulti, Text
 from survey.core.definitions import (
+    KEY_PATTERN,
     DefinitionErrors,
     definition_to_dict,
     parse_definition,
     structure_changes,
+    suggest_key,
 )
 from survey.core.follow_ups import shown_questions, with_follow_ups
 from survey.core.question_types import check_response
@@ -538,3 +540,53 @@ def test_several_ticked_options_never_add_up_to_the_people_asked() -> None:
     assert shown.question("home_help").follow_up == FollowUp(
         "Where do you feel unsafe?", ("Home", "Parks"), None
     )
+
+
+# The question builder makes a key from the question's text when none is given.
+
+
+@pytest.mark.parametrize(
+    ("text", "taken", "key"),
+    [
+        ("Do you feel safe where you live?", (), "do_you_feel_safe_where_you_live"),
+        ("Do you feel safe?", ("do_you_feel_safe",), "do_you_feel_safe_2"),
+        ("Do you feel safe?", ("do_you_feel_safe", "do_you_feel_safe_2"), "do_you_feel_safe_3"),
+        ("Café opening hours", (), "cafe_opening_hours"),
+        ("2026 priorities", (), "q_2026_priorities"),
+        ("???", (), "q"),
+        (
+            "How much do you agree with the proposed community safety priorities for 2026?",
+            (),
+            "how_much_do_you_agree_with_the",
+        ),
+    ],
+)
+def test_a_key_is_made_from_the_question_text(text: str, taken: tuple[str, ...], key: str) -> None:
+    made = suggest_key(text, taken)
+    assert made == key
+    assert KEY_PATTERN.match(made)
+
+
+def test_officer_leaves_the_key_blank_and_gets_one_from_the_question(
+    client: FlaskClient,
+) -> None:
+    empty_consultation()
+    sign_in(client, "officer")
+    for _ in range(2):
+        added = post_form(
+            client,
+            f"{PAGE}/new-question",
+            question_form(type="agreement", text="Do you feel safe?"),
+        )
+        assert added.status_code == 302, error_summary(added)
+    chosen = question_form(key="safe_at_night", type="agreement", text="Do you feel safe?")
+    assert post_form(client, f"{PAGE}/new-question", chosen).status_code == 302
+    assert [spec.key for spec in stored_specs()] == [
+        "do_you_feel_safe",
+        "do_you_feel_safe_2",
+        "safe_at_night",
+    ]
+    refused = post_form(
+        client, f"{PAGE}/new-question", question_form(key="Bad Key", type="agreement", text="Q?")
+    )
+    assert error_summary(refused)[0].startswith("Key must start with a lower-case letter")

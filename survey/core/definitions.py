@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from common.text import SHORT_TEXT_LIMIT, SLUG_PATTERN, checked_text, clean_line
+from common.text import SHORT_TEXT_LIMIT, SLUG_PATTERN, checked_text, clean_line, suggest_slug
 from survey.core.follow_ups import condition_problems, parse_show_if
 from survey.core.question_types import kind_of
 from survey.core.questions import FREE_TEXT_LIMIT, QuestionSpec, QuestionType
@@ -104,6 +104,23 @@ def _flag(value: Any, where: str, problems: list[str], default: bool) -> bool:
         problems.append(f"{where} must be true or false")
         return default
     return value
+
+
+def suggest_key(text: str, taken: Collection[str]) -> str:
+    """A key made from a question's text, whole words up to 40 characters, not one of `taken`:
+    "Do you feel safe?" gives do_you_feel_safe (then do_you_feel_safe_2, and so on)."""
+    words = suggest_slug(text).split("-")
+    key = ""
+    for word in (w for w in words if w):
+        if len(key) + len(word) + 1 > 36:  # room for a "_2" to keep it unique
+            break
+        key = f"{key}_{word}" if key else word
+    if not key or not key[0].isalpha():
+        key = f"q_{key}".rstrip("_")[:36]
+    candidate, number = key, 2
+    while candidate in taken:
+        candidate, number = f"{key}_{number}", number + 1
+    return candidate
 
 
 def parse_question(raw: Any, where: str, problems: list[str]) -> QuestionSpec | None:

@@ -8,7 +8,7 @@ is refused by `survey.data.consultations` with its own message.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -37,7 +37,7 @@ from common import action_log
 from common.access import role_required
 from common.database import db
 from common.models import Role
-from survey.core.definitions import parse_question, question_to_dict
+from survey.core.definitions import parse_question, question_to_dict, suggest_key
 from survey.core.follow_ups import CHOICE_TYPES, not_asked
 from survey.core.question_types import KINDS, kind_of
 from survey.core.questions import QuestionSpec
@@ -70,7 +70,8 @@ class QuestionForm(FlaskForm):  # type: ignore[misc]
         "Key",
         widget=GovTextInput(),
         description="A short name for the question in files and results, like feel_safe. "
-        "Start with a lower-case letter; use only a-z, 0-9 and _.",
+        "Start with a lower-case letter; use only a-z, 0-9 and _. Leave it blank to make one "
+        "from the question.",
     )
     type = RadioField(
         "Type of question",
@@ -142,7 +143,8 @@ def new_question(slug: str) -> ResponseReturnValue:
     form.offer_conditions([q.spec() for q in consultation.questions])
     errors: list[dict[str, str]] = []
     if form.is_submitted():
-        spec = _checked_question(form, request.form, None)
+        taken = [q.key for q in consultation.questions]
+        spec = _checked_question(form, request.form, None, taken)
         if spec is not None:
             try:
                 store.add_question(consultation, spec)
@@ -175,7 +177,8 @@ def edit_question(slug: str, key: str) -> ResponseReturnValue:
     errors: list[dict[str, str]] = []
     if form.is_submitted():
         stored = question.spec() if frozen else None
-        spec = _checked_question(form, request.form, stored)
+        taken = [q.key for q in consultation.questions if q is not question]
+        spec = _checked_question(form, request.form, stored, taken)
         if spec is not None:
             spec = _welsh_kept(spec, question.spec())
             try:
@@ -268,10 +271,16 @@ def _form_data(spec: QuestionSpec) -> dict[str, Any]:
 
 
 def _checked_question(
-    form: QuestionForm, posted: Mapping[str, str], frozen: QuestionSpec | None
+    form: QuestionForm,
+    posted: Mapping[str, str],
+    frozen: QuestionSpec | None,
+    taken: Collection[str],
 ) -> QuestionSpec | None:
-    """The form's question checked by the core's rules, or None with errors on the fields."""
+    """The form's question checked by the core's rules, or None with errors on the fields;
+    a key left blank is made from the question's text (and shown, to change if wanted)."""
     form.validate()
+    if not (form.key.data or "").strip() and (form.text.data or "").strip():
+        form.key.data = suggest_key(form.text.data or "", taken)
     raw = _question_dict(form, posted, frozen)
     problems: list[str] = []
     spec = parse_question(raw, "question", problems)
