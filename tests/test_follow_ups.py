@@ -240,6 +240,8 @@ def test_officer_makes_a_follow_up_by_ticking_an_earlier_questions_answers(
     )
     assert post_form(client, f"{PAGE}/new-question", follow_up).status_code == 302
     assert stored_specs()[1].show_if == ShowIf("feel_safe", ("No",))
+    listed = page(client.get(PAGE)).select(".app-only-when")
+    assert [note.get_text(strip=True) for note in listed] == ["Asked only when feel_safe is No"]
     change = page(client.get(f"{PAGE}/questions/why_unsafe"))
     assert [box["value"] for box in change.select("input[name=show_if][checked]")] == [
         "feel_safe::No"
