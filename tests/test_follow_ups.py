@@ -326,6 +326,14 @@ def test_a_follow_up_not_asked_is_skipped_forward_and_back_and_left_off_the_chec
     # A link to a question not asked goes on to the next one that is.
     skipped = client.get(f"{BASE}/questions/why_unsafe")
     assert skipped.headers["Location"] == f"{BASE}/questions/area"
+    # Nor can an answer be sent to it.
+    planted = post_form(client, f"{BASE}/questions/area", {"answer": "North"})
+    assert planted.status_code == 302
+    token = csrf_token(client.get(f"{BASE}/questions/area"))
+    sent = client.post(
+        f"{BASE}/questions/why_unsafe", data={"answer": "Planted", "csrf_token": token}
+    )
+    assert sent.headers["Location"] == f"{BASE}/questions/area"
     assert answer(client, "area", {"answer": "North"}) == f"{BASE}/check"
     assert check_rows(client) == ["Do you feel safe where you live?", "Where?"]
     assert "Response sent" in heading(post_form(client, f"{BASE}/check", follow_redirects=True))
