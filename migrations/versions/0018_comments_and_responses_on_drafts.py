@@ -23,9 +23,7 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table("strategy_consultation", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column(
-                "you_said_published", sa.Boolean(), server_default=sa.false(), nullable=False
-            )
+            sa.Column("you_said_published", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
     op.create_table(
         "strategy_comment",

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from common.text import SHORT_TEXT_LIMIT, SLUG_PATTERN, checked_text, clean_line
+from common.text import SHORT_TEXT_LIMIT, SLUG_PATTERN, checked_text, clean_line, suggest_slug
+from survey.core.follow_ups import condition_problems, parse_show_if
 from survey.core.question_types import kind_of
 from survey.core.questions import FREE_TEXT_LIMIT, QuestionSpec, QuestionType
 
@@ -25,7 +26,7 @@ WELSH_DETAILS = ("title_cy", "summary_cy", "how_used_cy", "privacy_cy")
 OPTIONAL_DEFINITION_FIELDS = frozenset({"how_used", "privacy", "documents", *WELSH_DETAILS})
 QUESTION_FIELDS = frozenset({"key", "type", "text"})
 OPTIONAL_QUESTION_FIELDS = frozenset(
-    {"hint", "required", "options", "rows", "breakdown", "codebook", "other", "context"}
+    {"hint", "required", "options", "rows", "breakdown", "codebook", "other", "context", "show_if"}
     | {"text_cy", "hint_cy", "options_cy", "rows_cy", "context_cy"}
 )
 DOCUMENT_FIELDS = frozenset({"title", "href"})
@@ -105,6 +106,23 @@ def _flag(value: Any, where: str, problems: list[str], default: bool) -> bool:
     return value
 
 
+def suggest_key(text: str, taken: Collection[str]) -> str:
+    """A key made from a question's text, whole words up to 40 characters, not one of `taken`:
+    "Do you feel safe?" gives do_you_feel_safe (then do_you_feel_safe_2, and so on)."""
+    words = suggest_slug(text).split("-")
+    key = ""
+    for word in (w for w in words if w):
+        if len(key) + len(word) + 1 > 36:  # room for a "_2" to keep it unique
+            break
+        key = f"{key}_{word}" if key else word
+    if not key or not key[0].isalpha():
+        key = f"q_{key}".rstrip("_")[:36]
+    candidate, number = key, 2
+    while candidate in taken:
+        candidate, number = f"{key}_{number}", number + 1
+    return candidate
+
+
 def parse_question(raw: Any, where: str, problems: list[str]) -> QuestionSpec | None:
     """Check one question definition; add each problem to `problems` naming `where`."""
     if not isinstance(raw, dict):
@@ -144,6 +162,7 @@ def parse_question(raw: Any, where: str, problems: list[str]) -> QuestionSpec | 
         codebook = checked_text(
             codebook_raw, f"{where}: codebook", problems, limit=80, required=True
         )
+    show_if = parse_show_if(raw.get("show_if"), where, problems)
     if qtype is not None:
         problems += kind_of(qtype).definition_problems(
             where, options, rows, breakdown, other, codebook
@@ -163,6 +182,7 @@ def parse_question(raw: Any, where: str, problems: list[str]) -> QuestionSpec | 
         codebook=codebook or None,
         other=other,
         context=context,
+        show_if=show_if,
         **welsh,
     )
 
@@ -226,6 +246,7 @@ def parse_questions(raw: Any, problems: list[str]) -> tuple[QuestionSpec, ...]:
     repeated = sorted({k for k in keys if isinstance(k, str) and keys.count(k) > 1})
     for key in repeated:
         problems.append(f"question '{key}': the key is used more than once")
+    problems += condition_problems(specs)
     return tuple(specs)
 
 
@@ -367,6 +388,8 @@ def question_to_dict(spec: QuestionSpec) -> dict[str, Any]:
         out["other"] = True
     if spec.context:
         out["context"] = spec.context
+    if spec.show_if is not None:
+        out["show_if"] = {"question": spec.show_if.question, "answers": list(spec.show_if.answers)}
     for name in ("text_cy", "hint_cy", "context_cy"):
         if getattr(spec, name):
             out[name] = getattr(spec, name)
@@ -411,4 +434,6 @@ def structure_changes(old: QuestionSpec, new: QuestionSpec) -> list[str]:
         changes.append("its statements")
     if old.breakdown != new.breakdown:
         changes.append("whether it is a breakdown")
+    if old.show_if != new.show_if:
+        changes.append("when it is asked")
     return changes

@@ -43,6 +43,15 @@ FREE_TEXT_LIMIT = 5000  # characters; stated to residents under every free-text 
 
 
 @dataclass(frozen=True)
+class ShowIf:
+    """A follow-up question's condition: asked only when the earlier question `question` was
+    answered with one of `answers` (its options, in English)."""
+
+    question: str
+    answers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class QuestionSpec:
     """One question as residents see it and as its answers are checked."""
 
@@ -70,6 +79,7 @@ class QuestionSpec:
     # options keep their order, so an answer is stored as the same option index).
     scale: tuple[str, ...] = ()
     other_label: str = OTHER_LABEL
+    show_if: ShowIf | None = None
 
     @property
     def choices(self) -> tuple[str, ...]:

@@ -31,6 +31,21 @@ OptionCounts = Mapping[tuple[int | None, int], int]
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    """Who a follow-up question was asked: those who answered `question` with one of `answers`.
+
+    Its base is them, not everyone: people not asked did not skip it. `asked` (how many) is
+    what the earlier question's published counts give, or None where they do not (a count
+    hidden, or several options of a multi-choice question, which one person can tick
+    together): it is never a number the published counts do not already show.
+    """
+
+    question: str
+    answers: tuple[str, ...]
+    asked: int | None
+
+
+@dataclass(frozen=True)
 class OptionCount:
     """One option of a question and the share of those answering who chose it."""
 
@@ -56,6 +71,7 @@ class ScaleResult:
     disagree: Share
     dont_know: Share
     net: float | None
+    follow_up: FollowUp | None = None  # who it was asked, for a follow-up question
 
 
 @dataclass(frozen=True)
@@ -65,6 +81,7 @@ class MatrixResult:
     key: str
     text: str
     statements: tuple[ScaleResult, ...]
+    follow_up: FollowUp | None = None  # who it was asked, for a follow-up question
 
 
 @dataclass(frozen=True)
@@ -81,6 +98,7 @@ class ChoiceResult:
     answered: int | None
     options: tuple[OptionCount, ...]
     other_texts: tuple[str, ...] = ()
+    follow_up: FollowUp | None = None  # who it was asked, for a follow-up question
 
 
 @dataclass(frozen=True)
@@ -108,6 +126,7 @@ class TextResult:
     coded: int | None
     uncoded: int | None
     no_theme: Share
+    follow_up: FollowUp | None = None  # who it was asked, for a follow-up question
 
 
 QuestionResult = ScaleResult | MatrixResult | ChoiceResult | TextResult

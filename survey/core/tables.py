@@ -7,7 +7,7 @@ the Word drafts print them, so all three say the same. Every number goes through
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from common import display
 from common.statistics import Share
@@ -15,6 +15,7 @@ from survey.core.results import (
     Breakdown,
     ChoiceResult,
     Count,
+    FollowUp,
     MatrixResult,
     QuestionResult,
     ScaleResult,
@@ -41,7 +42,22 @@ def _base(count: int | None, threshold: int) -> str:
 
 
 def question_table(result: QuestionResult, threshold: int) -> DataTable:
-    """The data table of one question's result."""
+    """The data table of one question's result; a follow-up's says who it was asked."""
+    table = _question_table(result, threshold)
+    if result.follow_up is None:
+        return table
+    return replace(table, rows=(*table.rows, asked_row(result.follow_up, len(table.headers))))
+
+
+def asked_row(follow_up: FollowUp, width: int) -> tuple[str, ...]:
+    """Who a follow-up was asked: not everyone, so those not asked did not skip it."""
+    answers = " or ".join(f"'{answer}'" for answer in follow_up.answers)
+    label = f"Asked (those answering {answers} to '{follow_up.question}')"
+    number = "not shown" if follow_up.asked is None else display.number(follow_up.asked)
+    return (label, number, *([""] * (width - 2)))
+
+
+def _question_table(result: QuestionResult, threshold: int) -> DataTable:
     if isinstance(result, MatrixResult):
         return matrix_table(result, threshold)
     if isinstance(result, ScaleResult):

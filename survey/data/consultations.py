@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from common.database import db, utcnow
 from survey.core.definitions import ConsultationSpec, Document, structure_changes
+from survey.core.follow_ups import condition_problems
 from survey.core.questions import QuestionSpec
 from survey.data.models import Consultation, Question, Response, Status
 
@@ -260,10 +261,18 @@ def has_responses(consultation: Consultation) -> bool:
     return response_count(consultation.id) > 0
 
 
+def _check_follow_ups(specs: Sequence[QuestionSpec]) -> None:
+    """Refuse a change that would leave a follow-up question following nothing it can."""
+    problems = condition_problems(specs)
+    if problems:
+        raise ConsultationError("; ".join(problems))
+
+
 def add_question(consultation: Consultation, spec: QuestionSpec) -> Question:
     """Append a question; its key must be new in this consultation. Caller commits."""
     if any(q.key == spec.key for q in consultation.questions):
         raise KeyTaken(f"A question with the key '{spec.key}' already exists")
+    _check_follow_ups([*(q.spec() for q in consultation.questions), spec])
     question = Question(position=len(consultation.questions))
     question.apply(spec)
     consultation.questions.append(question)
@@ -283,6 +292,7 @@ def update_question(question: Question, spec: QuestionSpec) -> None:
                 f"This consultation already has responses, so you cannot change "
                 f"{', '.join(changes)} of this question (wording fixes are still allowed)"
             )
+    _check_follow_ups([spec if q is question else q.spec() for q in consultation.questions])
     question.apply(spec)
 
 
@@ -293,6 +303,7 @@ def remove_question(question: Question) -> None:
         raise ConsultationError(
             "This consultation already has responses, so its questions cannot be removed"
         )
+    _check_follow_ups([q.spec() for q in consultation.questions if q is not question])
     consultation.questions.remove(question)
     for position, remaining in enumerate(consultation.questions):
         remaining.position = position
@@ -306,6 +317,7 @@ def move_question(question: Question, step: int) -> None:
     if not 0 <= target < len(questions):
         return
     questions[index], questions[target] = questions[target], questions[index]
+    _check_follow_ups([q.spec() for q in questions])
     for position, item in enumerate(questions):
         item.position = position
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.database import UTCDateTime, db, utcnow
-from survey.core.questions import QuestionSpec, QuestionType
+from survey.core.questions import QuestionSpec, QuestionType, ShowIf
 
 
 class Status(StrEnum):
@@ -97,6 +97,8 @@ class Question(db.Model):  # type: ignore[name-defined,misc]
     options_cy: Mapped[list[str] | None] = mapped_column(sa.JSON)
     rows_cy: Mapped[list[str] | None] = mapped_column(sa.JSON)
     context_cy: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # A follow-up's condition: {"question": earlier key, "answers": [its options]}, or null.
+    show_if: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
 
     consultation: Mapped[Consultation] = relationship(back_populates="questions")
 
@@ -119,6 +121,11 @@ class Question(db.Model):  # type: ignore[name-defined,misc]
             options_cy=tuple(self.options_cy or ()),
             rows_cy=tuple(self.rows_cy or ()),
             context_cy=self.context_cy or "",
+            show_if=(
+                ShowIf(self.show_if["question"], tuple(self.show_if["answers"]))
+                if self.show_if
+                else None
+            ),
         )
 
     def apply(self, spec: QuestionSpec) -> None:
@@ -139,6 +146,11 @@ class Question(db.Model):  # type: ignore[name-defined,misc]
         self.options_cy = list(spec.options_cy) or None
         self.rows_cy = list(spec.rows_cy) or None
         self.context_cy = spec.context_cy
+        self.show_if = (
+            {"question": spec.show_if.question, "answers": list(spec.show_if.answers)}
+            if spec.show_if
+            else None
+        )
 
 
 class Response(db.Model):  # type: ignore[name-defined,misc]

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from common.database import db
 from common.statistics import hidden as hidden_share
 from common.statistics import is_small, withheld
+from survey.core.follow_ups import with_follow_ups
 from survey.core.question_types import QuestionCounts, kind_of
 from survey.core.questions import OTHER_OPTION, QuestionType
 from survey.core.release import protect_groups
@@ -61,17 +62,18 @@ def consultation_results(
     other group's (survey.core.release): they are worked out together, once per version.
     """
     questions = list(consultation.questions)
+    specs = [question.spec() for question in questions]
     if group is None:
-        return _view(consultation, questions, None, minimum)
+        return with_follow_ups(_view(consultation, questions, None, minimum), specs)
     chosen = _group(questions, group)
     if minimum <= 1:  # nothing hidden: each group's counts as they are
-        return _view(consultation, questions, chosen, minimum)
+        return with_follow_ups(_view(consultation, questions, chosen, minimum), specs)
     views = cached(
         consultation.id,
         f"groups:{consultation.updated_at.isoformat()}:{minimum}",
         lambda: _group_views(consultation, questions, minimum),
     )
-    return views[_view_name(chosen)]
+    return with_follow_ups(views[_view_name(chosen)], specs)
 
 
 def _view_name(chosen: tuple[Question, int, str]) -> str:

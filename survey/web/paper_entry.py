@@ -27,6 +27,7 @@ from common.database import db, utcnow
 from common.models import Role
 from survey.core.answers import AnswerValue, Problem, RawAnswer
 from survey.core.definitions import parse_date
+from survey.core.follow_ups import not_asked
 from survey.core.question_types import check_response
 from survey.core.questions import QuestionSpec
 from survey.data import consultations as store
@@ -105,12 +106,23 @@ def paper_response(slug: str) -> ResponseReturnValue:
         errors=errors,
         first_response=not store.has_responses(consultation),
         questions=[
-            question_fields(
-                s, raw.get(s.key), problems.get(s.key, []), heading=False, prefix=_prefix(s)
+            (
+                question_fields(
+                    s, raw.get(s.key), problems.get(s.key, []), heading=False, prefix=_prefix(s)
+                ),
+                _only_when(s),
             )
             for s in specs
         ],
     )
+
+
+def _only_when(spec: QuestionSpec) -> str:
+    """For a follow-up, when it is asked: its answer is left blank otherwise."""
+    if spec.show_if is None:
+        return ""
+    reason = not_asked(spec)
+    return f"{reason[:1].upper()}{reason[1:]}: leave it blank otherwise."
 
 
 def _token(value: object) -> str | None:

@@ -8,7 +8,7 @@ is refused by `survey.data.consultations` with its own message.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -17,19 +17,28 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
     GovCheckboxInput,
     GovRadioInput,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 
 from common import action_log
 from common.access import role_required
 from common.database import db
 from common.models import Role
-from survey.core.definitions import parse_question, question_to_dict
+from survey.core.definitions import parse_question, question_to_dict, suggest_key
+from survey.core.follow_ups import CHOICE_TYPES, not_asked
 from survey.core.question_types import KINDS, kind_of
 from survey.core.questions import QuestionSpec
 from survey.data import consultations as store
@@ -39,7 +48,9 @@ from survey.web.date_input import form_errors
 from survey.web.definition_problems import question_problem
 from survey.web.officers import bp, consultation_or_404, consultation_url, question_or_404
 
-FROZEN_FIELDS = ("key", "type", "options", "other", "rows", "breakdown")
+FROZEN_FIELDS = ("key", "type", "options", "other", "rows", "breakdown", "show_if")
+SHOW_IF_PREFIX = "question: show_if"
+SHOW_IF_SEPARATOR = "::"  # between an earlier question's key and its option, in a ticked value
 FROZEN_ID = "frozen-details"
 DEFAULT_CODEBOOK = "community-safety"
 
@@ -59,7 +70,8 @@ class QuestionForm(FlaskForm):  # type: ignore[misc]
         "Key",
         widget=GovTextInput(),
         description="A short name for the question in files and results, like feel_safe. "
-        "Start with a lower-case letter; use only a-z, 0-9 and _.",
+        "Start with a lower-case letter; use only a-z, 0-9 and _. Leave it blank to make one "
+        "from the question.",
     )
     type = RadioField(
         "Type of question",
@@ -103,7 +115,23 @@ class QuestionForm(FlaskForm):  # type: ignore[misc]
         description="For free text questions: the themes answers are coded against. "
         "Leave blank for none.",
     )
+    show_if = SelectMultipleField(
+        "Ask this question only when (optional)",
+        widget=GovCheckboxesInput(),
+        description="Tick the answers of one earlier question after which residents are asked "
+        "this one. Tick nothing to ask everyone.",
+        validate_choice=False,
+    )
     submit = SubmitField("Save question", widget=GovSubmitInput())
+
+    def offer_conditions(self, earlier: list[QuestionSpec]) -> None:
+        """The answers of the earlier questions this one can follow, as boxes to tick."""
+        self.show_if.choices = [
+            (f"{spec.key}{SHOW_IF_SEPARATOR}{choice}", f"{spec.text}: {choice}")
+            for spec in earlier
+            if spec.type in CHOICE_TYPES
+            for choice in spec.choices
+        ]
 
 
 @bp.route("/consultations/<slug>/new-question", methods=["GET", "POST"])
@@ -112,15 +140,20 @@ def new_question(slug: str) -> ResponseReturnValue:
     """Add a question at the end of the consultation."""
     consultation = consultation_or_404(slug)
     form = QuestionForm()
+    form.offer_conditions([q.spec() for q in consultation.questions])
     errors: list[dict[str, str]] = []
     if form.is_submitted():
-        spec = _checked_question(form, request.form, None)
+        taken = [q.key for q in consultation.questions]
+        spec = _checked_question(form, request.form, None, taken)
         if spec is not None:
             try:
                 store.add_question(consultation, spec)
             except KeyTaken as exc:
                 db.session.rollback()
                 form.key.errors.append(str(exc))
+            except ConsultationError as exc:
+                db.session.rollback()
+                form.show_if.errors.append(_follow_up_message(str(exc)))
             else:
                 action_log.record(
                     "question added", consultation, f"{spec.key}: {spec.text}", by=current_user
@@ -140,10 +173,12 @@ def edit_question(slug: str, key: str) -> ResponseReturnValue:
     question = question_or_404(consultation, key)
     frozen = store.has_responses(consultation)
     form = QuestionForm(data=_form_data(question.spec()))
+    form.offer_conditions([q.spec() for q in consultation.questions[: question.position]])
     errors: list[dict[str, str]] = []
     if form.is_submitted():
         stored = question.spec() if frozen else None
-        spec = _checked_question(form, request.form, stored)
+        taken = [q.key for q in consultation.questions if q is not question]
+        spec = _checked_question(form, request.form, stored, taken)
         if spec is not None:
             spec = _welsh_kept(spec, question.spec())
             try:
@@ -153,7 +188,10 @@ def edit_question(slug: str, key: str) -> ResponseReturnValue:
                 form.key.errors.append(str(exc))
             except ConsultationError as exc:
                 db.session.rollback()
-                errors.append({"text": str(exc), "href": "#" + FROZEN_ID})
+                if "show_if" in str(exc) and not frozen:
+                    form.show_if.errors.append(_follow_up_message(str(exc)))
+                else:
+                    errors.append({"text": str(exc), "href": "#" + FROZEN_ID})
             else:
                 action_log.record(
                     "question changed", consultation, f"{spec.key}: {spec.text}", by=current_user
@@ -221,6 +259,11 @@ def _form_data(spec: QuestionSpec) -> dict[str, Any]:
         "other": spec.other,
         "breakdown": spec.breakdown,
         "rows": "\n".join(spec.rows),
+        "show_if": [
+            f"{spec.show_if.question}{SHOW_IF_SEPARATOR}{answer}" for answer in spec.show_if.answers
+        ]
+        if spec.show_if
+        else [],
         # A free text question may have no codebook; others show the default, for a change of type.
         "codebook": spec.codebook
         or ("" if kind_of(spec.type).takes_codebook else DEFAULT_CODEBOOK),
@@ -228,14 +271,23 @@ def _form_data(spec: QuestionSpec) -> dict[str, Any]:
 
 
 def _checked_question(
-    form: QuestionForm, posted: Mapping[str, str], frozen: QuestionSpec | None
+    form: QuestionForm,
+    posted: Mapping[str, str],
+    frozen: QuestionSpec | None,
+    taken: Collection[str],
 ) -> QuestionSpec | None:
-    """The form's question checked by the core's rules, or None with errors on the fields."""
+    """The form's question checked by the core's rules, or None with errors on the fields;
+    a key left blank is made from the question's text (and shown, to change if wanted)."""
     form.validate()
+    if not (form.key.data or "").strip() and (form.text.data or "").strip():
+        form.key.data = suggest_key(form.text.data or "", taken)
     raw = _question_dict(form, posted, frozen)
     problems: list[str] = []
     spec = parse_question(raw, "question", problems)
     for problem in problems:
+        if "show_if" in problem:
+            form.show_if.errors.append(_follow_up_message(problem))
+            continue
         name, message = question_problem(problem, raw.get("key"))
         field = form[name]
         if not field.errors:
@@ -264,6 +316,9 @@ def _question_dict(
         "breakdown": form.breakdown.data,
         "rows": _lines(form.rows.data),
     }
+    show_if = _show_if(form.show_if.data or [])
+    if show_if is not None:
+        raw["show_if"] = show_if
     if frozen is not None:
         stored = question_to_dict(frozen)
         for name in FROZEN_FIELDS:
@@ -273,6 +328,26 @@ def _question_dict(
     if raw["type"] in KINDS and kind_of(raw["type"]).takes_codebook and codebook:
         raw["codebook"] = codebook
     return raw
+
+
+def _show_if(ticked: list[str]) -> dict[str, Any] | None:
+    """The ticked answers as a definition's show_if; answers of several questions are kept
+    as they are, for the core to refuse."""
+    if not ticked:
+        return None
+    pairs = [value.partition(SHOW_IF_SEPARATOR) for value in ticked]
+    questions = list(dict.fromkeys(key for key, _, _ in pairs))
+    if len(questions) > 1:
+        return {"question": questions, "answers": [answer for _, _, answer in pairs]}
+    return {"question": questions[0], "answers": [answer for _, _, answer in pairs]}
+
+
+def _follow_up_message(problem: str) -> str:
+    """A condition's problem as the page says it."""
+    if "show_if needs the key" in problem:
+        return "Tick the answers of one earlier question only"
+    rest = problem.split("show_if", 1)[-1].lstrip(": ")
+    return rest[:1].upper() + rest[1:]
 
 
 def _lines(text: str | None) -> list[str]:
@@ -291,6 +366,10 @@ def _frozen_rows(spec: QuestionSpec) -> list[dict[str, Any]]:
         rows.append(("Breaks down results", ["Yes" if spec.breakdown else "No"]))
     if kind.takes_rows:
         rows.append(("Statements", list(spec.rows)))
+    if spec.show_if is not None:
+        rows.append(
+            ("Asked only when", [not_asked(spec).removeprefix("this question is only asked when ")])
+        )
     return [{"key": {"text": label}, "value": {"lines": lines}} for label, lines in rows]
 
 
@@ -303,7 +382,12 @@ def move_question(slug: str, key: str) -> ResponseReturnValue:
     step = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
     if step is None:
         abort(400)
-    store.move_question(question, step)
+    try:
+        store.move_question(question, step)
+    except ConsultationError as exc:
+        db.session.rollback()
+        flash(f"Question not moved: {exc}", "important")
+        return redirect(consultation_url(consultation, "questions"))
     action_log.record(
         f"question moved {request.form['direction']}", consultation, question.key, by=current_user
     )

@@ -28,7 +28,7 @@ from common.extensions import rate_limits
 from common.settings import suppression_threshold
 from survey.core import tables
 from survey.core.answers import RawAnswer, describe, to_raw
-from survey.core.question_types import check_answer, check_response
+from survey.core.question_types import asked_questions, check_answer, check_response
 from survey.core.questions import QuestionSpec
 from survey.core.results import ConsultationResults
 from survey.data import consultations as store
@@ -190,10 +190,14 @@ def question(slug: str, key: str) -> ResponseReturnValue:
     consultation, draft = _public_with_draft(slug)
     if not consultation.accepting(today()):
         return _not_accepting(consultation)
-    specs = _specs(consultation)
+    every = _specs(consultation)
+    if all(s.key != key for s in every):
+        abort(404)
+    specs = asked_questions(every, raw_answers(draft))
     index = next((i for i, s in enumerate(specs) if s.key == key), None)
     if index is None:
-        abort(404)
+        # A follow-up the earlier answers do not ask: on to the next question that is asked.
+        return redirect(_after_unasked(slug, every, specs, key))
     spec = specs[index]
     asked = languages.shown(spec)
     changing = request.args.get("change") == "1"
@@ -210,8 +214,9 @@ def question(slug: str, key: str) -> ResponseReturnValue:
             # Kept in English whatever the page's language: the same options by position, so
             # switching language mid-journey keeps the answers.
             save_answer(draft, spec.key, to_raw(spec, checked.value))
+            specs = _forget_unasked(draft, every)
             db.session.commit()
-            return redirect(_next_url(slug, specs, index, changing))
+            return redirect(_next_url(slug, specs, spec.key, changing, raw_answers(draft)))
         problems = checked.problems
     else:
         raw = _as_asked(spec, asked, raw_answers(draft).get(spec.key))
@@ -242,10 +247,47 @@ def _caption(index: int, total: int) -> str:
     return gettext("Question %(number)s of %(total)s", number=index + 1, total=total)
 
 
-def _next_url(slug: str, specs: list[QuestionSpec], index: int, changing: bool) -> str:
-    if changing or index + 1 >= len(specs):
+def _forget_unasked(draft: Draft, every: list[QuestionSpec]) -> list[QuestionSpec]:
+    """Drop the draft's answers to follow-ups its answers no longer ask (nothing stale is
+    sent); the questions now asked."""
+    raw = raw_answers(draft)
+    asked = asked_questions(every, raw)
+    kept = {spec.key for spec in asked}
+    for key in [key for key in raw if key not in kept]:
+        save_answer(draft, key, None)
+    return asked
+
+
+def _after_unasked(
+    slug: str, every: list[QuestionSpec], asked: list[QuestionSpec], key: str
+) -> str:
+    """Where a link to a question not asked goes: the next question that is, or the check."""
+    position = next(i for i, s in enumerate(every) if s.key == key)
+    later = {s.key for s in every[position + 1 :]}
+    following = next((s for s in asked if s.key in later), None)
+    if following is None:
         return url_for("residents.check", slug=slug)
-    return url_for("residents.question", slug=slug, key=specs[index + 1].key)
+    return url_for("residents.question", slug=slug, key=following.key)
+
+
+def _next_url(
+    slug: str,
+    specs: list[QuestionSpec],
+    key: str,
+    changing: bool,
+    raw: dict[str, RawAnswer | None],
+) -> str:
+    """The next question asked; when changing an answer, a follow-up it now asks that has no
+    answer yet, else back to the check."""
+    index = next(i for i, s in enumerate(specs) if s.key == key)
+    following = specs[index + 1] if index + 1 < len(specs) else None
+    if changing:
+        if following is not None and following.key not in raw and following.show_if is not None:
+            return url_for("residents.question", slug=slug, key=following.key, change="1")
+        return url_for("residents.check", slug=slug)
+    if following is None:
+        return url_for("residents.check", slug=slug)
+    return url_for("residents.question", slug=slug, key=following.key)
 
 
 def _back_url(slug: str, specs: list[QuestionSpec], index: int, changing: bool) -> str:
@@ -265,8 +307,9 @@ def check(slug: str) -> ResponseReturnValue:
         # The back button after sending fetches this page again: the resident is shown that
         # their response went in, with its reference, not an empty first question.
         return redirect(url_for("residents.confirmation", slug=slug))
-    specs = _specs(consultation)
-    values, problems = check_response(specs, raw_answers(draft))
+    raw = raw_answers(draft)
+    specs = asked_questions(_specs(consultation), raw)
+    values, problems = check_response(specs, raw)
     if problems:
         return _first_unanswered(slug, specs, problems)
     if draft is None:
@@ -297,8 +340,9 @@ def submit(slug: str) -> ResponseReturnValue:
             return _confirm(slug, sent)
     if not found.accepting(today()):
         return _not_accepting(found)
-    specs = _specs(found)
-    values, problems = check_response(specs, answers_from_json(found.draft_answers))
+    raw = answers_from_json(found.draft_answers)
+    specs = asked_questions(_specs(found), raw)
+    values, problems = check_response(specs, raw)
     if problems:
         return _first_unanswered(slug, specs, problems)
     if token is None or found.draft_answers is None:

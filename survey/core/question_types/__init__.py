@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from survey.core.answers import AnswerValue, Checked, Problem, RawAnswer, StoredRow, is_blank
+from survey.core.follow_ups import is_shown, not_asked, shown_questions
 from survey.core.question_types import (
     agreement,
     free_text,
@@ -42,6 +43,7 @@ __all__ = [
     "SCALE_TYPES",
     "QuestionCounts",
     "QuestionKind",
+    "asked_questions",
     "check_answer",
     "check_response",
     "from_rows",
@@ -77,16 +79,34 @@ def check_response(
     *,
     enforce_required: bool = True,
 ) -> tuple[dict[str, AnswerValue], dict[str, list[Problem]]]:
-    """Check every answer of one response: the values given, and the problems per question key."""
+    """Check every answer of one response: the values given, and the problems per question key.
+
+    A follow-up question not asked (its earlier answer is not one of its chosen options) takes
+    no answer: it is not required, and an answer given to it is a problem.
+    """
     values: dict[str, AnswerValue] = {}
     problems: dict[str, list[Problem]] = {}
+    by_key = {spec.key: spec for spec in specs}
     for spec in specs:
+        if not is_shown(spec, values, by_key):
+            # Not asked, given the earlier answers: an answer to it was never asked for.
+            if not is_blank(raw.get(spec.key)):
+                problems[spec.key] = [Problem(f"Answered, but {not_asked(spec)}")]
+            continue
         checked = check_answer(spec, raw.get(spec.key), enforce_required=enforce_required)
         if checked.problems:
             problems[spec.key] = checked.problems
         elif checked.value is not None:
             values[spec.key] = checked.value
     return values, problems
+
+
+def asked_questions(
+    specs: Sequence[QuestionSpec], raw: Mapping[str, RawAnswer | None]
+) -> list[QuestionSpec]:
+    """The questions asked of someone who has given the answers `raw` so far, in order."""
+    values, _ = check_response(specs, raw, enforce_required=False)
+    return shown_questions(specs, values)
 
 
 def from_rows(spec: QuestionSpec, rows: Sequence[StoredRow]) -> AnswerValue | None:
