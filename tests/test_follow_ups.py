@@ -600,26 +600,3 @@ def test_officer_leaves_the_key_blank_and_gets_one_from_the_question(
         client, f"{PAGE}/new-question", question_form(key="Bad Key", type="agreement", text="Q?")
     )
     assert error_summary(refused)[0].startswith("Key must start with a lower-case letter")
-
-
-def test_each_type_of_question_reveals_only_the_fields_it_takes(client: FlaskClient) -> None:
-    empty_consultation()
-    sign_in(client, "officer")
-    form = page(client.get(f"{PAGE}/new-question"))
-    revealed = {}
-    for radio in form.select("input[name=type]"):
-        controls = radio.get("data-aria-controls")
-        shown = form.find(id=controls) if controls else None
-        names = sorted({field["name"] for field in shown.select("[name]")}) if shown else []
-        revealed[radio["value"]] = names
-    assert revealed == {
-        "agreement": [],
-        "likert": [],
-        "matrix": ["rows"],
-        "single_choice": ["breakdown"],
-        "multi_choice": ["other"],
-        "free_text": ["codebook"],
-    }
-    # Shared by both choice types, the options are outside any reveal.
-    options = form.find("textarea", attrs={"name": "options"})
-    assert options is not None and options.find_parent(class_="govuk-radios__conditional") is None
