@@ -44,7 +44,7 @@ def test_users_create_refuses_a_short_password_in_one_line(runner: FlaskCliRunne
 def test_users_create_refuses_an_unknown_role(runner: FlaskCliRunner) -> None:
     result = runner.invoke(args=["users", "create", "a@example.org", "--role", "mayor"])
     assert result.exit_code == 2
-    assert "'mayor' is not one of 'councillor', 'officer', 'admin'" in result.output
+    assert "'mayor' is not one of 'partner', 'councillor', 'officer', 'admin'" in result.output
 
 
 def test_load_then_export_gives_the_same_definition(runner: FlaskCliRunner, tmp_path: Path) -> None:
