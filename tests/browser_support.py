@@ -40,6 +40,8 @@ STRATEGY = "community-safety-strategy-2027-30"
 OFFICER = ("officer@example.org", "demo-officer-password")
 COUNCILLOR = ("councillor@example.org", "demo-councillor-password")
 ADMIN = ("admin@example.org", "demo-admin-password")
+PARTNER = ("partner@example.org", "demo-partner-password")
+DELIVERED = "community-safety-strategy-2024-27"  # the demo's adopted strategy
 
 
 def tools_or_skip() -> None:
@@ -74,6 +76,7 @@ def flask(*args):
 
 flask("db", "upgrade")
 flask("demo")
+flask("demo-delivery")
 definition, answers = work / "definition.json", work / "responses.csv"
 flask("consultations", "export", slug, "--out", str(definition))
 data = json.loads(definition.read_text())

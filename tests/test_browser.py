@@ -27,7 +27,9 @@ import pytest
 from tests.browser_support import (
     ADMIN,
     COUNCILLOR,
+    DELIVERED,
     OFFICER,
+    PARTNER,
     PUBLISHED_SLUG,
     SLUG,
     STRATEGY,
@@ -501,6 +503,7 @@ def test_public_pages_meet_wcag_22_aa(
 
 
 EDITOR = f"/officers/strategies/{STRATEGY}"
+DELIVERY = f"/officers/strategies/{DELIVERED}"
 STAFF_PAGES = {
     "officer": [
         ("consultations", "/officers/"),
@@ -536,11 +539,25 @@ STAFF_PAGES = {
         ("confirm-close", f"/officers/consultations/{SLUG}/status/closed"),
         ("responses-filtered", f"/officers/consultations/{SLUG}/responses?channel=paper&search=e"),
         ("published-consultation", f"/officers/consultations/{PUBLISHED_SLUG}"),
+        ("delivery", "/officers/delivery"),
+        ("delivery-actions", f"{DELIVERY}/actions"),
+        ("delivery-action", f"{DELIVERY}/actions/2"),
+        ("delivery-action-new", f"{DELIVERY}/actions/new"),
+        ("delivery-measure-record", f"{DELIVERY}/measures/record"),
+        ("delivery-position", f"{DELIVERY}/delivery"),
     ],
     "councillor": [
         ("results", "/results/"),
         ("results-consultation", f"/results/{SLUG}"),
         ("results-published", f"/results/{PUBLISHED_SLUG}"),
+        ("delivery", "/officers/delivery"),
+        ("delivery-position", f"{DELIVERY}/delivery"),
+        ("delivery-actions", f"{DELIVERY}/actions"),
+    ],
+    "partner": [
+        ("delivery", "/officers/delivery"),
+        ("delivery-actions", f"{DELIVERY}/actions"),
+        ("delivery-action", f"{DELIVERY}/actions/7"),
     ],
     "admin": [
         ("users", "/admin/users"),
@@ -549,7 +566,7 @@ STAFF_PAGES = {
         ("audit-log", "/admin/audit"),
     ],
 }
-ACCOUNTS = {"officer": OFFICER, "councillor": COUNCILLOR, "admin": ADMIN}
+ACCOUNTS = {"officer": OFFICER, "councillor": COUNCILLOR, "admin": ADMIN, "partner": PARTNER}
 
 # Every staff page at desktop width and at 320 px: councillors may well read results on a
 # phone, and officers and admins check things on one too.
@@ -560,6 +577,8 @@ STAFF_RUNS = [
     ("councillor", NARROW),
     ("admin", DESKTOP),
     ("admin", NARROW),
+    ("partner", DESKTOP),
+    ("partner", NARROW),
 ]
 
 

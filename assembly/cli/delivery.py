@@ -125,8 +125,11 @@ def progress_report_command(slug: str, period: str, out: Path, lead: str) -> Non
         quarter = parse_period(period)
     except (delivery.DeliveryError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
+    try:
+        report = progress_report(strategy, quarter, today(), clean_line(lead).strip())
+    except delivery.DeliveryError as exc:
+        raise click.ClickException(str(exc)) from None
     template = current_template()
-    report = progress_report(strategy, quarter, clean_line(lead).strip())
     data = build_progress_report(report, utcnow(), template.docx if template else None)
     try:
         out.write_bytes(data)

@@ -14,7 +14,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from assembly.core.delivery import RAG, SHOWN, Status
+from assembly.core.delivery import STATUS_HEADINGS, Status, status_counts, status_rows
 from assembly.core.document import DraftDocument
 from assembly.core.progress_report import add_measures
 from assembly.core.target_progress import TargetProgress, Verdict
@@ -100,8 +100,7 @@ class AnnualReport:
 
     def counts(self, priority: str | None = None) -> dict[Status, int]:
         """How many actions (of a priority) show each status at `as_of`."""
-        shown = Counter(a.status for a in self.actions if priority in (None, a.priority))
-        return {status: shown.get(status, 0) for status in SHOWN}
+        return status_counts(a.status for a in self.actions if priority in (None, a.priority))
 
 
 def status_words(counts: dict[Status, int]) -> str:
@@ -236,9 +235,8 @@ def _general_progress(doc: DraftDocument, report: AnnualReport) -> None:
     )
     doc.table(
         f"Status of actions by priority, {report.year}",
-        ["Priority", *(f"{s.value.capitalize()} ({RAG[s]})" for s in SHOWN)],
-        [[p, *(number(n) for n in report.counts(p).values())] for p in report.priorities]
-        + [["All priorities", *(number(n) for n in report.counts().values())]],
+        STATUS_HEADINGS,
+        status_rows(report.priorities, [(a.priority, a.status) for a in report.actions]),
     )
     for priority in report.priorities:
         mine = [a for a in report.actions if a.priority == priority]

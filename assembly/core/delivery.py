@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from assembly.core.periods import MONTHS
 from assembly.core.strategy import ITEM_LIMIT, NAME_LIMIT
+from common.display import number
 from common.text import clean_line, clean_text
 
 PROGRESS_LIMIT = 5000  # progress made, and issues to be addressed: several lines each
@@ -223,3 +224,19 @@ def status_counts(statuses: Iterable[Status]) -> dict[Status, int]:
     """How many items show each status, every status present (zero when none)."""
     counted = Counter(statuses)
     return {status: counted.get(status, 0) for status in SHOWN}
+
+
+STATUS_HEADINGS = ("Priority", *(f"{s.value.capitalize()} ({RAG[s]})" for s in SHOWN))
+
+
+def status_rows(
+    priorities: Sequence[str], statuses: Sequence[tuple[str, Status]]
+) -> list[list[str]]:
+    """The status table of the reports and the councillors' page: per priority (then all of
+    them) how many actions show each status, from (priority, status) of every action."""
+    rows = [
+        [name, *(number(n) for n in status_counts(s for p, s in statuses if p == name).values())]
+        for name in priorities
+    ]
+    every = status_counts(s for _, s in statuses).values()
+    return [*rows, ["All priorities", *(number(n) for n in every)]]

@@ -7,6 +7,7 @@ the latest two periods of one kind, so a partial year is never set against a who
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from enum import StrEnum
@@ -119,6 +120,25 @@ def chronological(periods: Sequence[str]) -> tuple[str, ...]:
 
 _YEAR = re.compile(r"\d{4}")
 _MONTH_WORD = re.compile(_MONTH)
+
+
+def period_begins(label: str) -> dt.date | None:
+    """The first day a figure for `label` can speak for: the start of a year, quarter or month
+    (1 April for a financial year); for a rolling twelve months, its last month, as the figure
+    stands at that month's end. None for a label of no known kind.
+
+    A report covering up to a day shows the figures of periods begun by then: a financial
+    year's figure so far in a quarter's report, never one of a year yet to start."""
+    kind = period_kind(label)
+    if kind is PeriodKind.OTHER:
+        return None
+    year, month_number, _ = _start(label)
+    if kind is PeriodKind.FINANCIAL_YEAR:
+        return dt.date(year, 4, 1)
+    quarter_number = re.search(r"q([1-4])", label.casefold())
+    if kind is PeriodKind.QUARTER and quarter_number and not month_number:
+        month_number = int(quarter_number.group(1)) * 3 - 2
+    return dt.date(year, month_number or 1, 1)
 
 
 def _start(label: str) -> tuple[int, int, int]:

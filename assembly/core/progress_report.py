@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assembly.core.delivery import RAG, SHOWN, Period, Status
+from assembly.core.delivery import STATUS_HEADINGS, Period, Status, status_rows
 from assembly.core.document import DraftDocument
 from assembly.core.target_progress import TargetProgress, target_chart
 from common.display import long_date, number
@@ -43,10 +43,9 @@ class PriorityProgress:
     previous: tuple[ReportRow, ...]
     new: tuple[ReportRow, ...]
 
-    def counts(self) -> dict[Status, int]:
-        """How many of its actions show each status."""
-        rows = self.previous + self.new
-        return {s: sum(1 for r in rows if r.status is s) for s in SHOWN}
+    def statuses(self) -> list[tuple[str, Status]]:
+        """(priority, status) of each of its actions, for the status table."""
+        return [(self.name, r.status) for r in self.previous + self.new]
 
 
 @dataclass(frozen=True)
@@ -62,6 +61,10 @@ class ProgressReport:
     glossary: tuple[tuple[str, str], ...]
     priorities: tuple[PriorityProgress, ...]
     measures: tuple[TargetProgress, ...] = ()
+
+    def statuses(self) -> list[tuple[str, Status]]:
+        """(priority, status) of every action in the report, for the status table."""
+        return [s for p in self.priorities for s in p.statuses()]
 
 
 def period_words(period: Period) -> str:
@@ -92,9 +95,11 @@ def build_progress_report(
     )
     doc.table(
         f"Status of actions by priority, {report.period}",
-        ["Priority", *(f"{s.value.capitalize()} ({RAG[s]})" for s in SHOWN)],
-        [[p.name, *(number(c) for c in p.counts().values())] for p in report.priorities]
-        + [["All priorities", *(number(c) for c in _total(report.priorities))]],
+        STATUS_HEADINGS,
+        status_rows(
+            [p.name for p in report.priorities],
+            [s for p in report.priorities for s in p.statuses()],
+        ),
     )
     add_measures(doc, report.measures)
     doc.heading("Scope of the reporting area", 1)
@@ -123,10 +128,6 @@ def _cells(row: ReportRow) -> list[str]:
         row.who,
         row.by_when,
     ]
-
-
-def _total(priorities: Sequence[PriorityProgress]) -> list[int]:
-    return [sum(p.counts()[s] for p in priorities) for s in SHOWN]
 
 
 def add_measures(doc: DraftDocument, measures: Sequence[TargetProgress]) -> None:

@@ -77,7 +77,6 @@ def start_delivery(strategy: Strategy, on: dt.date) -> list[DeliveryItem]:
                     owner_email="",
                     due=due_date_from(action.by_when),
                     by_when=action.by_when,
-                    status=Status.NOT_STARTED.value,
                     first_period=first,
                     added_during_delivery=False,
                 )
@@ -134,10 +133,27 @@ def items_of(strategy: Strategy, user: User | None, today: dt.date) -> list[Item
 
 
 def view_of(item: DeliveryItem, today: dt.date) -> ItemView:
-    """The item with its status for today and its latest update."""
-    return ItemView(
-        item, shown_status(item.status, item.due, today), item.updates[0] if item.updates else None
-    )
+    """The item with its status for today and the update that status comes from."""
+    return ItemView(item, *standing(item, today))
+
+
+def standing(item: DeliveryItem, as_of: dt.date) -> tuple[Status, DeliveryUpdate | None]:
+    """The item's status on `as_of`, and the update it comes from: the one for the latest
+    quarter up to `as_of`'s (the newest recorded, when a quarter has several), overdue once
+    past its due date and not done. Pages, commands and both reports all ask this."""
+    last = period_of(as_of)
+    known = max(
+        (u for u in item.updates if parse_period(u.period) <= last),
+        key=lambda u: parse_period(u.period),
+        default=None,
+    )  # updates come newest first, so max keeps the newest of a quarter's
+    return shown_status(known.status if known else Status.NOT_STARTED, item.due, as_of), known
+
+
+def reported_default(item: DeliveryItem, today: dt.date) -> str:
+    """The status an update form starts from: the one last reported (not "overdue")."""
+    known = standing(item, today)[1]
+    return known.status if known else Status.NOT_STARTED.value
 
 
 def item_of(strategy: Strategy, number: int, user: User | None) -> DeliveryItem:
@@ -197,7 +213,6 @@ def record_update(
         raise DeliveryProblems(problems)
     assert quarter is not None and reported is not None
     update = DeliveryUpdate(
-        item=item,
         period=str(quarter),
         status=reported.value,
         progress=text.progress,
@@ -206,8 +221,7 @@ def record_update(
         by_when=text.by_when,
         recorded_by=user.email if user is not None else action_log.COMMAND_LINE,
     )
-    db.session.add(update)
-    item.status = reported.value
+    item.updates.insert(0, update)  # newest first, as loaded
     action_log.record(
         "delivery update recorded",
         None,
@@ -254,7 +268,6 @@ def add_item(
         owner_email=text.owner_email,
         due=due,
         by_when="",
-        status=Status.NOT_STARTED.value,
         first_period=str(period_of(today)),
         added_during_delivery=True,
     )

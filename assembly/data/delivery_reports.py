@@ -11,7 +11,8 @@ from sqlalchemy.orm import selectinload
 
 from assembly.core.annual_report import DUTIES, ActionYear, AnnualReport, Duty, due_words
 from assembly.core.charts import change_chart, comparator_chart
-from assembly.core.delivery import Period, Status, parse_period, period_of, shown_status
+from assembly.core.delivery import Period, parse_period, period_of
+from assembly.core.delivery_view import ActionPosition, DeliveryPosition
 from assembly.core.periods import compared_periods
 from assembly.core.progress_report import PriorityProgress, ProgressReport, ReportRow
 from assembly.core.strategy import StrategySpec
@@ -24,26 +25,26 @@ from common.display import long_date, plural
 from survey import interface
 
 
-def progress_report(strategy: Strategy, period: Period, lead: str = "") -> ProgressReport:
+def progress_report(
+    strategy: Strategy, period: Period, today: dt.date, lead: str = ""
+) -> ProgressReport:
     """The report for `period`: the actions in the plan by its end, each with its latest
-    update for that period, and its status as it stood at the period's end."""
+    update for that period, its status as it stood at the period's end (or today, for the
+    quarter under way, so it matches the pages) and the figures of periods begun by then."""
+    check_quarter(strategy, period, today)
     spec = strategies.spec_of(strategy)
-    items = delivery_items(strategy)
+    as_of = min(period.ends, today)
     rows: dict[str, tuple[list[ReportRow], list[ReportRow]]] = {
         p.name: ([], []) for p in spec.priorities
     }
-    for item in items:
+    for item in delivery_items(strategy):
         if parse_period(item.first_period) > period:
             continue
         this = _latest(item.updates, lambda u: u.period == str(period))
-        known = _latest(item.updates, lambda u: parse_period(u.period) <= period)
-        status = shown_status(
-            known.status if known else Status.NOT_STARTED.value, item.due, period.ends
-        )
         row = ReportRow(
             number=item.number,
             action=item.action,
-            status=status,
+            status=delivery.standing(item, as_of)[0],
             progress=this.progress if this else "",
             issues=this.issues if this else "",
             who=(this.who if this and this.who else _owner(item)),
@@ -64,8 +65,67 @@ def progress_report(strategy: Strategy, period: Period, lead: str = "") -> Progr
         priorities=tuple(
             PriorityProgress(name, tuple(prev), tuple(new)) for name, (prev, new) in rows.items()
         ),
-        measures=tuple(target_figures.measures_of(strategy)),
+        measures=tuple(target_figures.measures_of(strategy, as_of)),
     )
+
+
+def delivery_position(strategy: Strategy, today: dt.date) -> DeliveryPosition:
+    """The strategy's delivery as it stands today, for the councillors' page: the statuses
+    and figures the progress report for this quarter and this year's annual report give."""
+    spec = strategies.spec_of(strategy)
+    items = delivery_items(strategy)
+    actions = []
+    for item in items:
+        status, update = delivery.standing(item, today)
+        actions.append(
+            ActionPosition(
+                number=item.number,
+                priority=item.priority,
+                action=item.action,
+                owner=_owner(item),
+                due=due_words(item.due, item.by_when),
+                status=status,
+                period=update.period if update else "",
+                progress=update.progress if update else "",
+                issues=update.issues if update else "",
+            )
+        )
+    return DeliveryPosition(
+        title=strategy.title,
+        as_of=today,
+        priorities=_priority_names(spec, items),
+        actions=tuple(actions),
+        measures=tuple(target_figures.measures_of(strategy, today)),
+    )
+
+
+def _priority_names(spec: StrategySpec, items: list[DeliveryItem]) -> tuple[str, ...]:
+    """The strategy's priorities in its order, then any an item names that it no longer has."""
+    return tuple(dict.fromkeys([*(p.name for p in spec.priorities), *(i.priority for i in items)]))
+
+
+def check_quarter(strategy: Strategy, period: Period, today: dt.date) -> None:
+    """DeliveryError unless `period` is a quarter of the strategy's delivery so far."""
+    if period > period_of(today):
+        raise delivery.DeliveryError(
+            f"{period} has not started yet: choose {period_of(today)} or an earlier quarter"
+        )
+    adopted_on = strategy.adopted_on
+    if adopted_on is not None and period < period_of(adopted_on):
+        raise delivery.DeliveryError(
+            f"{period} is before '{strategy.slug}' was adopted in {period_of(adopted_on)}: "
+            "choose that quarter or a later one"
+        )
+
+
+def check_year(strategy: Strategy, year: int, today: dt.date) -> None:
+    """DeliveryError unless `year` is a year of the strategy's delivery so far."""
+    adopted_on = strategy.adopted_on
+    if adopted_on is not None and year < adopted_on.year or year > today.year:
+        raise delivery.DeliveryError(
+            f"{year} is outside '{strategy.slug}''s delivery: choose a year from "
+            f"{adopted_on.year if adopted_on else today.year} to {today.year}"
+        )
 
 
 def delivery_items(strategy: Strategy) -> list[DeliveryItem]:
@@ -96,21 +156,16 @@ def annual_report(strategy: Strategy, year: int, today: dt.date) -> AnnualReport
     current year, so they match the actions page), the progress reported in the year's
     quarters, the measures, the duties from the service's records, and the newest audit's
     trends. DeliveryError for a year before the strategy was adopted or not yet begun."""
+    check_year(strategy, year, today)
     spec = strategies.spec_of(strategy)
-    adopted_on = strategy.adopted_on
-    if adopted_on is not None and year < adopted_on.year or year > today.year:
-        raise delivery.DeliveryError(
-            f"{year} is outside '{strategy.slug}''s delivery: choose a year from "
-            f"{adopted_on.year if adopted_on else today.year} to {today.year}"
-        )
     as_of = min(dt.date(year, 12, 31), today)
     last = period_of(as_of)
     quarters = {str(Period(year, q)) for q in range(1, 5)}
     actions = []
-    for item in delivery_items(strategy):
+    items = delivery_items(strategy)
+    for item in items:
         if parse_period(item.first_period) > last:
             continue
-        known = _latest(item.updates, lambda u: parse_period(u.period) <= last)
         in_year = sorted(
             {u.period: u.progress for u in reversed(item.updates) if u.period in quarters}.items()
         )
@@ -120,7 +175,7 @@ def annual_report(strategy: Strategy, year: int, today: dt.date) -> AnnualReport
                 priority=item.priority,
                 action=item.action,
                 organisation=item.organisation,
-                status=shown_status(known.status if known else "not started", item.due, as_of),
+                status=delivery.standing(item, as_of)[0],
                 due=due_words(item.due, item.by_when),
                 progress=tuple(in_year),
                 new=item.added_during_delivery and item.first_period in quarters,
@@ -141,9 +196,9 @@ def annual_report(strategy: Strategy, year: int, today: dt.date) -> AnnualReport
         responsible_authorities=spec.responsible_authorities,
         structure=spec.structure,
         duties=_duties(strategy, spec, year, len({p for a in actions for p, _ in a.progress})),
-        priorities=tuple(p.name for p in spec.priorities),
+        priorities=_priority_names(spec, items),
         actions=tuple(actions),
-        measures=tuple(target_figures.measures_of(strategy)),
+        measures=tuple(target_figures.measures_of(strategy, as_of)),
         trends=tuple(found),
         audit_name=audit.name if audit else "",
         trend_charts=tuple(

@@ -250,9 +250,9 @@ class HouseTemplate(db.Model):  # type: ignore[name-defined,misc]
 class DeliveryItem(db.Model):  # type: ignore[name-defined,misc]
     """One action of an adopted strategy's plan, as work someone owns and reports on.
 
-    Its status is what its owner last reported; "overdue" is worked out when read (core
-    `delivery.shown_status`). An action added during delivery is marked new in the report
-    for `first_period`, the quarter it was added in.
+    Its status is read from its updates (data `delivery.standing`): the one for the latest
+    quarter, "overdue" once past its due date and not done. An action added during delivery
+    is marked new in the report for `first_period`, the quarter it was added in.
     """
 
     __tablename__ = "delivery_item"
@@ -271,7 +271,6 @@ class DeliveryItem(db.Model):  # type: ignore[name-defined,misc]
     owner_email: Mapped[str] = mapped_column(sa.String(254), default="", index=True)
     due: Mapped[dt.date | None] = mapped_column(sa.Date)
     by_when: Mapped[str] = mapped_column(sa.String(200), default="")  # as the plan words it
-    status: Mapped[str] = mapped_column(sa.String(20), default="not started")
     first_period: Mapped[str] = mapped_column(sa.String(7))  # "2027-Q1"
     added_during_delivery: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -9,12 +9,13 @@ Any target may have figures entered for periods no audit gives. Functions here n
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import sqlalchemy as sa
 
 from assembly.core.measures import Measure
-from assembly.core.periods import chronological, compared_periods, period_kind
+from assembly.core.periods import chronological, compared_periods, period_begins, period_kind
 from assembly.core.strategy import StrategySpec, TargetSpec
 from assembly.core.target_progress import (
     Point,
@@ -47,8 +48,9 @@ def numbered_targets(spec: StrategySpec) -> list[tuple[int, str, TargetSpec]]:
     return [(number, name, target) for number, (name, target) in enumerate(found, start=1)]
 
 
-def measures_of(strategy: Strategy) -> list[TargetProgress]:
-    """Each target of the strategy with its baseline, goal and actual figures."""
+def measures_of(strategy: Strategy, as_of: dt.date | None = None) -> list[TargetProgress]:
+    """Each target of the strategy with its baseline, goal and actual figures; with `as_of`,
+    only figures of periods begun by that day (a past quarter's report shows no later year)."""
     spec = strategies.spec_of(strategy)
     entered = _entered(strategy)
     measured = []
@@ -66,6 +68,8 @@ def measures_of(strategy: Strategy) -> list[TargetProgress]:
                 for period, value, name, _, _ in rows
             }
             points = [p for p in points if p.period not in from_audits] + list(from_audits.values())
+        if as_of is not None:
+            points = [p for p in points if (period_begins(p.period) or as_of) <= as_of]
         measured.append(progress_of(number, priority, target, baseline, points, unit, measure))
     return measured
 

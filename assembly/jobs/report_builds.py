@@ -15,7 +15,7 @@ from assembly.core.delivery import parse_period
 from assembly.core.progress_report import build_progress_report
 from assembly.data import delivery
 from assembly.data.built_drafts import current_template
-from assembly.data.delivery_reports import annual_report, progress_report
+from assembly.data.delivery_reports import annual_report, check_quarter, check_year, progress_report
 from assembly.data.models import Strategy
 from common import jobs
 from common.database import db, utcnow
@@ -34,9 +34,13 @@ def start_report_build(
     if kind not in KINDS:
         raise ValueError(f"'{kind}' is not a report: choose the progress or the annual report")
     if kind == "progress":
-        when = str(parse_period(when))
+        quarter = parse_period(when)
+        check_quarter(strategy, quarter, on)
+        when = str(quarter)
     elif not re.fullmatch(r"\d{4}", when.strip()):
         raise ValueError(f"'{when[:20]}' is not a year: write it like 2027")
+    else:
+        check_year(strategy, int(when), on)
     return jobs.new_job(
         REPORT_BUILD,
         f"Build the {KINDS[kind]} of {strategy.title} for {when.strip()}",
@@ -64,7 +68,7 @@ def run_report_build(job: Job, progress: Progress) -> Outcome:
     house = template.docx if template else None
     try:
         if kind == "progress":
-            report = progress_report(strategy, parse_period(when))
+            report = progress_report(strategy, parse_period(when), on)
             data = build_progress_report(report, utcnow(), house)
         else:
             data = build_annual_report(annual_report(strategy, int(when), on), utcnow(), house)

@@ -16,14 +16,16 @@ from flask_login import current_user
 from assembly.core.delivery import (
     REPORTED,
     SHOWN,
+    STATUS_HEADINGS,
     DeliveryProblems,
     Status,
     period_of,
     status_counts,
 )
 from assembly.core.progress_report import MEASURE_COLUMNS, measure_cells
-from assembly.core.target_progress import target_chart
+from assembly.core.target_progress import TargetProgress, target_chart
 from assembly.data import delivery, target_figures
+from assembly.data.delivery_reports import delivery_position
 from assembly.data.models import DeliveryItem, Strategy
 from assembly.jobs.report_builds import built_reports
 from assembly.web.dates import date_items, posted_date
@@ -33,6 +35,7 @@ from common.database import db
 from common.display import plural
 from common.models import Role
 from common.staff_home import ToDo
+from survey.core.charts import Chart
 
 bp = Blueprint("delivery", __name__)
 
@@ -59,6 +62,11 @@ def _item_or_error(strategy: Strategy, number: int) -> DeliveryItem:
 def _errors(problems: dict[str, str], fields: tuple[str, ...]) -> list[dict[str, str]]:
     anchor = {"due": "due-day"}
     return [{"text": problems[f], "href": f"#{anchor.get(f, f)}"} for f in fields if f in problems]
+
+
+def _update_defaults(item: DeliveryItem) -> dict[str, str]:
+    """An update form's first values: this quarter, and the status last reported."""
+    return {"period": str(period_of(today())), "status": delivery.reported_default(item, today())}
 
 
 def _due(prefix: str = "due") -> tuple[dt.date | None, str]:
@@ -103,13 +111,41 @@ def index() -> ResponseReturnValue:
     return render_template("officers/delivery/index.html", rows=rows, shown=SHOWN)
 
 
+@bp.get("/strategies/<slug>/delivery")
+@role_required(Role.COUNCILLOR)
+def position(slug: str) -> ResponseReturnValue:
+    """Delivery on one page for councillors: statuses by priority, the actions overdue or at
+    risk, and the measures against targets, as this quarter's and this year's reports give."""
+    strategy = _strategy_or_404(slug)
+    now = today()
+    found = delivery_position(strategy, now)
+    return render_template(
+        "officers/delivery/position.html",
+        strategy=strategy,
+        position=found,
+        status_headings=STATUS_HEADINGS,
+        attention=found.needing_attention(),
+        measures=_measures_shown(list(found.measures)),
+        measure_columns=MEASURE_COLUMNS,
+        reports=built_reports(strategy),
+        quarter=period_of(now),
+    )
+
+
+def _measures_shown(
+    measures: list[TargetProgress],
+) -> list[tuple[TargetProgress, list[str], Chart | None]]:
+    """Each measure with its table row and chart, as the measures partial shows them."""
+    return [(m, measure_cells(m), target_chart(m)) for m in measures]
+
+
 @bp.get("/strategies/<slug>/actions")
 @role_required(Role.PARTNER)
 def actions(slug: str) -> ResponseReturnValue:
     """The strategy's actions, filtered by priority, status and owner, with status counts."""
     strategy = _strategy_or_404(slug)
     views = delivery.items_of(strategy, current_user, today())
-    measures = target_figures.measures_of(strategy)
+    measures = target_figures.measures_of(strategy, today())
     wanted = {key: request.args.get(key, "") for key in ("priority", "status", "owner")}
     shown = [
         v
@@ -129,7 +165,7 @@ def actions(slug: str) -> ResponseReturnValue:
         statuses=SHOWN,
         wanted=wanted,
         can_add=current_user.can(Role.OFFICER),
-        measures=[(m, measure_cells(m), target_chart(m)) for m in measures],
+        measures=_measures_shown(measures),
         measure_columns=MEASURE_COLUMNS,
         reports=built_reports(strategy) if current_user.can(Role.COUNCILLOR) else [],
         can_read_reports=current_user.can(Role.COUNCILLOR),
@@ -146,7 +182,10 @@ def item(slug: str, number: int) -> ResponseReturnValue:
     found = _item_or_error(strategy, number)
     may_update = delivery.may_update(current_user, found)
     problems: dict[str, str] = {}
-    values = {"period": str(period_of(today())), "status": found.status}
+    values = {
+        "period": str(period_of(today())),
+        "status": delivery.reported_default(found, today()),
+    }
     if request.method == "POST":
         if not may_update:
             abort(403)
@@ -233,7 +272,10 @@ def owner(slug: str, number: int) -> ResponseReturnValue:
         problems |= exc.problems
     if problems:
         db.session.rollback()
-        values = {"period": str(period_of(today())), "status": found.status}
+        values = {
+            "period": str(period_of(today())),
+            "status": delivery.reported_default(found, today()),
+        }
         return _item_page(strategy, found, True, values, {}, owner_values, problems)
     db.session.commit()
     flash(f"Owner of action {number} saved", "success")
