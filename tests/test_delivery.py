@@ -28,7 +28,9 @@ from assembly.data import delivery, strategies
 from assembly.data.models import DeliveryItem, DeliveryUpdate, StrategyDraft
 from assembly.web import delivery as delivery_pages
 from common.accounts import create_user, find_user
+from common.clock import today
 from common.database import db
+from common.jobs import Job
 from common.models import AuditEvent, User
 from tests.test_strategy_consultation import DEMO_SPEC, FAKE_PDF, STRATEGY
 
@@ -370,3 +372,7 @@ def test_the_demo_has_an_adopted_strategy_two_quarters_into_delivery(
     assert measured.exit_code == 0, measured.output
     assert "2026/27\t3,720\taudit 'Crime and disorder figures 2026/27 (demo)'" in measured.output
     assert "2026/27\t5\tentered by command line" in measured.output
+    built = db.session.scalars(sa.select(Job.output_name).where(Job.state == "done")).all()
+    last_quarter = period_of(today()).previous
+    assert sorted(built) == [f"{slug}-annual-report-{today().year}.docx",
+                             f"{slug}-progress-report-{last_quarter}.docx"]  # fmt: skip

@@ -4,7 +4,8 @@ The demo strategy itself stays a draft (so the draft, consultation and adoption 
 tried on it); this adds its predecessor, "Community Safety Strategy 2024-27", as adopted
 before the service was used (so it has no built draft), with a partner account owning two
 of its actions, an action added during delivery, and updates for the last two quarters; and
-a year's newer audit figures and two entered figures, so its targets have measures to chart.
+a year's newer audit figures and two entered figures, so its targets have measures to chart;
+and its progress report for last quarter and annual report for this year, already built.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from assembly.core.delivery import period_of
 from assembly.core.strategy import StrategyErrors
 from assembly.data import crime_audits, delivery, strategies, target_figures
 from assembly.data.models import StrategyStatus
+from assembly.jobs.report_builds import start_report_build
+from common import jobs
 from common.accounts import AccountError, create_user, find_user, set_password
 from common.clock import today
 from common.database import db
@@ -67,9 +70,24 @@ def demo_delivery_command() -> None:
         raise click.ClickException(str(exc)) from None
     if strategies.by_strategy_slug(SLUG) is None:
         _adopted_strategy()
+        db.session.commit()
+        _build_reports()
     db.session.commit()
     click.echo(f"Strategy '{SLUG}' is adopted and being delivered: /officers/delivery")
     click.echo(f"  partner    {email}  password: {password}")
+
+
+def _build_reports() -> None:
+    """Last quarter's progress report and this year's annual report, built as the buttons
+    build them (jobs, run here), so the delivery pages list them from the start."""
+    strategy = delivery.delivered(SLUG)
+    now = today()
+    for kind, when in (("progress", str(period_of(now).previous)), ("annual", str(now.year))):
+        job = start_report_build(strategy, kind, when, now)
+        db.session.commit()
+        built = jobs.run_job(job.id)
+        if built is None or built.state != jobs.JobState.DONE.value:
+            raise click.ClickException(f"the demo's {kind} report could not be built")
 
 
 def _adopted_strategy() -> None:
