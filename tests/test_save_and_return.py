@@ -37,10 +37,15 @@ def answer(client: FlaskClient, key: str, data: dict[str, Any]) -> str:
     return str(sent.headers["Location"])
 
 
-def save_on(client: FlaskClient, key: str, data: dict[str, Any] | None = None) -> Any:
+def save_on(
+    client: FlaskClient,
+    key: str,
+    data: dict[str, Any] | None = None,
+    label: str = "Save and come back later",
+) -> Any:
     """Press "Save and come back later" on a question's page, with what is filled in."""
     form = page(client.get(f"{BASE}/questions/{key}"))
-    button = form.find("button", string=re.compile("Save and come back later"))
+    button = form.find("button", string=re.compile(label))
     assert button is not None, f"no save button on {key}'s page"
     token = form.find("input", attrs={"name": "csrf_token"})["value"]
     return client.post(button["formaction"], data={**(data or {}), "csrf_token": token})
@@ -361,11 +366,7 @@ def test_welsh_pages_and_errors(app: Flask, client: FlaskClient) -> None:
     start = page(client.get(BASE))
     assert start.find("a", string="Parhau ag ymateb a gadwyd gennych") is not None
     answer(client, "agree", {"answer": "Ydw"})
-    save_on_welsh = page(client.get(f"{BASE}/questions/safe"))
-    button = save_on_welsh.find("button", string=re.compile("Cadw a dod yn ôl yn nes ymlaen"))
-    assert button is not None
-    token = save_on_welsh.find("input", attrs={"name": "csrf_token"})["value"]
-    client.post(button["formaction"], data={"csrf_token": token})
+    save_on(client, "safe", label="Cadw a dod yn ôl yn nes ymlaen")
     saved = client.get(f"{BASE}/saved")
     assert saved.status_code == 200
     assert heading(saved) == "Mae eich atebion wedi’u cadw"
