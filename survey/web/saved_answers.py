@@ -56,7 +56,7 @@ EMAIL_FIELD = "email"
 @bp.post("/consultations/<slug>/questions/<key>/save")
 @rate_limits.limit("SUBMISSION_RATE_LIMIT")
 def save_question(slug: str, key: str) -> ResponseReturnValue:
-    """ "Save and come back later" on a question page: keep its answer, if any, and save."""
+    """Save and come back later, on a question page: keep its answer, if any, and save."""
     found = question_on_page(slug, key)
     if not isinstance(found, QuestionOnPage):
         return found
@@ -75,7 +75,7 @@ def save_question(slug: str, key: str) -> ResponseReturnValue:
 @bp.post("/consultations/<slug>/check/save")
 @rate_limits.limit("SUBMISSION_RATE_LIMIT")
 def save_check(slug: str) -> ResponseReturnValue:
-    """ "Save and come back later" on the check page."""
+    """Save and come back later, on the check page."""
     consultation, draft = public_with_draft(slug)
     if not consultation.accepting(today()):
         return not_accepting(consultation)
@@ -103,7 +103,7 @@ def _code_of(slug: str, draft: Draft | None) -> str | None:
 
 @bp.get("/consultations/<slug>/saved")
 def saved(slug: str) -> ResponseReturnValue:
-    """ "Your answers have been saved": the code, until when, and how to come back."""
+    """Your answers have been saved: the code, until when, and how to come back."""
     found = _saved_here(slug)
     if found is None:
         return redirect(url_for("residents.start", slug=slug))
@@ -114,38 +114,49 @@ def saved(slug: str) -> ResponseReturnValue:
 @bp.post("/consultations/<slug>/saved")
 @rate_limits.limit("RETURN_CODE_RATE_LIMIT")
 def email_link(slug: str) -> ResponseReturnValue:
-    """ "Email me a link": the code and a link to the continue page, to an address not kept."""
+    """Email me a link: the code and a link to the continue page, to an address not kept."""
     server = mail_settings()
     found = _saved_here(slug)
     if server is None or found is None:
         abort(404)
     consultation, draft, code = found
     typed = request.form.get(EMAIL_FIELD, "").strip()
-    problem = None
-    if not typed:
-        problem = gettext("Enter your email address")
-    else:
-        try:
-            address = validate_email(typed, check_deliverability=False).normalized
-        except EmailNotValidError:
-            problem = gettext("Enter an email address in the correct format, like name@example.com")
-    if problem is None:
-        try:
-            mail.send(server, address, *_email(consultation, code))
-        except mail.MailError as exc:
-            # The server's reply may quote the address: the log names the server alone.
-            current_app.logger.warning(
-                "Saved answers' email not sent through %s:%s (%s)",
-                server.host,
-                server.port,
-                type(exc.__cause__).__name__,
-            )
-            problem = gettext(
-                "Your email could not be sent just now. Write down your code, or try again later"
-            )
-        else:
+    address, problem = _address(typed)
+    if address is not None:
+        problem = _send(server, address, consultation, code)
+        if problem is None:
             return redirect(url_for("residents.saved", slug=slug, sent="1"))
     return _saved_page(consultation, draft, code, email=typed, problem=problem)
+
+
+def _address(typed: str) -> tuple[str | None, str | None]:
+    """The email address typed, or what is wrong with it."""
+    if not typed:
+        return None, gettext("Enter your email address")
+    try:
+        return validate_email(typed, check_deliverability=False).normalized, None
+    except EmailNotValidError:
+        return None, gettext("Enter an email address in the correct format, like name@example.com")
+
+
+def _send(
+    server: mail.MailServer, address: str, consultation: Consultation, code: str
+) -> str | None:
+    """Email the code and link; None when sent, else the problem to show."""
+    try:
+        mail.send(server, address, *_email(consultation, code))
+    except mail.MailError as exc:
+        # The server's reply may quote the address: the log names the server alone.
+        current_app.logger.warning(
+            "Saved answers' email not sent through %s:%s (%s)",
+            server.host,
+            server.port,
+            type(exc.__cause__).__name__,
+        )
+        return gettext(
+            "Your email could not be sent just now. Write down your code, or try again later"
+        )
+    return None
 
 
 def _saved_here(slug: str) -> tuple[Consultation, Draft, str] | None:
@@ -229,7 +240,7 @@ def _closed(consultation: Consultation) -> bool:
 @bp.route("/consultations/<slug>/continue", methods=["GET", "POST"])
 @rate_limits.limit("RETURN_CODE_RATE_LIMIT", methods=["POST"])
 def continue_saved(slug: str) -> ResponseReturnValue:
-    """ "Continue a response you saved": enter the code, carry on where it was saved."""
+    """Continue a response you saved: enter the code, carry on where it was saved."""
     consultation = public_consultation(slug)
     if _closed(consultation):
         return render_template(
