@@ -263,8 +263,13 @@ def test_the_browser_that_saved_loses_the_answers_once_another_takes_them(
     answer(client, "agree", {"answer": "Yes"})
     save_on(client, "safe")
     code = shown_code(client)
+    token = csrf_token(client.get(f"{BASE}/questions/safe"))
     enter_code(app.test_client(), code)
     (draft,) = drafts()
+    # Sending from the browser that saved sends nothing: it holds no answers any more.
+    refused = client.post(f"{BASE}/check", data={"csrf_token": token})
+    assert refused.headers["Location"] == f"{BASE}/questions/agree"
+    assert responses() == 0
     # The saving browser's next answer starts a draft of its own; the saved one is untouched.
     answer(client, "agree", {"answer": "No"})
     assert db.session.get(Draft, draft.token).answers == {"agree": "Yes"}
