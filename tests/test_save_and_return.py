@@ -406,6 +406,13 @@ def test_entering_codes_is_limited_per_address(app: Flask, client: FlaskClient) 
     assert other.status_code == 200
 
 
+def test_saving_is_counted_like_sending(app: Flask, client: FlaskClient) -> None:
+    app.config.update(RATELIMIT_ENABLED=True, SUBMISSION_RATE_LIMIT="2 per minute")
+    make_consultation()
+    tries = [save_on(client, "agree").status_code for _ in range(3)]
+    assert tries == [302, 302, 429]
+
+
 def test_after_closing_a_code_no_longer_works_and_the_page_says_so(
     app: Flask, client: FlaskClient
 ) -> None:
