@@ -18,6 +18,7 @@ from common import staff_sessions
 from common.accounts import login_manager
 from common.database import db
 from common.extensions import csrf, migrate, rate_limits
+from common.mail import mail_server
 from common.rate_limits import parse_limits
 from survey.data.result_cache import cache as result_cache
 
@@ -85,6 +86,12 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         SIGN_IN_RATE_LIMIT=_rate_limit("SIGN_IN_RATE_LIMIT", "10 per minute"),
         # Generous: a library, a community centre or a mobile network shares one address.
         SUBMISSION_RATE_LIMIT=_rate_limit("SUBMISSION_RATE_LIMIT", "30 per minute; 300 per hour"),
+        # Entering a code to come back to saved answers, and emailing one: each counted apart.
+        RETURN_CODE_RATE_LIMIT=_rate_limit("RETURN_CODE_RATE_LIMIT", "10 per minute; 100 per hour"),
+        # Saved answers not sent are deleted this many days after their consultation closes.
+        SAVED_ANSWERS_RETENTION_DAYS=_count("SAVED_ANSWERS_RETENTION_DAYS", 30),
+        # The council's mail server, if any, for "Email me a link" (common.mail); both or neither.
+        **_mail_settings(),
         # How long to wait for any Redis to connect or answer before going on without it.
         REDIS_TIMEOUT_MS=_milliseconds("REDIS_TIMEOUT_MS", 50),
         **_results_cache(os.environ.get("RESULTS_CACHE_URL", "").strip()),
@@ -142,6 +149,16 @@ def _rate_limit(name: str, default: str) -> str:
     except ValueError as exc:
         raise SystemExit(str(exc)) from None
     return value
+
+
+def _mail_settings() -> dict[str, str]:
+    """MAIL_SMTP_URL and MAIL_FROM from the environment, refused at start-up when unusable."""
+    url, sender = os.environ.get("MAIL_SMTP_URL", ""), os.environ.get("MAIL_FROM", "")
+    try:
+        mail_server(url, sender)
+    except ValueError as exc:
+        raise SystemExit(str(exc)) from None
+    return {"MAIL_SMTP_URL": url.strip(), "MAIL_FROM": sender.strip()}
 
 
 def _results_cache(url: str) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
+from common.mail import MailServer, mail_server
 from common.statistics import DEFAULT_THRESHOLD
 
 
@@ -28,3 +29,14 @@ def redis_timeout(app: Flask) -> float:
     """Seconds to wait for any Redis to connect or answer (REDIS_TIMEOUT_MS, default 50): a
     Redis that has stopped answering then costs a request that long, not a worker."""
     return int(app.config.get("REDIS_TIMEOUT_MS", 50)) / 1000
+
+
+def mail() -> MailServer | None:
+    """The council's mail server (MAIL_SMTP_URL and MAIL_FROM), None when it has none."""
+    config = current_app.config
+    return mail_server(config.get("MAIL_SMTP_URL", ""), config.get("MAIL_FROM", ""))
+
+
+def saved_answers_retention_days() -> int:
+    """Days after its consultation closes that saved answers not sent are kept (default 30)."""
+    return int(current_app.config.get("SAVED_ANSWERS_RETENTION_DAYS", 30))

@@ -240,6 +240,11 @@ class Draft(db.Model):  # type: ignore[name-defined,misc]
     answers: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # Saved to come back to later: the SHA-256 of the resident's code (never the code), and
+    # the question whose page they saved on (null: the check page). A saved draft is kept
+    # until its consultation has closed and the retention period passed, not `KEEP_FOR`.
+    code_digest: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    saved_on: Mapped[str | None] = mapped_column(sa.String(40))
 
 
 class Coding(StrEnum):

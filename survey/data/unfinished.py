@@ -88,8 +88,12 @@ def submitting(slug: str, token: str | None) -> Submitting | None:
 
 
 def new_draft(consultation: Consultation) -> Draft:
-    """Start a draft, clearing out drafts abandoned for longer than `KEEP_FOR`."""
-    db.session.execute(sa.delete(Draft).where(Draft.updated_at < utcnow() - KEEP_FOR))
+    """Start a draft, clearing out drafts abandoned for longer than `KEEP_FOR`.
+
+    Drafts saved to come back to are kept (`survey.data.saved_responses` deletes them)."""
+    db.session.execute(
+        sa.delete(Draft).where(Draft.updated_at < utcnow() - KEEP_FOR, Draft.code_digest.is_(None))
+    )
     draft = Draft(token=secrets.token_urlsafe(32), consultation_id=consultation.id, answers={})
     db.session.add(draft)
     return draft

@@ -7,6 +7,8 @@ back-and-resubmit records one response.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from flask import (
@@ -27,7 +29,7 @@ from common.database import db
 from common.extensions import rate_limits
 from common.settings import suppression_threshold
 from survey.core import tables
-from survey.core.answers import RawAnswer, describe, to_raw
+from survey.core.answers import AnswerValue, Problem, RawAnswer, describe, to_raw
 from survey.core.question_types import asked_questions, check_answer, check_response
 from survey.core.questions import QuestionSpec
 from survey.core.results import ConsultationResults
@@ -72,7 +74,7 @@ def accessibility() -> ResponseReturnValue:
     return render_template("residents/accessibility.html")
 
 
-def _public(slug: str) -> Consultation:
+def public_consultation(slug: str) -> Consultation:
     return _shown(store.by_slug(slug))
 
 
@@ -85,13 +87,13 @@ def _shown(consultation: Consultation | None) -> Consultation:
     return consultation
 
 
-def _state(name: str) -> dict[str, str]:
+def journey_state(name: str) -> dict[str, str]:
     value = session.get(name)
     return dict(value) if isinstance(value, dict) else {}
 
 
-def _remember(name: str, slug: str, token: str | None) -> None:
-    state = _state(name)
+def remember(name: str, slug: str, token: str | None) -> None:
+    state = journey_state(name)
     if token is None:
         state.pop(slug, None)
     else:
@@ -99,20 +101,20 @@ def _remember(name: str, slug: str, token: str | None) -> None:
     session[name] = state
 
 
-def _public_with_draft(slug: str) -> tuple[Consultation, Draft | None]:
+def public_with_draft(slug: str) -> tuple[Consultation, Draft | None]:
     """The public consultation (or 404) and this browser's draft of it, in one read."""
-    consultation, draft = consultation_and_draft(slug, _state("drafts").get(slug))
+    consultation, draft = consultation_and_draft(slug, journey_state("drafts").get(slug))
     return _shown(consultation), draft
 
 
-def _specs(consultation: store.Versioned) -> list[QuestionSpec]:
+def question_list(consultation: store.Versioned) -> list[QuestionSpec]:
     return list(store.question_specs(consultation))
 
 
 @bp.get("/consultations/<slug>")
 def start(slug: str) -> ResponseReturnValue:
-    consultation = _public(slug)
-    specs = _specs(consultation)
+    consultation = public_consultation(slug)
+    specs = question_list(consultation)
     return render_template(
         "residents/start.html",
         consultation=consultation,
@@ -130,7 +132,7 @@ def _results_out(consultation: Consultation) -> bool:
 
 def _published(slug: str) -> tuple[Consultation, ConsultationResults]:
     """A consultation whose results an officer has published after closing, and its results."""
-    consultation = _public(slug)
+    consultation = public_consultation(slug)
     if not _results_out(consultation):
         abort(404)
     return consultation, consultation_results(consultation, minimum=suppression_threshold())
@@ -140,7 +142,7 @@ def _published(slug: str) -> tuple[Consultation, ConsultationResults]:
 def results(slug: str) -> ResponseReturnValue:
     """'You said': the results, once an officer has published them after closing; until then,
     when the consultation closes and that results will follow (still a 404: there are none)."""
-    consultation = _public(slug)
+    consultation = public_consultation(slug)
     if not _results_out(consultation):
         return render_template(
             "residents/results_pending.html", consultation=consultation, today=today()
@@ -181,16 +183,31 @@ def chart_csv(slug: str, key: str) -> ResponseReturnValue:
     return _chart(slug, key, "csv")
 
 
-def _not_accepting(consultation: Consultation | Submitting) -> ResponseReturnValue:
+def not_accepting(consultation: Consultation | Submitting) -> ResponseReturnValue:
     return redirect(url_for("residents.start", slug=consultation.slug))
 
 
-@bp.route("/consultations/<slug>/questions/<key>", methods=["GET", "POST"])
-def question(slug: str, key: str) -> ResponseReturnValue:
-    consultation, draft = _public_with_draft(slug)
+@dataclass
+class QuestionOnPage:
+    """One question of the journey as this browser's answers ask it."""
+
+    consultation: Consultation
+    draft: Draft | None
+    every: list[QuestionSpec]  # all the consultation's questions
+    specs: list[QuestionSpec]  # those the answers so far ask
+    index: int  # this question's place among `specs`
+
+    @property
+    def spec(self) -> QuestionSpec:
+        return self.specs[self.index]
+
+
+def question_on_page(slug: str, key: str) -> QuestionOnPage | ResponseReturnValue:
+    """The question `key` as asked of this browser, or where to go instead (404 when none)."""
+    consultation, draft = public_with_draft(slug)
     if not consultation.accepting(today()):
-        return _not_accepting(consultation)
-    every = _specs(consultation)
+        return not_accepting(consultation)
+    every = question_list(consultation)
     if all(s.key != key for s in every):
         abort(404)
     specs = asked_questions(every, raw_answers(draft))
@@ -198,39 +215,74 @@ def question(slug: str, key: str) -> ResponseReturnValue:
     if index is None:
         # A follow-up the earlier answers do not ask: on to the next question that is asked.
         return redirect(_after_unasked(slug, every, specs, key))
-    spec = specs[index]
+    return QuestionOnPage(consultation, draft, every, specs, index)
+
+
+def keep_answer(
+    found: QuestionOnPage, value: AnswerValue | None
+) -> tuple[Draft, list[QuestionSpec]]:
+    """Keep the answer to the question on the page in this browser's draft (started if need
+    be), dropping answers to follow-ups no longer asked; the draft (not committed) and the
+    questions now asked."""
+    draft = found.draft
+    if draft is None:
+        draft = new_draft(found.consultation)
+        remember("drafts", found.consultation.slug, draft.token)
+    # Kept in English whatever the page's language: the same options by position, so
+    # switching language mid-journey keeps the answers.
+    save_answer(draft, found.spec.key, to_raw(found.spec, value))
+    return draft, forget_unasked(draft, found.every)
+
+
+def note_honeypot(slug: str) -> None:
+    """Remember, for the submission's screening, a filled-in field no person sees."""
+    if request.form.get(screening.HONEYPOT_FIELD, "").strip():
+        remember("honeypot", slug, "filled")
+
+
+@bp.route("/consultations/<slug>/questions/<key>", methods=["GET", "POST"])
+def question(slug: str, key: str) -> ResponseReturnValue:
+    found = question_on_page(slug, key)
+    if not isinstance(found, QuestionOnPage):
+        return found
+    spec = found.spec
     asked = languages.shown(spec)
     changing = request.args.get("change") == "1"
     problems = []
     if request.method == "POST":
-        if request.form.get(screening.HONEYPOT_FIELD, "").strip():
-            _remember("honeypot", slug, "filled")
+        note_honeypot(slug)
         raw = raw_from_form(asked, request.form)
         checked = check_answer(asked, raw)
         if not checked.problems:
-            if draft is None:
-                draft = new_draft(consultation)
-                _remember("drafts", slug, draft.token)
-            # Kept in English whatever the page's language: the same options by position, so
-            # switching language mid-journey keeps the answers.
-            save_answer(draft, spec.key, to_raw(spec, checked.value))
-            specs = _forget_unasked(draft, every)
+            draft, specs = keep_answer(found, checked.value)
             db.session.commit()
-            return redirect(_next_url(slug, specs, spec.key, changing, raw_answers(draft)))
+            return redirect(_next_url(slug, specs, key, changing, raw_answers(draft)))
         problems = checked.problems
     else:
-        raw = _as_asked(spec, asked, raw_answers(draft).get(spec.key))
-    spec = asked
+        raw = _as_asked(spec, asked, raw_answers(found.draft).get(spec.key))
+    return question_page(found, asked, raw, problems, changing)
+
+
+def question_page(
+    found: QuestionOnPage,
+    asked: QuestionSpec,
+    raw: RawAnswer | None,
+    problems: Sequence[Problem],
+    changing: bool,
+) -> str:
+    """The question's page, in the page's language, with what was entered and its problems."""
+    slug, index, total = found.consultation.slug, found.index, len(found.specs)
     return render_template(
         "residents/question.html",
-        spec=spec,
+        spec=asked,
         fields=question_fields(
-            spec, raw, problems, caption=_caption(index, len(specs)), heading=not spec.context
+            asked, raw, problems, caption=_caption(index, total), heading=not asked.context
         ),
-        context=context_blocks(spec.context),
-        caption=_caption(index, len(specs)),
-        errors=error_list(spec, problems),
-        back_url=_back_url(slug, specs, index, changing),
+        context=context_blocks(asked.context),
+        caption=_caption(index, total),
+        errors=error_list(asked, problems),
+        back_url=_back_url(slug, found.specs, index, changing),
+        save_url=url_for("residents.save_question", slug=slug, key=asked.key),
         preview=False,
     )
 
@@ -247,7 +299,7 @@ def _caption(index: int, total: int) -> str:
     return gettext("Question %(number)s of %(total)s", number=index + 1, total=total)
 
 
-def _forget_unasked(draft: Draft, every: list[QuestionSpec]) -> list[QuestionSpec]:
+def forget_unasked(draft: Draft, every: list[QuestionSpec]) -> list[QuestionSpec]:
     """Drop the draft's answers to follow-ups its answers no longer ask (nothing stale is
     sent); the questions now asked."""
     raw = raw_answers(draft)
@@ -300,15 +352,15 @@ def _back_url(slug: str, specs: list[QuestionSpec], index: int, changing: bool) 
 
 @bp.get("/consultations/<slug>/check")
 def check(slug: str) -> ResponseReturnValue:
-    consultation, draft = _public_with_draft(slug)
+    consultation, draft = public_with_draft(slug)
     if not consultation.accepting(today()):
-        return _not_accepting(consultation)
+        return not_accepting(consultation)
     if draft is None and _sent_from_here(consultation) is not None:
         # The back button after sending fetches this page again: the resident is shown that
         # their response went in, with its reference, not an empty first question.
         return redirect(url_for("residents.confirmation", slug=slug))
     raw = raw_answers(draft)
-    specs = asked_questions(_specs(consultation), raw)
+    specs = asked_questions(question_list(consultation), raw)
     values, problems = check_response(specs, raw)
     if problems:
         return _first_unanswered(slug, specs, problems)
@@ -321,6 +373,7 @@ def check(slug: str) -> ResponseReturnValue:
         title=languages.wording(consultation).title,
         rows=rows,
         back_url=_last_question(slug, specs),
+        save_url=url_for("residents.save_check", slug=slug),
     )
 
 
@@ -328,20 +381,20 @@ def check(slug: str) -> ResponseReturnValue:
 @rate_limits.limit("SUBMISSION_RATE_LIMIT")
 def submit(slug: str) -> ResponseReturnValue:
     """Send the answers: "Accept and send" on the check page."""
-    token = _state("drafts").get(slug)
+    token = journey_state("drafts").get(slug)
     found = submitting(slug, token)
     if found is None or found.status == Status.DRAFT:
         abort(404)
     if found.draft_answers is None:
         # A second click, or the back button then resubmit: the draft was already sent (a
         # draft is deleted in the same write that records its response).
-        sent = token or _state("submitted").get(slug)
+        sent = token or journey_state("submitted").get(slug)
         if sent and find_by_token(sent) is not None:
             return _confirm(slug, sent)
     if not found.accepting(today()):
-        return _not_accepting(found)
+        return not_accepting(found)
     raw = answers_from_json(found.draft_answers)
-    specs = asked_questions(_specs(found), raw)
+    specs = asked_questions(question_list(found), raw)
     values, problems = check_response(specs, raw)
     if problems:
         return _first_unanswered(slug, specs, problems)
@@ -355,7 +408,7 @@ def submit(slug: str) -> ResponseReturnValue:
         db.session.rollback()
         if find_by_token(token) is None:
             raise
-    _remember("honeypot", slug, None)
+    remember("honeypot", slug, None)
     return _confirm(slug, token)
 
 
@@ -370,7 +423,7 @@ def _review(found: Submitting, values: dict[str, Any]) -> tuple[str, str | None]
     """Why an officer should look at this submission, if anything: it is recorded anyway."""
     slug = found.slug
     ids = store.question_ids(found)
-    earlier_token = _state("submitted").get(slug)
+    earlier_token = journey_state("submitted").get(slug)
     earlier = find_by_token(earlier_token) if earlier_token else None
     if earlier is not None and screening.same_answers_as(earlier, values, ids):
         reason = "the same answers as an earlier response, sent again from the same browser"
@@ -378,7 +431,7 @@ def _review(found: Submitting, values: dict[str, Any]) -> tuple[str, str | None]
     like = screening.same_text_recently(found, values, ids)
     if like is not None:
         return "the same long free-text answer as another response a few minutes earlier", like
-    if _state("honeypot").get(slug):
+    if journey_state("honeypot").get(slug):
         return screening.HONEYPOT_REASON, None
     return None
 
@@ -406,14 +459,15 @@ def _summary_row(slug: str, spec: QuestionSpec, value: Any) -> dict[str, Any]:
 def _confirm(slug: str, token: str) -> ResponseReturnValue:
     # Takes the token, not the response: reading it from a just-committed response would
     # reload the row for nothing.
-    _remember("drafts", slug, None)
-    _remember("submitted", slug, token)
+    remember("drafts", slug, None)
+    remember("saved_codes", slug, None)
+    remember("submitted", slug, token)
     return redirect(url_for("residents.confirmation", slug=slug))
 
 
 def _sent_from_here(consultation: Consultation) -> Response | None:
     """The response this browser last sent to `consultation`, if it was recorded."""
-    token = _state("submitted").get(consultation.slug)
+    token = journey_state("submitted").get(consultation.slug)
     response = find_by_token(token) if token else None
     if response is None or response.consultation_id != consultation.id:
         return None
@@ -422,7 +476,7 @@ def _sent_from_here(consultation: Consultation) -> Response | None:
 
 @bp.get("/consultations/<slug>/confirmation")
 def confirmation(slug: str) -> ResponseReturnValue:
-    consultation = _public(slug)
+    consultation = public_consultation(slug)
     response = _sent_from_here(consultation)
     if response is None:
         return redirect(url_for("residents.start", slug=slug))
@@ -432,3 +486,7 @@ def confirmation(slug: str) -> ResponseReturnValue:
         response=response,
         title=languages.wording(consultation).title,
     )
+
+
+# Importing this registers its routes on `bp`: saving answers to come back to later.
+from survey.web import saved_answers  # noqa: E402, F401
