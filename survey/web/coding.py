@@ -150,7 +150,7 @@ def _ticked(item: ReviewItem, matcher: themes.Matcher, theme_list: list[Theme]) 
         return set(item.theme_ids)
     found = {theme_list[i].id for i in matcher.theme_indexes(item.text)}
     learnt = {theme for theme, confidence in item.suggested.items() if confidence >= SUGGESTED}
-    return found | learnt
+    return found | learnt | item.suggested_by_model
 
 
 def _filters() -> tuple[Show, int | None, int]:
