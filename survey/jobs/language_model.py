@@ -1,0 +1,106 @@
+"""The council's language model over HTTP: batches of answers to its chat completions endpoint.
+
+An adapter with no Flask: the suggestions job makes a `LanguageModelCoder` from the endpoint the
+settings describe (`survey.core.llm_coder.Endpoint`), and calls it as it calls the learnt
+suggester. The standard library's urllib does the call (no client library to install on the
+servers). Each request has the endpoint's timeout and is tried `Endpoint.tries` times when it
+times out, cannot connect, or gets HTTP 408, 429 or 5xx; any other refusal, or the last try
+failing, stops the whole run with `LanguageModelUnavailable` saying why (nothing is saved).
+"""
+
+from __future__ import annotations
+
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Sequence
+
+from common.display import plural
+from survey.core import llm_coder
+from survey.core.llm_coder import Endpoint
+from survey.core.suggesting import LANGUAGE_MODEL, Suggestion, ThemeBrief
+
+PAUSE_SECONDS = 2.0  # before trying again; doubled each time
+
+
+class LanguageModelUnavailable(Exception):
+    """The endpoint could not be reached or refused the request: why, for the officer."""
+
+
+class LanguageModelCoder:
+    """Suggests themes by asking the council's language model (survey.core.suggesting)."""
+
+    source = LANGUAGE_MODEL
+
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        on_batch: Callable[[int], None] | None = None,
+    ) -> None:
+        self.endpoint = endpoint
+        self.on_batch = on_batch  # told how many answers have been sent so far
+        self.sent = 0  # answers in requests made (whether or not the reply could be used)
+        self.requests = 0
+
+    def suggest_themes(
+        self, answers: Sequence[str], themes: Sequence[ThemeBrief]
+    ) -> list[Suggestion]:
+        """Per answer, the themes the model names, or why it gave none; batch by batch."""
+        found: list[Suggestion] = []
+        size = max(1, self.endpoint.batch_size)
+        for start in range(0, len(answers), size):
+            batch = answers[start : start + size]
+            body = llm_coder.request_body(self.endpoint.model, batch, themes)
+            self.sent += len(batch)
+            found.extend(llm_coder.read_reply(self._post(body), len(batch), themes))
+            if self.on_batch is not None:
+                self.on_batch(self.sent)
+        return found
+
+    def _post(self, body: bytes) -> bytes:
+        """The reply's body; tried again on a time-out, a dropped connection, 408, 429 or 5xx."""
+        endpoint = self.endpoint
+        why = ""
+        for attempt in range(max(1, endpoint.tries)):
+            if attempt:
+                time.sleep(PAUSE_SECONDS * 2 ** (attempt - 1))
+            self.requests += 1
+            request = urllib.request.Request(
+                endpoint.url, data=body, headers=endpoint.headers(), method="POST"
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=endpoint.timeout_seconds) as reply:
+                    read: bytes = reply.read(llm_coder.MAX_REPLY_BYTES + 1)
+                    return read
+            except urllib.error.HTTPError as exc:
+                exc.close()
+                if exc.code not in (408, 429) and exc.code < 500:
+                    raise LanguageModelUnavailable(_refused(endpoint, exc.code)) from None
+                why = f"answered HTTP {exc.code}"
+            except TimeoutError:
+                why = f"did not answer within {_seconds(endpoint.timeout_seconds)}"
+            except (urllib.error.URLError, ConnectionError) as exc:
+                reason = getattr(exc, "reason", exc)
+                if isinstance(reason, TimeoutError):
+                    why = f"did not answer within {_seconds(endpoint.timeout_seconds)}"
+                else:
+                    why = f"could not be reached ({reason})"
+        raise LanguageModelUnavailable(
+            f"the language model at {endpoint.host} {why} "
+            f"(tried {plural(max(1, endpoint.tries), 'time')})"
+        )
+
+
+def _seconds(value: float) -> str:
+    return "1 second" if value == 1 else f"{value:g} seconds"
+
+
+def _refused(endpoint: Endpoint, code: int) -> str:
+    """Why the endpoint refused a request, with what to check."""
+    if code in (401, 403):
+        hint = "check LLM_API_KEY and LLM_API_KEY_HEADER"
+    elif code == 404:
+        hint = "check LLM_BASE_URL and LLM_MODEL"
+    else:
+        hint = "check the LLM_ settings"
+    return f"the language model at {endpoint.host} refused the request (HTTP {code}): {hint}"
