@@ -67,6 +67,7 @@ class LanguageModelServer:
     base_url: str
     reply: Callable[[Seen], Reply]
     delay_seconds: float = 0.0
+    headers: dict[str, str] = field(default_factory=dict)  # added to every reply
     seen: list[Seen] = field(default_factory=list)
     released: threading.Event = field(default_factory=threading.Event)
 
@@ -94,10 +95,18 @@ def language_model_server(reply: Callable[[Seen], Reply]) -> Iterator[LanguageMo
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(content)))
+                for name, value in state.headers.items():
+                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(content)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up waiting: that is what a time-out test wants
+
+        def do_GET(self) -> None:  # noqa: N802
+            """Kept, so a test sees a redirect followed as a GET; refused."""
+            headers = {name.lower(): value for name, value in self.headers.items()}
+            state.seen.append(Seen(self.path, headers, {}))
+            self.send_error(405)
 
         def log_message(self, format: str, *args: Any) -> None:
             pass

@@ -320,6 +320,23 @@ def test_a_refused_key_is_not_tried_again_and_says_what_to_check(
     assert model_suggestions() == {}
 
 
+def test_a_redirect_is_refused_so_the_key_goes_nowhere_else(
+    runner: FlaskCliRunner, configured: LanguageModelServer
+) -> None:
+    consultation = make_consultation()
+    answers_to_code(consultation)
+    configured.reply = lambda seen: (302, b"")
+    configured.headers["Location"] = configured.base_url + "/elsewhere"
+    result = runner.invoke(args=["themes", "suggest", SLUG, "--source", "llm"])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == (
+        "Error: No themes suggested: the language model at 127.0.0.1 refused the request "
+        "(HTTP 302): check LLM_BASE_URL and LLM_MODEL. Nothing was saved: try again later."
+    )
+    assert [seen.path for seen in configured.seen] == ["/v1/chat/completions"]
+    assert model_suggestions() == {}
+
+
 def test_an_endpoint_no_one_listens_on_fails_with_the_reason(
     app: Flask, runner: FlaskCliRunner, configured: LanguageModelServer
 ) -> None:

@@ -23,6 +23,17 @@ from survey.core.suggesting import LANGUAGE_MODEL, Suggestion, ThemeBrief
 PAUSE_SECONDS = 2.0  # before trying again; doubled each time
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """Redirects are refused, not followed: urllib would send the key on to wherever a
+    redirect pointed, and turn the POST into a GET without the answers."""
+
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
 class LanguageModelUnavailable(Exception):
     """The endpoint could not be reached or refused the request: why, for the officer."""
 
@@ -69,7 +80,7 @@ class LanguageModelCoder:
                 endpoint.url, data=body, headers=endpoint.headers(), method="POST"
             )
             try:
-                with urllib.request.urlopen(request, timeout=endpoint.timeout_seconds) as reply:
+                with _OPENER.open(request, timeout=endpoint.timeout_seconds) as reply:
                     read: bytes = reply.read(llm_coder.MAX_REPLY_BYTES + 1)
                     return read
             except urllib.error.HTTPError as exc:
@@ -99,7 +110,7 @@ def _refused(endpoint: Endpoint, code: int) -> str:
     """Why the endpoint refused a request, with what to check."""
     if code in (401, 403):
         hint = "check LLM_API_KEY and LLM_API_KEY_HEADER"
-    elif code == 404:
+    elif code == 404 or 300 <= code < 400:
         hint = "check LLM_BASE_URL and LLM_MODEL"
     else:
         hint = "check the LLM_ settings"
