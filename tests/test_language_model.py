@@ -184,6 +184,18 @@ def test_good_replies_join_the_review_queue_and_are_never_codes(
     assert not any(reference in str(request.body) for reference in references)
 
 
+def test_the_model_alone_does_not_order_the_queue_by_learnt_sureness(
+    client: FlaskClient, configured: LanguageModelServer
+) -> None:
+    consultation = make_consultation()
+    answers_to_code(consultation)
+    sign_in(client, "officer")
+    press_send(client)
+    queue = page(client.get(f"{THEMES}/review?show=uncoded"))
+    assert queue.find("select", id="order") is None  # a model's suggestions have no sureness
+    assert queue.find(id="trust") is None  # nor a cross-validated agreement
+
+
 def test_each_run_is_in_the_action_log_without_the_words_sent(
     client: FlaskClient, configured: LanguageModelServer
 ) -> None:
