@@ -4,6 +4,7 @@ can fail says so plainly and saves nothing; it is off unless configured (db, web
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 
@@ -17,7 +18,7 @@ import survey.cli.suggestions  # noqa: F401  (adds `flask themes suggest`, as ap
 from common.database import db
 from common.jobs import Job
 from common.models import AuditEvent
-from survey.core.llm_coder import Endpoint
+from survey.core.llm_coder import FILTERED, Endpoint
 from survey.core.suggesting import LANGUAGE_MODEL, LEARNT, ThemeBrief
 from survey.data import suggestions, themes
 from survey.data.models import (
@@ -31,7 +32,14 @@ from survey.data.models import (
 from survey.jobs import language_model
 from survey.jobs.language_model import LanguageModelCoder
 from survey.jobs.suggestions import SENT_TO_MODEL
-from tests.llm_server import LanguageModelServer, coding_by, completion, language_model_server
+from tests.llm_server import (
+    LanguageModelServer,
+    Reply,
+    Seen,
+    coding_by,
+    completion,
+    language_model_server,
+)
 from tests.support import csrf_token, heading, make_consultation, page, sign_in
 from tests.test_suggestions import snapshot_codes
 from tests.test_themes import answered, officer
@@ -313,6 +321,40 @@ def test_a_server_that_does_not_answer_in_time_fails_with_the_reason(
     )
     assert len(configured.seen) == 3
     assert model_suggestions() == {} and coded_state(consultation) == before
+
+
+def content_filter(seen: Seen) -> Reply:
+    """Azure OpenAI's answer to a prompt its content filter stops: HTTP 400, content_filter."""
+    if any("knife" in answer["text"] for answer in seen.answers):
+        error = {"error": {"code": "content_filter", "message": "The prompt was filtered"}}
+        return 400, json.dumps(error).encode()
+    return coding_by(pick)(seen)
+
+
+def test_a_batch_a_content_filter_refuses_gets_no_suggestions_and_the_rest_go_on(
+    configured: LanguageModelServer,
+) -> None:
+    configured.reply = content_filter
+    coder = LanguageModelCoder(Endpoint(configured.base_url, "test-model", batch_size=2))
+    texts = [PARKED, "A knife fight by the bins", RUBBISH, BOTH]
+    found = coder.suggest_themes(texts, [ThemeBrief("Parking"), ThemeBrief("Bins")])
+    assert [s.problem for s in found] == [FILTERED, FILTERED, None, None]
+    assert [set(s.themes) for s in found[2:]] == [{"Bins"}, {"Parking", "Bins"}]
+    assert len(configured.seen) == 2  # refused once, not tried again
+
+
+def test_a_busy_endpoint_is_tried_again_after_its_retry_after(
+    monkeypatch: pytest.MonkeyPatch, configured: LanguageModelServer
+) -> None:
+    waits: list[float] = []
+    monkeypatch.setattr(language_model.time, "sleep", waits.append)
+    busy = iter([(429, b'{"error": "rate limited"}')] * 2)
+    configured.reply = lambda seen: next(busy, None) or coding_by(pick)(seen)
+    configured.headers["Retry-After"] = "7"
+    coder = LanguageModelCoder(Endpoint(configured.base_url, "test-model"))
+    found = coder.suggest_themes([PARKED], [ThemeBrief("Parking")])
+    assert found[0].themes == {"Parking": None}
+    assert waits == [7, 14] and coder.requests == 3
 
 
 def test_a_refused_key_is_not_tried_again_and_says_what_to_check(

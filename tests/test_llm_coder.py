@@ -11,6 +11,7 @@ import pytest
 from survey.core import learning
 from survey.core.learning import Example
 from survey.core.llm_coder import (
+    FILTERED,
     LEFT_OUT,
     NOT_JSON,
     TWICE,
@@ -174,6 +175,11 @@ def test_a_reply_not_in_the_form_asked_for_gives_each_answer_the_reason(
     body: bytes, problem: str
 ) -> None:
     assert read_reply(body, 2, THEMES) == [Suggestion(problem=problem)] * 2
+
+
+def test_a_reply_stopped_by_a_content_filter_says_so() -> None:
+    reply = {"choices": [{"finish_reason": "content_filter", "message": {"content": None}}]}
+    assert read_reply(json.dumps(reply).encode(), 2, THEMES) == [Suggestion(problem=FILTERED)] * 2
 
 
 def test_themes_that_are_not_a_list_of_names_leave_that_answer_without_one() -> None:

@@ -30,6 +30,8 @@ WRONG_SHAPE = "the language model's reply was not in the form asked for"
 LEFT_OUT = "the language model's reply left it out"
 TWICE = "the language model's reply answered it more than once"
 UNKNOWN_THEME = "the language model named a theme not in the codebook"
+FILTERED = "the endpoint's content filter refused it"
+CONTENT_FILTER = b"content_filter"  # Azure OpenAI's word for a filtered prompt or reply
 
 INSTRUCTIONS = (
     "You code residents' free-text answers to a council's community safety consultation with "
@@ -132,7 +134,8 @@ def read_reply(body: bytes, count: int, themes: Sequence[ThemeBrief]) -> list[Su
     """
     content = _message_content(body)
     if content is None:
-        return [Suggestion(problem=WRONG_SHAPE)] * count
+        filtered = _finish_reason(body) == CONTENT_FILTER.decode()
+        return [Suggestion(problem=FILTERED if filtered else WRONG_SHAPE)] * count
     try:
         parsed = json.loads(_without_code_fence(content))
     except ValueError:
@@ -151,6 +154,15 @@ def _message_content(body: bytes) -> str | None:
     except (ValueError, KeyError, IndexError, TypeError):
         return None
     return content if isinstance(content, str) else None
+
+
+def _finish_reason(body: bytes) -> str | None:
+    """Why the model stopped ("stop", "length", "content_filter"), if the reply says."""
+    try:
+        reason = json.loads(body)["choices"][0]["finish_reason"]
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+    return reason if isinstance(reason, str) else None
 
 
 def _without_code_fence(content: str) -> str:

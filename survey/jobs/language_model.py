@@ -4,8 +4,11 @@ An adapter with no Flask: the suggestions job makes a `LanguageModelCoder` from 
 settings describe (`survey.core.llm_coder.Endpoint`), and calls it as it calls the learnt
 suggester. The standard library's urllib does the call (no client library to install on the
 servers). Each request has the endpoint's timeout and is tried `Endpoint.tries` times when it
-times out, cannot connect, or gets HTTP 408, 429 or 5xx; any other refusal, or the last try
-failing, stops the whole run with `LanguageModelUnavailable` saying why (nothing is saved).
+times out, cannot connect, or gets HTTP 408, 429 (after its Retry-After, up to a minute) or
+5xx; any other refusal, or the last try failing, stops the whole run with
+`LanguageModelUnavailable` saying why (nothing is saved). A batch the endpoint's content filter
+refuses (Azure OpenAI's, which may well react to answers about violence or drugs) gets no
+suggestions, counted with that reason, and the run goes on.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from survey.core.llm_coder import Endpoint
 from survey.core.suggesting import LANGUAGE_MODEL, Suggestion, ThemeBrief
 
 PAUSE_SECONDS = 2.0  # before trying again; doubled each time
+MAX_RETRY_AFTER_SECONDS = 60  # the most a busy endpoint's Retry-After makes a job wait
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -63,7 +67,10 @@ class LanguageModelCoder:
             batch = answers[start : start + size]
             body = llm_coder.request_body(self.endpoint.model, batch, themes)
             self.sent += len(batch)
-            found.extend(llm_coder.read_reply(self._post(body), len(batch), themes))
+            try:
+                found.extend(llm_coder.read_reply(self._post(body), len(batch), themes))
+            except _Filtered:
+                found.extend([Suggestion(problem=llm_coder.FILTERED)] * len(batch))
             if self.on_batch is not None:
                 self.on_batch(self.sent)
         return found
@@ -72,9 +79,11 @@ class LanguageModelCoder:
         """The reply's body; tried again on a time-out, a dropped connection, 408, 429 or 5xx."""
         endpoint = self.endpoint
         why = ""
+        wait = PAUSE_SECONDS
         for attempt in range(max(1, endpoint.tries)):
             if attempt:
-                time.sleep(PAUSE_SECONDS * 2 ** (attempt - 1))
+                time.sleep(wait)
+                wait *= 2
             self.requests += 1
             request = urllib.request.Request(
                 endpoint.url, data=body, headers=endpoint.headers(), method="POST"
@@ -84,10 +93,14 @@ class LanguageModelCoder:
                     read: bytes = reply.read(llm_coder.MAX_REPLY_BYTES + 1)
                     return read
             except urllib.error.HTTPError as exc:
-                exc.close()
+                with exc:
+                    said = exc.read(llm_coder.MAX_REPLY_BYTES)
+                if exc.code == 400 and llm_coder.CONTENT_FILTER in said:
+                    raise _Filtered from None
                 if exc.code not in (408, 429) and exc.code < 500:
                     raise LanguageModelUnavailable(_refused(endpoint, exc.code)) from None
                 why = f"answered HTTP {exc.code}"
+                wait = max(wait, _retry_after(exc.headers.get("Retry-After")))
             except TimeoutError:
                 why = f"did not answer within {_seconds(endpoint.timeout_seconds)}"
             except (urllib.error.URLError, ConnectionError) as exc:
@@ -100,6 +113,17 @@ class LanguageModelCoder:
             f"the language model at {endpoint.host} {why} "
             f"(tried {plural(max(1, endpoint.tries), 'time')})"
         )
+
+
+class _Filtered(Exception):
+    """The endpoint's content filter refused the batch (Azure OpenAI: HTTP 400, content_filter):
+    its answers get no suggestion, and the run goes on."""
+
+
+def _retry_after(value: str | None) -> float:
+    """Seconds a 429's Retry-After asks for (at most a minute), or 0."""
+    text = (value or "").strip()
+    return min(float(text), MAX_RETRY_AFTER_SECONDS) if text.isdigit() else 0.0
 
 
 def _seconds(value: float) -> str:
