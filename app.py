@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import click
-from flask import Flask, abort, send_from_directory
+from flask import Flask, abort, current_app, send_from_directory
 from flask.typing import ResponseReturnValue
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
@@ -128,8 +128,25 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config["STATUTORY_WORDING"] = _wording_file(os.environ.get("STATUTORY_WORDING"))
         # "0" keeps LibreOffice out of draft builds (Word then numbers the contents on opening).
         app.config["FILL_DRAFT_CONTENTS"] = os.environ.get("FILL_DRAFT_CONTENTS", "1") != "0"
+        app.config.update(_language_model())
     # A pooled connection the server or a proxy has closed is replaced before use.
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+
+
+def _language_model() -> dict[str, Any]:
+    """LLM_*: the council's own language model for theme suggestions, off unless LLM_BASE_URL
+    is set; settings that cannot work stop the start, naming the setting."""
+    from survey.core.llm_coder import DEFAULT_TIMEOUT_SECONDS, settings_problem
+
+    settings: dict[str, Any] = {
+        name: os.environ.get(name, "").strip()
+        for name in ("LLM_BASE_URL", "LLM_MODEL", "LLM_API_KEY", "LLM_API_KEY_HEADER")
+    }
+    settings["LLM_TIMEOUT_SECONDS"] = _seconds("LLM_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS)
+    problem = settings_problem(settings)
+    if problem:
+        raise SystemExit(problem)
+    return settings
 
 
 def _wording_file(value: str | None) -> str | None:
@@ -291,8 +308,12 @@ def _init_jobs(app: Flask) -> None:
     import survey.jobs.new_themes  # noqa: F401
     import survey.jobs.suggestions  # noqa: F401
     from common.job_queue import init_app
+    from survey.core.llm_coder import endpoint_from
+    from survey.jobs.suggestions import use_language_model
 
     init_app(app)
+    # Read when a suggestions job runs, from the app running it (a worker's own settings).
+    use_language_model(lambda: endpoint_from(current_app.config))
 
 
 def _register_blueprints(app: Flask) -> None:

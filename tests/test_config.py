@@ -63,3 +63,52 @@ def test_contents_numbering_by_libreoffice_is_on_unless_turned_off(
     assert create_app().config["FILL_DRAFT_CONTENTS"] is True
     environment.setenv("FILL_DRAFT_CONTENTS", "0")
     assert create_app().config["FILL_DRAFT_CONTENTS"] is False
+
+
+@pytest.fixture
+def no_language_model(environment: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    for name in ("LLM_BASE_URL", "LLM_MODEL", "LLM_API_KEY", "LLM_API_KEY_HEADER"):
+        environment.delenv(name, raising=False)
+    environment.delenv("LLM_TIMEOUT_SECONDS", raising=False)
+    return environment
+
+
+def test_the_language_model_is_off_unless_its_address_is_set(
+    no_language_model: pytest.MonkeyPatch,
+) -> None:
+    from survey.core.llm_coder import endpoint_from
+
+    assert endpoint_from(create_app().config) is None
+    no_language_model.setenv("LLM_BASE_URL", "https://council.openai.azure.com/openai/v1")
+    no_language_model.setenv("LLM_MODEL", "gpt-4o-mini")
+    no_language_model.setenv("LLM_API_KEY", "key")
+    no_language_model.setenv("LLM_API_KEY_HEADER", "api-key")
+    no_language_model.setenv("LLM_TIMEOUT_SECONDS", "30")
+    endpoint = endpoint_from(create_app().config)
+    assert endpoint is not None
+    assert (endpoint.host, endpoint.model, endpoint.timeout_seconds) == (
+        "council.openai.azure.com",
+        "gpt-4o-mini",
+        30,
+    )
+    assert endpoint.headers()["api-key"] == "key"
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"LLM_BASE_URL": "council-llm:8000/v1", "LLM_MODEL": "m"}, "LLM_BASE_URL must be"),
+        ({"LLM_BASE_URL": "https://llm.council.gov.uk/v1"}, "LLM_MODEL must name the model"),
+        (
+            {"LLM_BASE_URL": "https://h/v1", "LLM_MODEL": "m", "LLM_TIMEOUT_SECONDS": "soon"},
+            "LLM_TIMEOUT_SECONDS must be a whole number of seconds",
+        ),
+    ],
+)
+def test_language_model_settings_that_cannot_work_stop_the_start(
+    no_language_model: pytest.MonkeyPatch, settings: dict[str, str], message: str
+) -> None:
+    for name, value in settings.items():
+        no_language_model.setenv(name, value)
+    with pytest.raises(SystemExit, match=message):
+        create_app()

@@ -202,7 +202,7 @@ def test_the_review_queue_ticks_confident_suggestions(client: FlaskClient) -> No
     )
     assert page(done).select_one("a#made")["href"] == AGREEMENT
     (parking,) = [label for label in ticked(client, parked) if label.startswith("Parking")]
-    assert re.fullmatch(r"Parking \( suggested \d+% \)", parking)
+    assert re.fullmatch(r"Parking \( suggested from your codes \d+% \)", parking)
     assert any(label.startswith("Bins") for label in ticked(client, rubbish))
     assert not any(label.startswith(("Parking", "Bins")) for label in ticked(client, weather))
 

@@ -1,4 +1,5 @@
-"""`flask themes suggest`: theme suggestions learnt from officers' codes, and how far to trust them.
+"""`flask themes suggest`: theme suggestions learnt from officers' codes, and how far to trust them,
+or (`--source llm`) by the council's language model, where its LLM_* settings set one up.
 
 A subcommand of the `themes` group of survey/cli/consultations.py; app.py imports this module
 so that it is added.
@@ -7,6 +8,7 @@ so that it is added.
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from common.database import db
@@ -15,20 +17,31 @@ from common.jobs import JobState
 from common.jobs_cli import run_here
 from survey.cli.consultations import _consultation, themes_cli
 from survey.core.learning import Agreement, TooFewExamples
+from survey.core.llm_coder import endpoint_from
+from survey.core.suggesting import LANGUAGE_MODEL, LEARNT, SOURCES
 from survey.data import suggestions, themes
 from survey.data.models import Question
-from survey.jobs.suggestions import start_suggestions
+from survey.jobs.suggestions import NOT_CONFIGURED, start_suggestions
 
 
 @themes_cli.command("suggest")
 @click.argument("slug")
 @click.option("--question", "key", help="The key of one free-text question (default: all).")
+@click.option(
+    "--source",
+    type=click.Choice(SOURCES),
+    default=LEARNT,
+    show_default=True,
+    help="learnt: from officers' codes; llm: ask the language model the council set up "
+    "(LLM_BASE_URL), which sends the words of the answers not yet reviewed to it.",
+)
 @with_appcontext
-def suggest_command(slug: str, key: str | None) -> None:
-    """Suggest themes for consultation SLUG's answers, learnt from the ones officers coded.
+def suggest_command(slug: str, key: str | None, source: str) -> None:
+    """Suggest themes for consultation SLUG's answers, learnt from the ones officers coded
+    (or by the council's language model, with --source llm).
 
     Suggestions are shown ticked in the review queue; they are not codes until an officer
-    saves them. Prints, per theme, how well suggestions agree with officers' own codes.
+    saves them. Prints, per theme, how well learnt suggestions agree with officers' own codes.
     """
     consultation = _consultation(slug)
     try:
@@ -37,11 +50,23 @@ def suggest_command(slug: str, key: str | None) -> None:
         raise click.ClickException(str(exc)) from None
     if question is None and not themes.coded_questions(consultation):
         raise click.ClickException(f"'{slug}' has no free-text questions with a codebook")
-    job = start_suggestions(consultation, question)
+    if source == LANGUAGE_MODEL:
+        endpoint = endpoint_from(current_app.config)
+        if endpoint is None:
+            raise click.ClickException(NOT_CONFIGURED)
+        click.echo(
+            f"Sending the answers not yet reviewed to the language model at {endpoint.host} "
+            f"(model {endpoint.model})",
+            err=True,
+        )
+    job = start_suggestions(consultation, question, source=source)
     db.session.commit()
     done = run_here(job)
     if done.state != JobState.DONE:
         raise click.ClickException(done.summary)
+    if source == LANGUAGE_MODEL:
+        click.echo(done.summary)
+        return
     by_key = {q.key: q for q in themes.coded_questions(consultation)}
     for line in done.summary.splitlines():
         click.echo(line)

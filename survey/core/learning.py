@@ -19,6 +19,7 @@ from typing import Any
 
 from survey.core.agreement import ThemeScore, macro_f1, score_coding
 from survey.core.coding import normalise
+from survey.core.suggesting import LEARNT, Suggestion, ThemeBrief
 
 MIN_EXAMPLES = 10  # reviewed answers before anything is suggested
 MIN_POSITIVES = 3  # answers an officer gave a theme before that theme is suggested
@@ -61,6 +62,21 @@ class Suggester:
         return [
             {theme: float(column[row]) for theme, column in zip(self.themes, columns, strict=True)}
             for row in range(len(texts))
+        ]
+
+    @property
+    def source(self) -> str:
+        """Suggestions learnt from officers' codes (survey.core.suggesting.ThemeSuggester)."""
+        return LEARNT
+
+    def suggest_themes(
+        self, answers: Sequence[str], themes: Sequence[ThemeBrief]
+    ) -> list[Suggestion]:
+        """Per answer, each of `themes` it learnt with its confidence (descriptions unused)."""
+        asked = {theme.name for theme in themes}
+        return [
+            Suggestion({name: value for name, value in found.items() if name in asked})
+            for found in self.confidences(answers)
         ]
 
     def suggest(self, texts: Sequence[str], threshold: float = THRESHOLD) -> list[set[str]]:

@@ -311,10 +311,11 @@ class AnswerTheme(db.Model):  # type: ignore[name-defined,misc]
 
 
 class ThemeSuggestion(db.Model):  # type: ignore[name-defined,misc]
-    """A theme the model learnt from officers' codes suggests for an answer, with a confidence.
+    """A theme suggested for an answer, by its source: learnt from officers' codes (with a
+    confidence) or the council's language model (none: its own is not calibrated).
 
     Suggestions are shown to officers in the review queue; they are not codes and do not count
-    in results until an officer accepts them.
+    in results until an officer accepts them. Each source's run replaces only its own.
     """
 
     __tablename__ = "theme_suggestion"
@@ -325,7 +326,11 @@ class ThemeSuggestion(db.Model):  # type: ignore[name-defined,misc]
     theme_id: Mapped[int] = mapped_column(
         sa.ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True
     )
-    confidence: Mapped[float]
+    # survey.core.suggesting.SOURCES: "learnt" or "llm".
+    source: Mapped[str] = mapped_column(
+        sa.String(10), primary_key=True, default="learnt", server_default="learnt"
+    )
+    confidence: Mapped[float | None]
 
 
 class CandidateState(StrEnum):

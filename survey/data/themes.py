@@ -28,6 +28,7 @@ from survey.core.coding import (
     unique_phrases,
 )
 from survey.core.question_types import kind_of
+from survey.core.suggesting import LANGUAGE_MODEL, LEARNT
 from survey.data import result_cache
 from survey.data.models import (
     Answer,
@@ -107,6 +108,7 @@ class ReviewItem:
     coded_by: str | None  # the officer's email, when an officer coded it
     coded_at: dt.datetime | None
     suggested: dict[int, float] = field(default_factory=dict)  # learnt suggestions
+    suggested_by_model: frozenset[int] = frozenset()  # the council's language model's
 
 
 @dataclass(frozen=True)
@@ -606,12 +608,19 @@ def review_page(
     ids = [row[0] for row in rows]
     codes = _pairs(sa.select(AnswerTheme.answer_id, AnswerTheme.theme_id), AnswerTheme, ids)
     suggested: dict[int, dict[int, float]] = {}
-    for answer_id, theme, confidence in db.session.execute(
+    by_model: dict[int, set[int]] = {}
+    for answer_id, theme, source, confidence in db.session.execute(
         sa.select(
-            ThemeSuggestion.answer_id, ThemeSuggestion.theme_id, ThemeSuggestion.confidence
+            ThemeSuggestion.answer_id,
+            ThemeSuggestion.theme_id,
+            ThemeSuggestion.source,
+            ThemeSuggestion.confidence,
         ).where(ThemeSuggestion.answer_id.in_(ids))
     ):
-        suggested.setdefault(answer_id, {})[theme] = confidence
+        if source == LANGUAGE_MODEL:
+            by_model.setdefault(answer_id, set()).add(theme)
+        elif confidence is not None:
+            suggested.setdefault(answer_id, {})[theme] = confidence
     items = [
         ReviewItem(
             answer_id=answer_id,
@@ -622,6 +631,7 @@ def review_page(
             coded_by=email if source == Coding.OFFICER.value else None,
             coded_at=coded_at,
             suggested=suggested.get(answer_id, {}),
+            suggested_by_model=frozenset(by_model.get(answer_id, ())),
         )
         for answer_id, reference, text, source, email, coded_at in rows
     ]
@@ -629,11 +639,11 @@ def review_page(
 
 
 def _sureness() -> sa.ScalarSelect[float]:
-    """A correlated subquery: how far an `Answer` row's least sure suggestion is from 50%,
+    """A correlated subquery: how far an `Answer` row's least sure learnt suggestion is from 50%,
     doubled (0: a theme at exactly 50%; NULL: no suggestion)."""
     return (
         sa.select(sa.func.min(2 * sa.func.abs(ThemeSuggestion.confidence - 0.5)))
-        .where(ThemeSuggestion.answer_id == Answer.id)
+        .where(ThemeSuggestion.answer_id == Answer.id, ThemeSuggestion.source == LEARNT)
         .scalar_subquery()
     )
 

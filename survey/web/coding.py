@@ -18,6 +18,7 @@ from common.display import number, plural
 from common.models import Role
 from survey.core.coding import highlighted
 from survey.core.learning import Agreement, TooFewExamples
+from survey.core.suggesting import LEARNT
 from survey.data import suggestions, themes
 from survey.data.models import Consultation, Question, Theme
 from survey.data.themes import ReviewItem, Show, ThemeError
@@ -100,7 +101,7 @@ def review(slug: str, key: str) -> ResponseReturnValue:
     theme_list = themes.question_themes(question)
     if theme_id is not None and theme_id not in {t.id for t in theme_list}:
         theme_id = None
-    has_suggestions = suggestions.suggestion_count(question) > 0
+    has_suggestions = suggestions.suggestion_count(question, LEARNT) > 0  # ordered by sureness
     order = _order(has_suggestions)
     page = themes.review_page(
         question, show, theme_id, page_number, PER_PAGE, least_sure_first=order == LEAST_SURE
@@ -150,7 +151,7 @@ def _ticked(item: ReviewItem, matcher: themes.Matcher, theme_list: list[Theme]) 
         return set(item.theme_ids)
     found = {theme_list[i].id for i in matcher.theme_indexes(item.text)}
     learnt = {theme for theme, confidence in item.suggested.items() if confidence >= SUGGESTED}
-    return found | learnt
+    return found | learnt | item.suggested_by_model
 
 
 def _filters() -> tuple[Show, int | None, int]:
