@@ -128,12 +128,17 @@ def _migrate(url: str, backend: str) -> None:
 
 
 def _empty_tables() -> None:
-    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-    else:
-        for name in tables:
-            db.session.execute(sa.text(f"DELETE FROM {name}"))
+    """Delete every row, children first, and start every id at 1 again.
+
+    DELETE, not TRUNCATE: a test leaves a few rows in a few tables, and PostgreSQL's TRUNCATE
+    of all forty tables costs about half a second each time (new files for every table), while
+    deleting a handful of rows costs milliseconds: it was most of each PostgreSQL test's time.
+    """
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    if db.engine.dialect.name == "postgresql":  # SQLite's ids (no AUTOINCREMENT) restart alone
+        restart = "SELECT setval(c.oid::regclass, 1, false) FROM pg_class c WHERE c.relkind = 'S'"
+        db.session.execute(sa.text(restart))
     db.session.commit()
 
 
