@@ -99,7 +99,7 @@ fonts:
 TEST_WORKERS ?= auto
 
 test: lint office browser fonts
-	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --durations=20
 
 bench: setup
 	$(BIN)/python bench/submit.py

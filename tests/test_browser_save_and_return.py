@@ -26,7 +26,7 @@ from tests.test_browser import NARROW, SCREENSHOTS, AxeRun
 from tests.test_residents_welsh import welsh_definition
 from tests.test_save_and_return_email import Inbox, LoopbackController
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser-save-and-return")]
 
 SLUG = "safer-streets"
 CLOSED_SLUG = "closed-streets"
