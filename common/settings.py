@@ -28,3 +28,9 @@ def redis_timeout(app: Flask) -> float:
     """Seconds to wait for any Redis to connect or answer (REDIS_TIMEOUT_MS, default 50): a
     Redis that has stopped answering then costs a request that long, not a worker."""
     return int(app.config.get("REDIS_TIMEOUT_MS", 50)) / 1000
+
+
+def text_retention_days() -> int:
+    """Days the words of free-text answers are kept after submission (TEXT_RETENTION_DAYS,
+    default 730)."""
+    return int(current_app.config.get("TEXT_RETENTION_DAYS", 730))
