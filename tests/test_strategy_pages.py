@@ -73,8 +73,10 @@ def load_strategy(client: FlaskClient, raw: object) -> TestResponse:
 
 
 def actions() -> list[str]:
-    """What officers did, in order (their signing in, logged too, left out)."""
-    rows = sa.select(AuditEvent.action).where(AuditEvent.action != "signed in")
+    """What officers did, in order (their signing in and downloads, logged too, left out)."""
+    rows = sa.select(AuditEvent.action).where(
+        AuditEvent.action.not_in(["signed in", "file downloaded"])
+    )
     return list(db.session.scalars(rows.order_by(AuditEvent.id)))
 
 
@@ -339,6 +341,8 @@ def test_the_example_and_the_definition_can_be_downloaded(loaded: FlaskClient) -
     assert strategy is not None
     assert json.loads(own.data) == strategies.definition_of(strategy)
     assert json.loads(own.data)["consultation"] == "safer-streets"
+    logged = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "file downloaded"))
+    assert [(e.subject, e.detail) for e in logged] == [(f"{SLUG}.json", "a strategy's definition")]
 
 
 def test_the_definition_is_edited_on_the_page(loaded: FlaskClient) -> None:
@@ -429,6 +433,11 @@ def test_a_built_draft_downloads_and_earlier_versions_stay(loaded: FlaskClient) 
     assert latest.get_text(strip=True).startswith("Version 2,")
     assert actions().count("draft built") == 2
     assert loaded.get(f"{STRATEGY}/drafts/3.docx").status_code == 404
+    downloads = db.session.scalars(
+        sa.select(AuditEvent.subject).where(AuditEvent.action == "file downloaded")
+    ).all()
+    assert downloads == [f"{SLUG}-draft-1.docx", f"{SLUG}-draft-2.docx", f"{SLUG}-draft-1.docx"]
+    assert first.headers["Cache-Control"] == "no-store"
 
 
 def test_a_draft_that_cannot_be_built_says_why(loaded: FlaskClient) -> None:
