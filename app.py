@@ -91,6 +91,8 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         # Where the job queue is kept (common.job_queue): redis://... in production; by default
         # an SQLite file in the instance folder. Empty here: read when the queue is made.
         JOBS_URL=os.environ.get("JOBS_URL", "").strip(),
+        # The queue's name in that store: two services sharing one Redis need different names.
+        JOBS_QUEUE_NAME=os.environ.get("JOBS_QUEUE_NAME", "").strip() or "csp-jobs",
         # Words of free-text answers are cleared this many days after submission, by the
         # retention run (`flask personal-data retention`), a job on RETENTION_SCHEDULE
         # (crontab, UTC; default daily at 02:30).
