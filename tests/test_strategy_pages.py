@@ -306,7 +306,15 @@ def test_themes_and_categories_not_found_are_each_named(officer: FlaskClient) ->
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b'{"slug": ', "The file is not valid JSON (line 1, column 10: Expecting value)"),
+        (
+            b'{"slug": ',
+            "The file is not valid JSON (line 1, column 10: a value is missing, or is not JSON "
+            "(text goes in double quotes))",
+        ),
+        (
+            b'{"slug": "x", "title": 1e999}',
+            "The file is not usable: it has the number '1e999', too large to use or not a number",
+        ),
         (b"caf\xe9", "The file is not UTF-8 text: save it as UTF-8 and try again"),
         (b"[1, 2]", "The definition must be a JSON object"),
         (
@@ -374,7 +382,7 @@ def test_an_edit_that_changes_the_slug_or_breaks_the_json_saves_nothing(
     broken = post_form(loaded, f"{STRATEGY}/edit", {"definition": '{"slug": "x",}'})
     assert error_summary(broken) == [
         "The definition is not valid JSON (line 1, column 14: "
-        "Expecting property name enclosed in double quotes)"
+        "a name must be in double quotes, and a list or object cannot end with a comma)"
     ]
     db.session.expire_all()
     assert [s.title for s in strategies.all_strategies()] == ["Community Safety Strategy 2027-30"]
