@@ -174,3 +174,22 @@ def test_the_retention_job_shows_on_the_jobs_page(app: Flask) -> None:
     page = client.get(f"/officers/jobs/{job_id}")
     assert page.status_code == 200
     assert "Retention run: old-survey: 2 unfinished answers" in page.get_data(as_text=True)
+
+
+def test_admins_see_the_schedule_what_is_due_and_the_last_runs(app: Flask) -> None:
+    from tests.support import page, sign_in
+
+    _stored()
+    client = app.test_client()
+    sign_in(client, "admin")
+    before = page(client.get("/admin/retention"))
+    assert "30 2 * * *" in before.get_text()
+    due = [[td.get_text(strip=True) for td in tr.select("td")] for tr in before.select("#due tr")]
+    assert ["Old survey", "Free text", "6"] in due
+    assert before.select_one("p#runs").get_text(strip=True) == "The scheduled run has not run yet."
+    job_id = queue_of(app).scheduled["retention"].call_local()
+    after = page(client.get("/admin/retention"))
+    assert after.select_one("p#due").get_text(strip=True) == "Nothing is due to be removed."
+    (run,) = after.select("#runs tbody tr")
+    assert run.select_one("a")["href"] == f"/officers/jobs/{job_id}"
+    assert "Retention run: old-survey: 2 unfinished answers" in run.get_text()
