@@ -98,6 +98,13 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         # Where the job queue is kept (common.job_queue): redis://... in production; by default
         # an SQLite file in the instance folder. Empty here: read when the queue is made.
         JOBS_URL=os.environ.get("JOBS_URL", "").strip(),
+        # The queue's name in that store: two services sharing one Redis need different names.
+        JOBS_QUEUE_NAME=os.environ.get("JOBS_QUEUE_NAME", "").strip() or "csp-jobs",
+        # Words of free-text answers are cleared this many days after submission, by the
+        # retention run (`flask personal-data retention`), a job on RETENTION_SCHEDULE
+        # (crontab, UTC; default daily at 02:30).
+        TEXT_RETENTION_DAYS=_days("TEXT_RETENTION_DAYS", 730),
+        RETENTION_SCHEDULE=os.environ.get("RETENTION_SCHEDULE", "").strip() or "30 2 * * *",
         # A running job whose worker has not written for this long is taken to have died.
         JOBS_LEASE_SECONDS=_seconds("JOBS_LEASE_SECONDS", 600),
         # How many proxies (a load balancer, nginx) stand between clients and this app, each
@@ -223,6 +230,16 @@ def _seconds(name: str, default: int) -> int:
     return int(value)
 
 
+def _days(name: str, default: int) -> int:
+    """A whole number of days from the environment, refused at start-up when it is not."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise SystemExit(f"{name} must be a whole number of days, 1 or more, not {value!r}")
+    return int(value)
+
+
 def _count(name: str, default: int) -> int:
     """A whole number, 0 or more, from the environment, refused at start-up when it is not."""
     value = os.environ.get(name, "").strip()
@@ -306,14 +323,25 @@ def _init_jobs(app: Flask) -> None:
     import assembly.jobs.report_builds  # noqa: F401
     import survey.jobs.imports  # noqa: F401
     import survey.jobs.new_themes  # noqa: F401
+    import survey.jobs.retention  # noqa: F401
     import survey.jobs.suggestions  # noqa: F401
-    from common.job_queue import init_app
+    from common.job_queue import init_app, schedule_job
+    from common.settings import retention_days
     from survey.core.llm_coder import endpoint_from
+    from survey.jobs.retention import RETENTION, TITLE
     from survey.jobs.suggestions import use_language_model
 
     init_app(app)
     # Read when a suggestions job runs, from the app running it (a worker's own settings).
     use_language_model(lambda: endpoint_from(current_app.config))
+    schedule_job(
+        app,
+        RETENTION,
+        app.config["RETENTION_SCHEDULE"],
+        TITLE,
+        retention_days,
+        setting="RETENTION_SCHEDULE",
+    )
 
 
 def _register_blueprints(app: Flask) -> None:

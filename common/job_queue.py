@@ -9,7 +9,8 @@ the database (`common.jobs`). `flask jobs worker` runs a Huey consumer in the ap
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 from huey.api import TaskWrapper
 
 from common import jobs
-from common.database import db
+from common.database import db, utcnow
 
 QUEUE_NAME = "csp-jobs"
 IMMEDIATE = "immediate"  # tests: a task runs as it is enqueued, in the enqueuing thread
@@ -26,10 +27,11 @@ IMMEDIATE = "immediate"  # tests: a task runs as it is enqueued, in the enqueuin
 
 @dataclass(frozen=True)
 class JobQueue:
-    """An app's Huey instance and its one task: run a job by id."""
+    """An app's Huey instance, its task that runs a job by id, and its scheduled jobs."""
 
     huey: Huey
     run: TaskWrapper
+    scheduled: dict[str, TaskWrapper] = field(default_factory=dict)
 
 
 def jobs_url(app: Flask) -> str:
@@ -71,6 +73,66 @@ def init_app(app: Flask) -> None:
             db.session.commit()
 
     app.extensions["job_queue"] = JobQueue(huey, run)
+
+
+def check_schedule(name: str, when: str) -> crontab:
+    """A crontab line (minute hour day month weekday), refused at start-up naming the setting."""
+    fields = when.split()
+    if len(fields) != 5:
+        raise SystemExit(
+            f"{name} must be a crontab line of five fields (minute hour day month weekday), "
+            f"such as '30 2 * * *', not {when!r}"
+        )
+    try:
+        schedule = crontab(*fields, strict=True)
+    except (ValueError, TypeError):
+        raise SystemExit(f"{name}: {when!r} is not a crontab line Huey can read") from None
+    return schedule
+
+
+def schedule_job(
+    app: Flask,
+    kind: str,
+    when: str,
+    title: str,
+    params: Callable[[], dict[str, Any]],
+    setting: str = "schedule",
+) -> TaskWrapper:
+    """Run a job of `kind` on the crontab line `when`, as a Job row officers can see.
+
+    Every worker's scheduler puts the task on the queue, so with several workers (or machines)
+    the first to take it for a time claims that minute in the queue's store; the rest do nothing.
+    `params` is called in the app, when the job is made, to read its settings; `setting`
+    names where `when` came from, for the message that refuses it.
+    """
+    found = queue_of(app)
+    schedule = check_schedule(setting, when)
+
+    @found.huey.periodic_task(schedule, name=f"scheduled_{kind}")  # type: ignore[misc]
+    def scheduled() -> int | None:
+        with app.app_context():
+            return run_scheduled(found.huey, kind, title, params())
+
+    found.scheduled[kind] = scheduled
+    return scheduled  # type: ignore[no-any-return]
+
+
+def run_scheduled(huey: Huey, kind: str, title: str, params: dict[str, Any]) -> int | None:
+    """Make and do a scheduled job, once per minute across every worker; its id, or None when
+    another worker already took this minute's."""
+    minute = utcnow().strftime("%Y-%m-%dT%H:%M")
+    if not huey.put_if_empty(f"scheduled:{kind}:{minute}", "taken"):
+        return None
+    job = jobs.new_job(kind, title, params)
+    db.session.commit()
+    jobs.run_job(job.id)
+    return job.id
+
+
+def queue_of(app: Flask) -> JobQueue:
+    """An app's queue (outside a request or command)."""
+    found: JobQueue = app.extensions["job_queue"]
+    return found
 
 
 def queue() -> JobQueue:

@@ -303,6 +303,12 @@ def fail_stale_jobs(lease_seconds: float = LEASE_SECONDS, now: dt.datetime | Non
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
+def recent_jobs(kind: str, limit: int = 10) -> Sequence[Job]:
+    """The newest jobs of one kind, newest first."""
+    newest = sa.select(Job).where(Job.kind == kind).order_by(Job.id.desc()).limit(limit)
+    return db.session.scalars(newest).all()
+
+
 def job_by_id(job_id: int) -> Job | None:
     """One job as it is now in the database (a worker changes it), or None."""
     return db.session.get(Job, job_id, populate_existing=True)

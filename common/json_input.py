@@ -5,6 +5,7 @@ reaches a page or a command's output."""
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 # Far beyond any number a definition or a mapping holds, and far below Python's own limit
@@ -20,6 +21,24 @@ class JsonProblem(ValueError):
         self.not_json = not_json  # not JSON at all (rather than JSON this service cannot use)
 
 
+# Python's json messages, in words for the person who wrote the file.
+PLAIN = {
+    "Expecting value": "a value is missing, or is not JSON (text goes in double quotes)",
+    "Expecting ',' delimiter": "a comma is missing between two items",
+    "Expecting ':' delimiter": "a colon is missing after a name",
+    "Expecting property name enclosed in double quotes": (
+        "a name must be in double quotes, and a list or object cannot end with a comma"
+    ),
+    "Unterminated string starting at": "text in quotes is not closed",
+    "Invalid control character at": (
+        "text in quotes has a line break or a control character in it (write \\n for a new line)"
+    ),
+    "Invalid \\escape": "a backslash starts an escape JSON does not have (write \\\\ for one)",
+    "Invalid \\uXXXX escape": "a \\u escape needs four hexadecimal digits",
+    "Extra data": "there is more after the end of the JSON",
+}
+
+
 class _NumberTooLong(Exception):
     def __init__(self, digits: int) -> None:
         self.digits = digits
@@ -32,13 +51,43 @@ def _whole_number(text: str) -> int:
     return int(text)
 
 
+class _NotFinite(Exception):
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _finite_number(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise _NotFinite(text)
+    return value
+
+
+def _no_constant(text: str) -> float:
+    raise _NotFinite(text)  # NaN, Infinity, -Infinity: Python reads them, JSON has none
+
+
 def parse_json(text: str) -> Any:
-    """The value `text` holds; JsonProblem saying what is wrong with it, for a person."""
+    """The value `text` holds; JsonProblem saying what is wrong with it, for a person.
+
+    A byte order mark at the start (a file saved by Notepad, or pasted) is skipped.
+    """
     try:
-        return json.loads(text, parse_int=_whole_number)
+        return json.loads(
+            text.removeprefix("\ufeff"),
+            parse_int=_whole_number,
+            parse_float=_finite_number,
+            parse_constant=_no_constant,
+        )
     except json.JSONDecodeError as exc:
+        plain = PLAIN.get(exc.msg, "it cannot be read as JSON")
         raise JsonProblem(
-            f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})", not_json=True
+            f"not valid JSON (line {exc.lineno}, column {exc.colno}: {plain})", not_json=True
+        ) from None
+    except _NotFinite as exc:
+        raise JsonProblem(
+            f"not usable: it has the number {exc.text[:20]!r}, too large to use or not a number",
+            not_json=False,
         ) from None
     except _NumberTooLong as exc:
         raise JsonProblem(

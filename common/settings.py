@@ -40,3 +40,17 @@ def mail() -> MailServer | None:
 def saved_answers_retention_days() -> int:
     """Days after its consultation closes that saved answers not sent are kept (default 30)."""
     return int(current_app.config.get("SAVED_ANSWERS_RETENTION_DAYS", 30))
+
+
+def retention_days() -> dict[str, int]:
+    """The retention periods the retention run needs, by its rules' field names."""
+    return {
+        "text_retention_days": text_retention_days(),
+        "saved_answers_days": saved_answers_retention_days(),
+    }
+
+
+def text_retention_days() -> int:
+    """Days the words of free-text answers are kept after submission (TEXT_RETENTION_DAYS,
+    default 730)."""
+    return int(current_app.config.get("TEXT_RETENTION_DAYS", 730))

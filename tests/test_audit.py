@@ -74,6 +74,7 @@ def test_admins_read_the_log_newest_first_and_filter_it(client: FlaskClient) -> 
     ]
     assert [row[1:4] for row in rows] == [
         ["admin@example.org", "Signed in", ""],
+        ["officer@example.org", "Signed out", ""],
         ["officer@example.org", "Consultation closed", "Safer streets"],
         ["officer@example.org", "Consultation open", "Safer streets"],
         ["officer@example.org", "Signed in", ""],

@@ -564,6 +564,7 @@ STAFF_PAGES = {
         ("user-new", "/admin/users/new"),
         ("user", "/admin/users/1"),
         ("audit-log", "/admin/audit"),
+        ("retention", "/admin/retention"),
     ],
 }
 ACCOUNTS = {"officer": OFFICER, "councillor": COUNCILLOR, "admin": ADMIN, "partner": PARTNER}

@@ -12,6 +12,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 from common.database import db
 from common.jobs import Job
+from common.models import AuditEvent
 from tests.support import page, sign_in
 from tests.test_delivery import PARTNER, adopt_demo
 from tests.test_strategy_consultation import STRATEGY
@@ -62,6 +63,13 @@ def test_an_officer_builds_a_report_and_a_councillor_downloads_it(
     assert page(reader.get(ACTIONS)).select("form input[name=kind]") == [], "councillors build none"
     got = reader.get(listed[0]["href"])
     assert got.status_code == 200
+    assert got.headers["Cache-Control"] == "no-store"
+    logged = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "file downloaded")
+    ).all()
+    assert [(e.actor, e.subject) for e in logged] == [
+        ("reader@example.org", link.get_text(strip=True).removeprefix("Download "))
+    ]
     document = docx.Document(io.BytesIO(got.data))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert headings[0] == heading

@@ -20,8 +20,8 @@ from common.database import db, utcnow
 from survey.core import return_codes
 from survey.core.questions import QuestionSpec, QuestionType, ShowIf
 from survey.core.resuming import continue_at
+from survey.data import retention
 from survey.data.models import Consultation, Draft, Response, Status
-from survey.data.saved_responses import delete_expired_saved_answers
 from survey.data.unfinished import KEEP_FOR, new_draft
 from tests.support import csrf_token, error_summary, heading, make_consultation, page, post_form
 from tests.test_follow_ups import FOLLOW_UP_QUESTIONS
@@ -466,8 +466,14 @@ def test_saved_answers_are_deleted_once_closed_for_the_retention_period(app: Fla
     )
     db.session.commit()
 
-    assert delete_expired_saved_answers(day, keep_days=30) == 2
-    db.session.commit()
+    now = utcnow()
+
+    def run(at: dt.datetime) -> int:
+        went = retention.remove(retention.Rules(at, saved_answers_days=30), [retention.SAVED])
+        db.session.commit()
+        return sum(d.count for d in went)
+
+    assert run(now) == 2
     assert {d.token for d in drafts()} == kept
-    assert delete_expired_saved_answers(day, keep_days=30) == 0
-    assert delete_expired_saved_answers(day + dt.timedelta(days=1), keep_days=30) == 1
+    assert run(now) == 0
+    assert run(now + dt.timedelta(days=1)) == 1

@@ -73,8 +73,10 @@ def load_strategy(client: FlaskClient, raw: object) -> TestResponse:
 
 
 def actions() -> list[str]:
-    """What officers did, in order (their signing in, logged too, left out)."""
-    rows = sa.select(AuditEvent.action).where(AuditEvent.action != "signed in")
+    """What officers did, in order (their signing in and downloads, logged too, left out)."""
+    rows = sa.select(AuditEvent.action).where(
+        AuditEvent.action.not_in(["signed in", "file downloaded"])
+    )
     return list(db.session.scalars(rows.order_by(AuditEvent.id)))
 
 
@@ -304,7 +306,15 @@ def test_themes_and_categories_not_found_are_each_named(officer: FlaskClient) ->
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b'{"slug": ', "The file is not valid JSON (line 1, column 10: Expecting value)"),
+        (
+            b'{"slug": ',
+            "The file is not valid JSON (line 1, column 10: a value is missing, or is not JSON "
+            "(text goes in double quotes))",
+        ),
+        (
+            b'{"slug": "x", "title": 1e999}',
+            "The file is not usable: it has the number '1e999', too large to use or not a number",
+        ),
         (b"caf\xe9", "The file is not UTF-8 text: save it as UTF-8 and try again"),
         (b"[1, 2]", "The definition must be a JSON object"),
         (
@@ -339,6 +349,8 @@ def test_the_example_and_the_definition_can_be_downloaded(loaded: FlaskClient) -
     assert strategy is not None
     assert json.loads(own.data) == strategies.definition_of(strategy)
     assert json.loads(own.data)["consultation"] == "safer-streets"
+    logged = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "file downloaded"))
+    assert [(e.subject, e.detail) for e in logged] == [(f"{SLUG}.json", "a strategy's definition")]
 
 
 def test_the_definition_is_edited_on_the_page(loaded: FlaskClient) -> None:
@@ -370,7 +382,7 @@ def test_an_edit_that_changes_the_slug_or_breaks_the_json_saves_nothing(
     broken = post_form(loaded, f"{STRATEGY}/edit", {"definition": '{"slug": "x",}'})
     assert error_summary(broken) == [
         "The definition is not valid JSON (line 1, column 14: "
-        "Expecting property name enclosed in double quotes)"
+        "a name must be in double quotes, and a list or object cannot end with a comma)"
     ]
     db.session.expire_all()
     assert [s.title for s in strategies.all_strategies()] == ["Community Safety Strategy 2027-30"]
@@ -429,6 +441,11 @@ def test_a_built_draft_downloads_and_earlier_versions_stay(loaded: FlaskClient) 
     assert latest.get_text(strip=True).startswith("Version 2,")
     assert actions().count("draft built") == 2
     assert loaded.get(f"{STRATEGY}/drafts/3.docx").status_code == 404
+    downloads = db.session.scalars(
+        sa.select(AuditEvent.subject).where(AuditEvent.action == "file downloaded")
+    ).all()
+    assert downloads == [f"{SLUG}-draft-1.docx", f"{SLUG}-draft-2.docx", f"{SLUG}-draft-1.docx"]
+    assert first.headers["Cache-Control"] == "no-store"
 
 
 def test_a_draft_that_cannot_be_built_says_why(loaded: FlaskClient) -> None:

@@ -311,6 +311,16 @@ def test_a_mapping_file_that_is_not_json_is_named_on_the_form(client: FlaskClien
     assert response_total() == 0
 
 
+def test_a_mapping_file_holding_only_null_is_refused_not_taken_as_none(
+    client: FlaskClient,
+) -> None:
+    make_consultation()
+    sign_in(client, "officer")
+    response = upload_with(client, FORMS.read_bytes(), b"null")
+    assert error_summary(response) == ['The mapping file must be a JSON object with "columns"']
+    assert response_total() == 0
+
+
 def test_a_mapping_file_with_a_huge_number_says_so_in_plain_words(client: FlaskClient) -> None:
     make_consultation()
     sign_in(client, "officer")

@@ -15,6 +15,7 @@ from assembly.core.target_progress import target_chart
 from assembly.data import delivery, target_figures
 from assembly.data.models import Strategy
 from assembly.jobs.report_builds import built_reports, start_report_build
+from common import action_log
 from common.access import role_required
 from common.clock import today
 from common.database import db
@@ -111,11 +112,14 @@ def report_file(slug: str, job_id: int) -> ResponseReturnValue:
     job = next((j for j in built_reports(strategy, limit=10_000) if j.id == job_id), None)
     if job is None or job.output is None or not job.output_name:
         abort(404)
+    action_log.record_read(
+        "file downloaded", None, job.output_name, f"report of {strategy.slug}", by=current_user
+    )
     return Response(
         job.output,
         content_type=DOCX,
         headers={
             "Content-Disposition": f'attachment; filename="{job.output_name}"',
-            "Cache-Control": "private",
+            "Cache-Control": "no-store",
         },
     )

@@ -358,12 +358,13 @@ def draft_file(slug: str, version: int) -> ResponseReturnValue:
     strategy = _strategy_or_404(slug)
     draft = built_drafts.draft_version(strategy, version) or abort(404)
     filename = built_drafts.filename_of(strategy, draft)  # slugs are a-z, 0-9 and hyphens
+    action_log.record_read("file downloaded", None, filename, "a built draft", by=current_user)
     return Response(
         draft.docx,
         content_type=DOCX,
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "private",
+            "Cache-Control": "no-store",
         },
     )
 
@@ -400,6 +401,9 @@ def definition_file(slug: str) -> ResponseReturnValue:
     """The stored definition, in the format the upload reads."""
     strategy = _strategy_or_404(slug)
     text = json.dumps(strategies.definition_of(strategy), indent=2, ensure_ascii=False) + "\n"
+    action_log.record_read(
+        "file downloaded", None, f"{strategy.slug}.json", "a strategy's definition", by=current_user
+    )
     return Response(
         text.encode("utf-8"),
         content_type="application/json; charset=utf-8",

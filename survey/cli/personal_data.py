@@ -7,12 +7,13 @@ import json
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from common import action_log
 from common.database import db, utcnow
-from common.display import long_date, plural
+from common.display import long_date, number, plural
+from common.settings import retention_days, text_retention_days
+from survey.data import retention
 from survey.data.consultations import by_slug
 from survey.data.models import Response
 from survey.data.personal_data import (
@@ -22,10 +23,9 @@ from survey.data.personal_data import (
     respondent_record,
 )
 
-DEFAULT_RETENTION_DAYS = 730
-
 personal_data_cli = click.Group(
-    "personal-data", help="Residents' personal data: find, export, delete, purge free text."
+    "personal-data",
+    help="Residents' personal data: find, export, delete, purge free text, retention.",
 )
 
 
@@ -85,7 +85,7 @@ def purge_command(days: int | None, slug: str | None) -> None:
 
     Theme codes and counts stay, so results already computed do not change.
     """
-    days = days or int(current_app.config.get("TEXT_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
+    days = days or text_retention_days()
     consultation = None
     if slug is not None:
         consultation = by_slug(slug)
@@ -101,3 +101,27 @@ def purge_command(days: int | None, slug: str | None) -> None:
         f"Cleared the text of {plural(cleared, 'answer')} "
         f"from responses submitted before {long_date(before.date())}"
     )
+
+
+@personal_data_cli.command("retention")
+@click.option("--dry-run", is_flag=True, help="List what would go; change nothing.")
+@with_appcontext
+def retention_command(dry_run: bool) -> None:
+    """Remove personal data past its retention period, as the daily scheduled job does:
+    unfinished answers of closed consultations (or left for 7 days) and the words of free
+    text older than TEXT_RETENTION_DAYS. Prints consultation, kind and count."""
+    rules = retention.Rules(utcnow(), **retention_days())
+    if dry_run:
+        found = retention.due(rules)
+        db.session.rollback()
+        _print_table(found, "Would remove" if found else "Nothing is due to be removed")
+        return
+    went = retention.remove(rules)
+    db.session.commit()
+    _print_table(went, "Removed" if went else "Nothing was due to be removed")
+
+
+def _print_table(rows: list[retention.Due], heading: str) -> None:
+    click.echo(f"{heading}{':' if rows else ''}")
+    for row in rows:
+        click.echo(f"  {row.consultation}\t{row.kind}\t{number(row.count)}")

@@ -56,23 +56,37 @@ def delete_response(response: Response) -> None:
     db.session.delete(response)
 
 
+def _free_text_due(before: dt.datetime) -> sa.ColumnElement[bool]:
+    """The one retention rule for free text: the words of free-text and "Other" answers of
+    responses submitted before `before` (both the purge and the retention run use it)."""
+    text_questions = sa.select(Question.id).where(Question.type.in_(FREE_TEXT_TYPES))
+    return sa.and_(
+        Answer.text.is_not(None),
+        Answer.response_id.in_(sa.select(Response.id).where(Response.submitted_at < before)),
+        sa.or_(Answer.question_id.in_(text_questions), Answer.option == OTHER_OPTION),
+    )
+
+
+def free_text_due(before: dt.datetime) -> sa.Select[tuple[int, int]]:
+    """How many answers' words `purge_free_text(before)` would clear, per consultation id."""
+    return (
+        sa.select(Response.consultation_id, sa.func.count(Answer.id))
+        .join(Response, Response.id == Answer.response_id)
+        .where(_free_text_due(before))
+        .group_by(Response.consultation_id)
+    )
+
+
 def purge_free_text(before: dt.datetime, consultation: Consultation | None = None) -> int:
     """Clear the words of free-text and "Other" answers of responses submitted before `before`.
 
     Returns how many answers were cleared. The caller commits.
     """
-    responses = sa.select(Response.id).where(Response.submitted_at < before)
+    purge = sa.update(Answer).where(_free_text_due(before))
     if consultation is not None:
-        responses = responses.where(Response.consultation_id == consultation.id)
-    text_questions = sa.select(Question.id).where(Question.type.in_(FREE_TEXT_TYPES))
+        mine = sa.select(Response.id).where(Response.consultation_id == consultation.id)
+        purge = purge.where(Answer.response_id.in_(mine))
     result = db.session.execute(
-        sa.update(Answer)
-        .where(
-            Answer.text.is_not(None),
-            Answer.response_id.in_(responses),
-            sa.or_(Answer.question_id.in_(text_questions), Answer.option == OTHER_OPTION),
-        )
-        .values(text=None)
-        .execution_options(synchronize_session=False)
+        purge.values(text=None).execution_options(synchronize_session=False)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

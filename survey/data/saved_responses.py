@@ -2,8 +2,8 @@
 
 A saved response is a `Draft` with a `code_digest` (the SHA-256 of the resident's code; see
 `survey.core.return_codes`). It is kept while its consultation is open, whatever `KEEP_FOR`
-says of drafts, and deleted by `delete_expired_saved_answers` once the consultation has
-been closed for the retention period. Nothing here commits.
+says of drafts, and deleted by the retention run (`survey.data.retention.SAVED`) once the
+consultation has been closed for the retention period. Nothing here commits.
 """
 
 from __future__ import annotations
@@ -42,25 +42,17 @@ def take_over(draft: Draft) -> str:
     return draft.token
 
 
-def delete_expired_saved_answers(today: dt.date, keep_days: int) -> int:
-    """Delete saved answers whose consultation closed more than `keep_days` days ago; how many.
+def saved_answers_due(now: dt.datetime, keep_days: int) -> sa.ColumnElement[bool]:
+    """Saved answers whose consultation closed more than `keep_days` days before `now`.
 
     Closed means past its closing date, or closed early by an officer (the consultation's last
-    change, `updated_at`, is then when it closed or later).
+    change, `updated_at`, is then when it closed or later). The retention run removes them.
     """
-    before = today - dt.timedelta(days=keep_days)
+    before = now - dt.timedelta(days=keep_days)
     closed_long_ago = sa.select(Consultation.id).where(
         sa.or_(
-            Consultation.closes < before,
-            sa.and_(
-                Consultation.status == Status.CLOSED.value,
-                Consultation.updated_at < utcnow() - dt.timedelta(days=keep_days),
-            ),
+            Consultation.closes < before.date(),
+            sa.and_(Consultation.status == Status.CLOSED.value, Consultation.updated_at < before),
         )
     )
-    deleted = db.session.execute(
-        sa.delete(Draft).where(
-            Draft.code_digest.is_not(None), Draft.consultation_id.in_(closed_long_ago)
-        )
-    )
-    return int(deleted.rowcount or 0)
+    return sa.and_(Draft.code_digest.is_not(None), Draft.consultation_id.in_(closed_long_ago))

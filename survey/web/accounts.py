@@ -101,6 +101,7 @@ def sign_out() -> ResponseReturnValue:
     from before (a shared computer, a stolen cookie) no longer signs anyone in."""
     if current_user.is_authenticated:
         end_sessions(current_user)
+        action_log.record("signed out", subject=current_user.email, by=current_user)
         db.session.commit()
     staff_sessions.end()
     flash("You have signed out", "success")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -18,7 +18,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import EmailField, PasswordField, RadioField, SubmitField
 from wtforms.validators import InputRequired, Length
 
-from common import action_log
+from common import action_log, jobs
 from common.access import role_required
 from common.accounts import (
     MIN_PASSWORD_LENGTH,
@@ -27,9 +27,11 @@ from common.accounts import (
     create_user,
     end_sessions,
 )
-from common.database import db
+from common.database import db, utcnow
 from common.models import Role, User
-from survey.data import logged_actions
+from common.settings import retention_days, text_retention_days
+from survey.data import logged_actions, retention
+from survey.jobs.retention import RETENTION
 from survey.web.addresses import query_number, query_text
 
 bp = Blueprint("admin", __name__)
@@ -197,4 +199,18 @@ def audit_log() -> ResponseReturnValue:
         pages=pages,
         action=action,
         actions=logged_actions.actions(),
+    )
+
+
+@bp.get("/retention")
+@role_required(Role.ADMIN)
+def retention_page() -> ResponseReturnValue:
+    """When the retention run runs, its last runs, and what it would remove now (reads only)."""
+    days = text_retention_days()
+    return render_template(
+        "admin/retention.html",
+        schedule=current_app.config["RETENTION_SCHEDULE"],
+        days=days,
+        runs=jobs.recent_jobs(RETENTION),
+        due=retention.due(retention.Rules(utcnow(), **retention_days())),
     )

@@ -106,6 +106,14 @@ def review(slug: str, key: str) -> ResponseReturnValue:
     page = themes.review_page(
         question, show, theme_id, page_number, PER_PAGE, least_sure_first=order == LEAST_SURE
     )
+    # Audit log (issue 27): residents' words shown, named by answer id.
+    action_log.record_read(
+        "residents' words viewed",
+        consultation,
+        f"coding review: {question.key}",
+        f"answers {_ids([item.answer_id for item in page.items])}",
+        by=current_user,
+    )
     matcher = themes.matcher_of(theme_list)
     ticked = {item.answer_id: _ticked(item, matcher, theme_list) for item in page.items}
     matched = {item.answer_id: matcher.matches(item.text) for item in page.items}
@@ -127,6 +135,11 @@ def review(slug: str, key: str) -> ResponseReturnValue:
         order_labels=ORDER_LABELS,
         agreement=_agreement(question) if has_suggestions else None,
     )
+
+
+def _ids(ids: list[int]) -> str:
+    """Ids for the audit log (issue 27): "none" or "3, 5, 8"."""
+    return ", ".join(str(i) for i in ids) or "none"
 
 
 def _order(has_suggestions: bool) -> str:
@@ -187,6 +200,14 @@ def code_answer(slug: str, key: str, answer_id: int) -> ResponseReturnValue:
     except ThemeError:
         db.session.rollback()
         abort(400)
+    # Audit log (issue 27): which answer was coded with which themes, never its words.
+    action_log.record(
+        "answer coded",
+        consultation,
+        f"answer {answer.id}",
+        f"response {answer.response.reference}; theme ids: {_ids(chosen)}",
+        by=current_user,
+    )
     db.session.commit()
     show, theme_id, page_number = _filters()
     order = request.args.get("order")

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 
+from common import action_log
 from common.access import role_required
 from common.models import Role
 from common.settings import suppression_threshold
@@ -105,7 +107,14 @@ def _chart(slug: str, key: str, kind: str) -> ResponseReturnValue:
         abort(404)
     group = results.group
     name = chart_files.filename(slug, key, *((group.key, group.label) if group else ()))
+    if kind == "csv":
+        _downloaded(chosen, f"{name}.csv")
     return chart_files.chart_file(chart, kind, name, group)
+
+
+def _downloaded(consultation: Consultation, filename: str) -> None:
+    """Every download of results in the audit log."""
+    action_log.record_read("results downloaded", consultation, filename, by=current_user)
 
 
 @bp.get("/<slug>/charts/<key>.svg")
@@ -145,6 +154,7 @@ def question_csv(slug: str, key: str) -> ResponseReturnValue:
         rows.insert(1, [f"{results.group.question} {results.group.label}"])
     suffix = f"-{results.group.key}-{results.group.label}" if results.group else ""
     filename = "".join(c if c.isalnum() or c in "-_" else "-" for c in f"{slug}-{key}{suffix}")
+    _downloaded(chosen, f"{filename}.csv")
     return Response(
         write_csv(rows),
         content_type="text/csv; charset=utf-8",

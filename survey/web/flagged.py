@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from common import action_log
 from common.access import role_required
 from common.database import db
 from common.models import Role
@@ -35,6 +36,14 @@ def flagged_list(slug: str) -> ResponseReturnValue:
                 "like": respondent_record(like) if like is not None else None,
             }
         )
+    references = ", ".join(item["response"].reference for item in items) or "none"
+    action_log.record_read(
+        "residents' words viewed",
+        consultation,
+        "flagged responses",
+        f"responses {references}",
+        by=current_user,
+    )
     return render_template("officers/flagged/list.html", consultation=consultation, items=items)
 
 

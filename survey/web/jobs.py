@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from werkzeug.routing import BuildError
 
-from common import jobs
+from common import action_log, jobs
 from common.access import role_required
 from common.database import db, utcnow
 from common.jobs import Job, JobState
@@ -58,12 +59,15 @@ def job_output(job_id: int) -> ResponseReturnValue:
     if job.output is None or not job.output_name:
         abort(404)
     pdf = job.output_name.endswith(".pdf")
+    action_log.record_read(
+        "file downloaded", None, job.output_name, f"made by job {job.id}", by=current_user
+    )
     return Response(
         job.output,
         content_type="application/pdf" if pdf else "application/octet-stream",
         headers={
             "Content-Disposition": f'attachment; filename="{job.output_name}"',
-            "Cache-Control": "private",
+            "Cache-Control": "no-store",
         },
     )
 

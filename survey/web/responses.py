@@ -94,6 +94,14 @@ def response_list(slug: str) -> ResponseReturnValue:
     rows, next_after = page_of_responses(
         consultation, wanted, int(after) if after.isdigit() else None
     )
+    if wanted.search:
+        action_log.record_read(
+            "residents' words viewed",
+            consultation,
+            "responses searched",
+            "responses " + (", ".join(row.reference for row in rows) or "none"),
+            by=current_user,
+        )
     breakdowns = [(q.id, q.spec()) for q in breakdown_questions(consultation)]
     filters = {k: v for k, v in request.args.items() if k != "after" and v}
     return _no_store(
@@ -135,6 +143,9 @@ def response_page(slug: str, reference: str) -> ResponseReturnValue:
     ids = store.question_ids(consultation)
     for answer in record["answers"]:
         answer["themes"] = codes.get(ids.get(answer["key"], -1), [])
+    action_log.record_read(
+        "residents' words viewed", consultation, f"response {response.reference}", by=current_user
+    )
     return _no_store(
         render_template(
             "officers/responses/response.html",

@@ -134,7 +134,11 @@ def _mapping(form: ImportForm) -> object | None:
         form.mapping.errors.append("The mapping file must be smaller than 256 KB")
         return None
     try:
-        return parse_json(data.decode("utf-8-sig"))
+        given = parse_json(data.decode("utf-8-sig"))
+        if given is not None:
+            return given
+        form.mapping.errors.append('The mapping file must be a JSON object with "columns"')
+        return None
     except JsonProblem as exc:
         if not exc.not_json:
             form.mapping.errors.append(f"The mapping file is {exc}")
