@@ -42,6 +42,7 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_coding_change")),
         sa.UniqueConstraint("user_id", "question_id", name=op.f("uq_coding_change_user_id")),
+        sqlite_autoincrement=True,  # a replaced change's id is never given to the next one
     )
     with op.batch_alter_table("coding_change", schema=None) as batch_op:
         batch_op.create_index(

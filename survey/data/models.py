@@ -367,7 +367,12 @@ class CodingChange(db.Model):  # type: ignore[name-defined,misc]
     """
 
     __tablename__ = "coding_change"
-    __table_args__ = (sa.UniqueConstraint("user_id", "question_id"),)
+    # AUTOINCREMENT: SQLite would otherwise give a replaced change's id to the next one, and an
+    # Undo button still showing the old change would undo the new.
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "question_id"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"))

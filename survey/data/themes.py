@@ -664,13 +664,13 @@ def review_page(
     ).all()
     ids = [row[0] for row in rows]
     codes = _pairs(sa.select(AnswerTheme.answer_id, AnswerTheme.theme_id), AnswerTheme, ids)
-    suggested: dict[int, dict[int, float]] = {}
+    learnt: dict[int, dict[int, float]] = {}
     for answer_id, theme, confidence in db.session.execute(
         sa.select(
             ThemeSuggestion.answer_id, ThemeSuggestion.theme_id, ThemeSuggestion.confidence
         ).where(ThemeSuggestion.answer_id.in_(ids))
     ):
-        suggested.setdefault(answer_id, {})[theme] = confidence
+        learnt.setdefault(answer_id, {})[theme] = confidence
     items = [
         ReviewItem(
             answer_id=answer_id,
@@ -680,7 +680,7 @@ def review_page(
             source=source,
             coded_by=email if source == Coding.OFFICER.value else None,
             coded_at=coded_at,
-            suggested=suggested.get(answer_id, {}),
+            suggested=learnt.get(answer_id, {}),
         )
         for answer_id, reference, text, source, email, coded_at in rows
     ]
