@@ -233,8 +233,9 @@ def _filters(theme_ids: Collection[int], has_suggestions: bool) -> Filters:
     )
 
 
-def _back_to_queue(slug: str, key: str, anchor: str = "queue") -> ResponseReturnValue:
-    """Back to the queue after a POST, with the filters and page its query string carried."""
+def _back_to_queue(slug: str, key: str, anchor: str | None = None) -> ResponseReturnValue:
+    """Back to the queue after a POST, with the filters and page its query string carried; at
+    its top (where the banner says what was done), or at `anchor`."""
     kept = {name: request.args[name] for name in KEPT if request.args.get(name)}
     return redirect(url_for(".review", slug=slug, key=key, _anchor=anchor, **kept))
 
