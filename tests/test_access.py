@@ -29,9 +29,9 @@ URL_VALUES = {
 PUBLIC_PREFIXES = ("/assets/", "/govuk/", "/static/")
 # Delivery pages every account reaches: a partner sees only the actions it owns (403 on any
 # other, checked in tests/test_delivery_pages.py), councillors read, officers change.
-# Built delivery reports: councillors download them as officers do. A person's own account
-# page (signing out everywhere) is every account's.
-COUNCILLORS_UP = {"delivery_reports.report_file"}
+# Built delivery reports and the one-page delivery view: councillors read them as officers do.
+# A person's own account page (signing out everywhere) is every account's.
+COUNCILLORS_UP = {"delivery_reports.report_file", "delivery.position"}
 EVERY_ACCOUNT = {
     "accounts.account",
     "delivery.index",

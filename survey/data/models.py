@@ -367,6 +367,33 @@ class ThemeCandidate(db.Model):  # type: ignore[name-defined,misc]
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
+class CodingChange(db.Model):  # type: ignore[name-defined,misc]
+    """An officer's last change to the codes of a question's answers, kept so it can be undone.
+
+    One per officer and question: a new change replaces it and undoing it removes it.
+    `answers` holds, per answer, its codes before and the themes it was left with:
+    [{"answer": id, "before": {"themes": [ids], "source": ..., "by": id, "at": iso},
+    "after": [ids]}] (a "source" of null: the answer was not coded).
+    """
+
+    __tablename__ = "coding_change"
+    # AUTOINCREMENT: SQLite would otherwise give a replaced change's id to the next one, and an
+    # Undo button still showing the old change would undo the new.
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "question_id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("question.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    description: Mapped[str] = mapped_column(sa.String(300))
+    answers: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
+
+
 class ResultsVersion(db.Model):  # type: ignore[name-defined,misc]
     """A consultation's results version: a token replaced whenever what its results count
     changes, under which its counts are cached (see survey.data.result_cache)."""

@@ -374,6 +374,16 @@ def coding_counts(question: Question) -> CodingCounts:
 # Officers' decisions.
 
 
+@dataclass(frozen=True)
+class CodingState:
+    """One answer's codes as they stand: its themes and who decided them (None: not coded)."""
+
+    theme_ids: frozenset[int]
+    source: str | None
+    coded_by_id: int | None = None
+    coded_at: dt.datetime | None = None
+
+
 def record_coding(
     answer: Answer,
     theme_ids: Iterable[int],
@@ -387,21 +397,65 @@ def record_coding(
     The caller commits. Raises ThemeError for a theme that is not one of its question's.
     """
     question = db.session.get(Question, answer.question_id)
-    allowed = {theme.id for theme in question_themes(question)} if question else set()
-    wanted = set(theme_ids)
-    if not wanted <= allowed:
+    if question is None:
         raise ThemeError("choose themes from this question's list")
-    if question is not None:
-        result_cache.changed(question.consultation_id)
-    db.session.execute(sa.delete(AnswerTheme).where(AnswerTheme.answer_id == answer.id))
-    coding = db.session.get(AnswerCoding, answer.id)
-    if coding is None:
-        coding = AnswerCoding(answer_id=answer.id)
-        db.session.add(coding)
-    coding.source = source.value
-    coding.coded_by_id = officer_id
-    coding.coded_at = coded_at or utcnow()
-    db.session.add_all(AnswerTheme(answer_id=answer.id, theme_id=t) for t in sorted(wanted))
+    state = CodingState(frozenset(theme_ids), source.value, officer_id, coded_at or utcnow())
+    set_codes(question, {answer.id: state})
+
+
+def codes_of(question: Question, answer_ids: Iterable[int]) -> dict[int, CodingState]:
+    """The codes of these answers to the question (two queries); ThemeError when one of them is
+    not an answer to it with text."""
+    ids = set(answer_ids)
+    rows = db.session.execute(
+        sa.select(Answer.id, AnswerCoding.source, AnswerCoding.coded_by_id, AnswerCoding.coded_at)
+        .outerjoin(AnswerCoding, AnswerCoding.answer_id == Answer.id)
+        .where(*_has_text(question.id), Answer.id.in_(ids))
+    ).all()
+    if len(rows) != len(ids):
+        raise ThemeError("choose answers to this question only")
+    codes = _pairs(sa.select(AnswerTheme.answer_id, AnswerTheme.theme_id), AnswerTheme, list(ids))
+    return {
+        answer_id: CodingState(frozenset(codes.get(answer_id, ())), source, by, at)
+        for answer_id, source, by, at in rows
+    }
+
+
+def set_codes(question: Question, wanted: dict[int, CodingState]) -> None:
+    """Set answers' themes and who decided them, as given (source None: not coded): the one
+    write path for changing chosen answers' codes. The caller commits.
+
+    Raises ThemeError, before changing anything, for a theme that is not one of the question's
+    or an answer that is not one of its answers.
+    """
+    allowed = {theme.id for theme in question_themes(question)}
+    if any(not state.theme_ids <= allowed for state in wanted.values()):
+        raise ThemeError("choose themes from this question's list")
+    codes_of(question, wanted)  # every answer is the question's
+    ids = list(wanted)
+    db.session.execute(sa.delete(AnswerTheme).where(AnswerTheme.answer_id.in_(ids)))
+    existing = {
+        coding.answer_id: coding
+        for coding in db.session.scalars(
+            sa.select(AnswerCoding).where(AnswerCoding.answer_id.in_(ids))
+        )
+    }
+    for answer_id, state in wanted.items():
+        coding = existing.get(answer_id)
+        if state.source is None:
+            if coding is not None:
+                db.session.delete(coding)
+            continue
+        if coding is None:
+            coding = AnswerCoding(answer_id=answer_id)
+            db.session.add(coding)
+        coding.source = state.source
+        coding.coded_by_id = state.coded_by_id
+        coding.coded_at = state.coded_at or utcnow()
+        db.session.add_all(
+            AnswerTheme(answer_id=answer_id, theme_id=t) for t in sorted(state.theme_ids)
+        )
+    result_cache.changed(question.consultation_id)
     db.session.flush()
 
 
@@ -573,8 +627,13 @@ def review_page(
     per_page: int = 20,
     *,
     least_sure_first: bool = False,
+    no_theme: bool = False,
+    suggested: bool = False,
 ) -> ReviewPage:
     """One page of the question's answers for officers to review, oldest response first.
+
+    The filters combine: `show` (how far coded), `theme_id` (coded with that theme) or
+    `no_theme` (coded with none, or not coded), and `suggested` (with a learnt suggestion).
 
     With `least_sure_first`, answers whose learnt suggestions are nearest 50% come first
     (active learning: an officer's code for such an answer teaches the suggestions most), then
@@ -595,7 +654,7 @@ def review_page(
         .outerjoin(AnswerCoding, AnswerCoding.answer_id == Answer.id)
         .outerjoin(User, User.id == AnswerCoding.coded_by_id)
     )
-    query = _filtered(query, show, theme_id)
+    query = _filtered(query, show, theme_id, no_theme=no_theme, suggested=suggested)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
@@ -607,7 +666,7 @@ def review_page(
     ).all()
     ids = [row[0] for row in rows]
     codes = _pairs(sa.select(AnswerTheme.answer_id, AnswerTheme.theme_id), AnswerTheme, ids)
-    suggested: dict[int, dict[int, float]] = {}
+    learnt: dict[int, dict[int, float]] = {}
     by_model: dict[int, set[int]] = {}
     for answer_id, theme, source, confidence in db.session.execute(
         sa.select(
@@ -620,7 +679,7 @@ def review_page(
         if source == LANGUAGE_MODEL:
             by_model.setdefault(answer_id, set()).add(theme)
         elif confidence is not None:
-            suggested.setdefault(answer_id, {})[theme] = confidence
+            learnt.setdefault(answer_id, {})[theme] = confidence
     items = [
         ReviewItem(
             answer_id=answer_id,
@@ -630,7 +689,7 @@ def review_page(
             source=source,
             coded_by=email if source == Coding.OFFICER.value else None,
             coded_at=coded_at,
-            suggested=suggested.get(answer_id, {}),
+            suggested=learnt.get(answer_id, {}),
             suggested_by_model=frozenset(by_model.get(answer_id, ())),
         )
         for answer_id, reference, text, source, email, coded_at in rows
@@ -648,7 +707,14 @@ def _sureness() -> sa.ScalarSelect[float]:
     )
 
 
-def _filtered(query: sa.Select, show: Show, theme_id: int | None) -> sa.Select:  # type: ignore[type-arg]
+def _filtered(
+    query: sa.Select,  # type: ignore[type-arg]
+    show: Show,
+    theme_id: int | None,
+    *,
+    no_theme: bool,
+    suggested: bool,
+) -> sa.Select:  # type: ignore[type-arg]
     if show is Show.UNCODED:
         query = query.where(AnswerCoding.answer_id.is_(None))
     elif show is Show.AUTO:
@@ -663,6 +729,10 @@ def _filtered(query: sa.Select, show: Show, theme_id: int | None) -> sa.Select: 
         query = query.where(
             Answer.id.in_(sa.select(AnswerTheme.answer_id).where(AnswerTheme.theme_id == theme_id))
         )
+    elif no_theme:
+        query = query.where(~sa.exists().where(AnswerTheme.answer_id == Answer.id))
+    if suggested:
+        query = query.where(sa.exists().where(ThemeSuggestion.answer_id == Answer.id))
     return query
 
 

@@ -5,9 +5,11 @@ Thin: every change is a `survey.data.themes` function, the same ones `flask them
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -19,7 +21,8 @@ from common.models import Role
 from survey.core.coding import highlighted
 from survey.core.learning import Agreement, TooFewExamples
 from survey.core.suggesting import LEARNT
-from survey.data import suggestions, themes
+from survey.data import coding_changes, suggestions, themes
+from survey.data.coding_changes import UndoError
 from survey.data.models import Consultation, Question, Theme
 from survey.data.themes import ReviewItem, Show, ThemeError
 from survey.web.addresses import query_number
@@ -31,6 +34,11 @@ PER_PAGE = 20
 SUGGESTED = 0.5  # a learnt suggestion at least this confident is ticked in the queue
 LEAST_SURE, OLDEST = "least-sure", "oldest"
 ORDER_LABELS = {LEAST_SURE: "Least sure suggestions first", OLDEST: "Oldest response first"}
+NO_THEME = "none"  # the theme filter's value for answers with no theme
+APPLY, REMOVE = "apply", "remove"
+SELECTION = "#selection"  # an error about the selected answers: shown at the first answer's box
+JUST_DONE = "coding-change"  # session key: the change whose Undo button the queue shows next
+KEPT = ("show", "theme", "suggested", "order", "page")  # query arguments kept after a POST
 SHOW_LABELS = {
     Show.TO_REVIEW: "Not yet reviewed",
     Show.UNCODED: "Not yet coded",
@@ -92,19 +100,40 @@ def autocode(slug: str) -> ResponseReturnValue:
 @bp.get("/consultations/<slug>/themes/<key>/review")
 @role_required(Role.OFFICER)
 def review(slug: str, key: str) -> ResponseReturnValue:
-    """The review queue: a form per answer with its themes as checkboxes."""
+    """The review queue: each answer with its themes, to change one by one or several at once."""
     consultation = consultation_or_404(slug)
     question = _question_or_404(consultation, key)
     themes.ensure_themes(consultation)
     db.session.commit()
-    show, theme_id, page_number = _filters()
+    done = session.pop(JUST_DONE, None)
+    return _review_page(consultation, question, just_done=done if isinstance(done, dict) else None)
+
+
+def _review_page(
+    consultation: Consultation,
+    question: Question,
+    *,
+    just_done: dict[str, Any] | None = None,
+    errors: Sequence[dict[str, str]] = (),
+    selected: Collection[int] = (),
+    chosen_theme: str = "",
+) -> ResponseReturnValue:
+    """The review queue as the query string filters it; with `errors`, the selection form
+    refused, as it was filled in. `just_done`: the change the officer has just made, and whether
+    its banner takes focus (not after saving one answer: the queue goes on at the next)."""
     theme_list = themes.question_themes(question)
-    if theme_id is not None and theme_id not in {t.id for t in theme_list}:
-        theme_id = None
-    has_suggestions = suggestions.suggestion_count(question, LEARNT) > 0  # ordered by sureness
-    order = _order(has_suggestions)
+    has_suggestions = suggestions.suggestion_count(question) > 0
+    has_learnt = suggestions.suggestion_count(question, LEARNT) > 0  # ordered by sureness
+    filters = _filters({t.id for t in theme_list}, has_suggestions, has_learnt)
     page = themes.review_page(
-        question, show, theme_id, page_number, PER_PAGE, least_sure_first=order == LEAST_SURE
+        question,
+        filters.show,
+        filters.theme_id,
+        filters.page,
+        PER_PAGE,
+        least_sure_first=filters.order == LEAST_SURE,
+        no_theme=filters.no_theme,
+        suggested=filters.suggested,
     )
     # Audit log (issue 27): residents' words shown, named by answer id.
     action_log.record_read(
@@ -117,37 +146,36 @@ def review(slug: str, key: str) -> ResponseReturnValue:
     matcher = themes.matcher_of(theme_list)
     ticked = {item.answer_id: _ticked(item, matcher, theme_list) for item in page.items}
     matched = {item.answer_id: matcher.matches(item.text) for item in page.items}
-    return render_template(
+    last = coding_changes.last_change(question, current_user.id)
+    first_box = f"#select-{page.items[0].answer_id}" if page.items else "#queue"
+    html = render_template(
         "officers/coding/review.html",
         consultation=consultation,
         question=question,
         themes=theme_list,
+        names={t.id: t.name for t in theme_list},
         page=page,
         ticked=ticked,
         matched=matched,
         pieces={i.answer_id: highlighted(i.text, matched[i.answer_id]) for i in page.items},
-        show=show,
+        show=filters.show,
         show_labels=SHOW_LABELS,
-        theme_id=theme_id,
+        theme_filter=filters.theme_value,
+        theme_id=filters.theme_id,
+        suggested_only=filters.suggested,
+        has_suggestions=has_suggestions,
         counts=themes.coding_counts(question),
-        filters=_filter_args(show, theme_id, order if has_suggestions else None),
-        order=order if has_suggestions else None,
+        filters=filters.args(),
+        order=filters.order,
         order_labels=ORDER_LABELS,
-        agreement=_agreement(question) if has_suggestions else None,
+        agreement=_agreement(question) if has_learnt else None,
+        undoable=last if last is not None and just_done and last.id == just_done["id"] else None,
+        focus_banner=bool(just_done and just_done.get("focus")),
+        errors=[{**e, "href": first_box if e["href"] == SELECTION else e["href"]} for e in errors],
+        selected=set(selected),
+        chosen_theme=chosen_theme,
     )
-
-
-def _ids(ids: list[int]) -> str:
-    """Ids for the audit log (issue 27): "none" or "3, 5, 8"."""
-    return ", ".join(str(i) for i in ids) or "none"
-
-
-def _order(has_suggestions: bool) -> str:
-    """The queue's order: least sure suggestions first unless asked, once there are any."""
-    asked = request.args.get("order", "")
-    if not has_suggestions:
-        return OLDEST
-    return asked if asked in ORDER_LABELS else LEAST_SURE
+    return html, 400 if errors else 200
 
 
 def _agreement(question: Question) -> Agreement | None:
@@ -167,22 +195,65 @@ def _ticked(item: ReviewItem, matcher: themes.Matcher, theme_list: list[Theme]) 
     return found | learnt | item.suggested_by_model
 
 
-def _filters() -> tuple[Show, int | None, int]:
-    """The queue's filters from the query string, ignoring anything malformed."""
+def _ids(ids: Collection[int]) -> str:
+    """Ids for the audit log (issue 27): "none" or "3, 5, 8"."""
+    return ", ".join(str(i) for i in sorted(ids)) or "none"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The queue's filters, which combine and are kept through paging, saving and undoing."""
+
+    show: Show
+    theme_id: int | None  # answers coded with this theme
+    no_theme: bool  # answers coded with no theme, or not coded
+    suggested: bool  # answers with a learnt suggestion
+    order: str | None  # None until the question has suggestions
+    page: int
+
+    @property
+    def theme_value(self) -> str:
+        """The theme filter as the query string has it."""
+        return NO_THEME if self.no_theme else str(self.theme_id or "")
+
+    def args(self) -> dict[str, Any]:
+        """The filters as query-string arguments for url_for (the page apart)."""
+        args: dict[str, Any] = {"show": self.show.value}
+        if self.theme_value:
+            args["theme"] = self.theme_value
+        if self.suggested:
+            args["suggested"] = "yes"
+        if self.order is not None:
+            args["order"] = self.order
+        return args
+
+
+def _filters(theme_ids: Collection[int], has_suggestions: bool, has_learnt: bool) -> Filters:
+    """The queue's filters from the query string, ignoring anything malformed; the order by
+    sureness only once there are learnt suggestions (a language model's carry no sureness)."""
     try:
         show = Show(request.args.get("show", Show.TO_REVIEW.value))
     except ValueError:
         show = Show.TO_REVIEW
-    return show, query_number("theme"), query_number("page") or 1
+    theme_id = query_number("theme")
+    if theme_id not in theme_ids:
+        theme_id = None
+    order = request.args.get("order", "")
+    return Filters(
+        show=show,
+        theme_id=theme_id,
+        no_theme=request.args.get("theme") == NO_THEME,
+        suggested=has_suggestions and request.args.get("suggested") == "yes",
+        order=(order if order in ORDER_LABELS else LEAST_SURE) if has_learnt else None,
+        page=query_number("page") or 1,
+    )
 
 
-def _filter_args(show: Show, theme_id: int | None, order: str | None = None) -> dict[str, Any]:
-    args: dict[str, Any] = {"show": show.value}
-    if theme_id is not None:
-        args["theme"] = theme_id
-    if order is not None:
-        args["order"] = order
-    return args
+def _back_to_queue(slug: str, key: str, anchor: str | None = None) -> ResponseReturnValue:
+    """Back to the queue after a POST, with the filters and page its query string carried; at
+    its top (where the banner says what was done), or at `anchor`."""
+    kept = {name: request.args[name] for name in KEPT if request.args.get(name)}
+    return redirect(url_for(".review", slug=slug, key=key, _anchor=anchor, **kept))
 
 
 @bp.post("/consultations/<slug>/themes/<key>/answers/<int:answer_id>")
@@ -196,7 +267,12 @@ def code_answer(slug: str, key: str, answer_id: int) -> ResponseReturnValue:
         abort(404)
     chosen = [int(v) for v in request.form.getlist("theme") if v.isdigit()]
     try:
-        themes.record_coding(answer, chosen, current_user.id)
+        change = coding_changes.code_answers(
+            question,
+            {answer.id: chosen},
+            current_user.id,
+            f"Themes saved for response {answer.response.reference}",
+        )
     except ThemeError:
         db.session.rollback()
         abort(400)
@@ -209,21 +285,76 @@ def code_answer(slug: str, key: str, answer_id: int) -> ResponseReturnValue:
         by=current_user,
     )
     db.session.commit()
-    show, theme_id, page_number = _filters()
-    order = request.args.get("order")
+    session[JUST_DONE] = {"id": change.id, "focus": False}
     following = request.form.get("next", "")
-    anchor = f"answer-{following}" if following.isdigit() else "queue"
-    flash(f"Themes saved for response {answer.response.reference}", "success")
-    return redirect(
-        url_for(
-            ".review",
-            slug=slug,
-            key=key,
-            page=page_number,
-            _anchor=anchor,
-            **_filter_args(show, theme_id, order if order in ORDER_LABELS else None),
+    return _back_to_queue(slug, key, f"answer-{following}" if following.isdigit() else "queue")
+
+
+@bp.post("/consultations/<slug>/themes/<key>/selected")
+@role_required(Role.OFFICER)
+def code_selected(slug: str, key: str) -> ResponseReturnValue:
+    """Apply one theme to the selected answers, or take it off them, all in one change."""
+    consultation = consultation_or_404(slug)
+    question = _question_or_404(consultation, key)
+    action = request.form.get("action")
+    if action not in (APPLY, REMOVE):
+        abort(400)
+    picked = request.form.getlist("answer")
+    answer_ids = {int(v) for v in picked if v.isascii() and v.isdigit()}
+    value = request.form.get("theme", "")
+    theme = themes.theme_of(consultation, int(value)) if value.isdigit() else None
+    errors: list[dict[str, str]] = []
+    if not value:
+        errors.append({"text": "Select a theme to apply or remove", "href": "#selection-theme"})
+    elif theme is None or theme.codebook != question.codebook:
+        errors.append(
+            {"text": "Select a theme from this question's list", "href": "#selection-theme"}
         )
+    if not picked:
+        errors.append({"text": "Select at least one answer", "href": SELECTION})
+    elif len(answer_ids) != len(set(picked)):
+        errors.append({"text": "Select answers to this question only", "href": SELECTION})
+    if not errors and theme is not None:
+        write = coding_changes.apply_theme if action == APPLY else coding_changes.remove_theme
+        try:
+            change = write(question, answer_ids, theme, current_user.id)
+        except ThemeError:
+            db.session.rollback()
+            errors.append({"text": "Select answers to this question only", "href": SELECTION})
+    if errors:
+        return _review_page(
+            consultation, question, errors=errors, selected=answer_ids, chosen_theme=value
+        )
+    action_log.record(
+        "themes of answers changed", consultation, question.key, change.description, by=current_user
     )
+    db.session.commit()
+    session[JUST_DONE] = {"id": change.id, "focus": True}
+    return _back_to_queue(slug, key)
+
+
+@bp.post("/consultations/<slug>/themes/<key>/undo")
+@role_required(Role.OFFICER)
+def undo(slug: str, key: str) -> ResponseReturnValue:
+    """Undo the officer's last change to the question's codes, if nothing has changed since."""
+    consultation = consultation_or_404(slug)
+    question = _question_or_404(consultation, key)
+    change_id = request.form.get("change", "")
+    if not change_id.isdigit():
+        abort(400)
+    try:
+        undone = coding_changes.undo(question, current_user.id, int(change_id))
+    except UndoError as exc:
+        db.session.rollback()
+        flash(f"{exc}.", "error")
+        return _back_to_queue(slug, key)
+    action_log.record(
+        "change to themes undone", consultation, question.key, undone.description, by=current_user
+    )
+    db.session.commit()
+    description = undone.description[0].lower() + undone.description[1:]
+    flash(f"Undone: {description}", "success")
+    return _back_to_queue(slug, key)
 
 
 @bp.route("/consultations/<slug>/themes/<key>/themes", methods=["GET", "POST"])
