@@ -21,6 +21,7 @@ def test_welsh_text_round_trips_through_the_definition_file() -> None:
 
 def test_welsh_text_round_trips_through_load_and_export(app: Flask, tmp_path: Path) -> None:
     definition = welsh_definition()
+    definition["how_used"] = "Officers read every response."
     definition["how_used_cy"] = "Bydd swyddogion yn darllen pob ymateb."
     definition["questions"][0]["hint_cy"] = "Y blaenoriaethau yw: Byrgleriaeth; Goryrru."
     source, exported = tmp_path / "in.json", tmp_path / "out.json"

@@ -216,7 +216,9 @@ def _welsh_question(
             )
         welsh[name] = given
     if welsh["text_cy"]:
-        for name, english in (("options_cy", options), ("rows_cy", rows)):
+        english_of: dict[str, Any] = {"options_cy": options, "rows_cy": rows}
+        english_of.update(hint_cy=raw.get("hint"), context_cy=raw.get("context"))
+        for name, english in english_of.items():
             if english and not welsh[name]:
                 problems.append(f"{where}: a question in Welsh needs its {name} too")
     elif any(welsh[name] for name in ("hint_cy", "context_cy", "options_cy", "rows_cy")):
@@ -314,16 +316,32 @@ def parse_details(raw: Mapping[str, Any], problems: list[str]) -> ConsultationSp
         )
         for name in WELSH_DETAILS
     }
-    if welsh["title_cy"] and not welsh["summary_cy"]:
-        problems.append("summary_cy is needed when the consultation has a title_cy")
-    if not welsh["title_cy"] and any(welsh.values()):
-        problems.append("Welsh wording needs the consultation's title_cy too")
+    problems += welsh_detail_problems({"how_used": how_used, "privacy": privacy}, welsh)
     if len(problems) > start:
         return None
     assert isinstance(slug, str) and opens and closes
     return ConsultationSpec(
         slug, title, summary, opens, closes, (), how_used, privacy, documents, **welsh
     )
+
+
+def welsh_detail_problems(english: Mapping[str, str], welsh: Mapping[str, str]) -> list[str]:
+    """All or nothing: once any Welsh is given, every text residents read needs its Welsh (the
+    title and summary always; how answers are used and the privacy notice when given in
+    English), so a Welsh page is never half English. An English-only consultation gives none."""
+    if not any(welsh.values()):
+        return []
+    problems = [
+        f"{name}_cy is needed, as the consultation has Welsh wording"
+        for name in ("title", "summary")
+        if not welsh[f"{name}_cy"]
+    ]
+    for name in ("how_used", "privacy"):
+        if english[name] and not welsh[f"{name}_cy"]:
+            problems.append(f"{name}_cy is needed, as the consultation has Welsh wording")
+        if welsh[f"{name}_cy"] and not english[name]:
+            problems.append(f"{name}_cy is given but {name} is not: give both or neither")
+    return problems
 
 
 def _welsh_problems(details: ConsultationSpec, questions: tuple[QuestionSpec, ...]) -> list[str]:

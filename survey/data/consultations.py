@@ -201,6 +201,7 @@ def create_consultation(spec: ConsultationSpec) -> Consultation:
         raise ConsultationError(f"A consultation with the slug '{spec.slug}' already exists")
     consultation = Consultation(slug=spec.slug, status=Status.DRAFT.value)
     _apply_details(consultation, spec)
+    _apply_welsh(consultation, spec)
     consultation.documents = _documents_json(spec)
     db.session.add(consultation)
     db.session.flush()
@@ -208,9 +209,10 @@ def create_consultation(spec: ConsultationSpec) -> Consultation:
 
 
 def update_details(consultation: Consultation, spec: ConsultationSpec) -> None:
-    """Change title, text and dates; the slug stays, as links to it may have been shared.
-    Its documents stay too: the officers' details form does not show them."""
+    """Change title, text (English and Welsh) and dates; the slug stays, as links to it may
+    have been shared. Its documents stay too: the officers' details form does not show them."""
     _apply_details(consultation, spec)
+    _apply_welsh(consultation, spec)
 
 
 def _apply_details(consultation: Consultation, spec: ConsultationSpec) -> None:
@@ -223,8 +225,7 @@ def _apply_details(consultation: Consultation, spec: ConsultationSpec) -> None:
 
 
 def _apply_welsh(consultation: Consultation, spec: ConsultationSpec) -> None:
-    """The Welsh text a definition file gives (the officers' details form keeps it as it is,
-    as it does the documents)."""
+    """The Welsh text a definition file or the officers' details form gives."""
     consultation.title_cy = spec.title_cy
     consultation.summary_cy = spec.summary_cy
     consultation.how_used_cy = spec.how_used_cy
@@ -329,8 +330,21 @@ def set_results_published(consultation: Consultation, published: bool) -> None:
     consultation.results_published = published
 
 
+def questions_without_welsh(consultation: Consultation) -> list[str]:
+    """The questions (their English text) a consultation offered in Welsh has no Welsh for;
+    none for an English-only consultation."""
+    if not consultation.title_cy:
+        return []
+    return [q.text for q in consultation.questions if not q.text_cy]
+
+
 def set_status(consultation: Consultation, status: Status) -> None:
     """Open, close or return a consultation to draft."""
     if status is Status.OPEN and not consultation.questions:
         raise ConsultationError("Add at least one question before opening the consultation")
+    if status is Status.OPEN and (missing := questions_without_welsh(consultation)):
+        raise ConsultationError(
+            "Add the Welsh of every question before opening this consultation in Welsh, "
+            f"or clear its Welsh details. Not yet in Welsh: {'; '.join(missing)}"
+        )
     consultation.status = status.value
