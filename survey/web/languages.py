@@ -23,6 +23,9 @@ LANGUAGES = ("en", "cy")
 # Each language's link names the other language in that language, as GOV.UK services do.
 SWITCH_TO = {"en": ("cy", "Cymraeg"), "cy": ("en", "English")}
 STAFF_PATHS = ("/officers", "/results", "/admin", "/sign-in", "/account", "/strategies")
+# The officers' preview shows a residents' page in either language, chosen by `?lang=` on each
+# page and never remembered, so the officer's own pages stay English.
+PREVIEW_ENDPOINTS = ("officers.preview_question",)
 
 babel = Babel()
 
@@ -40,6 +43,10 @@ def init_app(app: Flask) -> None:
 
 def _staff_page() -> bool:
     return request.path.startswith(STAFF_PATHS)
+
+
+def _previewing() -> bool:
+    return request.endpoint in PREVIEW_ENDPOINTS
 
 
 def _remember_choice() -> None:
@@ -61,7 +68,11 @@ def chosen_language() -> str:
 def language() -> str:
     """The language this page is in: English on staff pages and for an English-only
     consultation (a view says so with `english_only`), else the resident's choice."""
-    if _staff_page() or g.get("english_only"):
+    if g.get("english_only"):
+        return "en"
+    if _previewing():
+        return "cy" if request.args.get("lang") == "cy" else "en"
+    if _staff_page():
         return "en"
     return chosen_language()
 
@@ -93,7 +104,7 @@ def _wait_time(seconds: int) -> str:
 
 
 def _switch_link() -> dict[str, str] | None:
-    if _staff_page() or g.get("english_only") or request.endpoint is None:
+    if (_staff_page() and not _previewing()) or g.get("english_only") or request.endpoint is None:
         return None
     code, name = SWITCH_TO[current()]
     args = {**(request.view_args or {}), **request.args.to_dict(), "lang": code}
