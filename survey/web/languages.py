@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from flask import Flask, g, request, session, url_for
+from flask import Flask, current_app, g, request, session, url_for
 from flask_babel import Babel, get_locale, gettext, refresh
 
 from common.display import long_date, number
@@ -112,7 +112,19 @@ def _switch_link() -> dict[str, str] | None:
 
 
 def _language_context() -> dict[str, Any]:
-    return {"html_lang": current(), "language_link": _switch_link()}
+    return {
+        "html_lang": current(),
+        "language_link": _switch_link(),
+        "partnership_name": partnership_name(),
+    }
+
+
+def partnership_name() -> str:
+    """The partnership's name in the page's language, where the council gave it in Welsh."""
+    config = current_app.config
+    if current() == "cy" and config.get("PARTNERSHIP_NAME_CY"):
+        return str(config["PARTNERSHIP_NAME_CY"])
+    return str(config["PARTNERSHIP_NAME"])
 
 
 def say(message: str) -> str:
