@@ -1,6 +1,7 @@
 """Answers given in Welsh count in the same results as English ones, and leave through the
 responses export (and come back through its import) in the same columns: the options' English
-names, and free text exactly as the resident wrote it."""
+names, and free text exactly as the resident wrote it. A survey tool's export of a Welsh
+version of the survey imports into the same options."""
 
 from __future__ import annotations
 
@@ -11,10 +12,16 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from common.database import db
+from common.spreadsheets import read_csv
+from survey.core.answers import Choice, Multi
+from survey.core.definitions import parse_definition
+from survey.core.tool_import import parse_tool_file
+from survey.core.tool_layouts import detect, read_tool_file
 from survey.data.counting import Asked, count, in_group
 from survey.data.models import Answer, Question, QuestionType, Response
 from tests.support import error_summary, heading, post_form
-from tests.test_residents_welsh import BASE, make_welsh_consultation
+from tests.test_residents_welsh import BASE, make_welsh_consultation, welsh_definition
+from tests.test_tool_layouts import CONDENSED
 
 Steps = list[tuple[str, dict[str, object]]]
 IN_WELSH: Steps = [
@@ -102,3 +109,27 @@ def stored_answers() -> set[tuple[object, ...]]:
         .join(Question, Question.id == Answer.question_id)
     )
     return {tuple(row) for row in db.session.execute(query)}
+
+
+def test_a_survey_tools_export_of_the_welsh_version_imports_as_the_same_options() -> None:
+    specs = parse_definition(welsh_definition()).questions
+    text = CONDENSED.read_text(encoding="utf-8")
+    text = text.replace('North,"Newsletter, Website"', 'Gogledd,"Cylchlythyr, Gwefan"')
+    text = text.replace("south,Website", "de,gwefan")
+    table = read_csv(text.encode())
+    file = read_tool_file(table, detect(table))
+    result = parse_tool_file(specs, file, None, channels=("online",), default_channel="online")
+    assert result.parsed.problems == ()
+    first, second = result.parsed.rows
+    assert (first.values["area"], second.values["area"]) == (Choice(0), Choice(1))
+    assert (first.values["hear"], second.values["hear"]) == (Multi((0, 1), None), Multi((1,)))
+    # A Welsh word that is no option is still refused, not guessed.
+    wrong = read_csv(text.replace("Gogledd", "Dwyrain").encode())
+    refused = parse_tool_file(
+        specs,
+        read_tool_file(wrong, detect(wrong)),
+        None,
+        channels=("online",),
+        default_channel="online",
+    )
+    assert [p.column for p in refused.parsed.problems] == ["Where do you live? (L)"]
