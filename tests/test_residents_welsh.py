@@ -218,3 +218,20 @@ def test_the_partnership_is_named_in_the_pages_language(client: FlaskClient) -> 
     client.application.config.update(PARTNERSHIP_NAME="Bathavon CSP", PARTNERSHIP_NAME_CY="")
     named = page(client.get(f"{BASE}?lang=cy"))
     assert named.select_one(header).get_text(strip=True) == "Bathavon CSP"
+
+
+def test_a_page_not_yet_in_welsh_is_marked_english_for_a_resident_who_chose_welsh(
+    client: FlaskClient,
+) -> None:
+    from flask import session
+
+    from survey.web import languages
+
+    path = "/consultations/safer-streets/you-said-we-did"
+    with client.application.test_request_context(path):
+        session["lang"] = "cy"
+        assert languages.language() == "en"
+        assert languages._language_context()["language_link"] is None
+    with client.application.test_request_context(BASE):
+        session["lang"] = "cy"
+        assert languages.language() == "cy"

@@ -26,6 +26,9 @@ STAFF_PATHS = ("/officers", "/results", "/admin", "/sign-in", "/account", "/stra
 # The officers' preview shows a residents' page in either language, chosen by `?lang=` on each
 # page and never remembered, so the officer's own pages stay English.
 PREVIEW_ENDPOINTS = ("officers.preview_question",)
+# Residents' pages not yet translated: shown as English (lang="en", no language link), never
+# as English text marked as Welsh for a resident who chose Welsh.
+ENGLISH_ONLY_ENDPOINTS = ("published.you_said_page",)
 
 babel = Babel()
 
@@ -68,7 +71,7 @@ def chosen_language() -> str:
 def language() -> str:
     """The language this page is in: English on staff pages and for an English-only
     consultation (a view says so with `english_only`), else the resident's choice."""
-    if g.get("english_only"):
+    if g.get("english_only") or request.endpoint in ENGLISH_ONLY_ENDPOINTS:
         return "en"
     if _previewing():
         return "cy" if request.args.get("lang") == "cy" else "en"
@@ -104,7 +107,8 @@ def _wait_time(seconds: int) -> str:
 
 
 def _switch_link() -> dict[str, str] | None:
-    if (_staff_page() and not _previewing()) or g.get("english_only") or request.endpoint is None:
+    untranslated = request.endpoint is None or request.endpoint in ENGLISH_ONLY_ENDPOINTS
+    if (_staff_page() and not _previewing()) or g.get("english_only") or untranslated:
         return None
     code, name = SWITCH_TO[current()]
     args = {**(request.view_args or {}), **request.args.to_dict(), "lang": code}
