@@ -160,7 +160,9 @@ def spec_of(consultation: Consultation) -> ConsultationSpec:
 
 def documents_of(consultation: Consultation) -> tuple[Document, ...]:
     """What residents are offered to read before answering."""
-    return tuple(Document(d["title"], d["href"]) for d in consultation.documents or ())
+    return tuple(
+        Document(d["title"], d["href"], d.get("title_cy", "")) for d in consultation.documents or ()
+    )
 
 
 def save_definition(spec: ConsultationSpec) -> tuple[Consultation, bool]:
@@ -233,7 +235,10 @@ def _apply_welsh(consultation: Consultation, spec: ConsultationSpec) -> None:
 
 
 def _documents_json(spec: ConsultationSpec) -> list[dict[str, str]] | None:
-    return [{"title": d.title, "href": d.href} for d in spec.documents] or None
+    return [
+        {"title": d.title, "href": d.href, **({"title_cy": d.title_cy} if d.title_cy else {})}
+        for d in spec.documents
+    ] or None
 
 
 def _check_frozen(consultation: Consultation, new: Sequence[QuestionSpec]) -> None:
