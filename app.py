@@ -77,6 +77,12 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         PARTNERSHIP_NAME=os.environ.get("PARTNERSHIP_NAME", "Community Safety Partnership"),
+        # Its name on residents' pages in Welsh; the standard name's Welsh unless a council
+        # names its own partnership (which then shows as named until this is set too).
+        PARTNERSHIP_NAME_CY=os.environ.get(
+            "PARTNERSHIP_NAME_CY",
+            "" if os.environ.get("PARTNERSHIP_NAME") else "Partneriaeth Diogelwch Cymunedol",
+        ),
         SERVICE_NAME="Have your say on community safety",
         STAFF_SERVICE_NAME="Community safety workspace",
         # Per client address. Storage: memory unless RATELIMIT_STORAGE_URI (redis://...).

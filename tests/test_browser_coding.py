@@ -36,7 +36,7 @@ from tests.browser_support import (
     tools_or_skip,
 )
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser-coding")]
 
 SCREENSHOTS = Path("/tmp/coding-screenshots")
 REVIEW = f"/officers/consultations/{SLUG}/themes/worries/review"

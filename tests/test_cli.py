@@ -120,6 +120,7 @@ def test_changing_options_after_responses_is_refused(
     data = json.loads(exported.read_text(encoding="utf-8"))
     area = next(q for q in data["questions"] if q["key"] == "area")
     area["options"].append("Frome")
+    area["options_cy"].append("Frome")  # the Welsh matches, so only the change is refused
     data["questions"][0]["text"] = "Do you support the proposed priorities?"
     result = runner.invoke(args=["consultations", "load", str(write_json(exported, data))])
     assert result.exit_code == 1

@@ -204,3 +204,34 @@ def test_welsh_text_is_refused_unless_the_whole_consultation_has_it() -> None:
         assert any("options_cy needs one entry for each" in p for p in errors.problems)
     else:
         raise AssertionError("Welsh options that do not match the English ones were accepted")
+
+
+def test_the_partnership_is_named_in_the_pages_language(client: FlaskClient) -> None:
+    make_welsh_consultation()
+    header = ".govuk-header__logotype-text"
+    welsh = page(client.get(f"{BASE}?lang=cy"))
+    assert welsh.select_one(header).get_text(strip=True) == "Partneriaeth Diogelwch Cymunedol"
+    assert "Gwasanaeth gan Partneriaeth Diogelwch Cymunedol." in welsh.get_text()
+    english = page(client.get(f"{BASE}?lang=en"))
+    assert english.select_one(header).get_text(strip=True) == "Community Safety Partnership"
+    # A council that names its own partnership, with no Welsh name: shown as it is named.
+    client.application.config.update(PARTNERSHIP_NAME="Bathavon CSP", PARTNERSHIP_NAME_CY="")
+    named = page(client.get(f"{BASE}?lang=cy"))
+    assert named.select_one(header).get_text(strip=True) == "Bathavon CSP"
+
+
+def test_a_page_not_yet_in_welsh_is_marked_english_for_a_resident_who_chose_welsh(
+    client: FlaskClient,
+) -> None:
+    from flask import session
+
+    from survey.web import languages
+
+    path = "/consultations/safer-streets/you-said-we-did"
+    with client.application.test_request_context(path):
+        session["lang"] = "cy"
+        assert languages.language() == "en"
+        assert languages._language_context()["language_link"] is None
+    with client.application.test_request_context(BASE):
+        session["lang"] = "cy"
+        assert languages.language() == "cy"

@@ -6,11 +6,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 
 from common.database import db
-from survey.core.definitions import definition_to_dict, parse_definition
+from survey.core.definitions import DefinitionErrors, definition_to_dict, parse_definition
+from survey.data.consultations import spec_of
 from survey.data.models import Consultation
+from tests.support import make_consultation, page
 from tests.test_residents_welsh import welsh_definition
 
 
@@ -21,6 +25,7 @@ def test_welsh_text_round_trips_through_the_definition_file() -> None:
 
 def test_welsh_text_round_trips_through_load_and_export(app: Flask, tmp_path: Path) -> None:
     definition = welsh_definition()
+    definition["how_used"] = "Officers read every response."
     definition["how_used_cy"] = "Bydd swyddogion yn darllen pob ymateb."
     definition["questions"][0]["hint_cy"] = "Y blaenoriaethau yw: Byrgleriaeth; Goryrru."
     source, exported = tmp_path / "in.json", tmp_path / "out.json"
@@ -47,3 +52,34 @@ def test_an_english_only_definition_exports_no_welsh_fields() -> None:
             del question[name]
     out = definition_to_dict(parse_definition(english))
     assert not [name for name in json.dumps(out).split('"') if name.endswith("_cy")]
+
+
+def test_documents_welsh_titles_round_trip_and_are_what_welsh_residents_read(
+    client: FlaskClient,
+) -> None:
+    definition = welsh_definition()
+    definition["documents"] = [
+        {"title": "Draft strategy", "href": "/files/draft.pdf", "title_cy": "Strategaeth ddrafft"},
+    ]
+    assert definition_to_dict(parse_definition(definition)) == definition
+    make_consultation(**{k: v for k, v in definition.items() if k != "slug"})
+    stored = db.session.query(Consultation).one()
+    assert spec_of(stored).documents[0].title_cy == "Strategaeth ddrafft"
+    welsh = page(client.get("/consultations/safer-streets?lang=cy")).find(
+        "a", href="/files/draft.pdf"
+    )
+    assert welsh.get_text(strip=True) == "Strategaeth ddrafft"
+    english = page(client.get("/consultations/safer-streets?lang=en")).find(
+        "a", href="/files/draft.pdf"
+    )
+    assert english.get_text(strip=True) == "Draft strategy"
+
+
+def test_a_welsh_consultation_needs_each_documents_welsh_title() -> None:
+    definition = welsh_definition()
+    definition["documents"] = [{"title": "Draft strategy", "href": "/files/draft.pdf"}]
+    with pytest.raises(DefinitionErrors) as refused:
+        parse_definition(definition)
+    assert refused.value.problems == [
+        "document 1: title_cy is needed, as the consultation has a title_cy"
+    ]

@@ -31,6 +31,10 @@ from common.text import clean_line
 DEFAULT_CODEBOOK = "community-safety"
 CODEBOOK_PACKAGE = "survey.core.codebooks"
 _APOSTROPHES = re.compile("['\u2019\u2018`\u02bc]")
+# Welsh joins a short word to the one before with an apostrophe (goryrru’n, i’r, a’r, ei’i):
+# those stay two words, so a codebook's "goryrru" matches "goryrru’n". English contractions
+# (don't, they're, I'm) have no such ending and stay one word, as before.
+_WELSH_JOINED = re.compile("['\u2019\u2018`\u02bc](?=(?:n|r|i|w|th|ch|u)\\b)", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[\W_]+")
 
 
@@ -58,7 +62,7 @@ class Codebook:
 
 def normalise(text: str) -> str:
     """Text as matched: lower case, no apostrophes, words separated by single spaces."""
-    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _WELSH_JOINED.sub(" ", unicodedata.normalize("NFKC", text).casefold())
     return _SEPARATORS.sub(" ", _APOSTROPHES.sub("", text)).strip()
 
 

@@ -29,7 +29,7 @@ OPTIONAL_QUESTION_FIELDS = frozenset(
     {"hint", "required", "options", "rows", "breakdown", "codebook", "other", "context", "show_if"}
     | {"text_cy", "hint_cy", "options_cy", "rows_cy", "context_cy"}
 )
-DOCUMENT_FIELDS = frozenset({"title", "href"})
+DOCUMENT_FIELDS = frozenset({"title", "href", "title_cy"})
 DOCUMENTS_LIMIT = 10
 # A document residents are offered is on this service (a path) or elsewhere over https.
 HREF_PATTERN = re.compile(r"^(/[^/\\\s][^\s]*|https://[^\s]+)$")
@@ -37,10 +37,12 @@ HREF_PATTERN = re.compile(r"^(/[^/\\\s][^\s]*|https://[^\s]+)$")
 
 @dataclass(frozen=True)
 class Document:
-    """Something residents are offered to read before answering: its title and address."""
+    """Something residents are offered to read before answering: its title (and its Welsh
+    title, in a consultation offered in Welsh) and address."""
 
     title: str
     href: str
+    title_cy: str = ""
 
 
 @dataclass(frozen=True)
@@ -216,7 +218,9 @@ def _welsh_question(
             )
         welsh[name] = given
     if welsh["text_cy"]:
-        for name, english in (("options_cy", options), ("rows_cy", rows)):
+        english_of: dict[str, Any] = {"options_cy": options, "rows_cy": rows}
+        english_of.update(hint_cy=raw.get("hint"), context_cy=raw.get("context"))
+        for name, english in english_of.items():
             if english and not welsh[name]:
                 problems.append(f"{where}: a question in Welsh needs its {name} too")
     elif any(welsh[name] for name in ("hint_cy", "context_cy", "options_cy", "rows_cy")):
@@ -314,16 +318,32 @@ def parse_details(raw: Mapping[str, Any], problems: list[str]) -> ConsultationSp
         )
         for name in WELSH_DETAILS
     }
-    if welsh["title_cy"] and not welsh["summary_cy"]:
-        problems.append("summary_cy is needed when the consultation has a title_cy")
-    if not welsh["title_cy"] and any(welsh.values()):
-        problems.append("Welsh wording needs the consultation's title_cy too")
+    problems += welsh_detail_problems({"how_used": how_used, "privacy": privacy}, welsh)
     if len(problems) > start:
         return None
     assert isinstance(slug, str) and opens and closes
     return ConsultationSpec(
         slug, title, summary, opens, closes, (), how_used, privacy, documents, **welsh
     )
+
+
+def welsh_detail_problems(english: Mapping[str, str], welsh: Mapping[str, str]) -> list[str]:
+    """All or nothing: once any Welsh is given, every text residents read needs its Welsh (the
+    title and summary always; how answers are used and the privacy notice when given in
+    English), so a Welsh page is never half English. An English-only consultation gives none."""
+    if not any(welsh.values()):
+        return []
+    problems = [
+        f"{name}_cy is needed, as the consultation has Welsh wording"
+        for name in ("title", "summary")
+        if not welsh[f"{name}_cy"]
+    ]
+    for name in ("how_used", "privacy"):
+        if english[name] and not welsh[f"{name}_cy"]:
+            problems.append(f"{name}_cy is needed, as the consultation has Welsh wording")
+        if welsh[f"{name}_cy"] and not english[name]:
+            problems.append(f"{name}_cy is given but {name} is not: give both or neither")
+    return problems
 
 
 def _welsh_problems(details: ConsultationSpec, questions: tuple[QuestionSpec, ...]) -> list[str]:
@@ -334,8 +354,12 @@ def _welsh_problems(details: ConsultationSpec, questions: tuple[QuestionSpec, ..
             f"question '{q.key}': text_cy is needed, as the consultation has a title_cy"
             for q in questions
             if not q.text_cy
+        ] + [
+            f"document {number}: title_cy is needed, as the consultation has a title_cy"
+            for number, d in enumerate(details.documents, start=1)
+            if not d.title_cy
         ]
-    if any(q.text_cy for q in questions):
+    if any(q.text_cy for q in questions) or any(d.title_cy for d in details.documents):
         return ["questions in Welsh need the consultation's title_cy and summary_cy too"]
     return []
 
@@ -359,13 +383,16 @@ def parse_documents(value: Any, problems: list[str]) -> tuple[Document, ...]:
         title = checked_text(
             raw.get("title"), f"{where}: title", problems, limit=200, required=True
         )
+        title_cy = checked_text(
+            raw.get("title_cy"), f"{where}: title_cy", problems, limit=200, required=False
+        )
         href = raw.get("href")
         if not isinstance(href, str) or len(href) > 500 or not HREF_PATTERN.match(href):
             problems.append(
                 f"{where}: href must be a path on this service (/...) or an https:// address"
             )
             continue
-        documents.append(Document(title, href))
+        documents.append(Document(title, href, title_cy))
     return tuple(documents)
 
 
@@ -413,11 +440,18 @@ def definition_to_dict(spec: ConsultationSpec) -> dict[str, Any]:
     if spec.privacy:
         out["privacy"] = spec.privacy
     if spec.documents:
-        out["documents"] = [{"title": d.title, "href": d.href} for d in spec.documents]
+        out["documents"] = [_document_dict(d) for d in spec.documents]
     for name in WELSH_DETAILS:
         if getattr(spec, name):
             out[name] = getattr(spec, name)
     out["questions"] = [question_to_dict(q) for q in spec.questions]
+    return out
+
+
+def _document_dict(document: Document) -> dict[str, str]:
+    out = {"title": document.title, "href": document.href}
+    if document.title_cy:
+        out["title_cy"] = document.title_cy
     return out
 
 

@@ -26,14 +26,42 @@ PRIORITIES = (
     "Volume crime (burglary and vehicle crime)",
     "Young people",
 )
+# The Welsh of each, in the same order: answers are stored as the English option, so answers
+# given in either language count together.
+PRIORITIES_CY = (
+    "Camddefnyddio alcohol",
+    "Ymddygiad gwrthgymdeithasol",
+    "Hyder y gymuned",
+    "Trais domestig",
+    "Camddefnyddio cyffuriau",
+    "Troseddau casineb",
+    "Troseddau cyffredin (byrgleriaeth a throseddau cerbydau)",
+    "Pobl ifanc",
+)
 AREAS = ("Bath", "Keynsham", "Midsomer Norton", "Radstock", "Chew Valley", "Somewhere else")
+AREAS_CY = (
+    "Caerfaddon",
+    "Keynsham",
+    "Midsomer Norton",
+    "Radstock",
+    "Dyffryn Chew",
+    "Rhywle arall",
+)
 AGE_BANDS = ("Under 25", "25 to 44", "45 to 64", "65 or over", "Prefer not to say")
+AGE_BANDS_CY = ("Dan 25", "25 i 44", "45 i 64", "65 neu’n hŷn", "Mae’n well gen i beidio â dweud")
 HEAR_ABOUT = (
     "Council newsletter",
     "Local newspaper",
     "Website",
     "Social media",
     "Community meetings",
+)
+HEAR_ABOUT_CY = (
+    "Cylchlythyr y cyngor",
+    "Papur newydd lleol",
+    "Gwefan",
+    "Cyfryngau cymdeithasol",
+    "Cyfarfodydd cymunedol",
 )
 # What residents wrote, in their own words (touching all 14 areas of concern of 2005-08).
 WORRIES = (
@@ -82,12 +110,15 @@ def definition(today: dt.date) -> dict[str, Any]:
             "Officers read every response. A summary of what people said, and how it shaped "
             "the priorities, will be published in the strategy."
         ),
+        **WELSH_DETAILS,
         "questions": [
             {
                 "key": "agree_priorities",
                 "type": "agreement",
                 "text": "Do you agree with the proposed strategic priorities?",
                 "hint": "The priorities are: " + "; ".join(PRIORITIES) + ".",
+                "text_cy": "Ydych chi’n cytuno â’r blaenoriaethau strategol arfaethedig?",
+                "hint_cy": "Y blaenoriaethau yw: " + "; ".join(PRIORITIES_CY) + ".",
             },
             {
                 "key": "priority_support",
@@ -95,6 +126,9 @@ def definition(today: dt.date) -> dict[str, Any]:
                 "text": "How much do you agree that each of these should be a priority?",
                 "rows": list(PRIORITIES),
                 "required": False,
+                "text_cy": "I ba raddau ydych chi’n cytuno y dylai pob un o’r rhain fod yn "
+                "flaenoriaeth?",
+                "rows_cy": list(PRIORITIES_CY),
             },
             {
                 "key": "worries",
@@ -104,11 +138,16 @@ def definition(today: dt.date) -> dict[str, Any]:
                 "Do not include names or other personal details.",
                 "codebook": "community-safety",
                 "required": False,
+                "text_cy": "Beth sy’n eich poeni fwyaf?",
+                "hint_cy": "Dywedwch wrthym am drosedd, anhrefn neu ddiogelwch lle rydych chi’n "
+                "byw neu’n gweithio. Peidiwch â chynnwys enwau na manylion personol eraill.",
             },
             {
                 "key": "feel_safe",
                 "type": "likert",
                 "text": "I feel safe walking alone in my area after dark",
+                "text_cy": "Rwy’n teimlo’n ddiogel yn cerdded ar fy mhen fy hun yn fy ardal ar "
+                "ôl iddi dywyllu",
             },
             {
                 "key": "hear_about",
@@ -117,6 +156,8 @@ def definition(today: dt.date) -> dict[str, Any]:
                 "options": list(HEAR_ABOUT),
                 "other": True,
                 "required": False,
+                "text_cy": "Sut yr hoffech chi glywed am waith y bartneriaeth?",
+                "options_cy": list(HEAR_ABOUT_CY),
             },
             {
                 "key": "area",
@@ -124,6 +165,8 @@ def definition(today: dt.date) -> dict[str, Any]:
                 "text": "Which area do you live in?",
                 "options": list(AREAS),
                 "breakdown": True,
+                "text_cy": "Ym mha ardal ydych chi’n byw?",
+                "options_cy": list(AREAS_CY),
             },
             {
                 "key": "age_band",
@@ -131,9 +174,27 @@ def definition(today: dt.date) -> dict[str, Any]:
                 "text": "What is your age?",
                 "options": list(AGE_BANDS),
                 "breakdown": True,
+                "text_cy": "Beth yw eich oed?",
+                "options_cy": list(AGE_BANDS_CY),
             },
         ],
     }
+
+
+# The consultation's own text in Welsh, as a Welsh council would give it beside the English.
+WELSH_DETAILS = {
+    "title_cy": "Strategaeth diogelwch cymunedol: y blaenoriaethau arfaethedig",
+    "summary_cy": (
+        "Mae’r Bartneriaeth Diogelwch Cymunedol yn ysgrifennu ei strategaeth ar gyfer y tair "
+        "blynedd nesaf. Mae ein harchwiliad o drosedd ac anhrefn yn awgrymu wyth blaenoriaeth. "
+        "Dywedwch wrthym a ydych chi’n cytuno, a beth sy’n eich poeni fwyaf am drosedd a "
+        "diogelwch lle rydych chi’n byw."
+    ),
+    "how_used_cy": (
+        "Bydd swyddogion yn darllen pob ymateb. Bydd crynodeb o’r hyn a ddywedodd pobl, a sut y "
+        "gwnaeth hynny lunio’r blaenoriaethau, yn cael ei gyhoeddi yn y strategaeth."
+    ),
+}
 
 
 @dataclass(frozen=True)

@@ -87,6 +87,13 @@ def parse_tool_file(
     return ToolParse(ParsedFile(parsed.rows, tuple(problems)), tuple(choices))
 
 
+def _welsh_option(text: str, spec: QuestionSpec) -> str | None:
+    """The English option whose Welsh label `text` names, so answers from a survey's Welsh
+    version count with the English ones (answers are stored as the English option)."""
+    found = matching_option(text, spec.options_cy) if spec.options_cy else None
+    return spec.options[spec.options_cy.index(found)] if found is not None else None
+
+
 def _group_name(columns: Sequence[FileColumn]) -> str:
     """The name problems give the columns one answer is read from (a range when several)."""
     if len(columns) == 1:
@@ -193,7 +200,7 @@ class _Rewriter:
             return given[0]
         if spec.type is QuestionType.MULTI_CHOICE:
             return self._ticked(number, target, spec, zip(columns, given, strict=True), out)
-        return self._option(number, target, spec.choices, given[0])
+        return self._option(number, target, spec, given[0])
 
     def _date(self, number: int, column: FileColumn, text: str) -> str:
         if not text.strip():
@@ -204,11 +211,13 @@ class _Rewriter:
             self.problems.append(Problem(number, column.name, str(exc)))
             return ""
 
-    def _option(self, number: int, target: str, choices: tuple[str, ...], text: str) -> str:
-        """The option a cell names, in the option's wording; else the cell, to be refused."""
+    def _option(self, number: int, target: str, spec: QuestionSpec, text: str) -> str:
+        """The option a cell names (in English or, from a Welsh version of the survey, in
+        Welsh), in the option's English wording; else the cell, to be refused."""
         if not text.strip():
             return text
-        found = matching_option(text, choices)
+        choices = spec.choices
+        found = matching_option(text, choices) or _welsh_option(text, spec)
         if found is None:
             offer = offered_option(text, choices)
             if offer:
@@ -227,12 +236,19 @@ class _Rewriter:
         per option (ticked unless blank or a word like "No")."""
         labels: list[str] = []
         for column, text in cells:
-            option = matching_option(column.sub, spec.choices) if column.sub else None
+            option = (
+                matching_option(column.sub, spec.choices) or _welsh_option(column.sub, spec)
+                if column.sub
+                else None
+            )
             if option:
                 labels += [option] if ticks(text, column.sub) else []
             elif text.strip():
-                labels += split_ticked(text, spec.choices)
-        named = [matching_option(label, spec.choices) or label.strip() for label in labels]
+                labels += split_ticked(text, spec.choices + spec.options_cy)
+        named = [
+            matching_option(label, spec.choices) or _welsh_option(label, spec) or label.strip()
+            for label in labels
+        ]
         unknown = [label for label in named if label not in spec.choices]
         typed = len(unknown) == 1 and offered_option(unknown[0], spec.choices) is None
         if self.layout.rules.other_in_answer and spec.other and typed:

@@ -160,7 +160,9 @@ def spec_of(consultation: Consultation) -> ConsultationSpec:
 
 def documents_of(consultation: Consultation) -> tuple[Document, ...]:
     """What residents are offered to read before answering."""
-    return tuple(Document(d["title"], d["href"]) for d in consultation.documents or ())
+    return tuple(
+        Document(d["title"], d["href"], d.get("title_cy", "")) for d in consultation.documents or ()
+    )
 
 
 def save_definition(spec: ConsultationSpec) -> tuple[Consultation, bool]:
@@ -201,6 +203,7 @@ def create_consultation(spec: ConsultationSpec) -> Consultation:
         raise ConsultationError(f"A consultation with the slug '{spec.slug}' already exists")
     consultation = Consultation(slug=spec.slug, status=Status.DRAFT.value)
     _apply_details(consultation, spec)
+    _apply_welsh(consultation, spec)
     consultation.documents = _documents_json(spec)
     db.session.add(consultation)
     db.session.flush()
@@ -208,9 +211,10 @@ def create_consultation(spec: ConsultationSpec) -> Consultation:
 
 
 def update_details(consultation: Consultation, spec: ConsultationSpec) -> None:
-    """Change title, text and dates; the slug stays, as links to it may have been shared.
-    Its documents stay too: the officers' details form does not show them."""
+    """Change title, text (English and Welsh) and dates; the slug stays, as links to it may
+    have been shared. Its documents stay too: the officers' details form does not show them."""
     _apply_details(consultation, spec)
+    _apply_welsh(consultation, spec)
 
 
 def _apply_details(consultation: Consultation, spec: ConsultationSpec) -> None:
@@ -223,8 +227,7 @@ def _apply_details(consultation: Consultation, spec: ConsultationSpec) -> None:
 
 
 def _apply_welsh(consultation: Consultation, spec: ConsultationSpec) -> None:
-    """The Welsh text a definition file gives (the officers' details form keeps it as it is,
-    as it does the documents)."""
+    """The Welsh text a definition file or the officers' details form gives."""
     consultation.title_cy = spec.title_cy
     consultation.summary_cy = spec.summary_cy
     consultation.how_used_cy = spec.how_used_cy
@@ -232,7 +235,10 @@ def _apply_welsh(consultation: Consultation, spec: ConsultationSpec) -> None:
 
 
 def _documents_json(spec: ConsultationSpec) -> list[dict[str, str]] | None:
-    return [{"title": d.title, "href": d.href} for d in spec.documents] or None
+    return [
+        {"title": d.title, "href": d.href, **({"title_cy": d.title_cy} if d.title_cy else {})}
+        for d in spec.documents
+    ] or None
 
 
 def _check_frozen(consultation: Consultation, new: Sequence[QuestionSpec]) -> None:
@@ -329,8 +335,21 @@ def set_results_published(consultation: Consultation, published: bool) -> None:
     consultation.results_published = published
 
 
+def questions_without_welsh(consultation: Consultation) -> list[str]:
+    """The questions (their English text) a consultation offered in Welsh has no Welsh for;
+    none for an English-only consultation."""
+    if not consultation.title_cy:
+        return []
+    return [q.text for q in consultation.questions if not q.text_cy]
+
+
 def set_status(consultation: Consultation, status: Status) -> None:
     """Open, close or return a consultation to draft."""
     if status is Status.OPEN and not consultation.questions:
         raise ConsultationError("Add at least one question before opening the consultation")
+    if status is Status.OPEN and (missing := questions_without_welsh(consultation)):
+        raise ConsultationError(
+            "Add the Welsh of every question before opening this consultation in Welsh, "
+            f"or clear its Welsh details. Not yet in Welsh: {'; '.join(missing)}"
+        )
     consultation.status = status.value

@@ -19,6 +19,16 @@ DETAIL_FIELDS = {
     "privacy": ("Privacy notice", "a privacy notice"),
     "opens": ("The date the consultation opens", "the date the consultation opens"),
     "closes": ("The date the consultation closes", "the date the consultation closes"),
+    "title_cy": ("Title in Welsh", "the title in Welsh"),
+    "summary_cy": ("Summary in Welsh", "the summary in Welsh"),
+    "how_used_cy": (
+        "How answers will be used, in Welsh,",
+        "how answers will be used in Welsh, as you gave your own wording in English",
+    ),
+    "privacy_cy": (
+        "Privacy notice in Welsh",
+        "the privacy notice in Welsh, as you gave your own wording in English",
+    ),
 }
 QUESTION_FIELDS = {
     "key": ("Key", "a key"),
@@ -32,8 +42,17 @@ QUESTION_FIELDS = {
     "breakdown": ("Breakdown", "whether this is a breakdown"),
     "rows": ("Statements", "at least one statement, one per line"),
     "codebook": ("Codebook", "a codebook name"),
+    "text_cy": ("Question in Welsh", "the question in Welsh"),
+    "hint_cy": ("Hint in Welsh", "the hint in Welsh, as the question has one in English"),
+    "context_cy": (
+        "What residents read first, in Welsh,",
+        "what residents read first in Welsh, as the question has it in English",
+    ),
+    "options_cy": ("Options in Welsh", "the options in Welsh, one per line"),
+    "rows_cy": ("Statements in Welsh", "the statements in Welsh, one per line"),
 }
-EACH = {"options": "option", "rows": "statement"}
+EACH = {"options": "option", "rows": "statement", "options_cy": "option", "rows_cy": "statement"}
+ENGLISH = {"options_cy": "English options", "rows_cy": "English statements"}
 
 # (pattern, field, message); field None means the one the pattern captures as `field`.
 Rule = tuple[str, str | None, str]
@@ -62,6 +81,12 @@ DETAIL_RULES: list[Rule] = [
         "closes",
         "The date the consultation closes must be the same as or after the date it opens",
     ),
+    (r"(?P<field>\w+_cy) is needed, as the consultation has Welsh", None, "Enter {enter}"),
+    (
+        r"(?P<field>how_used|privacy)_cy is given but",
+        None,
+        "Enter {enter} in English too, or clear the Welsh",
+    ),
     *TEXT_RULES,
 ]
 QUESTION_RULES: list[Rule] = [
@@ -71,13 +96,20 @@ QUESTION_RULES: list[Rule] = [
     (r"unknown type", "type", "Select the type of question"),
     (r"required must be true or false", "required",
      "Select whether residents must answer this question"),
-    (r"(?P<field>options|rows) repeats (?P<items>.*)$", None,
+    (r"(?P<field>(?:options|rows)(?:_cy)?) repeats (?P<items>.*)$", None,
      "{label} must all be different: {items} appear more than once"),
-    (r"(?P<field>options|rows) may not contain ';'", None,
+    (r"(?P<field>(?:options|rows)(?:_cy)?) may not contain ';'", None,
      "{label} cannot contain a semicolon (;) because it separates answers in files"),
-    (r"(?P<field>options|rows) has an empty entry", None, "{label} cannot include a blank line"),
-    (r"(?P<field>options|rows) has an entry longer than (?P<limit>\d+) ", None,
+    (r"(?P<field>(?:options|rows)(?:_cy)?) has an empty entry", None,
+     "{label} cannot include a blank line"),
+    (r"(?P<field>(?:options|rows)(?:_cy)?) has an entry longer than (?P<limit>\d+) ", None,
      "Each {each} must be {limit} characters or fewer"),
+    (r"(?P<field>options_cy|rows_cy) needs one entry for each of its (?P<count>\d+) ", None,
+     "Enter one Welsh {each} for each of the {count} {english}, one per line in the same "
+     "order"),
+    (r"a question in Welsh needs its (?P<field>\w+_cy) too", None, "Enter {enter}"),
+    (r"Welsh wording needs the question's text_cy too", "text_cy",
+     "Enter the question in Welsh, or clear the other Welsh boxes"),
     (r"a \w+ question needs at least two options", "options",
      "Enter at least two options, one per line"),
     (r"a \w+ question takes no options", "options",
@@ -123,6 +155,7 @@ def _reword(text: str, rules: list[Rule], fields: dict[str, tuple[str, str]]) ->
             continue
         label, enter = fields[name]
         values = {**found.groupdict(), "label": label, "enter": enter, "each": EACH.get(name)}
+        values["english"] = ENGLISH.get(name)
         if "limit" in values:
             values["limit"] = f"{int(values['limit']):,}"
         return name, message.format(**values)

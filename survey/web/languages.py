@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from flask import Flask, g, request, session, url_for
+from flask import Flask, current_app, g, request, session, url_for
 from flask_babel import Babel, get_locale, gettext, refresh
 
 from common.display import long_date, number
@@ -23,6 +23,12 @@ LANGUAGES = ("en", "cy")
 # Each language's link names the other language in that language, as GOV.UK services do.
 SWITCH_TO = {"en": ("cy", "Cymraeg"), "cy": ("en", "English")}
 STAFF_PATHS = ("/officers", "/results", "/admin", "/sign-in", "/account", "/strategies")
+# The officers' preview shows a residents' page in either language, chosen by `?lang=` on each
+# page and never remembered, so the officer's own pages stay English.
+PREVIEW_ENDPOINTS = ("officers.preview_question",)
+# Residents' pages not yet translated: shown as English (lang="en", no language link), never
+# as English text marked as Welsh for a resident who chose Welsh.
+ENGLISH_ONLY_ENDPOINTS = ("published.you_said_page",)
 
 babel = Babel()
 
@@ -40,6 +46,10 @@ def init_app(app: Flask) -> None:
 
 def _staff_page() -> bool:
     return request.path.startswith(STAFF_PATHS)
+
+
+def _previewing() -> bool:
+    return request.endpoint in PREVIEW_ENDPOINTS
 
 
 def _remember_choice() -> None:
@@ -61,7 +71,11 @@ def chosen_language() -> str:
 def language() -> str:
     """The language this page is in: English on staff pages and for an English-only
     consultation (a view says so with `english_only`), else the resident's choice."""
-    if _staff_page() or g.get("english_only"):
+    if g.get("english_only") or request.endpoint in ENGLISH_ONLY_ENDPOINTS:
+        return "en"
+    if _previewing():
+        return "cy" if request.args.get("lang") == "cy" else "en"
+    if _staff_page():
         return "en"
     return chosen_language()
 
@@ -93,7 +107,8 @@ def _wait_time(seconds: int) -> str:
 
 
 def _switch_link() -> dict[str, str] | None:
-    if _staff_page() or g.get("english_only") or request.endpoint is None:
+    untranslated = request.endpoint is None or request.endpoint in ENGLISH_ONLY_ENDPOINTS
+    if (_staff_page() and not _previewing()) or g.get("english_only") or untranslated:
         return None
     code, name = SWITCH_TO[current()]
     args = {**(request.view_args or {}), **request.args.to_dict(), "lang": code}
@@ -101,7 +116,19 @@ def _switch_link() -> dict[str, str] | None:
 
 
 def _language_context() -> dict[str, Any]:
-    return {"html_lang": current(), "language_link": _switch_link()}
+    return {
+        "html_lang": current(),
+        "language_link": _switch_link(),
+        "partnership_name": partnership_name(),
+    }
+
+
+def partnership_name() -> str:
+    """The partnership's name in the page's language, where the council gave it in Welsh."""
+    config = current_app.config
+    if current() == "cy" and config.get("PARTNERSHIP_NAME_CY"):
+        return str(config["PARTNERSHIP_NAME_CY"])
+    return str(config["PARTNERSHIP_NAME"])
 
 
 def say(message: str) -> str:

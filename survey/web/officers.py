@@ -22,7 +22,7 @@ from common.display import long_date, plural
 from common.models import Role
 from common.staff_home import ToDo
 from common.text import suggest_slug
-from survey.core.definitions import ConsultationSpec, parse_details
+from survey.core.definitions import WELSH_DETAILS, ConsultationSpec, parse_details
 from survey.core.question_types import KINDS
 from survey.data import consultations as store
 from survey.data import screening
@@ -69,6 +69,18 @@ class ConsultationForm(FlaskForm):  # type: ignore[misc]
         "Closes",
         describes="the date the consultation closes",
         description="For example, 31 3 2026. Residents can answer until the end of this day.",
+    )
+    title_cy = StringField("Title in Welsh", widget=GovTextInput())
+    summary_cy = TextAreaField("Summary in Welsh", widget=GovTextArea())
+    how_used_cy = TextAreaField(
+        "How answers will be used, in Welsh",
+        widget=GovTextArea(),
+        description="Needed only if you gave your own wording in English above.",
+    )
+    privacy_cy = TextAreaField(
+        "Privacy notice in Welsh",
+        widget=GovTextArea(),
+        description="Needed only if you gave your own wording in English above.",
     )
     submit = SubmitField("Save and continue", widget=GovSubmitInput())
 
@@ -227,6 +239,7 @@ def _checked_details(form: ConsultationForm, slug: str | None) -> ConsultationSp
         "privacy": form.privacy.data,
         "opens": form.opens.iso,
         "closes": form.closes.iso,
+        **{name: form[name].data for name in WELSH_DETAILS},
     }
     problems: list[str] = []
     spec = parse_details(raw, problems)

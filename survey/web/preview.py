@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from common.access import role_required
 from common.models import Role
@@ -15,6 +16,7 @@ from survey.core.answers import Problem, RawAnswer
 from survey.core.question_types import check_answer
 from survey.core.questions import QuestionSpec
 from survey.data.models import Consultation
+from survey.web import languages
 from survey.web.officers import bp, consultation_or_404, consultation_url
 from survey.web.question_pages import context_blocks, error_list, question_fields, raw_from_form
 
@@ -40,7 +42,8 @@ def preview_question(slug: str, key: str) -> ResponseReturnValue:
     index = next((i for i, s in enumerate(specs) if s.key == key), None)
     if index is None:
         abort(404)
-    spec = specs[index]
+    languages.offer_languages(consultation)
+    spec = languages.shown(specs[index])
     raw: RawAnswer | None = None
     problems: list[Problem] = []
     if request.method == "POST":
@@ -48,7 +51,7 @@ def preview_question(slug: str, key: str) -> ResponseReturnValue:
         problems = check_answer(spec, raw).problems
         if not problems:
             return _next(consultation, specs, index)
-    caption = f"Question {index + 1} of {len(specs)}"
+    caption = gettext("Question %(number)s of %(total)s", number=index + 1, total=len(specs))
     return render_template(
         "residents/question.html",
         spec=spec,
@@ -65,7 +68,9 @@ def _next(consultation: Consultation, specs: list[QuestionSpec], index: int) -> 
     """The next question of the preview, or back to the consultation after the last."""
     if index + 1 < len(specs):
         key = specs[index + 1].key
-        return redirect(url_for("officers.preview_question", slug=consultation.slug, key=key))
+        return redirect(
+            url_for("officers.preview_question", slug=consultation.slug, key=key, lang=_welsh())
+        )
     flash("That was the last question of the preview. Nothing was saved.", "success")
     return redirect(consultation_url(consultation))
 
@@ -75,4 +80,9 @@ def _back_url(consultation: Consultation, specs: list[QuestionSpec], index: int)
     if index == 0:
         return consultation_url(consultation)
     key = specs[index - 1].key
-    return url_for("officers.preview_question", slug=consultation.slug, key=key)
+    return url_for("officers.preview_question", slug=consultation.slug, key=key, lang=_welsh())
+
+
+def _welsh() -> str | None:
+    """`cy` while previewing in Welsh, for the next page's address (the choice is not kept)."""
+    return "cy" if languages.current() == "cy" else None

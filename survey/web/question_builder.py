@@ -9,7 +9,6 @@ is refused by `survey.data.consultations` with its own message.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import replace
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -122,6 +121,28 @@ class QuestionForm(FlaskForm):  # type: ignore[misc]
         "this one. Tick nothing to ask everyone.",
         validate_choice=False,
     )
+    text_cy = StringField("Question in Welsh", widget=GovTextInput())
+    hint_cy = StringField(
+        "Hint in Welsh",
+        widget=GovTextInput(),
+        description="Needed only if the question has a hint in English.",
+    )
+    context_cy = TextAreaField(
+        "What residents read first, in Welsh",
+        widget=GovTextArea(),
+        description="Needed only if the question has this in English.",
+    )
+    options_cy = TextAreaField(
+        "Options in Welsh",
+        widget=GovTextArea(),
+        description="One per line, in the same order as the English options. Answers are "
+        "stored as the English option, so answers in either language count together.",
+    )
+    rows_cy = TextAreaField(
+        "Statements in Welsh",
+        widget=GovTextArea(),
+        description="One per line, in the same order as the English statements.",
+    )
     submit = SubmitField("Save question", widget=GovSubmitInput())
 
     def offer_conditions(self, earlier: list[QuestionSpec]) -> None:
@@ -144,7 +165,7 @@ def new_question(slug: str) -> ResponseReturnValue:
     errors: list[dict[str, str]] = []
     if form.is_submitted():
         taken = [q.key for q in consultation.questions]
-        spec = _checked_question(form, request.form, None, taken)
+        spec = _checked_question(form, request.form, None, taken, bool(consultation.title_cy))
         if spec is not None:
             try:
                 store.add_question(consultation, spec)
@@ -178,9 +199,8 @@ def edit_question(slug: str, key: str) -> ResponseReturnValue:
     if form.is_submitted():
         stored = question.spec() if frozen else None
         taken = [q.key for q in consultation.questions if q is not question]
-        spec = _checked_question(form, request.form, stored, taken)
+        spec = _checked_question(form, request.form, stored, taken, bool(consultation.title_cy))
         if spec is not None:
-            spec = _welsh_kept(spec, question.spec())
             try:
                 store.update_question(question, spec)
             except KeyTaken as exc:
@@ -230,19 +250,7 @@ def _form_page(
         frozen_rows=_frozen_rows(question.spec()) if question and frozen else [],
         frozen_id=FROZEN_ID,
         takes_codebook=question is not None and kind_of(question.type).takes_codebook,
-    )
-
-
-def _welsh_kept(spec: QuestionSpec, stored: QuestionSpec) -> QuestionSpec:
-    """The Welsh wording from the definition file, which this form does not show, kept; its
-    options and statements only while they still match the English ones one for one."""
-    return replace(
-        spec,
-        text_cy=stored.text_cy,
-        hint_cy=stored.hint_cy,
-        context_cy=stored.context_cy,
-        options_cy=stored.options_cy if len(stored.options_cy) == len(spec.options) else (),
-        rows_cy=stored.rows_cy if len(stored.rows_cy) == len(spec.rows) else (),
+        frozen_kind=kind_of(question.type) if question is not None else None,
     )
 
 
@@ -259,6 +267,11 @@ def _form_data(spec: QuestionSpec) -> dict[str, Any]:
         "other": spec.other,
         "breakdown": spec.breakdown,
         "rows": "\n".join(spec.rows),
+        "text_cy": spec.text_cy,
+        "hint_cy": spec.hint_cy,
+        "context_cy": spec.context_cy,
+        "options_cy": "\n".join(spec.options_cy),
+        "rows_cy": "\n".join(spec.rows_cy),
         "show_if": [
             f"{spec.show_if.question}{SHOW_IF_SEPARATOR}{answer}" for answer in spec.show_if.answers
         ]
@@ -275,9 +288,11 @@ def _checked_question(
     posted: Mapping[str, str],
     frozen: QuestionSpec | None,
     taken: Collection[str],
+    welsh_needed: bool,
 ) -> QuestionSpec | None:
     """The form's question checked by the core's rules, or None with errors on the fields;
-    a key left blank is made from the question's text (and shown, to change if wanted)."""
+    a key left blank is made from the question's text (and shown, to change if wanted).
+    A consultation offered in Welsh needs every question in Welsh too."""
     form.validate()
     if not (form.key.data or "").strip() and (form.text.data or "").strip():
         form.key.data = suggest_key(form.text.data or "", taken)
@@ -292,6 +307,10 @@ def _checked_question(
         field = form[name]
         if not field.errors:
             field.errors.append(message)
+    if welsh_needed and not raw["text_cy"].strip() and not form.text_cy.errors:
+        form.text_cy.errors.append(
+            "Enter the question in Welsh: this consultation is offered in Welsh"
+        )
     return spec if not form_errors(form) else None
 
 
@@ -315,6 +334,11 @@ def _question_dict(
         "other": form.other.data,
         "breakdown": form.breakdown.data,
         "rows": _lines(form.rows.data),
+        "text_cy": form.text_cy.data or "",
+        "hint_cy": form.hint_cy.data or "",
+        "context_cy": form.context_cy.data or "",
+        "options_cy": _lines(form.options_cy.data),
+        "rows_cy": _lines(form.rows_cy.data),
     }
     show_if = _show_if(form.show_if.data or [])
     if show_if is not None:
