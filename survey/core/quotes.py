@@ -21,7 +21,11 @@ LONGEST = 500  # characters: a quote is a sentence or two, not a whole answer pa
 
 
 class QuoteError(ValueError):
-    """A quote that cannot be saved; the message says what to change."""
+    """A quote that cannot be saved; each message says one thing to change."""
+
+    def __init__(self, *messages: str) -> None:
+        super().__init__(messages[0])
+        self.messages = messages
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,7 @@ class QuotedTheme:
 
 def checked_text(text: str) -> str:
     """The quote's text as it will be kept: one paragraph, trimmed. QuoteError when it is
-    empty, too long, or holds a personal detail (the first one found named)."""
+    empty, too long, or holds personal details (each one found named)."""
     cleaned = " ".join(text.split())
     if not cleaned:
         raise QuoteError("Enter the words to quote")
@@ -45,7 +49,7 @@ def checked_text(text: str) -> str:
         raise QuoteError(f"The quote must be {LONGEST} characters or fewer")
     problems = personal_details(cleaned)
     if problems:
-        raise QuoteError(problems[0].message)
+        raise QuoteError(*(problem.message for problem in problems))
     return cleaned
 
 
