@@ -534,6 +534,8 @@ STAFF_PAGES = {
         ("strategy-sections", f"{EDITOR}/sections"),
         ("themes-suggestions", f"/officers/consultations/{SLUG}/themes/worries/suggestions"),
         ("themes-new", f"/officers/consultations/{SLUG}/themes/worries/new-themes"),
+        ("themes-quotes", f"/officers/consultations/{SLUG}/themes/worries/quotes"),
+        ("themes-quote-change", f"/officers/consultations/{SLUG}/themes/worries/quotes/1/change"),
         ("flagged", f"/officers/consultations/{SLUG}/flagged"),
         ("responses", f"/officers/consultations/{SLUG}/responses"),
         ("confirm-close", f"/officers/consultations/{SLUG}/status/closed"),

@@ -23,6 +23,7 @@ from survey.data.models import (
     Channel,
     Consultation,
     Response,
+    Status,
     Theme,
     ThemeQuote,
 )
@@ -475,3 +476,36 @@ def test_quotes_go_with_a_deleted_response(client: FlaskClient) -> None:
     db.session.commit()
     assert stored_quotes() == []
     assert db.session.scalar(sa.select(sa.func.count(Answer.id)).where(Answer.text.in_(DRUGS))) == 5
+
+
+PUBLISHED = f"/consultations/{SLUG}/results"
+
+
+@pytest.mark.db
+def test_residents_see_the_quotes_once_the_results_are_published(client: FlaskClient) -> None:
+    consultation = with_answers(north=DRUGS, south=["Drug dealing by the station"])
+    quoted(consultation, DRUGS[0])
+    assert DRUGS[0] not in client.get(PUBLISHED).get_data(as_text=True)  # open: not published
+    consultation.status = Status.CLOSED.value
+    consultation.results_published = True
+    consultation.title_cy = "Strydoedd mwy diogel"
+    db.session.commit()
+    shown = client.get(PUBLISHED)
+    assert said(shown) == [("Drug misuse: mentioned by 7 people (100%)", [f"“{DRUGS[0]}”"])]
+    welsh = client.get(PUBLISHED, query_string={"lang": "cy"})
+    assert page(welsh).find(id="what-people-said").get_text(strip=True) == "Beth ddywedodd pobl"
+    assert said(welsh) == [("Drug misuse: soniodd 7 o bobl amdani (100%)", [f"“{DRUGS[0]}”"])]
+
+
+@pytest.mark.db
+def test_residents_see_no_quote_under_a_theme_fewer_than_the_threshold_mentioned(
+    client: FlaskClient,
+) -> None:
+    consultation = with_answers(north=[*DRUGS[:4], *["Speeding traffic on the road"] * 6])
+    quoted(consultation, DRUGS[0])
+    consultation.status = Status.CLOSED.value
+    consultation.results_published = True
+    db.session.commit()
+    shown = client.get(PUBLISHED)
+    assert shown.status_code == 200 and said(shown) == []
+    assert DRUGS[0] not in shown.get_data(as_text=True)
