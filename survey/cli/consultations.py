@@ -25,8 +25,8 @@ from survey.core.definitions import DefinitionErrors, definition_to_dict, parse_
 from survey.core.demo import SLUG as DEMO_SLUG
 from survey.core.demo import definition as demo_definition
 from survey.core.demo import responses as demo_responses
-from survey.core.question_types import check_response
 from survey.core.personal_details import personal_details
+from survey.core.question_types import check_response
 from survey.data import consultations as store
 from survey.data import quotes, themes
 from survey.data.checked_imports import proposed_mapping

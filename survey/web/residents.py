@@ -36,8 +36,8 @@ from survey.core.results import ConsultationResults
 from survey.data import consultations as store
 from survey.data import screening
 from survey.data.models import Consultation, Draft, Response, Status
-from survey.data.recording import find_by_token, record_submission
 from survey.data.quotes import shown_quotes
+from survey.data.recording import find_by_token, record_submission
 from survey.data.tallies import consultation_results
 from survey.data.unfinished import (
     Submitting,
