@@ -264,8 +264,9 @@ def test_choosing_an_answer_quotes_it_and_logs_ids_not_words(client: FlaskClient
     assert "Quotes chosen: 1 of 3" in section.get_text(" ", strip=True)
     assert section.select_one("blockquote").get_text(strip=True) == f"“{DRUGS[0]}”"
     (event,) = logged("quote chosen")
-    quote_id = db.session.scalar(sa.select(ThemeQuote.id))
-    assert event.subject == f"quote {quote_id}"
+    quote = db.session.scalar(sa.select(ThemeQuote))
+    assert event.actor == "officer@example.org" and quote.chosen_by_id == event.user_id
+    assert event.subject == f"quote {quote.id}"
     drugs = theme_id(consultation, "Drug misuse")
     assert event.detail == f"question worries, theme {drugs}, answer {answer_id(DRUGS[0])}"
     assert "corner" not in event.subject + event.detail
@@ -509,3 +510,21 @@ def test_residents_see_no_quote_under_a_theme_fewer_than_the_threshold_mentioned
     shown = client.get(PUBLISHED)
     assert shown.status_code == 200 and said(shown) == []
     assert DRUGS[0] not in shown.get_data(as_text=True)
+
+
+@pytest.mark.db
+def test_a_respondents_record_holds_their_quotes_and_purging_their_words_removes_them(
+    client: FlaskClient,
+) -> None:
+    from survey.data.personal_data import purge_free_text, respondent_record
+
+    consultation = with_answers()
+    quoted(consultation, DRUGS[0])
+    answer = db.session.get(Answer, answer_id(DRUGS[0]))
+    record = respondent_record(answer.response)
+    assert record["quotes"] == [{"key": "worries", "theme": "Drug misuse", "quote": DRUGS[0]}]
+    other = db.session.get(Answer, answer_id(DRUGS[2])).response
+    assert respondent_record(other)["quotes"] == []
+    purge_free_text(dt.datetime.now(dt.UTC) + dt.timedelta(days=1), consultation)
+    db.session.commit()
+    assert stored_quotes() == []

@@ -18,7 +18,7 @@ from survey.core.answers import StoredRow, describe
 from survey.core.question_types import FREE_TEXT_TYPES, from_rows
 from survey.core.questions import OTHER_OPTION
 from survey.data import result_cache
-from survey.data.models import Answer, Consultation, Question, Response
+from survey.data.models import Answer, Consultation, Question, Response, Theme, ThemeQuote
 
 
 def find_response(reference: str) -> Response | None:
@@ -47,7 +47,21 @@ def respondent_record(response: Response) -> dict[str, Any]:
         "submitted_at": iso_timestamp(response.submitted_at),
         "channel": response.channel,
         "answers": answers,
+        "quotes": _quotes_of(response),
     }
+
+
+def _quotes_of(response: Response) -> list[dict[str, str]]:
+    """The response's words that officers chose to quote, as each quote reads."""
+    rows = db.session.execute(
+        sa.select(Question.key, Theme.name, ThemeQuote.text)
+        .join(Answer, Answer.id == ThemeQuote.answer_id)
+        .join(Question, Question.id == Answer.question_id)
+        .join(Theme, Theme.id == ThemeQuote.theme_id)
+        .where(Answer.response_id == response.id)
+        .order_by(ThemeQuote.id)
+    )
+    return [{"key": key, "theme": theme, "quote": text} for key, theme, text in rows]
 
 
 def delete_response(response: Response) -> None:
@@ -59,19 +73,26 @@ def delete_response(response: Response) -> None:
 def purge_free_text(before: dt.datetime, consultation: Consultation | None = None) -> int:
     """Clear the words of free-text and "Other" answers of responses submitted before `before`.
 
-    Returns how many answers were cleared. The caller commits.
+    Returns how many answers were cleared. Quotes of those words go too: a screened quote can
+    still hold what identifies someone. The caller commits.
     """
     responses = sa.select(Response.id).where(Response.submitted_at < before)
     if consultation is not None:
         responses = responses.where(Response.consultation_id == consultation.id)
     text_questions = sa.select(Question.id).where(Question.type.in_(FREE_TEXT_TYPES))
+    worded = (
+        Answer.text.is_not(None),
+        Answer.response_id.in_(responses),
+        sa.or_(Answer.question_id.in_(text_questions), Answer.option == OTHER_OPTION),
+    )
+    db.session.execute(
+        sa.delete(ThemeQuote)
+        .where(ThemeQuote.answer_id.in_(sa.select(Answer.id).where(*worded)))
+        .execution_options(synchronize_session=False)
+    )
     result = db.session.execute(
         sa.update(Answer)
-        .where(
-            Answer.text.is_not(None),
-            Answer.response_id.in_(responses),
-            sa.or_(Answer.question_id.in_(text_questions), Answer.option == OTHER_OPTION),
-        )
+        .where(*worded)
         .values(text=None)
         .execution_options(synchronize_session=False)
     )
