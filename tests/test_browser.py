@@ -612,6 +612,12 @@ def test_staff_pages_meet_wcag_22_aa(
         with page.expect_navigation():
             page.click("text=Withdraw this response")
         run.check("response-withdraw")
+        # A quote's words holding a phone number: the error summary and the field's message.
+        page.goto(f"/officers/consultations/{SLUG}/themes/worries/quotes/1/change")
+        page.fill("textarea#text", "Ring 01225 477000 about the dealing")
+        with page.expect_navigation():
+            page.click("button:has-text('Save the quote')")
+        run.check("themes-quote-change-errors")
     if role == "admin":  # the create form sent blank: its error summary and messages
         page.goto("/admin/users/new")
         with page.expect_navigation():
