@@ -430,9 +430,9 @@ def test_a_group_below_the_threshold_shows_no_quotes(client: FlaskClient) -> Non
     consultation = with_answers(north=DRUGS, south=south)
     quoted(consultation, DRUGS[0], south[0])
     sign_in(client, "councillor")
-    assert [quotes for _, quotes in said(client.get(RESULTS))] == [
-        [f"“{DRUGS[0]}”", f"“{south[0]}”"]
-    ]
+    # Not even to everyone: missing from the north's page, it would be known to be the south's.
+    assert [quotes for _, quotes in said(client.get(RESULTS))] == [[f"“{DRUGS[0]}”"]]
+    assert south[0] not in client.get(RESULTS).get_data(as_text=True)
     small = client.get(RESULTS, query_string={"group": "area:South"})
     assert small.status_code == 200
     assert said(small) == [] and south[0] not in small.get_data(as_text=True)
@@ -528,3 +528,39 @@ def test_a_respondents_record_holds_their_quotes_and_purging_their_words_removes
     purge_free_text(dt.datetime.now(dt.UTC) + dt.timedelta(days=1), consultation)
     db.session.commit()
     assert stored_quotes() == []
+
+
+@pytest.mark.db
+def test_no_quote_from_the_few_who_did_not_say_which_group_they_are_in(
+    client: FlaskClient,
+) -> None:
+    consultation = with_answers()
+    unplaced = "Drug deals in the car park behind the library"
+    _add(consultation, worries=Text(unplaced))  # no area: with the few who gave none
+    themes.autocode(consultation)
+    db.session.commit()
+    quoted(consultation, DRUGS[0], unplaced)
+    sign_in(client, "councillor")
+    assert said(client.get(RESULTS)) == [
+        ("Drug misuse: mentioned by 7 of 7 (100%)", [f"“{DRUGS[0]}”"])
+    ]
+
+
+@pytest.mark.db
+def test_officers_are_told_which_quotes_no_results_page_can_show(client: FlaskClient) -> None:
+    south = ["Drug dealing by the station", "Drugs sold by the river"]
+    consultation = with_answers(north=DRUGS, south=south)
+    sign_in(client, "officer")
+    use(client, consultation, DRUGS[0])
+    use(client, consultation, south[0])
+    section = theme_section(client.get(QUOTES), "Drug misuse")
+    notes = [
+        " ".join(box.get_text(" ", strip=True).split())
+        for box in section.select(".govuk-inset-text")
+    ]
+    assert len(notes) == 2
+    assert "Not shown" not in notes[0]
+    assert (
+        "Not shown on the results pages: fewer than 5 people mention Drug misuse in a group its "
+        "writer is in (such as their area)"
+    ) in notes[1]

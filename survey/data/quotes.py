@@ -9,9 +9,12 @@ decided by `survey.core.quotes` from the page's own published counts.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from common import action_log
 from common.database import db
@@ -165,13 +168,21 @@ def shown_quotes(
     consultation: Consultation, results: ConsultationResults
 ) -> tuple[QuotedTheme, ...]:
     """The quotes a results page of `results` (everyone's, or one group's) may show: only
-    under themes whose count it shows at or above the threshold, and in a group's view only
-    from that group's responses. Only the words are read, nothing else of the response."""
+    under themes whose count it shows at or above the threshold, in a group's view only from
+    that group's responses, and only from writers who are in no small group (below). Only the
+    words are read, nothing else of the response."""
     allowed = {(key, name) for key, names in quotable(results).items() for name in names}
     if not allowed:
         return ()
     statement = (
-        sa.select(Question.key, Theme.name, ThemeQuote.text)
+        sa.select(
+            ThemeQuote.id,
+            ThemeQuote.theme_id,
+            Answer.response_id,
+            Question.key,
+            Theme.name,
+            ThemeQuote.text,
+        )
         .join(Answer, Answer.id == ThemeQuote.answer_id)
         .join(Question, Question.id == Answer.question_id)
         .join(Theme, Theme.id == ThemeQuote.theme_id)
@@ -188,11 +199,75 @@ def shown_quotes(
     group = _group_filter(consultation, results)
     if group is not None:
         statement = statement.where(Answer.response_id.in_(group))
+    rows = [row for row in db.session.execute(statement) if (row.key, row.name) in allowed]
+    small = _in_small_groups(consultation, rows, results.threshold)
     chosen: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for key, name, text in db.session.execute(statement):
-        if (key, name) in allowed:
-            chosen[(key, name)].append(text)
+    for row in rows:
+        if row.id not in small:
+            chosen[(row.key, row.name)].append(row.text)
     return quoted_themes(results, chosen)
+
+
+def hidden_by_groups(consultation: Consultation, question: Question, threshold: int) -> set[int]:
+    """The ids of the question's quotes no results page shows because a group their writer
+    is in is small (as `shown_quotes` decides), for the officers' page to say so."""
+    rows = db.session.execute(
+        sa.select(ThemeQuote.id, ThemeQuote.theme_id, Answer.response_id)
+        .join(Answer, Answer.id == ThemeQuote.answer_id)
+        .where(Answer.question_id == question.id)
+    ).all()
+    return _in_small_groups(consultation, rows, threshold)
+
+
+def _in_small_groups(
+    consultation: Consultation, rows: Sequence[sa.Row[Any]], threshold: int
+) -> set[int]:
+    """The quotes whose writer is in a group of some breakdown question (or among those who
+    did not answer it) where fewer than `threshold` mention the quote's theme.
+
+    Such a quote is shown in no view: a quote shown to everyone but missing from each group's
+    view but one would tell the reader which group wrote it, and that group is small.
+    """
+    if threshold <= 1 or not rows:
+        return set()
+    theme_ids = {row.theme_id for row in rows}
+    writers = {row.response_id for row in rows}
+    small: set[int] = set()
+    grouped = aliased(Answer)
+    for question in consultation.questions:
+        if not question.breakdown:
+            continue
+        mentions = {
+            (theme_id, option): count
+            for theme_id, option, count in db.session.execute(
+                sa.select(AnswerTheme.theme_id, grouped.option, sa.func.count())
+                .join(Answer, Answer.id == AnswerTheme.answer_id)
+                .outerjoin(
+                    grouped,
+                    sa.and_(
+                        grouped.response_id == Answer.response_id,
+                        grouped.question_id == question.id,
+                        grouped.row.is_(None),
+                    ),
+                )
+                .where(AnswerTheme.theme_id.in_(theme_ids))
+                .group_by(AnswerTheme.theme_id, grouped.option)
+            )
+        }
+        chose = {
+            response_id: option
+            for response_id, option in db.session.execute(
+                sa.select(Answer.response_id, Answer.option).where(
+                    Answer.question_id == question.id,
+                    Answer.row.is_(None),
+                    Answer.response_id.in_(writers),
+                )
+            )
+        }
+        for row in rows:
+            if mentions.get((row.theme_id, chose.get(row.response_id)), 0) < threshold:
+                small.add(row.id)
+    return small
 
 
 def _group_filter(

@@ -82,6 +82,7 @@ def choose(slug: str, key: str) -> ResponseReturnValue:
             sections=sections,
             most=MOST_PER_THEME,
             threshold=suppression_threshold(),
+            hidden=quotes.hidden_by_groups(consultation, question, suppression_threshold()),
         )
     )
 
