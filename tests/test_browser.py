@@ -612,7 +612,7 @@ def test_staff_pages_meet_wcag_22_aa(
         with page.expect_navigation():
             page.click("text=Withdraw this response")
         run.check("response-withdraw")
-        # A quote's words holding a phone number: the error summary and the field's message.
+        # Words not the resident's, with a phone number: the error summary and the field's messages.
         page.goto(f"/officers/consultations/{SLUG}/themes/worries/quotes/1/change")
         page.fill("textarea#text", "Ring 01225 477000 about the dealing")
         with page.expect_navigation():

@@ -14,7 +14,7 @@ from common.models import AuditEvent
 from common.statistics import share
 from survey.core.answers import AnswerValue, Choice, Text
 from survey.core.personal_details import Kind, personal_details
-from survey.core.quotes import QuoteError, checked_text, quotable
+from survey.core.quotes import QuoteError, quotable, quote_text
 from survey.core.results import ConsultationResults, Group, TextResult, ThemeCount
 from survey.data import themes
 from survey.data.models import (
@@ -73,7 +73,7 @@ def test_each_kind_of_personal_detail_is_named_in_the_message(
     (found,) = personal_details(text)
     assert (found.kind, found.message) == (kind, message)
     with pytest.raises(QuoteError) as refused:
-        checked_text(text)
+        quote_text(text, text)
     assert refused.value.messages == (message,)
 
 
@@ -94,7 +94,7 @@ def test_ordinary_words_are_not_taken_for_personal_details(text: str) -> None:
 
 def test_every_personal_detail_is_named_not_only_the_first() -> None:
     with pytest.raises(QuoteError) as refused:
-        checked_text("Ask Sarah on 07700 900123")
+        quote_text("Ask Sarah on 07700 900123", "Ask Sarah on 07700 900123")
     assert refused.value.messages == (
         "Remove the name Sarah, or replace it with [name]",
         "Remove the phone number 07700 900123",
@@ -102,11 +102,25 @@ def test_every_personal_detail_is_named_not_only_the_first() -> None:
 
 
 def test_a_quote_is_kept_as_one_trimmed_paragraph_and_must_say_something() -> None:
-    assert checked_text("  Drug dealing\n on the  corner ") == "Drug dealing on the corner"
+    said = "Drug dealing on the corner"
+    assert quote_text("  Drug dealing\n on the  corner ", said) == "Drug dealing on the corner"
     with pytest.raises(QuoteError, match="Enter the words to quote"):
-        checked_text(" \n ")
+        quote_text(" \n ", said)
     with pytest.raises(QuoteError, match="500 characters or fewer"):
-        checked_text("drugs " * 100)
+        quote_text("drugs " * 100, "drugs " * 100)
+
+
+def test_a_quote_keeps_to_the_residents_words_with_the_officers_in_brackets() -> None:
+    said = "Dave from number 4 deals drugs on the corner every night"
+    kept = "[name] deals drugs on the corner … every night"
+    assert quote_text(kept, said) == kept
+    assert quote_text("[A neighbour] deals drugs [nearby]", said)
+    with pytest.raises(QuoteError) as refused:
+        quote_text("Someone deals drugs on the corner", said)
+    assert refused.value.messages == (
+        "Use only the resident's words: “Someone” is not in the answer. Leave words out, "
+        "or put your own in square brackets, such as [name]",
+    )
 
 
 # Which themes a view may quote under (pure).
@@ -296,22 +310,30 @@ def test_an_answer_with_a_phone_number_cannot_be_quoted_until_it_is_taken_out(
 def test_a_quote_can_be_changed_to_redact_a_name_and_is_checked_again(
     client: FlaskClient,
 ) -> None:
-    consultation = with_answers()
+    named = "Dave sells drugs outside the shops every night"
+    consultation = with_answers(north=[*DRUGS[:5], named])
     sign_in(client, "officer")
-    use(client, consultation, DRUGS[2])
+    use(client, consultation, named, words="sells drugs outside the shops")
     quote_id = db.session.scalar(sa.select(ThemeQuote.id))
     change = f"{QUOTES}/{quote_id}/change"
     form = client.get(change)
     assert form.status_code == 200
-    assert page(form).select_one("textarea#text").get_text() == DRUGS[2]
+    assert page(form).select_one("textarea#text").get_text() == "sells drugs outside the shops"
+    assert page(form).select_one(".govuk-inset-text").get_text(strip=True) == named
     token = csrf_token(form)
-    refused = client.post(change, data={"csrf_token": token, "text": "Dave sells drugs here"})
+    refused = client.post(change, data={"csrf_token": token, "text": "Dave sells drugs"})
     assert refused.status_code == 400
     assert error_summary(refused) == ["Remove the name Dave, or replace it with [name]"]
-    assert stored_quotes() == [(answer_id(DRUGS[2]), DRUGS[2])]
-    done = client.post(change, data={"csrf_token": token, "text": "[name] sells drugs here"})
+    added = client.post(change, data={"csrf_token": token, "text": "Kids sell drugs"})
+    assert error_summary(added) == [
+        "Use only the resident's words: “Kids” is not in the answer. Leave words out, "
+        "or put your own in square brackets, such as [name]"
+    ]
+    assert stored_quotes() == [(answer_id(named), "sells drugs outside the shops")]
+    done = client.post(change, data={"csrf_token": token, "text": "[name] sells drugs every night"})
     assert done.status_code == 303
-    assert stored_quotes() == [(answer_id(DRUGS[2]), "[name] sells drugs here")]
+    assert stored_quotes() == [(answer_id(named), "[name] sells drugs every night")]
+    assert db.session.get(Answer, answer_id(named)).text == named
     (event,) = logged("quote changed")
     assert event.subject == f"quote {quote_id}" and "sells" not in event.detail
 

@@ -9,6 +9,7 @@ screened for personal details when saved and again when shown.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -39,18 +40,36 @@ class QuotedTheme:
     quotes: tuple[str, ...]
 
 
-def checked_text(text: str) -> str:
+def quote_text(text: str, answer: str) -> str:
     """The quote's text as it will be kept: one paragraph, trimmed. QuoteError when it is
-    empty, too long, or holds personal details (each one found named)."""
+    empty, too long, puts words in the resident's mouth, or holds personal details (each
+    problem named)."""
     cleaned = " ".join(text.split())
     if not cleaned:
         raise QuoteError("Enter the words to quote")
     if len(cleaned) > LONGEST:
         raise QuoteError(f"The quote must be {LONGEST} characters or fewer")
-    problems = personal_details(cleaned)
+    problems = [*_not_said(cleaned, answer), *(p.message for p in personal_details(cleaned))]
     if problems:
-        raise QuoteError(*(problem.message for problem in problems))
+        raise QuoteError(*problems)
     return cleaned
+
+
+_EDITED = re.compile(r"\[[^\]]*\]|\.\.\.|…")  # [name], [the council], ... and …
+_WORD = re.compile(r"[\w']+")
+
+
+def _not_said(quote: str, answer: str) -> list[str]:
+    """A quote is the resident's words, shortened: each word outside square brackets must be
+    one of the answer's (an officer's own words go in brackets, such as [name])."""
+    said = {word.casefold() for word in _WORD.findall(answer)}
+    added = [w for w in _WORD.findall(_EDITED.sub(" ", quote)) if w.casefold() not in said]
+    if not added:
+        return []
+    return [
+        f"Use only the resident's words: “{added[0]}” is not in the answer. Leave words out, "
+        "or put your own in square brackets, such as [name]"
+    ]
 
 
 def quotable(results: ConsultationResults) -> dict[str, list[str]]:

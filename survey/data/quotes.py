@@ -23,8 +23,8 @@ from survey.core.quotes import (
     MOST_PER_THEME,
     QuotedTheme,
     QuoteError,
-    checked_text,
     quotable,
+    quote_text,
     quoted_themes,
 )
 from survey.core.results import ConsultationResults
@@ -123,7 +123,8 @@ def choose_quote(
         raise QuoteError(
             f"A theme can have {MOST_PER_THEME} quotes at most: remove one before choosing another"
         )
-    words = checked_text(answer.text or "" if text is None else text)
+    original = answer.text or ""
+    words = quote_text(original if text is None else text, original)
     quote = ThemeQuote(theme_id=theme.id, answer_id=answer.id, text=words, chosen_by_id=_id(by))
     db.session.add(quote)
     db.session.flush()
@@ -135,7 +136,8 @@ def change_quote(
     consultation: Consultation, question: Question, quote: ThemeQuote, text: str, by: User | None
 ) -> None:
     """Change a quote's words (to shorten it, or take a name out); the caller commits."""
-    quote.text = checked_text(text)
+    answer = db.session.get(Answer, quote.answer_id)
+    quote.text = quote_text(text, answer.text or "" if answer is not None else "")
     _log("quote changed", consultation, question, quote, by)
 
 
