@@ -359,6 +359,7 @@ def _register_blueprints(app: Flask) -> None:
     from survey.web.jobs import bp as jobs_bp
     from survey.web.new_themes import bp as new_themes_bp
     from survey.web.officers import bp as officers_bp
+    from survey.web.quotes import bp as quotes_bp
     from survey.web.residents import bp as residents_bp
     from survey.web.responses import bp as responses_bp
     from survey.web.suggestions import bp as suggestions_bp
@@ -373,6 +374,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(responses_bp, url_prefix="/officers")
     app.register_blueprint(suggestions_bp, url_prefix="/officers")
     app.register_blueprint(new_themes_bp, url_prefix="/officers")
+    app.register_blueprint(quotes_bp, url_prefix="/officers")
     app.register_blueprint(jobs_bp, url_prefix="/officers")
     from assembly.web.strategies import bp as strategies_bp
 

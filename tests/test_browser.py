@@ -534,6 +534,8 @@ STAFF_PAGES = {
         ("strategy-sections", f"{EDITOR}/sections"),
         ("themes-suggestions", f"/officers/consultations/{SLUG}/themes/worries/suggestions"),
         ("themes-new", f"/officers/consultations/{SLUG}/themes/worries/new-themes"),
+        ("themes-quotes", f"/officers/consultations/{SLUG}/themes/worries/quotes"),
+        ("themes-quote-change", f"/officers/consultations/{SLUG}/themes/worries/quotes/1/change"),
         ("flagged", f"/officers/consultations/{SLUG}/flagged"),
         ("responses", f"/officers/consultations/{SLUG}/responses"),
         ("confirm-close", f"/officers/consultations/{SLUG}/status/closed"),
@@ -611,6 +613,12 @@ def test_staff_pages_meet_wcag_22_aa(
         with page.expect_navigation():
             page.click("text=Withdraw this response")
         run.check("response-withdraw")
+        # Words not the resident's, with a phone number: the error summary and the field's messages.
+        page.goto(f"/officers/consultations/{SLUG}/themes/worries/quotes/1/change")
+        page.fill("textarea#text", "Ring 01225 477000 about the dealing")
+        with page.expect_navigation():
+            page.click("button:has-text('Save the quote')")
+        run.check("themes-quote-change-errors")
     if role == "admin":  # the create form sent blank: its error summary and messages
         page.goto("/admin/users/new")
         with page.expect_navigation():

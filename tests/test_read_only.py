@@ -98,3 +98,20 @@ def test_a_drafts_inputs_are_gathered_from_a_replica(app: Flask, read_only: Flas
     assert gathered.inputs.results.responses == 64
     assert gathered.consultation.slug == SLUG
     assert by_slug(SLUG) is not None
+
+
+@POSTGRESQL_ONLY
+def test_officers_quotes_pages_read_from_a_replica(
+    app: Flask, client: FlaskClient, read_only: Flask
+) -> None:
+    with app.app_context():
+        assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+        sign_in(client, "officer", "quoter@example.org")
+    reader = _reader_client(read_only, client)
+    quotes = f"/officers/consultations/{SLUG}/themes/worries/quotes"
+    for address in (quotes, f"{quotes}/1/change"):
+        response = reader.get(address)
+        assert response.status_code == 200, f"{address}: {response.status_code}"
+    assert "Quotes chosen: 1 of 3" in reader.get(quotes).get_data(as_text=True)
+    results = reader.get(f"/results/{SLUG}").get_data(as_text=True)
+    assert "What people said" in results  # the demo's quotes, shown where the counts allow

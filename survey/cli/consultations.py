@@ -25,9 +25,10 @@ from survey.core.definitions import DefinitionErrors, definition_to_dict, parse_
 from survey.core.demo import SLUG as DEMO_SLUG
 from survey.core.demo import definition as demo_definition
 from survey.core.demo import responses as demo_responses
+from survey.core.personal_details import personal_details
 from survey.core.question_types import check_response
 from survey.data import consultations as store
-from survey.data import themes
+from survey.data import quotes, themes
 from survey.data.checked_imports import proposed_mapping
 from survey.data.consultations import ConsultationError
 from survey.data.models import Channel, Consultation, Status
@@ -236,6 +237,21 @@ DEMO_PASSWORDS = {
 }
 
 
+def _demo_quotes(consultation: Consultation) -> None:
+    """A quote for each theme that has none, as an officer might choose: the shortest readable
+    answer whose words pass the screening, so the quotes pages have something to show."""
+    for question in themes.coded_questions(consultation):
+        chosen = quotes.quotes_of(question)
+        for theme in themes.question_themes(question):
+            if chosen.get(theme.id):
+                continue
+            offered = quotes.candidates(question, theme, 1, 10).items
+            clean = next((item for item in offered if not personal_details(item.text)), None)
+            answer = themes.answer_of(question, clean.answer_id) if clean else None
+            if answer is not None:
+                quotes.choose_quote(consultation, question, theme, answer, None, None)
+
+
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
@@ -256,6 +272,7 @@ def demo_command() -> None:
             )
             added += 1
     themes.autocode(consultation)  # officers' codes, if any, are kept
+    _demo_quotes(consultation)
     for email, (role, password) in DEMO_PASSWORDS.items():
         user = find_user(email)
         try:

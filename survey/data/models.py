@@ -423,3 +423,26 @@ class RememberedMapping(db.Model):  # type: ignore[name-defined,misc]
     saved_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user_account.id", ondelete="SET NULL")
     )
+
+
+class ThemeQuote(db.Model):  # type: ignore[name-defined,misc]
+    """An answer an officer chose to quote under one of its themes, in the officer's words.
+
+    `text` is the quote as shown: the answer's words, shortened or with a name replaced by
+    "[name]"; the answer itself is never changed. It carries nothing else of the response.
+    Gone with its theme (merged away) or its answer (the response deleted).
+    """
+
+    __tablename__ = "theme_quote"
+    __table_args__ = (sa.UniqueConstraint("theme_id", "answer_id", name="uq_theme_quote_answer"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    theme_id: Mapped[int] = mapped_column(sa.ForeignKey("theme.id", ondelete="CASCADE"), index=True)
+    answer_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("answer.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(sa.Text)
+    chosen_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    chosen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

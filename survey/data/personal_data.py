@@ -18,7 +18,7 @@ from survey.core.answers import StoredRow, describe
 from survey.core.question_types import FREE_TEXT_TYPES, from_rows
 from survey.core.questions import OTHER_OPTION
 from survey.data import result_cache
-from survey.data.models import Answer, Consultation, Question, Response
+from survey.data.models import Answer, Consultation, Question, Response, Theme, ThemeQuote
 
 
 def find_response(reference: str) -> Response | None:
@@ -47,7 +47,21 @@ def respondent_record(response: Response) -> dict[str, Any]:
         "submitted_at": iso_timestamp(response.submitted_at),
         "channel": response.channel,
         "answers": answers,
+        "quotes": _quotes_of(response),
     }
+
+
+def _quotes_of(response: Response) -> list[dict[str, str]]:
+    """The response's words that officers chose to quote, as each quote reads."""
+    rows = db.session.execute(
+        sa.select(Question.key, Theme.name, ThemeQuote.text)
+        .join(Answer, Answer.id == ThemeQuote.answer_id)
+        .join(Question, Question.id == Answer.question_id)
+        .join(Theme, Theme.id == ThemeQuote.theme_id)
+        .where(Answer.response_id == response.id)
+        .order_by(ThemeQuote.id)
+    )
+    return [{"key": key, "theme": theme, "quote": text} for key, theme, text in rows]
 
 
 def delete_response(response: Response) -> None:
@@ -78,15 +92,21 @@ def free_text_due(before: dt.datetime) -> sa.Select[tuple[int, int]]:
 
 
 def purge_free_text(before: dt.datetime, consultation: Consultation | None = None) -> int:
-    """Clear the words of free-text and "Other" answers of responses submitted before `before`.
+    """Clear the words of free-text and "Other" answers of responses submitted before `before`,
+    and delete officers' quotes of those words.
 
     Returns how many answers were cleared. The caller commits.
     """
-    purge = sa.update(Answer).where(_free_text_due(before))
+    due = _free_text_due(before)
     if consultation is not None:
         mine = sa.select(Response.id).where(Response.consultation_id == consultation.id)
-        purge = purge.where(Answer.response_id.in_(mine))
+        due = sa.and_(due, Answer.response_id.in_(mine))
+    db.session.execute(
+        sa.delete(ThemeQuote)
+        .where(ThemeQuote.answer_id.in_(sa.select(Answer.id).where(due)))
+        .execution_options(synchronize_session=False)
+    )
     result = db.session.execute(
-        purge.values(text=None).execution_options(synchronize_session=False)
+        sa.update(Answer).where(due).values(text=None).execution_options(synchronize_session=False)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -21,6 +21,7 @@ from survey.core import tables
 from survey.core.results import Breakdown, ConsultationResults, ScaleResult
 from survey.data import consultations as store
 from survey.data.models import Consultation, Status
+from survey.data.quotes import shown_quotes
 from survey.data.tallies import UnknownGroup, breakdown, consultation_results
 from survey.web import chart_files
 from survey.web.addresses import query_text
@@ -95,6 +96,8 @@ def consultation(slug: str) -> ResponseReturnValue:
         weeks=tables.weeks_table(results.weeks),
         weeks_chart=charts[chart_names.WEEKS_NAME],
         group_value=query_text("group"),
+        # Officers' quotes per theme, only where this view's own counts allow (theme-quotes).
+        quotes=shown_quotes(chosen, results),
     )
 
 

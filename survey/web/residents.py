@@ -36,6 +36,7 @@ from survey.core.results import ConsultationResults
 from survey.data import consultations as store
 from survey.data import screening
 from survey.data.models import Consultation, Draft, Response, Status
+from survey.data.quotes import shown_quotes
 from survey.data.recording import find_by_token, record_submission
 from survey.data.tallies import consultation_results
 from survey.data.unfinished import (
@@ -156,6 +157,7 @@ def results(slug: str) -> ResponseReturnValue:
         sections=[
             (r, tables.question_table(r, found.threshold), charts[r.key]) for r in found.questions
         ],
+        quotes=shown_quotes(consultation, found),  # the councillors' rules: everyone's view
     )
 
 
