@@ -78,7 +78,7 @@ def count_cells(
     channel), in one pass: (option of each question in turn, None for no answer, then the
     channel if asked) -> counts. Those who did not answer a breakdown question are a cell too:
     a reader can work them out as a group less its other cells."""
-    found = _count(consultation_id, questions, _Cells(by_question_ids, by_channel))
+    found = _count(consultation_id, questions, _Cells(consultation_id, by_question_ids, by_channel))
     return {key: counts for key, counts in found.items() if key is not None}
 
 
@@ -115,29 +115,36 @@ class _Scope:
 
 class _Cells(_Scope):
     """Every cell of a cross-table at once: each row led by the cell's breakdown options (None
-    where not answered) and its channel."""
+    where not answered) and its channel.
 
-    def __init__(self, by_question_ids: Sequence[int], by_channel: bool) -> None:
+    Each response's cell is worked out once, in a subquery grouped by response (so that it is
+    made once, not looked up again for each answer), then joined to what is counted.
+    """
+
+    def __init__(
+        self, consultation_id: int, by_question_ids: Sequence[int], by_channel: bool
+    ) -> None:
         super().__init__()
-        self.by_question_ids = list(by_question_ids)
-        self.bys = [sa.orm.aliased(Answer) for _ in self.by_question_ids]
-        self.responses = sa.orm.aliased(Response) if by_channel else None
-        channel = (self.responses.channel,) if self.responses is not None else ()
-        self.lead = (*(by.option for by in self.bys), *channel)
-
-    def apply(self, statement: sa.Select[Any], response_id: Any) -> sa.Select[Any]:
-        for by, question_id in zip(self.bys, self.by_question_ids, strict=True):
-            statement = statement.outerjoin(
+        bys = [sa.orm.aliased(Answer) for _ in by_question_ids]
+        columns: list[Any] = [Response.id.label("response_id")]
+        columns += [by.option.label(f"by{i}") for i, by in enumerate(bys)]
+        if by_channel:
+            columns.append(Response.channel.label("channel"))
+        cells = sa.select(*columns).where(Response.consultation_id == consultation_id)
+        for by, question_id in zip(bys, by_question_ids, strict=True):
+            cells = cells.outerjoin(
                 by,
                 sa.and_(
-                    by.response_id == response_id,
+                    by.response_id == Response.id,
                     by.question_id == question_id,
                     by.row.is_(None),
                 ),
             )
-        if self.responses is not None:
-            statement = statement.join(self.responses, self.responses.id == response_id)
-        return statement
+        self.cells = cells.group_by(*columns).subquery("cells")
+        self.lead = tuple(c for c in self.cells.c if c.name != "response_id")
+
+    def apply(self, statement: sa.Select[Any], response_id: Any) -> sa.Select[Any]:
+        return statement.join(self.cells, self.cells.c.response_id == response_id)
 
     def split(self, rows: list[Any]) -> list[tuple[Any, tuple[Any, ...]]]:
         width = len(self.lead)
