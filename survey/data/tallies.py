@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
 
@@ -254,6 +254,32 @@ def _results(
     )
 
 
+GroupView = Callable[[str, str], ConsultationResults]
+
+
+def group_views(consultation: Consultation, *, minimum: int) -> GroupView:
+    """A reader of each group's results, fetching every group's from the cache once (not once
+    a group: they are kept together, and each fetch unpickles them all)."""
+    questions = list(consultation.questions)
+    specs = [question.spec() for question in questions]
+    loaded: dict[str, ConsultationResults] = {}
+
+    def view(key: str, label: str) -> ConsultationResults:
+        if minimum <= 1:
+            return consultation_results(consultation, (key, label), minimum=minimum)
+        if not loaded:
+            loaded.update(
+                cached(
+                    consultation.id,
+                    f"groups:{consultation.updated_at.isoformat()}:{minimum}",
+                    lambda: _group_views(consultation, questions, minimum),
+                )
+            )
+        return with_follow_ups(loaded[_view_name(_group(questions, (key, label)))], specs)
+
+    return view
+
+
 def breakdown(
     consultation: Consultation,
     by_key: str,
@@ -261,6 +287,7 @@ def breakdown(
     statement: int | None = None,
     *,
     minimum: int,
+    views: GroupView | None = None,
 ) -> Breakdown:
     """Agreement with one scale question (or matrix statement) in each group of `by_key`."""
     questions = {q.key: q for q in consultation.questions}
@@ -274,7 +301,10 @@ def breakdown(
         raise UnknownGroup(f"say which statement of '{key}' to break down, and only for a matrix")
     groups = []
     for label in by.options:
-        view = consultation_results(consultation, (by.key, label), minimum=minimum)
+        if views is None:
+            view = consultation_results(consultation, (by.key, label), minimum=minimum)
+        else:
+            view = views(by.key, label)
         result = _scale_of(view, question.key, statement)
         if result is None:  # the group's results are not shown
             hidden = withheld(0, minimum) if view.withheld else hidden_share(0, minimum)

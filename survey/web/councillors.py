@@ -20,7 +20,7 @@ from survey.core import tables, whole_report
 from survey.core.results import Breakdown, ConsultationResults, ScaleResult
 from survey.data import consultations as store
 from survey.data.models import Consultation, Status
-from survey.data.tallies import UnknownGroup, breakdown
+from survey.data.tallies import UnknownGroup, breakdown, group_views
 from survey.web import chart_files, report_files, result_filters
 from survey.web.result_filters import Filters
 
@@ -56,8 +56,9 @@ def _breakdowns(consultation: Consultation, results: ConsultationResults) -> lis
     """Agreement by each breakdown question, for everyone (not within a group)."""
     if results.group is not None or results.filters:
         return []
+    views = group_views(consultation, minimum=results.threshold)
     return [
-        breakdown(consultation, by.key, result.key, minimum=results.threshold)
+        breakdown(consultation, by.key, result.key, minimum=results.threshold, views=views)
         for by in results.breakdown_questions
         for result in results.questions
         if isinstance(result, ScaleResult)
