@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Response
 
 from common.pdf_report import write_pdf
@@ -16,11 +18,16 @@ TYPES = {
 }
 
 
+@lru_cache(maxsize=8)
 def workbook(report: whole_report.Report) -> bytes:
+    """The report as XLSX; kept per process for the same results (a new response, a new
+    report), as charts are."""
     return write_report(whole_report.sheets(report))
 
 
+@lru_cache(maxsize=8)
 def pdf(report: whole_report.Report) -> bytes:
+    """The report as PDF, kept the same way: drawing every chart again takes seconds."""
     lines = [report.shown_for, whole_report.made_on_text(report), report.note]
     return write_pdf(report.title, lines, whole_report.pdf_blocks(report))
 
