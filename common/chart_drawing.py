@@ -16,7 +16,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from isal import isal_zlib
@@ -141,11 +140,6 @@ class Drawing:
             canvas.draw()  # as laid out: at PNG_DPI already
             rgba = np.asarray(canvas.buffer_rgba())  # type: ignore[attr-defined]
         return png_bytes(rgba, PNG_DPI)
-
-    def pdf_page(self, pages: Any) -> None:
-        """The figure as a page of a PDF (a matplotlib PdfPages), its words as text."""
-        with rc_context({**style(), "pdf.fonttype": 42}):
-            pages.savefig(self._figure(SVG_DPI))
 
     def _figure(self, dpi: int) -> Figure:
         """The figure drawn and laid out at `dpi`, the resolution it will be written at."""

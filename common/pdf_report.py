@@ -1,14 +1,15 @@
 """A report as a PDF: headings, sentences, data tables and charts, drawn with matplotlib.
 
 Pure: no Flask, no database, no office suite. Tables are written as text (a reader can copy
-them, and `pdftotext` reads them back); each chart is a page of its own, drawn from the same
-`common.chart_drawing.Drawing` as the page's SVG. Fonts are embedded as TrueType, so the text
-is text, not outlines.
+them, and `pdftotext` reads them back); each chart is its PNG for documents, drawn from the same
+`common.chart_drawing.Drawing` as the page's SVG, and followed by its table. Fonts are
+embedded as TrueType, so the text is text, not outlines.
 """
 
 from __future__ import annotations
 
 import io
+import math
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,8 +17,9 @@ from dataclasses import dataclass, field
 from matplotlib import rc_context
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
+from matplotlib.image import imread
 
-from common.chart_drawing import Drawing, style
+from common.chart_drawing import PNG_DPI, Drawing, style
 
 PAGE = (8.27, 11.69)  # A4, inches
 MARGIN = 0.6
@@ -62,8 +64,7 @@ def write_pdf(title: str, lines: Sequence[str], blocks: Sequence[Block]) -> byte
             for words in block.words:
                 writer.text(words)
             if block.drawing is not None:
-                writer.finish()
-                block.drawing.pdf_page(pages)
+                writer.image(block.drawing.png())
             for table in block.tables:
                 writer.table(table)
         writer.finish()
@@ -89,6 +90,21 @@ class _Writer:
         if self.figure is not None:
             self.pages.savefig(self.figure)  # type: ignore[no-untyped-call]
             self.figure = None
+
+    def image(self, png: bytes) -> None:
+        """A chart as drawn for documents (PNG_DPI), as wide as the text at most."""
+        pixels = imread(io.BytesIO(png), format="png")
+        height, width = pixels.shape[0] / PNG_DPI, pixels.shape[1] / PNG_DPI
+        scale = min(1.0, (PAGE[0] - 2 * MARGIN) / width, (PAGE[1] - 2 * MARGIN - LINE) / height)
+        width, height = width * scale, height * scale
+        lines = math.ceil(height / LINE) + 1
+        figure = self._room(lines)
+        axes = figure.add_axes(
+            (MARGIN / PAGE[0], 1 - (self.y + height) / PAGE[1], width / PAGE[0], height / PAGE[1])
+        )
+        axes.imshow(pixels, interpolation="antialiased")
+        axes.set_axis_off()
+        self.y += lines * LINE
 
     def gap(self) -> None:
         self.y += LINE
