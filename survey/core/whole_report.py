@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from common import display
 from common.pdf_report import Block
@@ -216,7 +217,7 @@ def cell_value(text: str) -> str | int | float | Percent:
         return int(value) if value.is_integer() else value
     if PERCENT.match(text):
         places = len(text[:-1].partition(".")[2])
-        return Percent(float(text[:-1]) / 100, places)
+        return Percent(float(Decimal(text[:-1]) / 100), places)  # 0.227, not 0.22699999999999998
     return text
 
 
