@@ -7,7 +7,8 @@ TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 # The pure core (no Flask, no database) and the counting of results, type-checked strictly.
 CORE := survey/core assembly/core common/text.py common/display.py common/statistics.py \
 	common/disclosure.py \
-	common/spreadsheets.py common/chart_drawing.py common/clock.py survey/data/counting.py \
+	common/spreadsheets.py common/chart_drawing.py common/clock.py common/pdf_report.py \
+	survey/data/counting.py \
 	survey/data/result_cache.py survey/data/tallies.py survey/interface.py
 
 # The residents' pages in Welsh: the catalogue kept in git (.po), compiled by the build (.mo).

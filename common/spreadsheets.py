@@ -22,6 +22,7 @@ from typing import Any
 
 from defusedxml import ElementTree
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # an XLSX is a zip: this bounds what it may expand to
@@ -348,6 +349,56 @@ def write_xlsx(rows: Iterable[Sequence[str]]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Percent:
+    """A percentage for a report's cell: `value` as a fraction (0.82), shown to `places`."""
+
+    value: float
+    places: int = 0
+
+
+ReportCell = str | int | float | Percent | None
+SHEET_NAME_LENGTH = 31  # Excel's limit
+SHEET_NAME_BANNED = re.compile(r"[\\/?*\[\]:]")
+
+
+def sheet_name(text: str, taken: Iterable[str] = ()) -> str:
+    """A name Excel accepts for a sheet (31 characters, none of \\ / ? * [ ] :), unique."""
+    base = SHEET_NAME_BANNED.sub(" ", text).strip()[:SHEET_NAME_LENGTH].strip() or "Sheet"
+    used = {name.casefold() for name in taken}
+    name, n = base, 1
+    while name.casefold() in used:
+        n += 1
+        suffix = f" ({n})"
+        name = base[: SHEET_NAME_LENGTH - len(suffix)].strip() + suffix
+    return name
+
+
+def write_report(sheets: Sequence[tuple[str, Sequence[Sequence[ReportCell]]]]) -> bytes:
+    """An XLSX workbook of named sheets: numbers stored as numbers, percentages with a percent
+    format to their places, text neutralised against formulas."""
+    workbook = Workbook(write_only=True)
+    for name, rows in sheets:
+        sheet = workbook.create_sheet(name)
+        for row in rows:
+            sheet.append([_report_cell(sheet, cell) for cell in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _report_cell(sheet: Any, cell: ReportCell) -> Any:
+    if isinstance(cell, Percent):
+        written = WriteOnlyCell(sheet, value=cell.value)
+        written.number_format = "0" + ("." + "0" * cell.places if cell.places else "") + "%"
+        return written
+    if isinstance(
+        cell, str
+    ):  # a lone "-" (no percentage) is not a formula: kept as the page has it
+        return neutralise(cell) if len(cell) > 1 else cell or None
+    return cell
 
 
 def cell_text(value: Any) -> str:

@@ -24,6 +24,7 @@ URL_VALUES = {
     "version": 1,
     "number": 1,
     "job_id": 1,
+    "quote_id": 1,
     "status": "closed",
 }
 PUBLIC_PREFIXES = ("/assets/", "/govuk/", "/static/")

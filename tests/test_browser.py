@@ -552,6 +552,8 @@ STAFF_PAGES = {
         ("results", "/results/"),
         ("results-consultation", f"/results/{SLUG}"),
         ("results-published", f"/results/{PUBLISHED_SLUG}"),
+        ("results-one-group", f"/results/{SLUG}?area=Bath"),
+        ("results-combined", f"/results/{SLUG}?area=Bath&age_band=25+to+44&channel=online"),
         ("delivery", "/officers/delivery"),
         ("delivery-position", f"{DELIVERY}/delivery"),
         ("delivery-actions", f"{DELIVERY}/actions"),
@@ -624,5 +626,74 @@ def test_staff_pages_meet_wcag_22_aa(
         with page.expect_navigation():
             page.click("form button[type=submit]")
         run.check("user-new-errors")
+    context.close()
+    run.assert_none()
+
+
+# --- a councillor reads the results: contents, filters combined, the whole report ----------
+
+
+def _summary(page: Any) -> dict[str, str]:
+    """The summary list at the top of the results page: key -> value."""
+    rows = page.locator("#summary + .govuk-summary-list .govuk-summary-list__row")
+    return {
+        rows.nth(i).locator("dt").inner_text().strip(): rows.nth(i)
+        .locator("dd")
+        .inner_text()
+        .strip()
+        for i in range(rows.count())
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("viewport", [DESKTOP, NARROW], ids=["1280", "320"])
+def test_a_councillor_uses_the_contents_combines_filters_and_downloads_the_report(
+    browser: Any, server: Server, viewport: dict[str, int], tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    context = _axe_context(browser, viewport, server.base)
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    sign_in(page, server, COUNCILLOR)
+    run = AxeRun(page, f"results-journey-{viewport['width']}", viewport["width"])
+    run.check("results-everyone", f"/results/{SLUG}")
+    everyone = _summary(page)
+    assert everyone["Responses"] == "64"
+
+    contents = page.locator("nav[aria-labelledby=contents-heading] a")
+    assert contents.count() >= 8
+    target = contents.nth(3)
+    wanted = target.get_attribute("href")
+    heading = target.inner_text()
+    target.click()
+    assert page.url.endswith(wanted)
+    landed = page.locator(wanted)
+    assert landed.inner_text() == heading and landed.is_visible()
+    box = landed.bounding_box()
+    assert box is not None and -1 <= box["y"] < viewport["height"], "the link did not scroll there"
+    run.check("results-contents-followed")
+
+    page.select_option("#area", "Bath")
+    page.select_option("#age_band", "25 to 44")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Show results").click()
+    assert "area=Bath" in page.url and "age_band=25+to+44" in page.url
+    combined = _summary(page)
+    assert combined["Responses"] != everyone["Responses"]
+    caption = page.locator(".govuk-caption-l").inner_text()
+    assert "Which area do you live in: Bath; What is your age: 25 to 44" in caption
+    run.check("results-two-filters")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=re.compile("spreadsheet \\(XLSX\\)")).click()
+    path = tmp_path / "report.xlsx"
+    download_info.value.save_as(path)
+    book = load_workbook(path)
+    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True) if row[0]}
+    written = summary["Responses"]
+    assert (f"{written:,}" if isinstance(written, int) else written) == combined["Responses"]
+    contents_sheet = [row[0] for row in book["Contents"].iter_rows(values_only=True)]
+    assert page.locator(".govuk-caption-l").inner_text() in contents_sheet
     context.close()
     run.assert_none()

@@ -60,18 +60,18 @@ def test_chart_downloads_need_a_staff_account(client: FlaskClient) -> None:
 def test_the_group_filter_applies_to_the_charts(client: FlaskClient) -> None:
     seventy_agreeing()
     sign_in(client, "councillor")
-    north = page(client.get(PAGE, query_string={"group": "area:North"}))
+    north = page(client.get(PAGE, query_string={"area": "North"}))
     image = north.select_one('section[aria-labelledby="q-agree"] img')
     assert image is not None
     assert str(image["alt"]).startswith(  # 10 would give South's 4 away (14 in all agreed)
         "An undisclosed number of 14 who answered agreed. Fewer than 5 of 14 disagreed"
     )
-    assert image["src"] == "/results/safer-streets/charts/agree.svg?group=area:North"
+    assert image["src"] == "/results/safer-streets/charts/agree.svg?area=North"
     everyone = client.get(f"{PAGE}/charts/agree.svg").data
     assert client.get(str(image["src"])).data != everyone
     download = client.get(f"{PAGE}/charts/agree.csv", query_string={"group": "area:North"})
     rows = list(csv.reader(io.StringIO(download.get_data(as_text=True).lstrip("\ufeff"))))
-    assert rows[1] == ["Where do you live? North"]
+    assert rows[1] == ["Results for those who answered “Where do you live?” with North"]
     assert rows[3] == ["Yes", "not shown", "not shown"]
     assert (
         'filename="safer-streets-agree-area-North.csv"' in download.headers["Content-Disposition"]

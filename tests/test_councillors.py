@@ -83,16 +83,16 @@ def test_the_results_page_states_agreement_with_its_base_interval_and_table(
 def test_the_filter_shows_one_group_and_hides_a_group_too_small(client: FlaskClient) -> None:
     seventy_agreeing()
     sign_in(client, "councillor")
-    north = page(client.get(PAGE, query_string={"group": "area:North"}))
+    north = page(client.get(PAGE, query_string={"area": "North"}))
     assert "Responses 14" in north.get_text(" ", strip=True)
     assert "Agreed: not shown" in north.get_text(" ", strip=True)  # 14 - 10 is South's 4
-    selected = north.select_one("#group option[selected]")
-    assert selected is not None and selected.get_text(strip=True) == "Where do you live: North"
+    selected = north.select_one("#area option[selected]")
+    assert selected is not None and selected.get_text(strip=True) == "North"
     add(make_consultation(slug="tiny", title="Tiny"), area=Choice(SOUTH), agree=Choice(YES))
     db.session.commit()
-    tiny = page(client.get("/results/tiny", query_string={"group": "area:South"}))
+    tiny = page(client.get("/results/tiny", query_string={"area": "South"}))
     assert "Fewer than 5 people in this group responded" in tiny.get_text(" ", strip=True)
-    assert client.get(PAGE, query_string={"group": "area:Atlantis"}).status_code == 404
+    assert client.get(PAGE, query_string={"area": "Atlantis"}).status_code == 404
 
 
 def test_each_table_downloads_as_csv_with_the_same_cells(client: FlaskClient) -> None:
@@ -103,7 +103,7 @@ def test_each_table_downloads_as_csv_with_the_same_cells(client: FlaskClient) ->
     assert download.headers["Content-Disposition"].endswith('.csv"')
     rows = list(csv.reader(io.StringIO(download.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0] == ["Do you agree with the priorities?"]
-    assert rows[1] == ["Where do you live? North"]
+    assert rows[1] == ["Results for those who answered “Where do you live?” with North"]
     assert rows[2] == ["Answer", "Number", "Percentage"]
     assert rows[3] == ["Yes", "not shown", "not shown"]  # 14 agreeing in all - 10 = South's 4
     assert rows[4] == ["No", "fewer than 5", "fewer than 5"]

@@ -455,7 +455,7 @@ def test_a_group_below_the_threshold_shows_no_quotes(client: FlaskClient) -> Non
     # Not even to everyone: missing from the north's page, it would be known to be the south's.
     assert [quotes for _, quotes in said(client.get(RESULTS))] == [[f"“{DRUGS[0]}”"]]
     assert south[0] not in client.get(RESULTS).get_data(as_text=True)
-    small = client.get(RESULTS, query_string={"group": "area:South"})
+    small = client.get(RESULTS, query_string={"area": "South"})
     assert small.status_code == 200
     assert said(small) == [] and south[0] not in small.get_data(as_text=True)
 
@@ -467,9 +467,14 @@ def test_a_groups_page_quotes_only_that_groups_answers(client: FlaskClient) -> N
     consultation = with_answers(north=DRUGS, south=south)
     quoted(consultation, DRUGS[0], south[0])
     sign_in(client, "councillor")
-    north = client.get(RESULTS, query_string={"group": "area:North"})
+    north = client.get(RESULTS, query_string={"area": "North"})
     assert said(north) == [("Drug misuse: mentioned by 6 of 6 (100%)", [f"“{DRUGS[0]}”"])]
     assert south[0] not in north.get_data(as_text=True)
+    # A combination's page quotes no one: the rules above are for one group at a time.
+    combined = client.get(RESULTS, query_string={"area": "North", "channel": "online"})
+    assert combined.status_code == 200
+    assert said(combined) == [] and DRUGS[0] not in combined.get_data(as_text=True)
+    assert page(combined).select_one("#no-quotes") is not None
 
 
 @pytest.mark.db

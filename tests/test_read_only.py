@@ -64,7 +64,10 @@ def test_councillors_results_charts_and_exports_read_from_a_replica(
     pages = [
         "/results/",
         f"/results/{SLUG}",
-        f"/results/{SLUG}?group=area:Keynsham",
+        f"/results/{SLUG}?area=Keynsham",
+        f"/results/{SLUG}?area=Keynsham&channel=online",
+        f"/results/{SLUG}/report.xlsx",
+        f"/results/{SLUG}/report.pdf?area=Keynsham",
         f"/results/{SLUG}/agree_priorities.csv",
         f"/results/{SLUG}/charts/agree_priorities.svg",
         f"/results/{SLUG}/charts/agree_priorities.png",

@@ -205,6 +205,13 @@ class ConsultationResults:
     # A group not shown on its own though not small: with the other groups' results it would
     # let a small count be worked out (survey.core.release). Then `responses` is None too.
     withheld: bool = False
+    # Filters combined (area and age group and channel): each one, in the order chosen.
+    filters: tuple[Group, ...] = field(default=())
+    # Questions a combination does not show: with the other cells of its cross-table they
+    # would let a small number be worked out (survey.core.combinations).
+    not_shown: tuple[str, ...] = field(default=())
+    # The headline question's text when a combination does not show it.
+    headline_not_shown: str | None = None
 
     def question(self, key: str) -> QuestionResult:
         """The result of the question with this key."""

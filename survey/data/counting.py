@@ -68,6 +68,20 @@ def count_groups(
     return {option: counts for option, counts in found.items() if option is not None}
 
 
+def count_cells(
+    consultation_id: int,
+    questions: Sequence[Asked],
+    by_question_ids: Sequence[int],
+    by_channel: bool,
+) -> dict[tuple[Any, ...], Counts]:
+    """The same counts for every cell of a cross-table of breakdown questions (and the
+    channel), in one pass: (option of each question in turn, None for no answer, then the
+    channel if asked) -> counts. Those who did not answer a breakdown question are a cell too:
+    a reader can work them out as a group less its other cells."""
+    found = _count(consultation_id, questions, _Cells(consultation_id, by_question_ids, by_channel))
+    return {key: counts for key, counts in found.items() if key is not None}
+
+
 class _Scope:
     """Which responses a count covers: all, one group's (`group`, a filter), or every group of
     a breakdown question at once (each row then led by the group's option)."""
@@ -99,10 +113,46 @@ class _Scope:
         return [(None, tuple(row)) for row in rows]
 
 
-def _count(
-    consultation_id: int, questions: Sequence[Asked], scope: _Scope
-) -> dict[int | None, Counts]:
-    found: dict[int | None, Counts] = defaultdict(Counts)
+class _Cells(_Scope):
+    """Every cell of a cross-table at once: each row led by the cell's breakdown options (None
+    where not answered) and its channel.
+
+    Each response's cell is worked out once, in a subquery grouped by response (so that it is
+    made once, not looked up again for each answer), then joined to what is counted.
+    """
+
+    def __init__(
+        self, consultation_id: int, by_question_ids: Sequence[int], by_channel: bool
+    ) -> None:
+        super().__init__()
+        bys = [sa.orm.aliased(Answer) for _ in by_question_ids]
+        columns: list[Any] = [Response.id.label("response_id")]
+        columns += [by.option.label(f"by{i}") for i, by in enumerate(bys)]
+        if by_channel:
+            columns.append(Response.channel.label("channel"))
+        cells = sa.select(*columns).where(Response.consultation_id == consultation_id)
+        for by, question_id in zip(bys, by_question_ids, strict=True):
+            cells = cells.outerjoin(
+                by,
+                sa.and_(
+                    by.response_id == Response.id,
+                    by.question_id == question_id,
+                    by.row.is_(None),
+                ),
+            )
+        self.cells = cells.group_by(*columns).subquery("cells")
+        self.lead = tuple(c for c in self.cells.c if c.name != "response_id")
+
+    def apply(self, statement: sa.Select[Any], response_id: Any) -> sa.Select[Any]:
+        return statement.join(self.cells, self.cells.c.response_id == response_id)
+
+    def split(self, rows: list[Any]) -> list[tuple[Any, tuple[Any, ...]]]:
+        width = len(self.lead)
+        return [(tuple(row[:width]), tuple(row[width:])) for row in rows]
+
+
+def _count(consultation_id: int, questions: Sequence[Asked], scope: _Scope) -> dict[Any, Counts]:
+    found: dict[Any, Counts] = defaultdict(Counts)
     for key, (on, channel, n) in scope.split(_rows(_arrivals(consultation_id, scope))):
         found[key].arrivals[(_date(on), channel)] = n
     ids = [q.id for q in questions]
@@ -179,16 +229,20 @@ def _answers_per_option(ids: Sequence[int], scope: _Scope) -> sa.Select[Any]:
 def _respondents(multi_ids: Sequence[int], scope: _Scope) -> sa.Select[Any]:
     """Responses that ticked anything, per multi-choice question."""
     each = scope.apply(
-        sa.select(*(c.label("grp") for c in scope.lead), Answer.question_id, Answer.response_id)
+        sa.select(
+            *(c.label(f"grp{i}") for i, c in enumerate(scope.lead)),
+            Answer.question_id,
+            Answer.response_id,
+        )
         .where(Answer.question_id.in_(multi_ids))
         .group_by(*scope.lead, Answer.question_id, Answer.response_id),
         Answer.response_id,
     ).subquery()
-    lead = (each.c.grp,) if scope.lead else ()
+    lead = tuple(each.c[f"grp{i}"] for i in range(len(scope.lead)))
     return sa.select(*lead, each.c.question_id, sa.func.count()).group_by(*lead, each.c.question_id)
 
 
-def _count_codes(found: dict[int | None, Counts], text_ids: Sequence[int], scope: _Scope) -> None:
+def _count_codes(found: dict[Any, Counts], text_ids: Sequence[int], scope: _Scope) -> None:
     """Coding decisions and themes of free-text answers, in one pass over them: each answer
     once per theme it has, or once with no theme."""
     statement = scope.apply(
@@ -205,8 +259,8 @@ def _count_codes(found: dict[int | None, Counts], text_ids: Sequence[int], scope
         .group_by(*scope.lead, Answer.question_id, AnswerTheme.theme_id),
         Answer.response_id,
     )
-    unthemed: dict[int | None, dict[int, int]] = defaultdict(dict)
-    coded_unthemed: dict[int | None, dict[int, int]] = defaultdict(dict)
+    unthemed: dict[Any, dict[int, int]] = defaultdict(dict)
+    coded_unthemed: dict[Any, dict[int, int]] = defaultdict(dict)
     for key, (question_id, theme_id, n, coded) in scope.split(_rows(statement)):
         if theme_id is None:
             unthemed[key][question_id], coded_unthemed[key][question_id] = n, coded

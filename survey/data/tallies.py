@@ -7,15 +7,17 @@ reads the same from a read-only database (a replica).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
 
 from common.database import db
 from common.statistics import hidden as hidden_share
 from common.statistics import is_small, withheld
+from survey.core import combinations
 from survey.core.follow_ups import with_follow_ups
 from survey.core.question_types import QuestionCounts, kind_of
 from survey.core.questions import OTHER_OPTION, QuestionType
@@ -33,12 +35,13 @@ from survey.core.results import (
     Week,
     protected_shares,
 )
-from survey.data.counting import Asked, Counts, count, count_groups, in_group
+from survey.data.counting import Asked, Counts, count, count_cells, count_groups, in_group
 from survey.data.models import (
     Answer,
     Channel,
     Consultation,
     Question,
+    Response,
     Theme,
 )
 from survey.data.result_cache import cached
@@ -74,6 +77,99 @@ def consultation_results(
         lambda: _group_views(consultation, questions, minimum),
     )
     return with_follow_ups(views[_view_name(chosen)], specs)
+
+
+CHANNEL_KEY = "channel"
+CHANNEL_QUESTION = "How they responded"
+
+
+def combination_results(
+    consultation: Consultation,
+    groups: Sequence[tuple[str, str]],
+    channel: str | None,
+    *,
+    minimum: int,
+) -> ConsultationResults:
+    """The results of those in every one of `groups` (question key, option label) who
+    responded by `channel` (if given), protected with every other cell of their cross-table
+    (survey.core.combinations). Counted once per version for each set of filters: every
+    combination of the same questions is one cell of the same count."""
+    questions = list(consultation.questions)
+    specs = [question.spec() for question in questions]
+    chosen = [_group(questions, group) for group in groups]
+    if len({c[0].id for c in chosen}) != len(chosen):
+        raise UnknownGroup("choose one group of each breakdown question")
+    if channel is not None and channel not in {c.value for c in Channel}:
+        raise UnknownGroup(f"'{channel}' is not a channel")
+    by_ids = [c[0].id for c in chosen]
+    version = f"{consultation.updated_at.isoformat()}:{by_ids}:{channel is not None}"
+    cells = cached(
+        consultation.id,
+        f"cells:{version}",
+        lambda: count_cells(
+            consultation.id,
+            [Asked(q.id, QuestionType(q.type)) for q in questions],
+            by_ids,
+            channel is not None,
+        ),
+    )
+    shown = [q for q in questions if q.id not in set(by_ids)]
+    unsafe = cached(
+        consultation.id,
+        f"unsafe:{version}:{minimum}",
+        lambda: combinations.unsafe_tables(
+            (_built(consultation, questions, shown, n, 1, {}) for n in cells.values()), minimum
+        ),
+    )
+    key = (*(c[1] for c in chosen), *((channel,) if channel is not None else ()))
+    members = _in_combination(consultation.id, chosen, channel)
+    others = _other_texts([q.id for q in shown if q.other], members)
+    counted = _built(consultation, questions, shown, cells.get(key, Counts()), 1, others)
+    filters = tuple(Group(q.key, q.text, label) for q, _, label in chosen)
+    if channel is not None:
+        filters += (Group(CHANNEL_KEY, CHANNEL_QUESTION, channel),)
+    view = combinations.published(dataclasses.replace(counted, filters=filters), unsafe, minimum)
+    return with_follow_ups(view, specs)
+
+
+def _in_combination(
+    consultation_id: int, chosen: Sequence[tuple[Question, int, str]], channel: str | None
+) -> sa.Select[tuple[int]]:
+    """The ids of the responses in a combination of filters."""
+    members = sa.select(Response.id).where(Response.consultation_id == consultation_id)
+    for question, index, _ in chosen:
+        members = members.where(Response.id.in_(in_group(question.id, index)))
+    if channel is not None:
+        members = members.where(Response.channel == channel)
+    return members
+
+
+def _built(
+    consultation: Consultation,
+    questions: list[Question],
+    shown: list[Question],
+    counts: Counts,
+    minimum: int,
+    others: dict[int, tuple[str, ...]],
+) -> ConsultationResults:
+    """One cell's results from its counts: the questions `shown`, "Other" texts given."""
+    arrivals = counts.arrivals
+    total = sum(arrivals.values())
+    return ConsultationResults(
+        slug=consultation.slug,
+        title=consultation.title,
+        opens=consultation.opens,
+        closes=consultation.closes,
+        threshold=minimum,
+        group=None,
+        responses=total,
+        channels=_channels(arrivals, minimum),
+        weeks=_weeks(arrivals, minimum),
+        questions=_from_counts(shown, counts, others, minimum),
+        breakdown_questions=tuple(
+            BreakdownQuestion(q.key, q.text, tuple(q.options)) for q in questions if q.breakdown
+        ),
+    )
 
 
 def _view_name(chosen: tuple[Question, int, str]) -> str:
@@ -158,6 +254,32 @@ def _results(
     )
 
 
+GroupView = Callable[[str, str], ConsultationResults]
+
+
+def group_views(consultation: Consultation, *, minimum: int) -> GroupView:
+    """A reader of each group's results, fetching every group's from the cache once (not once
+    a group: they are kept together, and each fetch unpickles them all)."""
+    questions = list(consultation.questions)
+    specs = [question.spec() for question in questions]
+    loaded: dict[str, ConsultationResults] = {}
+
+    def view(key: str, label: str) -> ConsultationResults:
+        if minimum <= 1:
+            return consultation_results(consultation, (key, label), minimum=minimum)
+        if not loaded:
+            loaded.update(
+                cached(
+                    consultation.id,
+                    f"groups:{consultation.updated_at.isoformat()}:{minimum}",
+                    lambda: _group_views(consultation, questions, minimum),
+                )
+            )
+        return with_follow_ups(loaded[_view_name(_group(questions, (key, label)))], specs)
+
+    return view
+
+
 def breakdown(
     consultation: Consultation,
     by_key: str,
@@ -165,6 +287,7 @@ def breakdown(
     statement: int | None = None,
     *,
     minimum: int,
+    views: GroupView | None = None,
 ) -> Breakdown:
     """Agreement with one scale question (or matrix statement) in each group of `by_key`."""
     questions = {q.key: q for q in consultation.questions}
@@ -178,7 +301,10 @@ def breakdown(
         raise UnknownGroup(f"say which statement of '{key}' to break down, and only for a matrix")
     groups = []
     for label in by.options:
-        view = consultation_results(consultation, (by.key, label), minimum=minimum)
+        if views is None:
+            view = consultation_results(consultation, (by.key, label), minimum=minimum)
+        else:
+            view = views(by.key, label)
         result = _scale_of(view, question.key, statement)
         if result is None:  # the group's results are not shown
             hidden = withheld(0, minimum) if view.withheld else hidden_share(0, minimum)
@@ -277,8 +403,17 @@ def _question_results(
 ) -> tuple[QuestionResult, ...]:
     # A group too small to show has every question's base below the threshold too, so the
     # builders hide every share; only empty questions (0 answers) can still be shown.
-    themes = _theme_names(questions, counts.themes)
     others = _other_texts([q.id for q in questions if q.other], in_group)
+    return _from_counts(questions, counts, others, minimum)
+
+
+def _from_counts(
+    questions: Sequence[Question],
+    counts: Counts,
+    others: dict[int, tuple[str, ...]],
+    minimum: int,
+) -> tuple[QuestionResult, ...]:
+    themes = _theme_names(questions, counts.themes)
     results: list[QuestionResult] = []
     for question in questions:
         spec = question.spec()

@@ -15,7 +15,7 @@ from flask import Response, abort
 from common.spreadsheets import write_csv
 from survey.core import tables
 from survey.core.charts import Chart, charts_for
-from survey.core.results import Breakdown, ConsultationResults, Group
+from survey.core.results import Breakdown, ConsultationResults
 
 TYPES = {"svg": "image/svg+xml", "png": "image/png"}
 
@@ -35,12 +35,13 @@ def filename(*parts: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "-" for c in "-".join(parts))
 
 
-def chart_file(chart: Chart, kind: str, name: str, group: Group | None = None) -> Response:
-    """The chart as an SVG or PNG image, or its data table as CSV."""
+def chart_file(chart: Chart, kind: str, name: str, shown_for: str | None = None) -> Response:
+    """The chart as an SVG or PNG image, or its data table as CSV (`shown_for` says whose
+    results they are, under its title, when not everyone's)."""
     if kind == "csv":
         rows = tables.csv_rows(tables.DataTable(chart.title, chart.headers, chart.rows))
-        if group is not None:
-            rows.insert(1, [f"{group.question} {group.label}"])
+        if shown_for is not None:
+            rows.insert(1, [shown_for])
         return Response(
             write_csv(rows),
             content_type="text/csv; charset=utf-8",

@@ -1,32 +1,35 @@
 """Councillors' pages (officers and admins see them too): results, read-only.
 
 Every figure comes from `survey.data.tallies`, every table from `survey.core.tables` and every
-chart from `survey.core.charts`, so the page, its downloads and the Word draft say the same;
-small counts are suppressed everywhere.
+chart from `survey.core.charts`, gathered once per filter by `survey.core.whole_report`, so the
+page, its downloads (a chart, a table, the whole report as XLSX or PDF) and the Word draft say
+the same; small counts are suppressed everywhere.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from common import action_log
 from common.access import role_required
+from common.clock import today
 from common.models import Role
 from common.settings import suppression_threshold
 from common.spreadsheets import write_csv
-from survey.core import charts as chart_names
-from survey.core import tables
+from survey.core import tables, whole_report
 from survey.core.results import Breakdown, ConsultationResults, ScaleResult
 from survey.data import consultations as store
 from survey.data.models import Consultation, Status
 from survey.data.quotes import shown_quotes
-from survey.data.tallies import UnknownGroup, breakdown, consultation_results
-from survey.web import chart_files
-from survey.web.addresses import query_text
+from survey.data.tallies import UnknownGroup, breakdown, group_views
+from survey.web import chart_files, report_files, result_filters
+from survey.web.result_filters import Filters
 
 bp = Blueprint("councillors", __name__)
+# A question's main finding in words: the same sentence on the page and in the report files.
+bp.add_app_template_filter(whole_report.finding, "finding")
 
 
 def _consultation(slug: str) -> Consultation:
@@ -36,16 +39,9 @@ def _consultation(slug: str) -> Consultation:
     return consultation
 
 
-def _group() -> tuple[str, str] | None:
-    """The breakdown group chosen in the filter, as ?group=KEY:LABEL."""
-    chosen = query_text("group")
-    key, sep, label = chosen.partition(":")
-    return (key, label) if sep and key and label else None
-
-
-def _results(consultation: Consultation) -> ConsultationResults:
+def _results(consultation: Consultation, filters: Filters) -> ConsultationResults:
     try:
-        return consultation_results(consultation, _group(), minimum=suppression_threshold())
+        return result_filters.results(consultation, filters, suppression_threshold())
     except UnknownGroup:
         abort(404)
 
@@ -60,64 +56,100 @@ def index() -> ResponseReturnValue:
 
 
 def _breakdowns(consultation: Consultation, results: ConsultationResults) -> list[Breakdown]:
-    """Agreement by each breakdown question, for everyone (not within one group)."""
-    if results.group is not None:
+    """Agreement by each breakdown question, for everyone (not within a group)."""
+    if results.group is not None or results.filters:
         return []
+    views = group_views(consultation, minimum=results.threshold)
     return [
-        breakdown(consultation, by.key, result.key, minimum=results.threshold)
+        breakdown(consultation, by.key, result.key, minimum=results.threshold, views=views)
         for by in results.breakdown_questions
         for result in results.questions
         if isinstance(result, ScaleResult)
     ]
 
 
+def _report(slug: str) -> tuple[Consultation, Filters, ConsultationResults, whole_report.Report]:
+    """The whole report of the consultation for the filters in the address."""
+    chosen = _consultation(slug)
+    filters = result_filters.read(chosen)
+    results = _results(chosen, filters)
+    found = _breakdowns(chosen, results)
+    charts = chart_files.charts(results, found)
+    return chosen, filters, results, whole_report.build(results, found, charts, today())
+
+
 @bp.get("/<slug>")
 @role_required(Role.COUNCILLOR)
 def consultation(slug: str) -> ResponseReturnValue:
-    chosen = _consultation(slug)
-    results = _results(chosen)
-    found = _breakdowns(chosen, results)
-    charts = chart_files.charts(results, found)
-    sections = [
-        (result, tables.question_table(result, results.threshold), charts[result.key])
-        for result in results.questions
-    ]
-    breakdowns = [
-        (tables.breakdown_table(b, results.threshold), charts[chart_names.breakdown_name(b)])
-        for b in found
-    ]
+    old = result_filters.old_group()
+    if old is not None:  # the page's earlier single filter: the same group, in today's address
+        return redirect(url_for("councillors.consultation", slug=slug, **old), code=301)
+    chosen, filters, results, report = _report(slug)
     return render_template(
         "councillors/consultation.html",
         consultation=chosen,
         results=results,
-        sections=sections,
-        breakdowns=breakdowns,
-        channels=tables.channels_table(results.channels),
-        weeks=tables.weeks_table(results.weeks),
-        weeks_chart=charts[chart_names.WEEKS_NAME],
-        group_value=query_text("group"),
-        # Officers' quotes per theme, only where this view's own counts allow (theme-quotes).
-        quotes=shown_quotes(chosen, results),
+        report=report,
+        filters=filters,
+        query=filters.query,
+        select_items=result_filters.select_items,
+        channel_items=result_filters.channel_items(filters),
+        sections=[(s.result, s.table, s.chart) for s in report.sections],
+        not_shown_text=whole_report.not_shown_text(report),
+        # Officers' quotes per theme, only where this view's own counts allow: everyone's view
+        # or one group's (a combination's cross-table is not what their rules check).
+        quotes=shown_quotes(chosen, results) if _one_group_at_most(filters, results) else (),
+        quotes_for_combination=filters.chosen and not _one_group_at_most(filters, results),
     )
 
 
+def _one_group_at_most(filters: Filters, results: ConsultationResults) -> bool:
+    return not filters.chosen or (results.group is not None and not results.filters)
+
+
+@bp.get("/<slug>/report.xlsx")
+@role_required(Role.COUNCILLOR)
+def report_xlsx(slug: str) -> ResponseReturnValue:
+    """The whole report for the filters chosen, as a workbook: a summary sheet, then a sheet
+    per question."""
+    chosen, filters, _, report = _report(slug)
+    name = report_files.name(report, filters)
+    _downloaded(chosen, f"{name}.xlsx")
+    return report_files.download(report_files.workbook(report), "xlsx", name)
+
+
+@bp.get("/<slug>/report.pdf")
+@role_required(Role.COUNCILLOR)
+def report_pdf(slug: str) -> ResponseReturnValue:
+    """The whole report for the filters chosen, as a PDF: every table and chart."""
+    chosen, filters, _, report = _report(slug)
+    name = report_files.name(report, filters)
+    _downloaded(chosen, f"{name}.pdf")
+    return report_files.download(report_files.pdf(report), "pdf", name)
+
+
 def _chart(slug: str, key: str, kind: str) -> ResponseReturnValue:
-    """A chart of the page (for the chosen group, if any) as SVG, PNG or its table as CSV."""
+    """A chart of the page (for the filters chosen) as SVG, PNG or its table as CSV."""
     chosen = _consultation(slug)
-    results = _results(chosen)
+    filters = result_filters.read(chosen)
+    results = _results(chosen, filters)
     chart = chart_files.charts(results, _breakdowns(chosen, results)).get(key)
     if chart is None:
         abort(404)
-    group = results.group
-    name = chart_files.filename(slug, key, *((group.key, group.label) if group else ()))
+    name = chart_files.filename(slug, key, *_name_parts(filters))
+    shown_for = whole_report.shown_for(results) if filters.chosen else None
     if kind == "csv":
         _downloaded(chosen, f"{name}.csv")
-    return chart_files.chart_file(chart, kind, name, group)
+    return chart_files.chart_file(chart, kind, name, shown_for)
 
 
 def _downloaded(consultation: Consultation, filename: str) -> None:
     """Every download of results in the audit log."""
     action_log.record_read("results downloaded", consultation, filename, by=current_user)
+
+
+def _name_parts(filters: Filters) -> list[str]:
+    return [part for pair in filters.query.items() for part in pair]
 
 
 @bp.get("/<slug>/charts/<key>.svg")
@@ -144,19 +176,18 @@ def chart_csv(slug: str, key: str) -> ResponseReturnValue:
 @bp.get("/<slug>/<key>.csv")
 @role_required(Role.COUNCILLOR)
 def question_csv(slug: str, key: str) -> ResponseReturnValue:
-    """One question's data table as CSV (for the chosen group, if any)."""
+    """One question's data table as CSV (for the filters chosen)."""
     chosen = _consultation(slug)
-    results = _results(chosen)
+    filters = result_filters.read(chosen)
+    results = _results(chosen, filters)
     try:
         result = results.question(key)
     except KeyError:
         abort(404)
-    table = tables.question_table(result, results.threshold)
-    rows = tables.csv_rows(table)
-    if results.group is not None:
-        rows.insert(1, [f"{results.group.question} {results.group.label}"])
-    suffix = f"-{results.group.key}-{results.group.label}" if results.group else ""
-    filename = "".join(c if c.isalnum() or c in "-_" else "-" for c in f"{slug}-{key}{suffix}")
+    rows = tables.csv_rows(tables.question_table(result, results.threshold))
+    if filters.chosen:
+        rows.insert(1, [whole_report.shown_for(results)])
+    filename = chart_files.filename(slug, key, *_name_parts(filters))
     _downloaded(chosen, f"{filename}.csv")
     return Response(
         write_csv(rows),
