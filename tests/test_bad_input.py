@@ -146,7 +146,13 @@ def staff(app: Flask, client: FlaskClient) -> FlaskClient:
     return client
 
 
-def test_every_form_field_survives_every_bad_input(app: Flask, staff: FlaskClient) -> None:
+SHARDS = 4  # the forms are shared out, so that xdist's workers each take some (minutes each)
+
+
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_every_form_field_survives_every_bad_input(
+    app: Flask, staff: FlaskClient, shard: int
+) -> None:
     forms: list[Form] = []
     for page in _pages(app):
         shown = staff.get(page)
@@ -155,7 +161,7 @@ def test_every_form_field_survives_every_bad_input(app: Flask, staff: FlaskClien
             forms.extend(_forms(shown.get_data(as_text=True), page))
     texts = sum(len(form.text_fields) for form in forms)
     assert len(forms) >= 8 and texts >= 15, "the crawler found too few forms to be useful"
-    for form in forms:
+    for form in forms[shard::SHARDS]:
         token = _token(staff, form.page) or ""  # one per session: no form here ends it
         for name in form.text_fields:
             for case, value in CASES:
@@ -163,7 +169,7 @@ def test_every_form_field_survives_every_bad_input(app: Flask, staff: FlaskClien
         for name in form.choice_fields:
             forged = form.fields | {name: "not-an-option \x00 <b>"}
             _send(staff, form, forged, f"forged {name}", token)
-    print(f"{len(forms)} forms, {texts} text fields, {len(CASES)} cases")
+    print(f"shard {shard}: {len(forms[shard::SHARDS])} of {len(forms)} forms, {texts} text fields")
 
 
 # Query parameters the pages read (filters, paging, where to go after signing in).

@@ -60,17 +60,20 @@ QUESTION_KEYS = [
 Focus = dict[str, Any]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """gunicorn on a fresh SQLite database with the demo loaded, for the whole run."""
+    """gunicorn on a fresh SQLite database with the demo loaded, for this module's tests.
+
+    Module-scoped, not session-scoped: Playwright's sync API cannot be started twice in one
+    process, so this module's Chromium must close before another browser test file's opens."""
     tools_or_skip()
     with demo_server(tmp_path_factory.mktemp("browser")) as running:
         yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(server: Server) -> Iterator[Any]:
-    """One headless Chromium for the run (the server fixture has checked the tools)."""
+    """One headless Chromium for this module (the server fixture has checked the tools)."""
     from playwright.sync_api import sync_playwright
 
     SCREENSHOTS.mkdir(exist_ok=True)

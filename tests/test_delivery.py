@@ -229,7 +229,9 @@ def test_updates_are_kept_as_history_and_the_latest_sets_the_status(
         "Council data late", "CS team", "September 2027", "command line",
     )  # fmt: skip
     logged = db.session.scalars(
-        sa.select(AuditEvent.detail).where(AuditEvent.action == "delivery update recorded")
+        sa.select(AuditEvent.detail)
+        .where(AuditEvent.action == "delivery update recorded")
+        .order_by(AuditEvent.id)
     ).all()
     assert logged == ["action 1 for 2027-Q3: on track", "action 1 for 2027-Q3: done"]
 
