@@ -23,6 +23,7 @@ import pytest
 from tests.browser_support import launch, tools_or_skip
 from tests.servers import listening_socket, running_gunicorn
 from tests.test_browser import NARROW, SCREENSHOTS, AxeRun
+from tests.test_follow_ups import follow_up_definition
 from tests.test_residents_welsh import welsh_definition
 from tests.test_save_and_return_email import Inbox, LoopbackController
 
@@ -30,6 +31,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser-save-and-return
 
 SLUG = "safer-streets"
 CLOSED_SLUG = "closed-streets"
+FOLLOW_UPS_SLUG = "feeling-safe"  # tests/test_follow_ups.py's questions
 ADDRESS = "resident@example.org"
 
 # `flask db upgrade`, then the test's consultations (with their Welsh text), opened or closed.
@@ -75,8 +77,9 @@ def server(tmp_path_factory: pytest.TempPathFactory, smtp: tuple[Inbox, int]) ->
     database = work / "server.sqlite3"
     closed = welsh_definition()
     closed.update(slug=CLOSED_SLUG, title="Closed streets", title_cy="Strydoedd ar gau")
+    follow_ups = follow_up_definition(slug=FOLLOW_UPS_SLUG, title="Feeling safe")
     (work / "consultations.json").write_text(
-        json.dumps([[welsh_definition(), "open"], [closed, "closed"]])
+        json.dumps([[welsh_definition(), "open"], [closed, "closed"], [follow_ups, "open"]])
     )
     env = {k: v for k, v in os.environ.items() if k != "FLASK_DEBUG"}
     env.update(
@@ -199,3 +202,58 @@ def test_save_leave_and_send_from_a_new_browser_with_the_code(
         responses = db.execute("SELECT count(*) FROM response").fetchone()[0]
         drafts = db.execute("SELECT count(*) FROM draft").fetchone()[0]
     assert (responses, drafts) == (1, 0)
+
+
+def _answers_checked(page: Any) -> list[str]:
+    """The questions listed on "Check your answers", in order."""
+    return [" ".join(t.split()) for t in page.locator("dt").all_inner_texts()]
+
+
+def test_follow_up_questions_are_asked_only_when_an_answer_calls_for_them(
+    browser: Any, server: Any
+) -> None:
+    base, _ = server
+    questions = f"{base}/consultations/{FOLLOW_UPS_SLUG}/questions"
+    context = _context(browser, base)
+    page = context.new_page()
+    run = AxeRun(page, "follow-ups", NARROW["width"])
+    page.goto(f"{questions}/feel_safe")
+    page.get_by_label("Yes", exact=True).check()
+    _press(page, "Continue")
+    assert page.url == f"{questions}/area", "feeling safe skips every follow-up"
+    with page.expect_navigation():
+        page.get_by_role("link", name="Back").click()
+    assert page.url == f"{questions}/feel_safe", "and the back link skips them too"
+
+    page.get_by_label("No", exact=True).check()
+    _press(page, "Continue")
+    assert page.url == f"{questions}/why_unsafe"
+    run.check("why-unsafe")
+    page.fill("#answer", "Poor street lighting")
+    _press(page, "Continue")
+    assert page.url == f"{questions}/where_unsafe"
+    page.get_by_label("Home", exact=True).check()
+    _press(page, "Continue")
+    assert page.url == f"{questions}/home_help", "a follow-up of a follow-up"
+    run.check("home-help")
+    page.get_by_label("Yes please", exact=True).check()
+    _press(page, "Continue")
+    page.get_by_label("North", exact=True).check()
+    _press(page, "Continue")
+    assert page.url.endswith("/check"), page.url
+    run.check("check-with-follow-ups")
+    assert _answers_checked(page) == [
+        "Do you feel safe where you live?", "What makes you feel unsafe?",
+        "Where do you feel unsafe?", "Would you like a home safety visit?", "Where?",
+    ]  # fmt: skip
+
+    # Feeling safe after all: the follow-ups' answers go, and the check lists none of them.
+    page.goto(f"{questions}/feel_safe?change=1")
+    page.get_by_label("Yes", exact=True).check()
+    _press(page, "Continue")
+    assert page.url.endswith("/check"), page.url
+    assert _answers_checked(page) == ["Do you feel safe where you live?", "Where?"]
+    _press(page, "Send response")
+    assert "Response sent" in _heading(page)
+    context.close()
+    run.assert_none()
