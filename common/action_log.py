@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from common.database import db, utcnow
 from common.models import AuditEvent, User
-from common.text import clean_line
+from common.text import clean_line, clean_text
 
 COMMAND_LINE = "command line"
 log = logging.getLogger("csp.audit")
@@ -84,5 +84,5 @@ def _entry(
         "action": action,
         "consultation_id": consultation.id if consultation is not None else None,
         "subject": clean_line(subject)[:300],
-        "detail": detail,
+        "detail": clean_text(detail),  # names people typed (a priority, a theme) go in here
     }
