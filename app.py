@@ -331,9 +331,10 @@ def _init_jobs(app: Flask) -> None:
     import survey.jobs.new_themes  # noqa: F401
     import survey.jobs.retention  # noqa: F401
     import survey.jobs.suggestions  # noqa: F401
-    from common.job_queue import init_app, schedule_job
-    from common.settings import retention_days
+    from common.job_queue import every_minute, init_app, schedule_job
+    from common.settings import retention_days, suppression_threshold
     from survey.core.llm_coder import endpoint_from
+    from survey.jobs.recount import RECOUNT, recount_changed
     from survey.jobs.retention import RETENTION, TITLE
     from survey.jobs.suggestions import use_language_model
 
@@ -348,6 +349,8 @@ def _init_jobs(app: Flask) -> None:
         retention_days,
         setting="RETENTION_SCHEDULE",
     )
+    if app.config["CACHE_TYPE"] == "RedisCache":  # a worker's counts reach the web servers
+        every_minute(app, RECOUNT, lambda: recount_changed(minimum=suppression_threshold()))
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -117,6 +117,23 @@ def schedule_job(
     return scheduled  # type: ignore[no-any-return]
 
 
+def every_minute(app: Flask, name: str, work: Callable[[], object]) -> TaskWrapper:
+    """Do `work` in the app each minute, on one worker only (the first to claim the minute in
+    the queue's store), as upkeep rather than a job officers see."""
+    found = queue_of(app)
+
+    @found.huey.periodic_task(crontab(minute="*"), name=name)  # type: ignore[misc]
+    def upkeep() -> None:
+        minute = utcnow().strftime("%Y-%m-%dT%H:%M")
+        if not found.huey.put_if_empty(f"{name}:{minute}", "taken"):
+            return
+        with app.app_context():
+            work()
+
+    found.scheduled[name] = upkeep
+    return upkeep  # type: ignore[no-any-return]
+
+
 def run_scheduled(huey: Huey, kind: str, title: str, params: dict[str, Any]) -> int | None:
     """Make and do a scheduled job, once per minute across every worker; its id, or None when
     another worker already took this minute's."""

@@ -15,7 +15,7 @@ from survey.core.answers import AnswerValue, Choice, Matrix, Multi, Text
 from survey.core.questions import OTHER_OPTION, QuestionSpec, QuestionType
 from survey.core.report import results_lines
 from survey.core.results import ChoiceResult, MatrixResult, ScaleResult, TextResult, text_result
-from survey.data.counting import Asked, count, count_groups, in_group
+from survey.data.counting import Asked, count, count_cells, in_group, merged
 from survey.data.models import (
     Answer,
     AnswerCoding,
@@ -427,7 +427,7 @@ def test_suppressed_themes_rank_between_shown_and_none_in_name_order() -> None:
     ]
 
 
-def test_counting_every_group_at_once_agrees_with_counting_each_alone(app: object) -> None:
+def test_every_view_is_a_sum_of_the_cells_counted_in_one_pass(app: object) -> None:
     consultation = make_consultation()
     for n in range(14):
         add(
@@ -443,7 +443,11 @@ def test_counting_every_group_at_once_agrees_with_counting_each_alone(app: objec
     db.session.commit()
     asked = [Asked(q.id, QuestionType(q.type)) for q in consultation.questions]
     area = next(q for q in consultation.questions if q.key == "area")
-    together = count_groups(consultation.id, asked, area.id)
+    cells = count_cells(consultation.id, asked, [area.id], by_channel=True)
     for option in (NORTH, SOUTH):
-        assert together[option] == count(consultation.id, asked, in_group(area.id, option))
-    assert set(together) == {NORTH, SOUTH}  # the one who gave no area is in neither
+        mine = merged(c for (group, _), c in cells.items() if group == option)
+        assert mine == count(consultation.id, asked, in_group(area.id, option))
+    assert merged(cells.values()) == count(consultation.id, asked)
+    # The one who gave no area is a cell of their own, in neither group.
+    assert {group for group, _ in cells} == {NORTH, SOUTH, None}
+    assert merged(c for (group, _), c in cells.items() if group is None).arrivals

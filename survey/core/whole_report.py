@@ -63,6 +63,9 @@ class Report:
     note: str  # the suppression rule, as readers are told it
     withheld: bool  # not shown though not small: it would let a small number be worked out
     threshold: int
+    # When its counts were made, if before the latest response (a large consultation's, the
+    # next count still to come); else None: the counts are of every response.
+    counted_earlier: dt.datetime | None = None
 
 
 def shown_for(results: ConsultationResults) -> str:
@@ -153,8 +156,10 @@ def build(
     breakdowns: Sequence[Breakdown],
     charts: Mapping[str, Chart],
     made_on: dt.date,
+    counted_earlier: dt.datetime | None = None,
 ) -> Report:
-    """The report of these results; `charts` are `survey.core.charts.charts_for` them, by name."""
+    """The report of these results; `charts` are `survey.core.charts.charts_for` them, by name.
+    `counted_earlier`: when the counts were made, if they miss the latest changes."""
     threshold = results.threshold
     sections = tuple(
         Section(
@@ -187,6 +192,7 @@ def build(
         note=display.suppression_note(threshold, "no resident"),
         withheld=results.withheld,
         threshold=threshold,
+        counted_earlier=counted_earlier,
     )
 
 
@@ -222,7 +228,19 @@ def cell_value(text: str) -> str | int | float | Percent:
 
 
 def made_on_text(report: Report) -> str:
-    return f"Made on {display.long_date(report.made_on)}"
+    """The day the report was made, and when its counts were, if earlier than its last change."""
+    made = f"Made on {display.long_date(report.made_on)}"
+    if report.counted_earlier is None:
+        return made
+    return f"{made}, {counted_earlier_text(report.counted_earlier)}"
+
+
+def counted_earlier_text(counted: dt.datetime) -> str:
+    """What counts made before a consultation's latest responses cover, in words."""
+    return (
+        f"from the responses received by {display.date_time(counted)}: "
+        "newer ones are being counted and will show within a few minutes"
+    )
 
 
 def not_shown_text(report: Report) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from common.database import db, on_postgresql
 from survey.core.question_types import kind_of
-from survey.core.questions import QuestionType
+from survey.core.questions import OTHER_OPTION, QuestionType
 from survey.data.models import Answer, AnswerCoding, AnswerTheme, Response
 
 # Counts of one question: (matrix statement or None, option index) -> answers.
@@ -59,15 +59,6 @@ def count(
     return _count(consultation_id, questions, _Scope(group=group)).get(None, Counts())
 
 
-def count_groups(
-    consultation_id: int, questions: Sequence[Asked], by_question_id: int
-) -> dict[int, Counts]:
-    """The same counts for every group of a breakdown question at once (one pass over the
-    answers, not one per group): group option -> counts."""
-    found = _count(consultation_id, questions, _Scope(by_question_id=by_question_id))
-    return {option: counts for option, counts in found.items() if option is not None}
-
-
 def count_cells(
     consultation_id: int,
     questions: Sequence[Asked],
@@ -82,34 +73,86 @@ def count_cells(
     return {key: counts for key, counts in found.items() if key is not None}
 
 
-class _Scope:
-    """Which responses a count covers: all, one group's (`group`, a filter), or every group of
-    a breakdown question at once (each row then led by the group's option)."""
+def merged(parts: Iterable[Counts]) -> Counts:
+    """The counts of several cells together. Every count adds up over cells, as each response
+    is in exactly one cell: so everyone's counts, a group's and a combination's are all sums of
+    the cells of one cross-table, counted in one pass."""
+    total = Counts()
+    for part in parts:
+        _add(total.arrivals, part.arrivals)
+        for question_id, options in part.options.items():
+            _add(total.options.setdefault(question_id, {}), options)
+        _add(total.respondents, part.respondents)
+        _add(total.answered, part.answered)
+        _add(total.coded, part.coded)
+        _add(total.themed, part.themed)
+        for question_id, themes in part.themes.items():
+            _add(total.themes.setdefault(question_id, {}), themes)
+    return total
 
-    def __init__(
-        self, group: sa.Select[tuple[int]] | None = None, by_question_id: int | None = None
-    ) -> None:
+
+def _add(into: dict[Any, int], more: dict[Any, int]) -> None:
+    for key, n in more.items():
+        into[key] = into.get(key, 0) + n
+
+
+def other_texts_by_cell(
+    consultation_id: int,
+    question_ids: Sequence[int],
+    by_question_ids: Sequence[int],
+    by_channel: bool,
+    first: int,
+) -> dict[int, list[tuple[tuple[Any, ...], str]]]:
+    """What people wrote for "Other", with the cell of the cross-table (as `count_cells`) each
+    writer is in: question id -> (cell, text), oldest first. Only each cell's `first` oldest
+    are read: a view's oldest `first` are among those of its cells."""
+    if not question_ids:
+        return {}
+    cells = _Cells(consultation_id, by_question_ids, by_channel)
+    order = sa.func.row_number().over(
+        partition_by=(Answer.question_id, *cells.lead), order_by=Answer.response_id
+    )
+    ranked = cells.apply(
+        sa.select(
+            *(c.label(f"by{i}") for i, c in enumerate(cells.lead)),
+            Answer.question_id,
+            Answer.response_id,
+            Answer.text,
+            order.label("n"),
+        ).where(
+            Answer.question_id.in_(question_ids),
+            Answer.row.is_(None),
+            Answer.option == OTHER_OPTION,
+        ),
+        Answer.response_id,
+    ).subquery()
+    width = len(cells.lead)
+    statement = (
+        sa.select(ranked)
+        .where(ranked.c.n <= first)
+        .order_by(ranked.c.question_id, ranked.c.response_id)
+    )
+    texts: dict[int, list[tuple[tuple[Any, ...], str]]] = {q: [] for q in question_ids}
+    for row in _rows(statement):
+        key, (question_id, _, text, _) = tuple(row[:width]), row[width:]
+        if text:
+            texts[question_id].append((key, text))
+    return texts
+
+
+class _Scope:
+    """Which responses a count covers: all, or one group's (`group`, a filter)."""
+
+    lead: tuple[Any, ...] = ()
+
+    def __init__(self, group: sa.Select[tuple[int]] | None = None) -> None:
         self.group = group
-        self.by_question_id = by_question_id
-        self.by = sa.orm.aliased(Answer)
-        self.lead: tuple[Any, ...] = (self.by.option,) if by_question_id is not None else ()
 
     def apply(self, statement: sa.Select[Any], response_id: Any) -> sa.Select[Any]:
-        if self.by_question_id is not None:
-            return statement.join(
-                self.by,
-                sa.and_(
-                    self.by.response_id == response_id,
-                    self.by.question_id == self.by_question_id,
-                    self.by.row.is_(None),
-                ),
-            )
         return statement if self.group is None else statement.where(response_id.in_(self.group))
 
     def split(self, rows: list[Any]) -> list[tuple[Any, tuple[Any, ...]]]:
-        """(group option or None, the rest of the row) for each row."""
-        if self.lead:
-            return [(row[0], tuple(row[1:])) for row in rows]
+        """(None, the row) for each row: one count."""
         return [(None, tuple(row)) for row in rows]
 
 
@@ -170,35 +213,6 @@ def _count(consultation_id: int, questions: Sequence[Asked], scope: _Scope) -> d
     if text_ids:
         _count_codes(found, text_ids, scope)
     return dict(found)
-
-
-def count_breakdown(
-    by_question_id: int, question_id: int, row: int | None
-) -> dict[int, dict[int, int]]:
-    """Answers to one question (or matrix statement) per group of a breakdown question:
-    group option -> option -> answers."""
-    by = sa.orm.aliased(Answer)
-    statement = (
-        sa.select(by.option, Answer.option, sa.func.count())
-        .join(
-            by,
-            sa.and_(
-                by.response_id == Answer.response_id,
-                by.question_id == by_question_id,
-                by.row.is_(None),
-            ),
-        )
-        .where(
-            Answer.question_id == question_id,
-            Answer.row.is_(None) if row is None else Answer.row == row,
-            Answer.option.is_not(None),
-        )
-        .group_by(by.option, Answer.option)
-    )
-    counts: dict[int, dict[int, int]] = defaultdict(dict)
-    for group_option, option, n in _rows(statement):
-        counts[group_option][option] = n
-    return dict(counts)
 
 
 def _rows(statement: sa.Select[Any]) -> list[Any]:

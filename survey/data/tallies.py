@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
@@ -20,7 +21,7 @@ from common.statistics import is_small, withheld
 from survey.core import combinations
 from survey.core.follow_ups import with_follow_ups
 from survey.core.question_types import QuestionCounts, kind_of
-from survey.core.questions import OTHER_OPTION, QuestionType
+from survey.core.questions import QuestionType
 from survey.core.release import protect_groups
 from survey.core.results import (
     Breakdown,
@@ -35,16 +36,16 @@ from survey.core.results import (
     Week,
     protected_shares,
 )
-from survey.data.counting import Asked, Counts, count, count_cells, count_groups, in_group
+from survey.data import result_cache
+from survey.data.counting import Asked, Counts, count_cells, merged, other_texts_by_cell
 from survey.data.models import (
-    Answer,
     Channel,
     Consultation,
     Question,
-    Response,
     Theme,
 )
-from survey.data.result_cache import cached
+
+T = TypeVar("T")
 
 OTHER_TEXTS_SHOWN = 1000  # "Other" answers listed per question; the count covers them all
 
@@ -71,11 +72,7 @@ def consultation_results(
     chosen = _group(questions, group)
     if minimum <= 1:  # nothing hidden: each group's counts as they are
         return with_follow_ups(_view(consultation, questions, chosen, minimum), specs)
-    views = cached(
-        consultation.id,
-        f"groups:{consultation.updated_at.isoformat()}:{minimum}",
-        lambda: _group_views(consultation, questions, minimum),
-    )
+    views = _every_group(consultation, questions, minimum)
     return with_follow_ups(views[_view_name(chosen)], specs)
 
 
@@ -102,46 +99,30 @@ def combination_results(
     if channel is not None and channel not in {c.value for c in Channel}:
         raise UnknownGroup(f"'{channel}' is not a channel")
     by_ids = [c[0].id for c in chosen]
-    version = f"{consultation.updated_at.isoformat()}:{by_ids}:{channel is not None}"
-    cells = cached(
-        consultation.id,
-        f"cells:{version}",
-        lambda: count_cells(
-            consultation.id,
-            [Asked(q.id, QuestionType(q.type)) for q in questions],
-            by_ids,
-            channel is not None,
-        ),
-    )
+    breakdown_ids = _breakdown_ids(questions)
+    at = [breakdown_ids.index(i) for i in by_ids]
+    if channel is not None:  # the channel is the last place of every cell
+        at.append(len(breakdown_ids))
+    cells: dict[tuple[Any, ...], list[Counts]] = defaultdict(list)
+    for cell, counts in _cells(consultation, questions).items():
+        cells[_projected(cell, at)].append(counts)
     shown = [q for q in questions if q.id not in set(by_ids)]
     unsafe = cached(
-        consultation.id,
-        f"unsafe:{version}:{minimum}",
+        consultation,
+        f"unsafe:{consultation.updated_at.isoformat()}:{by_ids}:{channel is not None}:{minimum}",
         lambda: combinations.unsafe_tables(
-            (_built(consultation, questions, shown, n, 1, {}) for n in cells.values()), minimum
+            (_built(consultation, questions, shown, merged(n), 1, {}) for n in cells.values()),
+            minimum,
         ),
     )
     key = (*(c[1] for c in chosen), *((channel,) if channel is not None else ()))
-    members = _in_combination(consultation.id, chosen, channel)
-    others = _other_texts([q.id for q in shown if q.other], members)
-    counted = _built(consultation, questions, shown, cells.get(key, Counts()), 1, others)
+    others = _other_texts(consultation, questions, [q.id for q in shown if q.other], key, at)
+    counted = _built(consultation, questions, shown, merged(cells.get(key, [])), 1, others)
     filters = tuple(Group(q.key, q.text, label) for q, _, label in chosen)
     if channel is not None:
         filters += (Group(CHANNEL_KEY, CHANNEL_QUESTION, channel),)
     view = combinations.published(dataclasses.replace(counted, filters=filters), unsafe, minimum)
     return with_follow_ups(view, specs)
-
-
-def _in_combination(
-    consultation_id: int, chosen: Sequence[tuple[Question, int, str]], channel: str | None
-) -> sa.Select[tuple[int]]:
-    """The ids of the responses in a combination of filters."""
-    members = sa.select(Response.id).where(Response.consultation_id == consultation_id)
-    for question, index, _ in chosen:
-        members = members.where(Response.id.in_(in_group(question.id, index)))
-    if channel is not None:
-        members = members.where(Response.channel == channel)
-    return members
 
 
 def _built(
@@ -186,9 +167,20 @@ def _view(
     programmes)."""
     view = f"{chosen[0].id}={chosen[1]}" if chosen else "everyone"
     return cached(
-        consultation.id,
+        consultation,
         f"shown:{consultation.updated_at.isoformat()}:{view}:{minimum}",
         lambda: _results(consultation, questions, chosen, minimum),
+    )
+
+
+def _every_group(
+    consultation: Consultation, questions: list[Question], minimum: int
+) -> dict[str, ConsultationResults]:
+    """Every group's view (`_group_views`), once per version."""
+    return cached(
+        consultation,
+        f"groups:{consultation.updated_at.isoformat()}:{minimum}",
+        lambda: _group_views(consultation, questions, minimum),
     )
 
 
@@ -225,7 +217,11 @@ def _results(
     chosen: tuple[Question, int, str] | None,
     minimum: int,
 ) -> ConsultationResults:
-    counts = _counts(consultation, questions, chosen)
+    all_questions = questions
+    at = [] if chosen is None else [_breakdown_ids(questions).index(chosen[0].id)]
+    key = () if chosen is None else (chosen[1],)
+    cells = _cells(consultation, questions)
+    counts = merged(c for k, c in cells.items() if _projected(k, at) == key)
     breakdowns = tuple(
         BreakdownQuestion(q.key, q.text, tuple(q.options)) for q in questions if q.breakdown
     )
@@ -234,6 +230,15 @@ def _results(
     arrivals = counts.arrivals
     total = sum(arrivals.values())
     hidden = is_small(total, minimum)
+    # A group too small to show has every question's base below the threshold too, so the
+    # builders hide every share; only empty questions (0 answers) can still be shown.
+    others = _other_texts(
+        consultation,
+        all_questions,
+        [q.id for q in questions if q.other],
+        key,
+        at,
+    )
     return ConsultationResults(
         slug=consultation.slug,
         title=consultation.title,
@@ -244,12 +249,7 @@ def _results(
         responses=None if hidden else total,
         channels=() if hidden else _channels(arrivals, minimum),
         weeks=() if hidden else _weeks(arrivals, minimum),
-        questions=_question_results(
-            questions,
-            counts,
-            in_group(chosen[0].id, chosen[1]) if chosen else None,
-            minimum,
-        ),
+        questions=_from_counts(questions, counts, others, minimum),
         breakdown_questions=breakdowns,
     )
 
@@ -268,13 +268,7 @@ def group_views(consultation: Consultation, *, minimum: int) -> GroupView:
         if minimum <= 1:
             return consultation_results(consultation, (key, label), minimum=minimum)
         if not loaded:
-            loaded.update(
-                cached(
-                    consultation.id,
-                    f"groups:{consultation.updated_at.isoformat()}:{minimum}",
-                    lambda: _group_views(consultation, questions, minimum),
-                )
-            )
+            loaded.update(_every_group(consultation, questions, minimum))
         return with_follow_ups(loaded[_view_name(_group(questions, (key, label)))], specs)
 
     return view
@@ -342,27 +336,55 @@ def _group(questions: Sequence[Question], group: tuple[str, str]) -> tuple[Quest
     raise UnknownGroup(f"'{key}' is not a breakdown question of this consultation")
 
 
-def _counts(
-    consultation: Consultation,
-    questions: Sequence[Question],
-    chosen: tuple[Question, int, str] | None,
-) -> Counts:
-    """The consultation's counts, for everyone or for one group, counted once per version of
-    its answers and of its questions. A group's are counted with every other group of its
-    breakdown question, in one pass: a group's results are protected with all of theirs."""
+def _breakdown_ids(questions: Sequence[Question]) -> list[int]:
+    """The breakdown questions whose options, with the channel, make the cells counted."""
+    return [q.id for q in questions if q.breakdown]
+
+
+def _projected(cell: tuple[Any, ...], at: Sequence[int]) -> tuple[Any, ...]:
+    """A cell of the whole cross-table as a cell of the smaller one of the places `at`."""
+    return tuple(cell[i] for i in at)
+
+
+def _cells(consultation: Consultation, questions: Sequence[Question]) -> dict[Any, Counts]:
+    """The consultation's counts in every cell of the cross-table of its breakdown questions
+    and the channel, in one pass, once per version of its answers and of its questions.
+    Everyone's counts, each group's and each combination's are sums of these cells."""
     asked = [Asked(q.id, QuestionType(q.type)) for q in questions]
-    if chosen is None:
-        return cached(
-            consultation.id,
-            f"counts:{consultation.updated_at.isoformat()}:everyone",
-            lambda: count(consultation.id, asked),
-        )
-    by_group = cached(
-        consultation.id,
-        f"group-counts:{consultation.updated_at.isoformat()}:{chosen[0].id}",
-        lambda: count_groups(consultation.id, asked, chosen[0].id),
+    return cached(
+        consultation,
+        _base(consultation),
+        lambda: count_cells(consultation.id, asked, _breakdown_ids(questions), by_channel=True),
     )
-    return by_group.get(chosen[1], Counts())
+
+
+def _base(consultation: Consultation) -> str:
+    """The key of the count every result is made from, for the consultation's questions now."""
+    return f"cells:{consultation.updated_at.isoformat()}"
+
+
+def cached(consultation: Consultation, what: str, count: Callable[[], T]) -> T:
+    """A count of the consultation's, kept under the results version reads use now."""
+    return result_cache.cached(consultation.id, what, count, base=_base(consultation))
+
+
+def counted_earlier(consultation: Consultation) -> dt.datetime | None:
+    """When the results read now were counted, if before the consultation's latest change."""
+    return result_cache.counted_earlier(consultation.id, _base(consultation))
+
+
+def recount(consultation: Consultation, *, minimum: int) -> bool:
+    """Count a large consultation's changed results in the background: the counts, everyone's
+    results and every group's (what councillors' and residents' pages read first). False when
+    there was nothing to count."""
+
+    def count_all() -> None:
+        consultation_results(consultation, minimum=minimum)
+        questions = list(consultation.questions)
+        if minimum > 1 and any(q.breakdown for q in questions):
+            _every_group(consultation, questions, minimum)
+
+    return result_cache.recount(consultation.id, _base(consultation), count_all)
 
 
 def _channels(arrivals: dict[tuple[dt.date, str], int], minimum: int) -> tuple[Count, ...]:
@@ -393,18 +415,6 @@ def _weeks(arrivals: dict[tuple[dt.date, str], int], minimum: int) -> tuple[Week
     # The weeks add up to the responses too.
     shares = protected_shares({m.isoformat(): per_week.get(m, 0) for m in mondays}, total, minimum)
     return tuple(Week(m, shares[m.isoformat()]) for m in mondays)
-
-
-def _question_results(
-    questions: Sequence[Question],
-    counts: Counts,
-    in_group: sa.Select[tuple[int]] | None,
-    minimum: int,
-) -> tuple[QuestionResult, ...]:
-    # A group too small to show has every question's base below the threshold too, so the
-    # builders hide every share; only empty questions (0 answers) can still be shown.
-    others = _other_texts([q.id for q in questions if q.other], in_group)
-    return _from_counts(questions, counts, others, minimum)
 
 
 def _from_counts(
@@ -456,36 +466,31 @@ def _theme_names(
 
 
 def _other_texts(
-    question_ids: Sequence[int], in_group: sa.Select[tuple[int]] | None
+    consultation: Consultation,
+    questions: Sequence[Question],
+    question_ids: Sequence[int],
+    key: tuple[Any, ...],
+    at: Sequence[int],
 ) -> dict[int, tuple[str, ...]]:
-    """What people wrote for "Other", oldest first, at most OTHER_TEXTS_SHOWN per question.
-
-    Two steps: which responses, in the order they arrived, read from the answers' index alone
-    (no sorting of every "Other" answer, no reading of rows that are not shown); then just
-    those answers' words.
-    """
-    result: dict[int, tuple[str, ...]] = {}
-    for question_id in question_ids:
-        other = sa.and_(
-            Answer.question_id == question_id,
-            Answer.row.is_(None),
-            Answer.option == OTHER_OPTION,
-        )
-        first = sa.select(Answer.response_id).where(other)
-        if in_group is not None:
-            first = first.where(Answer.response_id.in_(in_group))
-        # Ordered by the whole index, not response_id alone: PostgreSQL does not take
-        # `row IS NULL` as fixing that column, so it would otherwise walk the response_id
-        # index and filter every row it reads.
-        in_order = (Answer.question_id, Answer.row, Answer.option, Answer.response_id)
-        shown = list(db.session.scalars(first.order_by(*in_order).limit(OTHER_TEXTS_SHOWN)))
-        texts = {
-            response_id: text
-            for response_id, text in db.session.execute(
-                sa.select(Answer.response_id, Answer.text).where(
-                    other, Answer.response_id.in_(shown)
-                )
-            )
-        }
-        result[question_id] = tuple(t for r in shown if (t := texts.get(r)))
-    return result
+    """What people wrote for "Other", oldest first, at most OTHER_TEXTS_SHOWN per question, of
+    those whose cell of the cross-table (as `_cells`) is `key` at the places `at`. Read for
+    every cell at once, once per version."""
+    if not question_ids:
+        return {}
+    every = cached(
+        consultation,
+        f"other-texts:{consultation.updated_at.isoformat()}",
+        lambda: other_texts_by_cell(
+            consultation.id,
+            [q.id for q in questions if q.other],
+            _breakdown_ids(questions),
+            by_channel=True,
+            first=OTHER_TEXTS_SHOWN,
+        ),
+    )
+    return {
+        question_id: tuple(
+            text for cell, text in every.get(question_id, ()) if _projected(cell, at) == key
+        )[:OTHER_TEXTS_SHOWN]
+        for question_id in question_ids
+    }

@@ -23,7 +23,7 @@ from survey.core.results import Breakdown, ConsultationResults, ScaleResult
 from survey.data import consultations as store
 from survey.data.models import Consultation, Status
 from survey.data.quotes import shown_quotes
-from survey.data.tallies import UnknownGroup, breakdown, group_views
+from survey.data.tallies import UnknownGroup, breakdown, counted_earlier, group_views
 from survey.web import chart_files, report_files, result_filters
 from survey.web.result_filters import Filters
 
@@ -75,7 +75,8 @@ def _report(slug: str) -> tuple[Consultation, Filters, ConsultationResults, whol
     results = _results(chosen, filters)
     found = _breakdowns(chosen, results)
     charts = chart_files.charts(results, found)
-    return chosen, filters, results, whole_report.build(results, found, charts, today())
+    counted = counted_earlier(chosen)
+    return chosen, filters, results, whole_report.build(results, found, charts, today(), counted)
 
 
 @bp.get("/<slug>")
