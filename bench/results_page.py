@@ -8,7 +8,12 @@ counting in SQL) and then warm (the median of a few reads, from the results cach
 
 - everyone's results; one group (area = Keynsham, the single filter);
 - two filters combined (area and age group); three (area, age group and channel);
-- the whole report, everyone's, as XLSX and as PDF.
+- the whole report, everyone's, as XLSX and as PDF;
+- then after a change: everyone's page while the change waits for the background count (the
+  last count, saying when it was made), the count itself (the job), and the page after it.
+
+Everyone's first read in a fresh process is the count itself (seconds at this size): it is
+what the job does, once per change, and a page waits for it only before any count was made.
 
 Target (issue 25): the page under 1 s at 100,000 responses.
 
@@ -81,6 +86,32 @@ def measure(backend: str, responses: int, repeats: int) -> dict[str, tuple[float
             page = client.get(url)
             runs.append(time.perf_counter() - began)
         timings[name] = (cold, statistics.median(runs))
+    # A change (a new results version, as every recorded response gives), then the page while
+    # the change waits for the background count, the count itself, and the page after it.
+    everyone = pages(SLUG)["everyone"]
+    with app.app_context():
+        from common.database import db
+        from common.settings import suppression_threshold
+        from survey.data import consultations, result_cache
+        from survey.jobs.recount import recount_changed
+
+        result_cache.changed(consultations.by_slug(SLUG).id)
+        db.session.commit()
+    began = time.perf_counter()
+    page = client.get(everyone)
+    waiting = time.perf_counter() - began
+    assert b"These results count the responses received by" in page.data, "not the last count"
+    with app.app_context():
+        began = time.perf_counter()
+        counted = recount_changed(minimum=suppression_threshold())
+        job = time.perf_counter() - began
+        assert counted == 1, "the job counted nothing"
+    began = time.perf_counter()
+    page = client.get(everyone)
+    after = time.perf_counter() - began
+    assert b"These results count the responses received by" not in page.data
+    timings["after a change"] = (waiting, after)
+    timings["background count"] = (job, job)
     return timings
 
 
@@ -115,13 +146,20 @@ def main() -> int:
         timings = _in_fresh_process(backend, args.responses, args.repeats)
         print(f"\n{backend}: {args.responses:,} responses; first read, then median of "
               f"{args.repeats} warm reads")  # fmt: skip
+        waiting, after = timings.pop("after a change")
+        job, _ = timings.pop("background count")
         for name, (cold, warm) in timings.items():
             print(f"  {name:<14} first {cold:6.3f} s   warm {warm:6.3f} s")
-            if not name.startswith("report"):
+            if not name.startswith("report") and name != "everyone":
                 worst = max(worst, cold)
+        print(f"  everyone's page after a change: {waiting:6.3f} s (the last count, saying "
+              f"when it was made); the job's count {job:6.3f} s; the page after it "
+              f"{after:6.3f} s")  # fmt: skip
+        worst = max(worst, waiting, after)
     verdict = "meets" if worst < TARGET_SECONDS else "misses"
-    print(f"\nslowest page's first read {worst:.3f} s: {verdict} the target of "
-          f"{TARGET_SECONDS:.0f} s")  # fmt: skip
+    print(f"\nslowest page a councillor waits for {worst:.3f} s: {verdict} the target of "
+          f"{TARGET_SECONDS:.0f} s (everyone's very first read, before any count, is the "
+          "count itself)")  # fmt: skip
     return 0
 
 

@@ -48,14 +48,16 @@ SHOW_LABELS = {
 }
 
 
-def _question_or_404(consultation: Consultation, key: str) -> Question:
+def question_or_404(consultation: Consultation, key: str) -> Question:
+    """A free-text question of the consultation, coded with themes; else 404."""
     try:
         return themes.coded_question(consultation, key)
     except ThemeError:
         abort(404)
 
 
-def _theme_or_404(consultation: Consultation, question: Question, theme_id: int) -> Theme:
+def theme_or_404(consultation: Consultation, question: Question, theme_id: int) -> Theme:
+    """A theme of the question's codebook; else 404."""
     theme = themes.theme_of(consultation, theme_id)
     if theme is None or theme.codebook != question.codebook:
         abort(404)
@@ -102,7 +104,7 @@ def autocode(slug: str) -> ResponseReturnValue:
 def review(slug: str, key: str) -> ResponseReturnValue:
     """The review queue: each answer with its themes, to change one by one or several at once."""
     consultation = consultation_or_404(slug)
-    question = _question_or_404(consultation, key)
+    question = question_or_404(consultation, key)
     themes.ensure_themes(consultation)
     db.session.commit()
     done = session.pop(JUST_DONE, None)
@@ -261,7 +263,7 @@ def _back_to_queue(slug: str, key: str, anchor: str | None = None) -> ResponseRe
 def code_answer(slug: str, key: str, answer_id: int) -> ResponseReturnValue:
     """Record an officer's themes for one answer, then go on to the next in the queue."""
     consultation = consultation_or_404(slug)
-    question = _question_or_404(consultation, key)
+    question = question_or_404(consultation, key)
     answer = themes.answer_of(question, answer_id)
     if answer is None:
         abort(404)
@@ -295,7 +297,7 @@ def code_answer(slug: str, key: str, answer_id: int) -> ResponseReturnValue:
 def code_selected(slug: str, key: str) -> ResponseReturnValue:
     """Apply one theme to the selected answers, or take it off them, all in one change."""
     consultation = consultation_or_404(slug)
-    question = _question_or_404(consultation, key)
+    question = question_or_404(consultation, key)
     action = request.form.get("action")
     if action not in (APPLY, REMOVE):
         abort(400)
@@ -338,7 +340,7 @@ def code_selected(slug: str, key: str) -> ResponseReturnValue:
 def undo(slug: str, key: str) -> ResponseReturnValue:
     """Undo the officer's last change to the question's codes, if nothing has changed since."""
     consultation = consultation_or_404(slug)
-    question = _question_or_404(consultation, key)
+    question = question_or_404(consultation, key)
     change_id = request.form.get("change", "")
     if not change_id.isdigit():
         abort(400)
@@ -362,7 +364,7 @@ def undo(slug: str, key: str) -> ResponseReturnValue:
 def manage(slug: str, key: str) -> ResponseReturnValue:
     """The question's themes with their counts, and a form to add one."""
     consultation = consultation_or_404(slug)
-    question = _question_or_404(consultation, key)
+    question = question_or_404(consultation, key)
     themes.ensure_themes(consultation)
     errors: list[dict[str, str]] = []
     name = request.form.get("name", "")
@@ -395,8 +397,8 @@ def manage(slug: str, key: str) -> ResponseReturnValue:
 def edit_theme(slug: str, key: str, theme_id: int) -> ResponseReturnValue:
     """Rename a theme, change its description and phrases."""
     consultation = consultation_or_404(slug)
-    question = _question_or_404(consultation, key)
-    theme = _theme_or_404(consultation, question, theme_id)
+    question = question_or_404(consultation, key)
+    theme = theme_or_404(consultation, question, theme_id)
     errors: list[dict[str, str]] = []
     values = {
         "name": theme.name,
@@ -428,8 +430,8 @@ def edit_theme(slug: str, key: str, theme_id: int) -> ResponseReturnValue:
 def merge_theme(slug: str, key: str, theme_id: int) -> ResponseReturnValue:
     """Merge a theme into another: its codes and phrases move, and it is removed."""
     consultation = consultation_or_404(slug)
-    question = _question_or_404(consultation, key)
-    theme = _theme_or_404(consultation, question, theme_id)
+    question = question_or_404(consultation, key)
+    theme = theme_or_404(consultation, question, theme_id)
     into_id = request.form.get("into", "")
     into = themes.theme_of(consultation, int(into_id)) if into_id.isdigit() else None
     values = {

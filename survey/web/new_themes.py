@@ -23,16 +23,10 @@ from survey.data import new_themes, themes
 from survey.data.models import CandidateState, Consultation, Question
 from survey.data.themes import ThemeError
 from survey.jobs.new_themes import start_finding
+from survey.web.coding import question_or_404
 from survey.web.officers import consultation_or_404
 
 bp = Blueprint("new_themes", __name__)
-
-
-def _question_or_404(consultation: Consultation, key: str) -> Question:
-    try:
-        return themes.coded_question(consultation, key)
-    except ThemeError:
-        abort(404)
 
 
 def _no_store(page: str) -> Response:
@@ -47,7 +41,7 @@ def _no_store(page: str) -> Response:
 def candidates(slug: str, key: str) -> ResponseReturnValue:
     """The groups found among the answers no theme matches, and the button to look again."""
     consultation = consultation_or_404(slug)
-    question = _question_or_404(consultation, key)
+    question = question_or_404(consultation, key)
     return _page(consultation, question)
 
 
@@ -77,7 +71,7 @@ def _page(
 def find(slug: str, key: str) -> ResponseReturnValue:
     """Start grouping the answers no theme matches; the job's page comes next."""
     consultation = consultation_or_404(slug)
-    question = _question_or_404(consultation, key)
+    question = question_or_404(consultation, key)
     job = start_finding(consultation, question, current_user.id)
     db.session.commit()
     enqueue(job)
@@ -89,7 +83,7 @@ def find(slug: str, key: str) -> ResponseReturnValue:
 def name(slug: str, key: str, candidate_id: int) -> ResponseReturnValue:
     """Add a group as a new theme, found by the words the officer chose."""
     consultation = consultation_or_404(slug)
-    question = _question_or_404(consultation, key)
+    question = question_or_404(consultation, key)
     candidate = new_themes.candidate_of(question, candidate_id)
     if candidate is None:
         abort(404)
@@ -149,7 +143,7 @@ def _field_of(message: str) -> str:
 def dismiss(slug: str, key: str, candidate_id: int) -> ResponseReturnValue:
     """Keep a group as not a new theme, so it is not offered again."""
     consultation = consultation_or_404(slug)
-    question = _question_or_404(consultation, key)
+    question = question_or_404(consultation, key)
     candidate = new_themes.candidate_of(question, candidate_id)
     if candidate is None:
         abort(404)

@@ -20,27 +20,13 @@ from survey.core.personal_details import personal_details
 from survey.core.quotes import LONGEST, MOST_PER_THEME, QuoteError
 from survey.data import quotes, themes
 from survey.data.models import Answer, Consultation, Question, Theme, ThemeQuote
-from survey.data.themes import ThemeError
 from survey.web.addresses import query_number
+from survey.web.coding import question_or_404, theme_or_404
 from survey.web.officers import consultation_or_404
 
 bp = Blueprint("quotes", __name__)
 
 PER_THEME = 3  # answers offered per theme at a time: enough to choose from, a page to read
-
-
-def _question_or_404(consultation: Consultation, key: str) -> Question:
-    try:
-        return themes.coded_question(consultation, key)
-    except ThemeError:
-        abort(404)
-
-
-def _theme_or_404(consultation: Consultation, question: Question, theme_id: int) -> Theme:
-    theme = themes.theme_of(consultation, theme_id)
-    if theme is None or theme.codebook != question.codebook:
-        abort(404)
-    return theme
 
 
 def _quote_or_404(question: Question, quote_id: int) -> ThemeQuote:
@@ -63,7 +49,7 @@ def choose(slug: str, key: str) -> ResponseReturnValue:
     """Each theme with its quotes and a few of its answers to choose from (?theme=ID&page=N
     pages one theme's answers)."""
     consultation = consultation_or_404(slug)
-    question = _question_or_404(consultation, key)
+    question = question_or_404(consultation, key)
     paged_theme, paged_to = query_number("theme"), query_number("page") or 1
     chosen = quotes.quotes_of(question)
     by_id = {theme.id: theme for theme in themes.question_themes(question)}
@@ -93,8 +79,8 @@ def use(slug: str, key: str, theme_id: int, answer_id: int) -> ResponseReturnVal
     """Quote an answer under a theme: in its own words, or the officer's shortened ones when
     the form sends them. Words holding a personal detail come back to be changed."""
     consultation = consultation_or_404(slug)
-    question = _question_or_404(consultation, key)
-    theme = _theme_or_404(consultation, question, theme_id)
+    question = question_or_404(consultation, key)
+    theme = theme_or_404(consultation, question, theme_id)
     answer = themes.answer_of(question, answer_id)
     if answer is None:
         abort(404)
@@ -116,9 +102,9 @@ def use(slug: str, key: str, theme_id: int, answer_id: int) -> ResponseReturnVal
 def change(slug: str, key: str, quote_id: int) -> ResponseReturnValue:
     """Change a quote's words: shorten it, or replace a name with [name]."""
     consultation = consultation_or_404(slug)
-    question = _question_or_404(consultation, key)
+    question = question_or_404(consultation, key)
     quote = _quote_or_404(question, quote_id)
-    theme = _theme_or_404(consultation, question, quote.theme_id)
+    theme = theme_or_404(consultation, question, quote.theme_id)
     answer = db.session.get(Answer, quote.answer_id)
     assert answer is not None  # a quote goes with its answer
     if request.method == "GET":
@@ -139,7 +125,7 @@ def change(slug: str, key: str, quote_id: int) -> ResponseReturnValue:
 def remove(slug: str, key: str, quote_id: int) -> ResponseReturnValue:
     """Stop quoting an answer: the answer stays as it is, coded as it was."""
     consultation = consultation_or_404(slug)
-    question = _question_or_404(consultation, key)
+    question = question_or_404(consultation, key)
     quote = _quote_or_404(question, quote_id)
     theme_id = quote.theme_id
     quotes.remove_quote(consultation, question, quote, current_user)
