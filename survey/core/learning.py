@@ -6,13 +6,21 @@ TF-IDF word and character n-grams learns how its answers are worded, and gives e
 answer a confidence (0 to 1) that it has the theme. Character n-grams let "speeding",
 "speeders" and "sped" share evidence, which matters when there are only a few dozen examples.
 
+Two things help when officers have coded only a few dozen answers. A theme's own name is one
+more example of it (officers name themes in the words answers use). And each theme has its own
+cut-off: the confidence from which suggesting it agreed best with officers' codes, found on
+answers held out in turn (k folds); its confidences are rescaled so that this cut-off reads 50%,
+so "suggested" is at least 50% for every theme and "least sure" is nearest to the cut-off.
+
 `cross_validate` says how far to trust the suggestions: it holds out each reviewed answer in
 turn (k folds), learns from the others, and scores the held-out suggestions against what the
-officer decided, per theme, with `survey.core.coding.score_coding`. Everything is deterministic.
+officer decided, per theme, with `survey.core.coding.score_coding`; each fold's cut-offs are
+chosen on the other folds' held-out answers, never on its own. Everything is deterministic.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,9 +60,21 @@ class Suggester:
     skipped: dict[str, str]  # theme: why it is never suggested
     _vectoriser: Any = field(repr=False)
     _models: tuple[Any, ...] = field(repr=False)
+    # Per theme, the classifier's probability that reads as 50% (see the module).
+    cut_offs: Mapping[str, float] = field(default_factory=dict)
 
     def confidences(self, texts: Sequence[str]) -> list[dict[str, float]]:
         """Per text, each learnt theme with the confidence (0 to 1) that the text has it."""
+        return [
+            {
+                theme: rescaled(value, self.cut_offs.get(theme, THRESHOLD))
+                for theme, value in row.items()
+            }
+            for row in self.probabilities(texts)
+        ]
+
+    def probabilities(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        """Per text, each learnt theme with its classifier's probability, before rescaling."""
         if not texts or not self.themes:
             return [{} for _ in texts]
         features = self._vectoriser.transform([normalise(text) for text in texts])
@@ -140,13 +160,69 @@ def train(
     min_examples: int = MIN_EXAMPLES,
     min_positives: int = MIN_POSITIVES,
 ) -> Suggester:
-    """Learn to suggest `themes` from officers' examples; TooFewExamples below `min_examples`."""
+    """Learn to suggest `themes` from officers' examples, each theme with its cut-off from
+    held-out answers (the module says how); TooFewExamples below `min_examples`."""
     if len(examples) < min_examples:
         raise TooFewExamples(
             f"officers have reviewed {len(examples)} of these answers: "
             f"suggestions need at least {min_examples}"
         )
-    return _fit(examples, themes, min_positives)
+    held_out = _held_out_probabilities(examples, themes, min_positives, FOLDS)
+    everyone = range(len(examples))
+    suggester = _fit(examples, themes, min_positives)
+    cut_offs = _cut_offs(suggester.themes, examples, held_out, everyone)
+    return dataclasses.replace(suggester, cut_offs=cut_offs)
+
+
+CUT_OFFS = tuple(step / 20 for step in range(2, 15))  # 10% to 70%, the cut-offs tried
+
+
+def rescaled(probability: float, cut_off: float) -> float:
+    """A probability as a confidence: the theme's cut-off reads 50%, 0 and 1 stay put."""
+    if probability < cut_off:
+        return 0.5 * probability / cut_off
+    return 0.5 + 0.5 * (probability - cut_off) / (1 - cut_off)
+
+
+def _held_out_probabilities(
+    examples: Sequence[Example], themes: Sequence[str], min_positives: int, folds: int
+) -> list[dict[str, float]]:
+    """Each example's probabilities from classifiers that did not learn from it (k folds)."""
+    found: list[dict[str, float]] = [{} for _ in examples]
+    for held_out in folds_of(len(examples), folds):
+        left_out = set(held_out)
+        learning = [e for i, e in enumerate(examples) if i not in left_out]
+        suggester = _fit(learning, themes, min_positives)
+        texts = [examples[i].text for i in held_out]
+        for index, row in zip(held_out, suggester.probabilities(texts), strict=True):
+            found[index] = row
+    return found
+
+
+def _cut_offs(
+    themes: Sequence[str],
+    examples: Sequence[Example],
+    held_out: Sequence[Mapping[str, float]],
+    chosen_from: Iterable[int],
+) -> dict[str, float]:
+    """Per theme, the cut-off at which held-out suggestions for the examples `chosen_from`
+    agreed best with officers' codes (F1); of equals, the nearest 50%. 50% where none agree."""
+    rows = [(examples[i].themes, held_out[i]) for i in chosen_from]
+    cut_offs = {}
+    for theme in themes:
+        best, best_f1 = THRESHOLD, 0.0
+        for cut_off in sorted(CUT_OFFS, key=lambda c: (abs(c - THRESHOLD), c)):
+            tp = fp = fn = 0
+            for coded, found in rows:
+                suggested = theme in found and found[theme] >= cut_off
+                tp += suggested and theme in coded
+                fp += suggested and theme not in coded
+                fn += not suggested and theme in coded
+            f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+            if f1 > best_f1:
+                best, best_f1 = cut_off, f1
+        cut_offs[theme] = best
+    return cut_offs
 
 
 def _fit(examples: Sequence[Example], themes: Sequence[str], min_positives: int) -> Suggester:
@@ -163,6 +239,8 @@ def _fit(examples: Sequence[Example], themes: Sequence[str], min_positives: int)
         return Suggester((), skipped, None, ())
     from sklearn.linear_model import LogisticRegression  # see _vectoriser on why here
 
+    # Each theme's name is one more example of it (and of no other theme).
+    examples = [*examples, *(Example(theme, frozenset({theme})) for theme in themes)]
     vectoriser = _vectoriser()
     features = vectoriser.fit_transform([normalise(e.text) for e in examples])
     models = []
@@ -254,15 +332,19 @@ def cross_validate(
             f"officers have reviewed {len(examples)} of these answers: "
             f"measuring suggestions needs at least {min_examples}"
         )
+    probabilities = _held_out_probabilities(examples, themes, min_positives, folds)
     found: list[set[str]] = [set() for _ in examples]
     held_out_folds = folds_of(len(examples), folds)
     for held_out in held_out_folds:
         left_out = set(held_out)
-        learning = [e for i, e in enumerate(examples) if i not in left_out]
-        suggester = _fit(learning, themes, min_positives)
-        texts = [examples[i].text for i in held_out]
-        for index, suggested in zip(held_out, suggester.suggest(texts, threshold), strict=True):
-            found[index] = suggested
+        others = [i for i in range(len(examples)) if i not in left_out]
+        cut_offs = _cut_offs(themes, examples, probabilities, others)
+        for index in held_out:
+            found[index] = {
+                theme
+                for theme, value in probabilities[index].items()
+                if rescaled(value, cut_offs[theme]) >= threshold
+            }
     scores = score_coding(themes, [e.themes for e in examples], found)
     agreements = []
     for theme, score in zip(themes, scores, strict=True):
