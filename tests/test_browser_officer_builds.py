@@ -12,7 +12,10 @@ Screenshots go to /tmp/builds-screenshots/ (outside the repository), to look at.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,8 +23,11 @@ from typing import Any
 import pytest
 
 from tests.browser_support import (
+    DELIVERED,
     OFFICER,
+    ROOT,
     SLUG,
+    STRATEGY,
     Server,
     axe_violations,
     demo_server,
@@ -31,11 +37,13 @@ from tests.browser_support import (
     sign_in,
     tools_or_skip,
 )
+from tests.servers import stop
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser-builds")]
 
 SCREENSHOTS = Path("/tmp/builds-screenshots")
 BUILDER = f"/officers/consultations/{SLUG}/new-question"
+JOB_TIMEOUT = 180_000  # ms: LibreOffice numbers the draft's contents, then makes its PDF
 # Each type's own fields (by the name of their input), as the builder shows them.
 OWN_FIELDS = {
     "agreement": set(),
@@ -50,9 +58,24 @@ EVERY_OWN_FIELD = set().union(*OWN_FIELDS.values())
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """gunicorn on the demo, with a job worker (`flask jobs worker`) on the same queue."""
     tools_or_skip()
-    with demo_server(tmp_path_factory.mktemp("builds-browser")) as running:
-        yield running
+    work = tmp_path_factory.mktemp("builds-browser")
+    with demo_server(work) as running:
+        env = {k: v for k, v in os.environ.items() if k != "FLASK_DEBUG"}
+        env.update(DATABASE_URL=f"sqlite:///{running.database}", SECRET_KEY="x" * 32)
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "app", "jobs", "worker"],
+            cwd=ROOT,
+            env=env,
+            stdout=(work / "worker.log").open("wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            yield running
+        finally:
+            stop(worker)
 
 
 @pytest.fixture(scope="module")
@@ -184,5 +207,75 @@ def test_without_javascript_the_builder_shows_every_field_and_saves(
         [],
         "community-safety",
     )
+    context.close()
+    run.assert_none()
+
+
+def _finished_job(page: Any) -> str:
+    """Wait on the job page (it refreshes itself) until the job is done; its summary."""
+    page.locator(".govuk-panel, #outcome").first.wait_for(timeout=JOB_TIMEOUT)
+    failed = page.locator("#outcome")
+    assert failed.count() == 0, f"the job failed: {failed.inner_text()}"
+    return " ".join(page.inner_text(".govuk-panel").split())
+
+
+def _download_names(page: Any, selector: str) -> list[str]:
+    """The file names the links download, by fetching each in the page's session."""
+    names = []
+    for href in page.eval_on_selector_all(selector, "links => links.map(a => a.href)"):
+        answer = page.request.get(href)
+        assert answer.status == 200, href
+        names.append(answer.headers["content-disposition"].split('filename="')[1].rstrip('"'))
+    return names
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_a_draft_and_a_report_build_as_jobs_then_their_pages_list_both_files(
+    browser: Any, server: Server, width: int
+) -> None:
+    context = _context(browser, server, width)
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    run = Checked(page, f"jobs-{width}", width, True)
+    sign_in(page, server, OFFICER)
+
+    page.goto(f"/officers/strategies/{STRATEGY}")
+    drafts_built = "table:has(caption:has-text('Drafts built')) tbody tr"
+    drafts_before = page.locator(drafts_built).count()
+    page.check("input[name=pdf]")
+    with page.expect_navigation():
+        page.click("button:has-text('Build Word draft')")
+    assert "/officers/jobs/" in page.url
+    assert page.locator("#progress").count() == 1, "the job page should show progress first"
+    run.check("1-draft-job-running")
+    assert _finished_job(page).startswith("Done Built draft")
+    version = drafts_before + 1
+    made = [f"{STRATEGY}-draft-{version}.docx", f"{STRATEGY}-draft-{version}.pdf"]
+    assert _download_names(page, "a#made, a#output") == made
+    run.check("2-draft-job-done")
+    page.goto(f"/officers/strategies/{STRATEGY}")
+    assert page.locator(drafts_built).count() == version
+    newest = page.locator(drafts_built).first
+    assert newest.locator("td").first.inner_text() == str(version)
+    assert _download_names(page, f"{drafts_built}:first-child a[download]") == made
+    run.check("3-drafts-built")
+
+    page.goto(f"/officers/strategies/{DELIVERED}/actions")
+    reports_before = page.locator("#built-reports li").count()
+    quarter = page.input_value("#report-period")
+    with page.expect_navigation():
+        page.click("button:has-text('Build the progress report')")
+    assert "/officers/jobs/" in page.url
+    assert _finished_job(page).startswith("Done Built the progress report")
+    report = f"{DELIVERED}-progress-report-{quarter}"
+    assert _download_names(page, "a#output, a#output-pdf") == [f"{report}.docx", f"{report}.pdf"]
+    run.check("4-report-job-done")
+    page.goto(f"/officers/strategies/{DELIVERED}/actions")
+    assert page.locator("#built-reports li").count() == reports_before + 1
+    assert _download_names(page, "#built-reports li:first-child a") == [
+        f"{report}.docx",
+        f"{report}.pdf",
+    ]
+    run.check("5-reports-built")
     context.close()
     run.assert_none()
