@@ -8,11 +8,13 @@ const form = document.querySelector('form[data-app-question-form]')
 if (form) {
   const radios = [...form.querySelectorAll('input[type=radio][name=type]')]
   const parts = [...form.querySelectorAll('[data-question-types]')]
+  const group = form.querySelector('[data-question-type-fields]')
   const show = () => {
     const chosen = radios.find((radio) => radio.checked)?.value
     for (const part of parts) {
       part.hidden = !part.dataset.questionTypes.split(' ').includes(chosen)
     }
+    if (group) group.hidden = [...group.querySelectorAll('[data-question-types]')].every((part) => part.hidden)
   }
   for (const radio of radios) radio.addEventListener('change', show)
   show()
