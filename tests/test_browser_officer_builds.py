@@ -97,6 +97,8 @@ class Checked:
     def __init__(self, page: Any, label: str, width: int, javascript: bool) -> None:
         self.page, self.label, self.width, self.javascript = page, label, width, javascript
         self.problems: list[str] = []
+        # The builder's and the job page's own scripts must not fail.
+        page.on("pageerror", lambda error: self.problems.append(f"script error: {error}"))
 
     def check(self, name: str) -> None:
         where = f"{name} ({self.page.url})"
