@@ -68,6 +68,9 @@ class Job(db.Model):  # type: ignore[name-defined,misc]
     link: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     output: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)  # e.g. a PDF
     output_name: Mapped[str | None] = mapped_column(sa.String(255))
+    # The same document as a PDF, for a job that makes both (a report's Word file and its PDF).
+    pdf: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    pdf_name: Mapped[str | None] = mapped_column(sa.String(255))
     started_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user_account.id", ondelete="SET NULL")
     )
@@ -98,6 +101,8 @@ class Outcome:
     link: dict[str, Any] | None = None
     output: bytes | None = None
     output_name: str | None = None
+    pdf: bytes | None = None  # the output as a PDF too
+    pdf_name: str | None = None
 
 
 class JobFailed(Exception):
@@ -264,6 +269,8 @@ def _done(job: Job, outcome: Outcome) -> None:
     job.link = outcome.link
     job.output = outcome.output
     job.output_name = outcome.output_name
+    job.pdf = outcome.pdf
+    job.pdf_name = outcome.pdf_name
     job.problems = []
     job.input = None
     job.finished_at = utcnow()

@@ -32,7 +32,11 @@ PUBLIC_PREFIXES = ("/assets/", "/govuk/", "/static/")
 # other, checked in tests/test_delivery_pages.py), councillors read, officers change.
 # Built delivery reports and the one-page delivery view: councillors read them as officers do.
 # A person's own account page (signing out everywhere) is every account's.
-COUNCILLORS_UP = {"delivery_reports.report_file", "delivery.position"}
+COUNCILLORS_UP = {
+    "delivery_reports.report_file",
+    "delivery_reports.report_pdf",
+    "delivery.position",
+}
 EVERY_ACCOUNT = {
     "accounts.account",
     "delivery.index",

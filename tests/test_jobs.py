@@ -263,6 +263,10 @@ def test_the_job_page_shows_the_step_and_rows_read_and_refreshes_itself(
     assert progress == "Recording responses: 1,500 of 50,000 rows"
     refresh = page(shown).find("meta", attrs={"http-equiv": "refresh"})
     assert refresh is not None and refresh["content"] == "2"
+    # Only without JavaScript: with it, the page's script updates the progress in place.
+    assert refresh.find_parent("noscript") is not None
+    assert page(shown).select_one("script[src$='/job_progress.js']") is not None
+    assert page(shown).select_one("[data-app-job-running='2'] #progress") is not None
     assert error_summary(shown) == []
 
 

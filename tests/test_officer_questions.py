@@ -139,11 +139,93 @@ def test_question_problems_appear_against_their_fields_and_nothing_is_saved(
         "Key must start with a lower-case letter and use only a-z, 0-9 and _ "
         "(40 characters or fewer)",
         "Options must all be different: 'North', 'north' appear more than once",
-        "Only a question with several statements has statements: clear this box or choose "
-        "that type",
-    ]
+    ]  # the statements belong to another type: ignored, not an error (see below)
     links_reach_inputs(refused)
     assert stored_specs() == []
+
+
+def test_fields_of_other_types_are_ignored_as_the_page_without_javascript_sends_them(
+    client: FlaskClient,
+) -> None:
+    empty_consultation()
+    sign_in(client)
+    every_field = {
+        "options": "North\nSouth",
+        "other": "y",
+        "breakdown": "y",
+        "rows": "Burglary",
+        "codebook": "community-safety",
+    }
+    for fields, _ in EVERY_TYPE:
+        sent = question_form(**{**every_field, **fields})
+        added = post_form(client, f"{PAGE}/new-question", sent)
+        assert added.status_code == 302, (fields["type"], error_summary(added))
+    stored = stored_specs()
+    assert [(s.options, s.other, s.breakdown, s.rows, s.codebook) for s in stored] == [
+        ((), False, False, (), None),
+        ((), False, False, (), None),
+        ((), False, False, ("Burglary", "Drugs"), None),
+        (("North", "South"), False, True, (), None),
+        (("Newsletter", "Website"), True, False, (), None),
+        ((), False, False, (), "community-safety"),
+    ]
+    # Its own fields are still checked: a choice question needs its two options.
+    refused = post_form(
+        client,
+        f"{PAGE}/new-question",
+        question_form(key="q", text="Q?", type="single_choice", options="Only", rows="Burglary"),
+    )
+    assert error_summary(refused) == ["Enter at least two options, one per line"]
+
+
+def test_each_types_own_fields_say_which_types_take_them(client: FlaskClient) -> None:
+    empty_consultation()
+    sign_in(client)
+    form = page(client.get(f"{PAGE}/new-question"))
+    taken_by = {
+        field["name"]: part["data-question-types"]
+        for part in form.select("[data-question-types]")
+        for field in part.select("input[name], textarea[name]")
+        if field["name"] != "codebook"
+    }
+    assert taken_by == {
+        "options": "single_choice multi_choice",
+        "other": "multi_choice",
+        "breakdown": "single_choice",
+        "rows": "matrix",
+        "options_cy": "single_choice multi_choice",
+        "rows_cy": "matrix",
+    }
+    codebook = form.select_one("input[name=codebook]").find_parent(
+        attrs={"data-question-types": True}
+    )
+    assert codebook["data-question-types"] == "free_text"
+    script = form.select_one("script[src$='question_types.js']")
+    assert script is not None
+
+
+def test_the_codebook_is_chosen_from_a_list_with_each_ones_themes(client: FlaskClient) -> None:
+    empty_consultation()
+    sign_in(client)
+    form = page(client.get(f"{PAGE}/new-question"))
+    radios = form.select("input[name=codebook]")
+    assert [(r["type"], r["value"], r.has_attr("checked")) for r in radios] == [
+        ("radio", "", False),
+        ("radio", "community-safety", True),
+    ]
+    themes = form.select_one("#codebook-themes-1")
+    assert themes.summary.get_text(strip=True) == (
+        "The themes of Community safety: the 14 areas of concern"
+    )
+    listed = [item.get_text(strip=True) for item in themes.select("li")]
+    assert len(listed) == 14 and listed[:2] == ["Alcohol misuse", "Anti-social behaviour"]
+    made_up = question_form(key="q", text="Worries?", type="free_text", codebook="made-up")
+    refused = post_form(client, f"{PAGE}/new-question", made_up)
+    assert error_summary(refused) == ["Select a codebook from the list, or none"]
+    links_reach_inputs(refused)
+    none = question_form(key="q", text="Worries?", type="free_text", codebook="")
+    assert post_form(client, f"{PAGE}/new-question", none).status_code == 302
+    assert stored_specs()[0].codebook is None
 
 
 def test_type_must_be_chosen_and_choice_questions_need_two_options(client: FlaskClient) -> None:

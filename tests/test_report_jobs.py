@@ -10,6 +10,8 @@ import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient, FlaskCliRunner
 
+from assembly.core.pdf import PdfError
+from assembly.jobs import report_builds as report_jobs
 from common.database import db
 from common.jobs import Job
 from common.models import AuditEvent
@@ -58,7 +60,7 @@ def test_an_officer_builds_a_report_and_a_councillor_downloads_it(
     )
     reader = app.test_client()
     sign_in(reader, "councillor", "reader@example.org")
-    listed = page(reader.get(ACTIONS)).select("#built-reports a")
+    listed = page(reader.get(ACTIONS)).select("#built-reports a:not([href$='.pdf'])")
     assert len(listed) == 1
     assert page(reader.get(ACTIONS)).select("form input[name=kind]") == [], "councillors build none"
     got = reader.get(listed[0]["href"])
@@ -87,3 +89,50 @@ def test_a_report_for_a_period_that_is_not_one_builds_nothing(
     shown = client.get(refused.headers["Location"]).get_data(as_text=True)
     assert "The report was not built: &#39;autumn&#39; is not a reporting period" in shown
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Job)) == 0
+
+
+def test_a_report_comes_with_its_pdf_on_the_job_page_and_the_actions_page(
+    adopted: FlaskCliRunner, client: FlaskClient, app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(report_jobs, "docx_to_pdf", lambda data: b"%PDF-1.7 the report")
+    sign_in(client, "officer", "builder@example.org")
+    started = build(client, "progress", period="2027-Q3")
+    job_page = page(client.get(started.headers["Location"]))
+    name = f"{STRATEGY}-progress-report-2027-Q3"
+    files = [a.get_text(strip=True) for a in job_page.select("a#output, a#output-pdf")]
+    assert files == [f"Download {name}.docx", f"Download {name}.pdf"]
+    from_job = client.get(job_page.select_one("a#output-pdf")["href"])
+    assert (from_job.data, from_job.headers["Content-Type"]) == (
+        b"%PDF-1.7 the report",
+        "application/pdf",
+    )
+    reader = app.test_client()
+    sign_in(reader, "councillor", "reader@example.org")
+    listed = page(reader.get(ACTIONS)).select("#built-reports a")
+    assert [a.get_text(" ", strip=True) for a in listed] == [
+        f"{name}.docx",
+        f"its PDF ({name}.pdf)",
+    ]
+    got = reader.get(listed[1]["href"])
+    assert got.data == b"%PDF-1.7 the report"
+    assert got.headers["Content-Disposition"] == f'attachment; filename="{name}.pdf"'
+
+
+def test_without_libreoffice_a_report_keeps_its_word_file_and_says_why_there_is_no_pdf(
+    adopted: FlaskCliRunner, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_office(data: bytes) -> bytes:
+        raise PdfError("LibreOffice is not installed with its Python API")
+
+    monkeypatch.setattr(report_jobs, "docx_to_pdf", no_office)
+    sign_in(client, "officer", "builder@example.org")
+    started = build(client, "annual", year="2027")
+    job_page = page(client.get(started.headers["Location"]))
+    assert (
+        job_page.select_one(".govuk-panel")
+        .get_text(" ", strip=True)
+        .endswith("(no PDF: LibreOffice is not installed with its Python API)")
+    )
+    assert job_page.select_one("a#output") is not None
+    assert job_page.select_one("a#output-pdf") is None
+    assert len(page(client.get(ACTIONS)).select("#built-reports a")) == 1

@@ -480,6 +480,36 @@ def test_a_pdf_asked_for_comes_with_the_draft_from_the_job_page(
     assert made(job) == f"{STRATEGY}/drafts/1.docx"
 
 
+def test_the_drafts_table_offers_the_pdf_of_each_draft_built_with_one(
+    loaded: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(draft_jobs, "docx_to_pdf", lambda data: b"%PDF-1.7 made from the draft")
+    shown = loaded.get(STRATEGY)
+    loaded.post(f"{STRATEGY}/drafts", data={"csrf_token": csrf_token(shown), "pdf": "yes"})
+    press_build(loaded)  # draft 2, without a PDF
+    rows = page(loaded.get(STRATEGY)).select("table")[0].select("tbody tr")
+    files = {
+        row.select_one("td").get_text(strip=True): [
+            (a.get_text(" ", strip=True), a["href"]) for a in row.select("a[download]")
+        ]
+        for row in rows
+    }
+    assert files == {
+        "2": [("Download version 2 (.docx)", f"{STRATEGY}/drafts/2.docx")],
+        "1": [
+            ("Download version 1 (.docx)", f"{STRATEGY}/drafts/1.docx"),
+            ("Download version 1 (PDF)", f"{STRATEGY}/drafts/1.pdf"),
+        ],
+    }
+    pdf = loaded.get(f"{STRATEGY}/drafts/1.pdf")
+    assert (pdf.data, pdf.headers["Content-Type"]) == (
+        b"%PDF-1.7 made from the draft",
+        "application/pdf",
+    )
+    assert pdf.headers["Content-Disposition"] == f'attachment; filename="{SLUG}-draft-1.pdf"'
+    assert loaded.get(f"{STRATEGY}/drafts/2.pdf").status_code == 404
+
+
 def test_a_pdf_that_cannot_be_made_keeps_no_draft(
     loaded: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -766,6 +796,7 @@ def routes(client: FlaskClient) -> list[tuple[str, str]]:
         ("POST", f"{STRATEGY}/drafts"),
         ("POST", f"{STRATEGY}/consult"),
         ("GET", f"{STRATEGY}/drafts/1.docx"),
+        ("GET", f"{STRATEGY}/drafts/1.pdf"),
         ("GET", f"{STRATEGY}/edit"),
         ("POST", f"{STRATEGY}/edit"),
         ("GET", f"{STRATEGY}/definition.json"),
@@ -812,6 +843,9 @@ def test_councillors_are_refused_and_visitors_sent_to_sign_in(
 
 def test_officers_reach_every_page(loaded: FlaskClient) -> None:
     press_build(loaded)
+    draft = db.session.scalars(sa.select(StrategyDraft)).one()
+    draft.pdf = b"%PDF-1.7 as if built with one"  # for its PDF's page
+    db.session.commit()
     for method, url in routes(loaded):
         if method == "GET":
             assert loaded.get(url).status_code == 200, url

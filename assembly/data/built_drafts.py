@@ -286,6 +286,17 @@ def drafts_of(strategy: Strategy) -> list[StrategyDraft]:
     )
 
 
+def versions_with_pdf(strategy: Strategy) -> set[int]:
+    """The versions of a strategy's draft built with their PDF (without loading either file)."""
+    return set(
+        db.session.scalars(
+            sa.select(StrategyDraft.version).where(
+                StrategyDraft.strategy_id == strategy.id, StrategyDraft.pdf.is_not(None)
+            )
+        )
+    )
+
+
 def draft_version(strategy: Strategy, version: int) -> StrategyDraft | None:
     """One build of a strategy's draft, by version number."""
     return db.session.scalar(

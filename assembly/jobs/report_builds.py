@@ -1,6 +1,7 @@
 """Building a strategy's delivery reports as jobs, from the actions page: the quarterly
 progress report and the annual report to scrutiny. The Word file is kept as the job's output,
-for the officer's job page and for councillors to download from the actions page."""
+with its PDF (made by LibreOffice, where it is installed), for the officer's job page and for
+councillors to download from the actions page."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import sqlalchemy as sa
 
 from assembly.core.annual_report import build_annual_report
 from assembly.core.delivery import parse_period
+from assembly.core.pdf import PdfError, docx_to_pdf
 from assembly.core.progress_report import build_progress_report
 from assembly.data import delivery
 from assembly.data.built_drafts import current_template
@@ -75,13 +77,20 @@ def run_report_build(job: Job, progress: Progress) -> Outcome:
     except (delivery.DeliveryError, ValueError) as exc:
         raise JobFailed(f"The report could not be built: {exc}") from None
     name = f"{strategy.slug}-{kind}-report-{when}.docx"
+    progress.step("Making the PDF with LibreOffice")
+    try:
+        pdf, note = docx_to_pdf(data), ""
+    except PdfError as exc:  # the Word file is the report; its PDF a convenience
+        pdf, note = None, f" (no PDF: {exc})"
     return Outcome(
-        f"Built the {KINDS[kind]} of '{strategy.slug}' for {when}",
+        f"Built the {KINDS[kind]} of '{strategy.slug}' for {when}{note}",
         link_to(
             "delivery.actions", "See the strategy's actions and its reports", slug=strategy.slug
         ),  # fmt: skip
         output=data,
         output_name=name,
+        pdf=pdf,
+        pdf_name=name.removesuffix(".docx") + ".pdf" if pdf else None,
     )
 
 

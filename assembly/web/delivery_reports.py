@@ -26,6 +26,7 @@ bp = Blueprint("delivery_reports", __name__)
 
 MEASURE_FIELDS = ("target", "period", "value")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF = "application/pdf"
 
 
 def _strategy_or_404(slug: str) -> Strategy:
@@ -108,18 +109,32 @@ def build_report(slug: str) -> ResponseReturnValue:
 @role_required(Role.COUNCILLOR)
 def report_file(slug: str, job_id: int) -> ResponseReturnValue:
     """A built report's Word file, for officers and councillors."""
+    return _report_download(slug, job_id, pdf=False)
+
+
+@bp.get("/strategies/<slug>/reports/<int:job_id>.pdf")
+@role_required(Role.COUNCILLOR)
+def report_pdf(slug: str, job_id: int) -> ResponseReturnValue:
+    """A built report's PDF, for officers and councillors."""
+    return _report_download(slug, job_id, pdf=True)
+
+
+def _report_download(slug: str, job_id: int, *, pdf: bool) -> ResponseReturnValue:
     strategy = _strategy_or_404(slug)
     job = next((j for j in built_reports(strategy, limit=10_000) if j.id == job_id), None)
-    if job is None or job.output is None or not job.output_name:
+    if job is None:
+        abort(404)
+    data, name = (job.pdf, job.pdf_name) if pdf else (job.output, job.output_name)
+    if data is None or not name:
         abort(404)
     action_log.record_read(
-        "file downloaded", None, job.output_name, f"report of {strategy.slug}", by=current_user
+        "file downloaded", None, name, f"report of {strategy.slug}", by=current_user
     )
     return Response(
-        job.output,
-        content_type=DOCX,
+        data,
+        content_type=PDF if pdf else DOCX,
         headers={
-            "Content-Disposition": f'attachment; filename="{job.output_name}"',
+            "Content-Disposition": f'attachment; filename="{name}"',
             "Cache-Control": "no-store",
         },
     )

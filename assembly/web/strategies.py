@@ -369,6 +369,26 @@ def draft_file(slug: str, version: int) -> ResponseReturnValue:
     )
 
 
+@bp.get("/strategies/<slug>/drafts/<int:version>.pdf")
+@role_required(Role.OFFICER)
+def draft_pdf_file(slug: str, version: int) -> ResponseReturnValue:
+    """One build of the draft's PDF, when it was built with one."""
+    strategy = _strategy_or_404(slug)
+    draft = built_drafts.draft_version(strategy, version) or abort(404)
+    if draft.pdf is None:
+        abort(404)
+    filename = built_drafts.filename_of(strategy, draft).removesuffix(".docx") + ".pdf"
+    action_log.record_read("file downloaded", None, filename, "a built draft", by=current_user)
+    return Response(
+        draft.pdf,
+        content_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
 @bp.route("/strategies/<slug>/edit", methods=["GET", "POST"])
 @role_required(Role.OFFICER)
 def edit_strategy(slug: str) -> ResponseReturnValue:
@@ -451,6 +471,7 @@ def _strategy_page(strategy: Strategy, errors: list[dict[str, str]] | None = Non
         audit=audit,
         gaps=[(gap.message, gap_url(strategy.slug, gap)) for gap in gaps],
         drafts=built_drafts.drafts_of(strategy),
+        with_pdf=built_drafts.versions_with_pdf(strategy),
         latest=comment_rounds.latest_draft(strategy),
         status=strategies.status_of(strategy),
         refreshes=strategies.refreshes_of(strategy),

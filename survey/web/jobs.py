@@ -72,6 +72,26 @@ def job_output(job_id: int) -> ResponseReturnValue:
     )
 
 
+@bp.get("/jobs/<int:job_id>/pdf")
+@role_required(Role.OFFICER)
+def job_pdf(job_id: int) -> ResponseReturnValue:
+    """The PDF of the file a job made (for example a report's)."""
+    job: Job = jobs.job_by_id(job_id) or abort(404)
+    if job.pdf is None or not job.pdf_name:
+        abort(404)
+    action_log.record_read(
+        "file downloaded", None, job.pdf_name, f"made by job {job.id}", by=current_user
+    )
+    return Response(
+        job.pdf,
+        content_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{job.pdf_name}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
 def _link(job: Job) -> dict[str, str] | None:
     """Where what the job made is, as an address and the words of a link to it."""
     if not job.link:

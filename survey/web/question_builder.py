@@ -41,6 +41,7 @@ from survey.core.follow_ups import CHOICE_TYPES, not_asked
 from survey.core.question_types import KINDS, kind_of
 from survey.core.questions import QuestionSpec
 from survey.data import consultations as store
+from survey.data.codebooks import CodebookChoice, codebook_choices
 from survey.data.consultations import ConsultationError, KeyTaken
 from survey.data.models import Consultation, Question
 from survey.web.date_input import form_errors
@@ -52,6 +53,18 @@ SHOW_IF_PREFIX = "question: show_if"
 SHOW_IF_SEPARATOR = "::"  # between an earlier question's key and its option, in a ticked value
 FROZEN_ID = "frozen-details"
 DEFAULT_CODEBOOK = "community-safety"
+NO_CODEBOOK = ""
+# The fields each type of question takes, beyond those every question has. A field of another
+# type is ignored when sent: without JavaScript the page shows every type's fields at once.
+TYPE_FIELDS = {
+    "options": "needs_options",
+    "options_cy": "needs_options",
+    "other": "can_have_other",
+    "breakdown": "can_break_down",
+    "rows": "takes_rows",
+    "rows_cy": "takes_rows",
+    "codebook": "takes_codebook",
+}  # field: the flag of `QuestionKind` that says a type takes it
 
 
 class QuestionForm(FlaskForm):  # type: ignore[misc]
@@ -107,12 +120,12 @@ class QuestionForm(FlaskForm):  # type: ignore[misc]
         description="For questions with several statements. One statement per line; residents "
         "answer each on the agreement scale.",
     )
-    codebook = StringField(
+    codebook = RadioField(
         "Codebook",
-        widget=GovTextInput(),
+        widget=GovRadioInput(),
         default=DEFAULT_CODEBOOK,
-        description="For free text questions: the themes answers are coded against. "
-        "Leave blank for none.",
+        description="For free text questions: the themes answers are coded against.",
+        validate_choice=False,  # checked only for a free text question: others ignore it
     )
     show_if = SelectMultipleField(
         "Ask this question only when (optional)",
@@ -154,6 +167,12 @@ class QuestionForm(FlaskForm):  # type: ignore[misc]
             for choice in spec.choices
         ]
 
+    def offer_codebooks(self, codebooks: list[CodebookChoice]) -> None:
+        """The codebooks to choose from, and choosing none."""
+        self.codebook.choices = [(NO_CODEBOOK, "None: the answers are not coded by theme")] + [
+            (codebook.name, codebook.title) for codebook in codebooks
+        ]
+
 
 @bp.route("/consultations/<slug>/new-question", methods=["GET", "POST"])
 @role_required(Role.OFFICER)
@@ -162,6 +181,8 @@ def new_question(slug: str) -> ResponseReturnValue:
     consultation = consultation_or_404(slug)
     form = QuestionForm()
     form.offer_conditions([q.spec() for q in consultation.questions])
+    codebooks = codebook_choices(consultation)
+    form.offer_codebooks(codebooks)
     errors: list[dict[str, str]] = []
     if form.is_submitted():
         taken = [q.key for q in consultation.questions]
@@ -183,7 +204,7 @@ def new_question(slug: str) -> ResponseReturnValue:
                 flash(f"Question added: {spec.text}", "success")
                 return redirect(consultation_url(consultation, "questions"))
         errors = form_errors(form)
-    return _form_page(consultation, None, form, errors)
+    return _form_page(consultation, None, form, errors, codebooks)
 
 
 @bp.route("/consultations/<slug>/questions/<key>", methods=["GET", "POST"])
@@ -195,6 +216,8 @@ def edit_question(slug: str, key: str) -> ResponseReturnValue:
     frozen = store.has_responses(consultation)
     form = QuestionForm(data=_form_data(question.spec()))
     form.offer_conditions([q.spec() for q in consultation.questions[: question.position]])
+    codebooks = codebook_choices(consultation, question.codebook)
+    form.offer_codebooks(codebooks)
     errors: list[dict[str, str]] = []
     if form.is_submitted():
         stored = question.spec() if frozen else None
@@ -220,7 +243,7 @@ def edit_question(slug: str, key: str) -> ResponseReturnValue:
                 flash(f"Question saved: {spec.text}", "success")
                 return redirect(consultation_url(consultation, "questions"))
         errors = errors + _linkable(form_errors(form), frozen)
-    return _form_page(consultation, question, form, errors, frozen=frozen)
+    return _form_page(consultation, question, form, errors, codebooks, frozen=frozen)
 
 
 def _linkable(errors: list[dict[str, str]], frozen: bool) -> list[dict[str, str]]:
@@ -236,10 +259,12 @@ def _form_page(
     question: Question | None,
     form: QuestionForm,
     errors: list[dict[str, str]],
+    codebooks: list[CodebookChoice],
     *,
     frozen: bool = False,
 ) -> ResponseReturnValue:
-    """The add or change question page, with any errors."""
+    """The add or change question page, with any errors; each type's own fields say which
+    types take them, for the page's script to show only the chosen type's."""
     return render_template(
         "officers/question_form.html",
         consultation=consultation,
@@ -251,6 +276,11 @@ def _form_page(
         frozen_id=FROZEN_ID,
         takes_codebook=question is not None and kind_of(question.type).takes_codebook,
         frozen_kind=kind_of(question.type) if question is not None else None,
+        codebooks=codebooks,
+        types_taking={
+            name: " ".join(t.value for t, kind in KINDS.items() if getattr(kind, flag))
+            for name, flag in TYPE_FIELDS.items()
+        },
     )
 
 
@@ -307,6 +337,9 @@ def _checked_question(
         field = form[name]
         if not field.errors:
             field.errors.append(message)
+    offered = [value for value, _ in form.codebook.choices]
+    if "codebook" in raw and raw["codebook"] not in offered and not form.codebook.errors:
+        form.codebook.errors.append("Select a codebook from the list, or none")
     if welsh_needed and not raw["text_cy"].strip() and not form.text_cy.errors:
         form.text_cy.errors.append(
             "Enter the question in Welsh: this consultation is offered in Welsh"
@@ -351,6 +384,20 @@ def _question_dict(
     codebook = (form.codebook.data or "").strip()
     if raw["type"] in KINDS and kind_of(raw["type"]).takes_codebook and codebook:
         raw["codebook"] = codebook
+    return _own_fields(raw)
+
+
+def _own_fields(raw: dict[str, Any]) -> dict[str, Any]:
+    """The question without the fields its type does not take (all of them, with no type):
+    left filled in from another type, or sent from a page without JavaScript, they are not
+    the officer's answer for this type."""
+    kind = kind_of(raw["type"]) if raw["type"] in KINDS else None
+    not_taken = [n for n, flag in TYPE_FIELDS.items() if kind is None or not getattr(kind, flag)]
+    for name in not_taken:
+        if name == "codebook":
+            raw.pop(name, None)
+        else:
+            raw[name] = False if name in ("other", "breakdown") else []
     return raw
 
 
