@@ -27,13 +27,13 @@ from survey.core.results_language import in_language
 LANGUAGES = ("en", "cy")
 # Each language's link names the other language in that language, as GOV.UK services do.
 SWITCH_TO = {"en": ("cy", "Cymraeg"), "cy": ("en", "English")}
-STAFF_PATHS = ("/officers", "/results", "/admin", "/sign-in", "/account", "/strategies")
+STAFF_PATHS = ("/officers", "/results", "/admin", "/sign-in", "/account")
 # The officers' preview shows a residents' page in either language, chosen by `?lang=` on each
 # page and never remembered, so the officer's own pages stay English.
 PREVIEW_ENDPOINTS = ("officers.preview_question",)
 # Residents' pages not yet translated: shown as English (lang="en", no language link), never
-# as English text marked as Welsh for a resident who chose Welsh.
-ENGLISH_ONLY_ENDPOINTS = ("published.you_said_page",)
+# as English text marked as Welsh for a resident who chose Welsh. (None at present.)
+ENGLISH_ONLY_ENDPOINTS: tuple[str, ...] = ()
 
 babel = Babel()
 
