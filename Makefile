@@ -6,6 +6,7 @@ PORT ?= 5000
 TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 # The pure core (no Flask, no database) and the counting of results, type-checked strictly.
 CORE := survey/core assembly/core common/text.py common/display.py common/statistics.py \
+	common/translation.py \
 	common/disclosure.py \
 	common/spreadsheets.py common/chart_drawing.py common/clock.py common/pdf_report.py \
 	survey/data/counting.py \

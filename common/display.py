@@ -11,6 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from common.translation import N_, Say, english, worded
+
 if TYPE_CHECKING:  # only `register_filters` needs Flask; the pure core formats through here too
     from flask import Flask
 
@@ -100,21 +102,26 @@ def percent(value: float, places: int = 0) -> str:
     return f"{rounded(value, places)}%"
 
 
-def fewer_than(share: Share) -> str:
+def fewer_than(share: Share, say: Say = english) -> str:
     """How a suppressed count is written: 'fewer than 5', or 'not shown' for one hidden so
     that a small count beside it cannot be worked out."""
     if share.withheld:
-        return "not shown"
-    return f"fewer than {number(share.threshold)}"
+        return say(N_("not shown"))
+    return below(share.threshold, say)
 
 
-def in_words(share: Share) -> str:
+def below(threshold: int, say: Say = english) -> str:
+    """A count too small to show, by its threshold: 'fewer than 5'."""
+    return worded(say, N_("fewer than %(count)s"), count=number(threshold))
+
+
+def in_words(share: Share, say: Say = english) -> str:
     """A hidden count as a sentence says it: 'fewer than 5', or 'an undisclosed number' for
     one hidden so that a small count beside it cannot be worked out."""
-    return "an undisclosed number" if share.withheld else fewer_than(share)
+    return say(N_("an undisclosed number")) if share.withheld else fewer_than(share, say)
 
 
-WITHHELD_NOTE = (
+WITHHELD_NOTE = N_(
     "Where other numbers, here or in another group’s results, would let it be worked out, "
     "more are “not shown”."
 )
@@ -126,16 +133,19 @@ WITHHELD_GROUP = (
 )
 
 
-def suppression_note(threshold: int, who: str = "no one") -> str:
+def suppression_note(threshold: int, who: str = "no one", say: Say = english) -> str:
     """The rule as readers are told it: 'Any number from 1 to 4 is shown as “fewer than 5”, so
     that no one can be identified.'
 
     Zero is shown as it is (it identifies no one), so the rule does not say "below 5". With a
     threshold of 1 nothing is hidden, and the sentence says so rather than give a reason.
-    The second sentence explains secondary suppression (common.disclosure).
+    The second sentence explains secondary suppression (common.disclosure). Translated (`say`),
+    it is said of no one: `who` is English wording for staff documents.
     """
     if threshold <= 1:
-        return "Every number is shown as it is."
+        return say(N_("Every number is shown as it is."))
+    if say is not english:
+        return f"{_rule_for_residents(threshold, say)} {say(WITHHELD_NOTE)}"
     shown = f"is shown as “fewer than {number(threshold)}”, so that {who} can be identified."
     rule = (
         f"The number 1 {shown}"
@@ -145,45 +155,68 @@ def suppression_note(threshold: int, who: str = "no one") -> str:
     return f"{rule} {WITHHELD_NOTE}"
 
 
-def share_count(share: Share) -> str:
+def _rule_for_residents(threshold: int, say: Say) -> str:
+    if threshold == 2:
+        return say(N_("The number 1 is shown as “fewer than 2”, so that no one can be identified."))
+    return worded(
+        say,
+        N_(
+            "Any number from 1 to %(highest)s is shown as “fewer than %(threshold)s”, so that "
+            "no one can be identified."
+        ),
+        highest=number(threshold - 1),
+        threshold=number(threshold),
+    )
+
+
+def share_count(share: Share, say: Say = english) -> str:
     """The count of a share: '50', or 'fewer than 5' when suppressed."""
-    return fewer_than(share) if share.count is None else number(share.count)
+    return fewer_than(share, say) if share.count is None else number(share.count)
 
 
-def share_percent(share: Share) -> str:
+def share_percent(share: Share, say: Say = english) -> str:
     """The percentage of a share: '82%', or 'fewer than 5' when suppressed."""
     if share.percent is None:
-        return fewer_than(share) if share.count is None else "-"
+        return fewer_than(share, say) if share.count is None else "-"
     return percent(share.percent)
 
 
-def share_of(share: Share) -> str:
+def share_of(share: Share, say: Say = english) -> str:
     """A share with its base: '50 of 61 (82%)', or 'fewer than 5 of 61'; a base too small
     to show is not shown either ('fewer than 5', never 'fewer than 5 of 3'), nor beside a
     count 'not shown'."""
     if share.count is None:
         if 0 < share.base < share.threshold or share.withheld:
-            return fewer_than(share)
-        return f"{fewer_than(share)} of {number(share.base)}"
+            return fewer_than(share, say)
+        return worded(
+            say, N_("%(count)s of %(base)s"), count=fewer_than(share, say), base=number(share.base)
+        )
     if share.base == 0:
-        return "0 of 0"
-    return f"{number(share.count)} of {number(share.base)} ({share_percent(share)})"
+        return worded(say, N_("%(count)s of %(base)s"), count="0", base="0")
+    return worded(
+        say,
+        N_("%(count)s of %(base)s (%(percent)s)"),
+        count=number(share.count),
+        base=number(share.base),
+        percent=share_percent(share),
+    )
 
 
-def interval(share: Share) -> str:
+def interval(share: Share, say: Say = english) -> str:
     """The 95% interval of a share: '72% to 89%', or '' when there is none."""
     if share.interval is None:
         return ""
     low, high = share.interval
-    return f"{percent(low)} to {percent(high)}"
+    return worded(say, N_("%(low)s to %(high)s"), low=percent(low), high=percent(high))
 
 
-def points(value: float) -> str:
+def points(value: float, say: Say = english) -> str:
     """A difference of percentages in points, signed: '+45 points', '-3 points', '0 points'."""
     text = rounded(value)
     sign = "+" if not text.startswith("-") and text != "0" else ""
-    word = "point" if text.lstrip("-") == "1" else "points"
-    return f"{sign}{text} {word}"
+    if text.lstrip("-") == "1":
+        return worded(say, N_("%(signed)s point"), signed=f"{sign}{text}")
+    return worded(say, N_("%(signed)s points"), signed=f"{sign}{text}")
 
 
 def register_filters(app: Flask) -> None:

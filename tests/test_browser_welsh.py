@@ -8,6 +8,8 @@ against a real gunicorn server holding the demo (whose consultation is in Welsh 
   JavaScript to run, so each page's HTML (its scripts removed) is opened again in a second
   browser where it can, with the server's own styles.
 - Switching language mid-journey with the language link keeps every earlier answer.
+- axe-core on the published results ('You said') and the public page of the demo's earlier
+  strategy in Welsh, at 320 px and at 1280 px.
 """
 
 from __future__ import annotations
@@ -20,8 +22,25 @@ from typing import Any
 
 import pytest
 
-from tests.browser_support import SLUG, Server, demo_server, focused, launch, tools_or_skip
-from tests.test_browser import NARROW, SCREENSHOTS, AxeRun, Journey, Resident
+from tests.browser_support import (
+    DELIVERED,
+    PUBLISHED_SLUG,
+    SLUG,
+    Server,
+    demo_server,
+    focused,
+    launch,
+    tools_or_skip,
+)
+from tests.test_browser import (
+    DESKTOP,
+    NARROW,
+    SCREENSHOTS,
+    AxeRun,
+    Journey,
+    Resident,
+    _axe_context,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser-welsh")]
 
@@ -250,3 +269,25 @@ def test_switching_language_mid_journey_keeps_the_answers(browser: Any, server: 
     finally:
         context.close()
     assert not resident.problems, "problems on the way:\n" + "\n".join(resident.problems)
+
+
+@pytest.mark.parametrize("viewport", [NARROW, DESKTOP], ids=["320", "1280"])
+def test_welsh_results_and_strategy_pages_meet_wcag_22_aa(
+    browser: Any, server: Server, viewport: dict[str, int]
+) -> None:
+    context = _axe_context(browser, viewport, server.base)
+    page = context.new_page()
+    run = AxeRun(page, f"welsh-public-{viewport['width']}", viewport["width"])
+    try:
+        run.check("results", f"/consultations/{PUBLISHED_SLUG}/results?lang=cy")
+        assert page.locator("html").get_attribute("lang") == "cy"
+        assert page.locator(".govuk-caption-l").inner_text() == "Dywedoch chi"
+        assert "Sut i ddarllen y siart hon" in page.locator("main").inner_text()
+        run.check("strategy", f"/strategies/{DELIVERED}")  # Welsh kept from the choice above
+        assert page.locator("html").get_attribute("lang") == "cy"
+        status = page.locator("#status").inner_text()
+        assert status.startswith(("Mabwysiadwyd gan ", "Nid yw’r strategaeth hon")), status
+        assert page.locator("h1").get_attribute("lang") == "en"  # its title, in English only
+    finally:
+        context.close()
+    run.assert_none()

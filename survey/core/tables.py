@@ -2,7 +2,8 @@
 
 Pure. The councillors' pages show these under each chart, the CSV downloads write them, and
 the Word drafts print them, so all three say the same. Every number goes through
-`common.display`; a suppressed cell reads "fewer than 5".
+`common.display`; a suppressed cell reads "fewer than 5". Fixed wording is said through `say`
+(common.translation): a residents' page in Welsh gives one; everything else reads English.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from common import display
 from common.statistics import Share
+from common.translation import N_, Say, english, worded
 from survey.core.results import (
     Breakdown,
     ChoiceResult,
@@ -33,126 +35,153 @@ class DataTable:
     rows: tuple[tuple[str, ...], ...]
 
 
-def _cells(share: Share) -> tuple[str, str]:
-    return display.share_count(share), display.share_percent(share)
+def _cells(share: Share, say: Say) -> tuple[str, str]:
+    return display.share_count(share, say), display.share_percent(share, say)
 
 
-def _base(count: int | None, threshold: int) -> str:
-    return f"fewer than {display.number(threshold)}" if count is None else display.number(count)
+def _base(count: int | None, threshold: int, say: Say) -> str:
+    return display.below(threshold, say) if count is None else display.number(count)
 
 
-def question_table(result: QuestionResult, threshold: int) -> DataTable:
+def question_table(result: QuestionResult, threshold: int, say: Say = english) -> DataTable:
     """The data table of one question's result; a follow-up's says who it was asked."""
-    table = _question_table(result, threshold)
+    table = _question_table(result, threshold, say)
     if result.follow_up is None:
         return table
-    return replace(table, rows=(*table.rows, asked_row(result.follow_up, len(table.headers))))
+    asked = asked_row(result.follow_up, len(table.headers), say)
+    return replace(table, rows=(*table.rows, asked))
 
 
-def asked_row(follow_up: FollowUp, width: int) -> tuple[str, ...]:
+def asked_row(follow_up: FollowUp, width: int, say: Say = english) -> tuple[str, ...]:
     """Who a follow-up was asked: not everyone, so those not asked did not skip it."""
-    answers = " or ".join(f"'{answer}'" for answer in follow_up.answers)
-    label = f"Asked (those answering {answers} to '{follow_up.question}')"
-    number = "not shown" if follow_up.asked is None else display.number(follow_up.asked)
+    answers = say(N_(" or ")).join(f"'{answer}'" for answer in follow_up.answers)
+    label = worded(
+        say,
+        N_("Asked (those answering %(answers)s to '%(question)s')"),
+        answers=answers,
+        question=follow_up.question,
+    )
+    number = say(N_("not shown")) if follow_up.asked is None else display.number(follow_up.asked)
     return (label, number, *([""] * (width - 2)))
 
 
-def _question_table(result: QuestionResult, threshold: int) -> DataTable:
+def _question_table(result: QuestionResult, threshold: int, say: Say) -> DataTable:
     if isinstance(result, MatrixResult):
-        return matrix_table(result, threshold)
+        return matrix_table(result, threshold, say)
     if isinstance(result, ScaleResult):
-        return scale_table(result, threshold)
+        return scale_table(result, threshold, say)
     if isinstance(result, ChoiceResult):
-        return choice_table(result, threshold)
-    return themes_table(result, threshold)
+        return choice_table(result, threshold, say)
+    return themes_table(result, threshold, say)
 
 
-def scale_table(result: ScaleResult, threshold: int) -> DataTable:
+def scale_table(result: ScaleResult, threshold: int, say: Say = english) -> DataTable:
     """Answers per option of an agreement or likert question, with the share agreeing."""
-    rows = [(o.label, *_cells(o.share)) for o in result.options]
-    rows.append(("Answered", _base(result.answered, threshold), ""))
+    rows = [(o.label, *_cells(o.share, say)) for o in result.options]
+    rows.append((say(N_("Answered")), _base(result.answered, threshold, say), ""))
     rows.append(
         (
-            "Agreeing (95% interval)",
-            display.share_count(result.agree),
+            worded(say, N_("Agreeing (95%% interval)")),
+            display.share_count(result.agree, say),
             " ".join(
                 part
-                for part in (display.share_percent(result.agree), _bracket(result.agree))
+                for part in (
+                    display.share_percent(result.agree, say),
+                    _bracket(result.agree, say),
+                )
                 if part
             ),
         )
     )
-    return DataTable(
-        result.statement or result.text, ("Answer", "Number", "Percentage"), tuple(rows)
-    )
+    headers = (say(N_("Answer")), say(N_("Number")), say(N_("Percentage")))
+    return DataTable(result.statement or result.text, headers, tuple(rows))
 
 
-def _bracket(share: Share) -> str:
-    shown = display.interval(share)
+def _bracket(share: Share, say: Say) -> str:
+    shown = display.interval(share, say)
     return f"({shown})" if shown else ""
 
 
-def matrix_table(result: MatrixResult, threshold: int) -> DataTable:
+def matrix_table(result: MatrixResult, threshold: int, say: Say = english) -> DataTable:
     """One row per statement: agreeing, disagreeing, don't know, net, answered."""
     rows = tuple(
         (
             statement.statement or "",
-            display.share_of(statement.agree) if statement.answered else "-",
-            display.share_percent(statement.disagree),
-            display.share_percent(statement.dont_know),
-            "-" if statement.net is None else display.points(statement.net),
-            _base(statement.answered, threshold),
+            display.share_of(statement.agree, say) if statement.answered else "-",
+            display.share_percent(statement.disagree, say),
+            display.share_percent(statement.dont_know, say),
+            "-" if statement.net is None else display.points(statement.net, say),
+            _base(statement.answered, threshold, say),
         )
         for statement in result.statements
     )
-    headers = ("Statement", "Agreeing", "Disagreeing", "Don't know", "Net agreement", "Answered")
+    headers = (
+        say(N_("Statement")),
+        say(N_("Agreeing")),
+        say(N_("Disagreeing")),
+        say(N_("Don't know")),
+        say(N_("Net agreement")),
+        say(N_("Answered")),
+    )
     return DataTable(result.text, headers, rows)
 
 
-def choice_table(result: ChoiceResult, threshold: int) -> DataTable:
+def choice_table(result: ChoiceResult, threshold: int, say: Say = english) -> DataTable:
     """Answers per option; for multi choice each option ticked counts once."""
-    rows = [(o.label, *_cells(o.share)) for o in result.options]
-    rows.append(("Answered", _base(result.answered, threshold), ""))
-    return DataTable(
-        result.text, ("Answer", "Number", "Percentage of those answering"), tuple(rows)
-    )
-
-
-def themes_table(result: TextResult, threshold: int) -> DataTable:
-    """Themes mentioned, most first; an answer can mention several."""
-    rows = [(t.theme, *_cells(t.share)) for t in result.themes]
-    rows.append(("No theme", *_cells(result.no_theme)))
-    rows.append(("Answered", _base(result.answered, threshold), ""))
-    if result.uncoded:
-        rows.append(("Not yet coded", display.number(result.uncoded), ""))
-    headers = ("Theme", "Number mentioning it", "Percentage of those answering")
+    rows = [(o.label, *_cells(o.share, say)) for o in result.options]
+    rows.append((say(N_("Answered")), _base(result.answered, threshold, say), ""))
+    headers = (say(N_("Answer")), say(N_("Number")), say(N_("Percentage of those answering")))
     return DataTable(result.text, headers, tuple(rows))
 
 
-def breakdown_table(result: Breakdown, threshold: int) -> DataTable:
+def themes_table(result: TextResult, threshold: int, say: Say = english) -> DataTable:
+    """Themes mentioned, most first; an answer can mention several."""
+    rows = [(t.theme, *_cells(t.share, say)) for t in result.themes]
+    rows.append((say(N_("No theme")), *_cells(result.no_theme, say)))
+    rows.append((say(N_("Answered")), _base(result.answered, threshold, say), ""))
+    if result.uncoded:
+        rows.append((say(N_("Not yet coded")), display.number(result.uncoded), ""))
+    headers = (
+        say(N_("Theme")),
+        say(N_("Number mentioning it")),
+        say(N_("Percentage of those answering")),
+    )
+    return DataTable(result.text, headers, tuple(rows))
+
+
+def breakdown_table(result: Breakdown, threshold: int, say: Say = english) -> DataTable:
     """Agreement in each group of a breakdown question."""
     rows = tuple(
         (
             group.label,
-            display.fewer_than(group.agree)
+            display.fewer_than(group.agree, say)
             if group.answered is None and group.agree.withheld
-            else _base(group.answered, threshold),
-            display.share_count(group.agree),
-            display.share_percent(group.agree),
-            display.interval(group.agree),
+            else _base(group.answered, threshold, say),
+            display.share_count(group.agree, say),
+            display.share_percent(group.agree, say),
+            display.interval(group.agree, say),
         )
         for group in result.groups
     )
-    caption = (
-        f"How many agreed with “{result.statement or result.text}”, by answer to “{result.by_text}”"
+    caption = worded(
+        say,
+        N_("How many agreed with “%(question)s”, by answer to “%(by)s”"),
+        question=result.statement or result.text,
+        by=result.by_text,
     )
-    headers = (result.by_text, "Answered", "Agreeing", "Percentage", "95% interval")
+    headers = (
+        result.by_text,
+        say(N_("Answered")),
+        say(N_("Agreeing")),
+        say(N_("Percentage")),
+        worded(say, N_("95%% interval")),
+    )
     return DataTable(caption, headers, rows)
 
 
 def channels_table(channels: tuple[Count, ...]) -> DataTable:
     """Responses by how they arrived."""
-    rows = tuple((c.label.capitalize(), *_cells(c.share)) for c in channels)
+    rows = tuple((c.label.capitalize(), *_cells(c.share, english)) for c in channels)
     return DataTable("Responses by channel", ("Channel", "Responses", "Percentage"), rows)
 
 

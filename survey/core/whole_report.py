@@ -17,6 +17,7 @@ from common import display
 from common.pdf_report import Block
 from common.pdf_report import Table as PdfTable
 from common.spreadsheets import Percent, ReportCell, sheet_name
+from common.translation import N_, Say, english, worded
 from survey.core import charts as chart_names
 from survey.core import tables
 from survey.core.charts import Chart
@@ -87,21 +88,33 @@ def responses_text(results: ConsultationResults) -> str:
     return "not shown" if results.withheld else f"fewer than {display.number(results.threshold)}"
 
 
-def finding(result: QuestionResult) -> str:
+def finding(result: QuestionResult, say: Say = english) -> str:
     """A question's main finding in one sentence ('' when it has none to give)."""
     if isinstance(result, ScaleResult):
         if not result.answered:
-            return "Too few answers to show."
-        words = f"Agreed: {display.share_of(result.agree)}"
+            return say(N_("Too few answers to show."))
+        agreed = display.share_of(result.agree, say)
         if result.agree.interval:
-            words += f", 95% interval {display.interval(result.agree)}"
-        words += "."
+            words = worded(
+                say,
+                N_("Agreed: %(agreed)s, 95%% interval %(interval)s."),
+                agreed=agreed,
+                interval=display.interval(result.agree, say),
+            )
+        else:
+            words = worded(say, N_("Agreed: %(agreed)s."), agreed=agreed)
         if result.net is not None:
-            words += f" Net agreement {display.points(result.net)}."
+            net = display.points(result.net, say)
+            words += " " + worded(say, N_("Net agreement %(net)s."), net=net)
         return words
     if isinstance(result, TextResult) and result.themes and result.themes[0].share.count:
         top = result.themes[0]
-        return f"Most mentioned: {top.theme}, by {display.share_of(top.share)} who answered."
+        return worded(
+            say,
+            N_("Most mentioned: %(theme)s, by %(share)s who answered."),
+            theme=top.theme,
+            share=display.share_of(top.share, say),
+        )
     return ""
 
 

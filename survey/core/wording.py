@@ -1,12 +1,12 @@
 """Fixed wording the pure core gives residents, marked for the translation catalogue.
 
 The core has no Flask and no request, so it cannot know the resident's language: it marks its
-messages with `N_` (which `pybabel extract` finds) and the web edge translates them.
+messages with `N_` (which `pybabel extract` finds) and the web edge translates them, or hands
+the core a `Say` (common.translation) that does.
 """
 
 from __future__ import annotations
 
+from common.translation import N_, Say, english, worded
 
-def N_(message: str) -> str:  # noqa: N802 - the name gettext's tools look for
-    """Marks `message` for the catalogue; returns it unchanged (English)."""
-    return message
+__all__ = ["N_", "Say", "english", "worded"]

@@ -1,7 +1,8 @@
 """Charts as files for the browser: SVG for pages, PNG and CSV to download, drawn once a process.
 
-Charts depend only on the results, which are frozen dataclasses: they are the cache key, so
-a new response (new counts) draws afresh and nothing stale is ever served. A cached chart draws
+Charts depend only on the results, which are frozen dataclasses, and the language they are
+worded in: those are the cache key, so a new response (new counts) draws afresh and nothing
+stale, nor in the other language, is ever served. A cached chart draws
 each format on its first request only, so pages that show SVG never pay for the PNG.
 """
 
@@ -16,18 +17,25 @@ from common.spreadsheets import write_csv
 from survey.core import tables
 from survey.core.charts import Chart, charts_for
 from survey.core.results import Breakdown, ConsultationResults
+from survey.web.languages import say_for
 
 TYPES = {"svg": "image/svg+xml", "png": "image/png"}
 
 
 @lru_cache(maxsize=32)
-def _drawn(results: ConsultationResults, breakdowns: tuple[Breakdown, ...]) -> dict[str, Chart]:
-    return {chart.name: chart for chart in charts_for(results, breakdowns)}
+def _drawn(
+    results: ConsultationResults, breakdowns: tuple[Breakdown, ...], language: str
+) -> dict[str, Chart]:
+    charts = charts_for(results, breakdowns, say_for(language))
+    return {chart.name: chart for chart in charts}
 
 
-def charts(results: ConsultationResults, breakdowns: Sequence[Breakdown] = ()) -> dict[str, Chart]:
-    """Every chart of these results by name, in page order (cached per process)."""
-    return _drawn(results, tuple(breakdowns))
+def charts(
+    results: ConsultationResults, breakdowns: Sequence[Breakdown] = (), language: str = "en"
+) -> dict[str, Chart]:
+    """Every chart of these results by name, in page order, worded in `language` (cached per
+    process)."""
+    return _drawn(results, tuple(breakdowns), language)
 
 
 def filename(*parts: str) -> str:

@@ -19,17 +19,22 @@ from common.models import Role
 from common.settings import suppression_threshold
 from common.spreadsheets import write_csv
 from survey.core import tables, whole_report
-from survey.core.results import Breakdown, ConsultationResults, ScaleResult
+from survey.core.results import Breakdown, ConsultationResults, QuestionResult, ScaleResult
 from survey.data import consultations as store
 from survey.data.models import Consultation, Status
 from survey.data.quotes import shown_quotes
 from survey.data.tallies import UnknownGroup, breakdown, counted_earlier, group_views
-from survey.web import chart_files, report_files, result_filters
+from survey.web import chart_files, languages, report_files, result_filters
 from survey.web.result_filters import Filters
 
 bp = Blueprint("councillors", __name__)
-# A question's main finding in words: the same sentence on the page and in the report files.
-bp.add_app_template_filter(whole_report.finding, "finding")
+
+
+@bp.app_template_filter("finding")
+def finding(result: QuestionResult) -> str:
+    """A question's main finding in words: the same sentence on the page and in the report
+    files, in the page's language (the residents' results page shares these sections)."""
+    return whole_report.finding(result, languages.page_say())
 
 
 def _consultation(slug: str) -> Consultation:

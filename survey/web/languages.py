@@ -13,22 +13,27 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import Flask, current_app, g, request, session, url_for
-from flask_babel import Babel, get_locale, gettext, refresh
+from flask_babel import Babel, force_locale, get_locale, gettext, refresh
 
+from common import display
 from common.display import long_date, number
+from common.statistics import Share
+from common.translation import Say, english
 from survey.core.answers import Problem
 from survey.core.questions import FIXED_SCALES, OTHER_LABEL, QuestionSpec
+from survey.core.results import ConsultationResults
+from survey.core.results_language import in_language
 
 LANGUAGES = ("en", "cy")
 # Each language's link names the other language in that language, as GOV.UK services do.
 SWITCH_TO = {"en": ("cy", "Cymraeg"), "cy": ("en", "English")}
-STAFF_PATHS = ("/officers", "/results", "/admin", "/sign-in", "/account", "/strategies")
+STAFF_PATHS = ("/officers", "/results", "/admin", "/sign-in", "/account")
 # The officers' preview shows a residents' page in either language, chosen by `?lang=` on each
 # page and never remembered, so the officer's own pages stay English.
 PREVIEW_ENDPOINTS = ("officers.preview_question",)
 # Residents' pages not yet translated: shown as English (lang="en", no language link), never
-# as English text marked as Welsh for a resident who chose Welsh.
-ENGLISH_ONLY_ENDPOINTS = ("published.you_said_page",)
+# as English text marked as Welsh for a resident who chose Welsh. (None at present.)
+ENGLISH_ONLY_ENDPOINTS: tuple[str, ...] = ()
 
 babel = Babel()
 
@@ -41,6 +46,11 @@ def init_app(app: Flask) -> None:
     app.context_processor(_language_context)
     app.add_template_filter(_long_date, "long_date")
     app.add_template_filter(_wait_time, "wait_time")
+    # common.display's wording filters, said in the page's language (registered after them).
+    app.add_template_filter(_share_count, "share_count")
+    app.add_template_filter(_share_percent, "share_percent")
+    app.add_template_filter(_share_of, "share_of")
+    app.add_template_filter(_suppression_note, "suppression_note")
     app.add_template_global(wording)
 
 
@@ -134,6 +144,51 @@ def partnership_name() -> str:
 def say(message: str) -> str:
     """Fixed wording the core marked with `N_`, in the page's language."""
     return gettext(message)
+
+
+def page_say() -> Say:
+    """The `Say` to hand the core for this page: English pages read the core's own words."""
+    return say_for(current())
+
+
+def say_for(language: str) -> Say:
+    """A `Say` in `language` whatever page is being built (for what is cached by language)."""
+    if language == "en":
+        return english
+
+    def said(message: str) -> str:
+        with force_locale(language):
+            return gettext(message)
+
+    return said
+
+
+def _share_count(share: Share) -> str:
+    return display.share_count(share, page_say())
+
+
+def _share_percent(share: Share) -> str:
+    return display.share_percent(share, page_say())
+
+
+def _share_of(share: Share) -> str:
+    return display.share_of(share, page_say())
+
+
+def _suppression_note(threshold: int, who: str = "no one") -> str:
+    if current() == "en":
+        return display.suppression_note(threshold, who)
+    return display.suppression_note(threshold, say=page_say())
+
+
+def results_shown(
+    results: ConsultationResults, specs: Sequence[QuestionSpec]
+) -> ConsultationResults:
+    """Results with the questions' wording in the page's language, where the consultation has
+    it (the counts are the same objects: every number reads the same in either language)."""
+    if current() == "en":
+        return results
+    return in_language(results, specs, [shown(spec) for spec in specs])
 
 
 def problems(found: Sequence[Problem]) -> list[Problem]:

@@ -136,7 +136,13 @@ def _published(slug: str) -> tuple[Consultation, ConsultationResults]:
     consultation = public_consultation(slug)
     if not _results_out(consultation):
         abort(404)
-    return consultation, consultation_results(consultation, minimum=suppression_threshold())
+    return consultation, _results_shown(consultation)
+
+
+def _results_shown(consultation: Consultation) -> ConsultationResults:
+    """Its results, with the questions' wording in the page's language."""
+    found = consultation_results(consultation, minimum=suppression_threshold())
+    return languages.results_shown(found, question_list(consultation))
 
 
 @bp.get("/consultations/<slug>/results")
@@ -148,14 +154,16 @@ def results(slug: str) -> ResponseReturnValue:
         return render_template(
             "residents/results_pending.html", consultation=consultation, today=today()
         ), 404
-    found = consultation_results(consultation, minimum=suppression_threshold())
-    charts = chart_files.charts(found)
+    found = _results_shown(consultation)
+    charts = chart_files.charts(found, language=languages.current())
+    say = languages.page_say()
     return render_template(
         "residents/results.html",
         consultation=consultation,
         results=found,
         sections=[
-            (r, tables.question_table(r, found.threshold), charts[r.key]) for r in found.questions
+            (r, tables.question_table(r, found.threshold, say), charts[r.key])
+            for r in found.questions
         ],
         quotes=shown_quotes(consultation, found),  # the councillors' rules: everyone's view
     )
@@ -166,7 +174,7 @@ def _chart(slug: str, key: str, kind: str) -> ResponseReturnValue:
     _, found = _published(slug)
     if key not in {result.key for result in found.questions}:
         abort(404)
-    chart = chart_files.charts(found)[key]
+    chart = chart_files.charts(found, language=languages.current())[key]
     return chart_files.chart_file(chart, kind, chart_files.filename(slug, key))
 
 
