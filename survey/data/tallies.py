@@ -107,17 +107,23 @@ def combination_results(
     for cell, counts in _cells(consultation, questions).items():
         cells[_projected(cell, at)].append(counts)
     shown = [q for q in questions if q.id not in set(by_ids)]
+    theme_rows = _themes_of(shown)
     unsafe = cached(
         consultation,
         f"unsafe:{consultation.updated_at.isoformat()}:{by_ids}:{channel is not None}:{minimum}",
         lambda: combinations.unsafe_tables(
-            (_built(consultation, questions, shown, merged(n), 1, {}) for n in cells.values()),
+            (
+                _built(consultation, questions, shown, merged(n), 1, {}, theme_rows)
+                for n in cells.values()
+            ),
             minimum,
         ),
     )
     key = (*(c[1] for c in chosen), *((channel,) if channel is not None else ()))
     others = _other_texts(consultation, questions, [q.id for q in shown if q.other], key, at)
-    counted = _built(consultation, questions, shown, merged(cells.get(key, [])), 1, others)
+    counted = _built(
+        consultation, questions, shown, merged(cells.get(key, [])), 1, others, theme_rows
+    )
     filters = tuple(Group(q.key, q.text, label) for q, _, label in chosen)
     if channel is not None:
         filters += (Group(CHANNEL_KEY, CHANNEL_QUESTION, channel),)
@@ -132,8 +138,10 @@ def _built(
     counts: Counts,
     minimum: int,
     others: dict[int, tuple[str, ...]],
+    theme_rows: ThemeRows,
 ) -> ConsultationResults:
-    """One cell's results from its counts: the questions `shown`, "Other" texts given."""
+    """One cell's results from its counts: the questions `shown`, "Other" texts given, and
+    `theme_rows` the themes of their codebooks (`_themes_of`)."""
     arrivals = counts.arrivals
     total = sum(arrivals.values())
     return ConsultationResults(
@@ -146,7 +154,7 @@ def _built(
         responses=total,
         channels=_channels(arrivals, minimum),
         weeks=_weeks(arrivals, minimum),
-        questions=_from_counts(shown, counts, others, minimum),
+        questions=_from_counts(shown, counts, others, minimum, theme_rows),
         breakdown_questions=tuple(
             BreakdownQuestion(q.key, q.text, tuple(q.options)) for q in questions if q.breakdown
         ),
@@ -422,8 +430,9 @@ def _from_counts(
     counts: Counts,
     others: dict[int, tuple[str, ...]],
     minimum: int,
+    theme_rows: ThemeRows | None = None,
 ) -> tuple[QuestionResult, ...]:
-    themes = _theme_names(questions, counts.themes)
+    themes = _theme_names(questions, counts.themes, theme_rows)
     results: list[QuestionResult] = []
     for question in questions:
         spec = question.spec()
@@ -440,14 +449,26 @@ def _from_counts(
     return tuple(results)
 
 
+ThemeRows = list[tuple[int, int, str]]  # (question id, theme id, theme name)
+
+
 def _theme_names(
-    questions: Sequence[Question], by_id: dict[int, dict[int, int]]
+    questions: Sequence[Question], by_id: dict[int, dict[int, int]], rows: ThemeRows | None
 ) -> dict[int, dict[str, int]]:
     """Per free-text question, answers per theme name; every theme of its codebook is listed,
-    with 0 when no one mentioned it (that is a finding too)."""
+    with 0 when no one mentioned it (that is a finding too). `rows`: `_themes_of(questions)`,
+    when already read."""
+    names: dict[int, dict[str, int]] = defaultdict(dict)
+    for question_id, theme_id, name in _themes_of(questions) if rows is None else rows:
+        names[question_id][name] = by_id.get(question_id, {}).get(theme_id, 0)
+    return names
+
+
+def _themes_of(questions: Sequence[Question]) -> ThemeRows:
+    """Every theme of the free-text questions' codebooks."""
     text_ids = [q.id for q in questions if kind_of(q.type).holds_free_text]
     if not text_ids:
-        return {}
+        return []
     rows = db.session.execute(
         sa.select(Question.id, Theme.id, Theme.name)
         .join(
@@ -459,10 +480,7 @@ def _theme_names(
         )
         .where(Question.id.in_(text_ids))
     )
-    names: dict[int, dict[str, int]] = defaultdict(dict)
-    for question_id, theme_id, name in rows:
-        names[question_id][name] = by_id.get(question_id, {}).get(theme_id, 0)
-    return names
+    return [(question_id, theme_id, name) for question_id, theme_id, name in rows]
 
 
 def _other_texts(
