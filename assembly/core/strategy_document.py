@@ -324,20 +324,20 @@ class _Builder:
     def _summary(self) -> None:
         tr = self.tr
         self._heading(tr("Executive summary"), 1, "summary", new_page=not self.spec.foreword)
-        names = [p.name.lower() for p in self.spec.priorities]
-        self._say(
-            tr.ngettext(
-                "This strategy sets out how %(partnership)s will make the area safer over "
-                "%(period)s. It has %(count)s priority: %(names)s.",
-                "This strategy sets out how %(partnership)s will make the area safer over "
-                "%(period)s. It has %(count)s priorities: %(names)s.",
-                len(self.spec.priorities),
-                partnership=self.spec.partnership,
-                period=self.spec.period,
-                count=display.number(len(self.spec.priorities)),
-                names=join_words(names, tr),
-            )
+        names = join_words([p.name.lower() for p in self.spec.priorities], tr)
+        count = len(self.spec.priorities)
+        opening = tr.ngettext(
+            "This strategy sets out how %(partnership)s will make the area safer over "
+            "%(period)s. It has %(count)s priority: %(names)s.",
+            "This strategy sets out how %(partnership)s will make the area safer over "
+            "%(period)s. It has %(count)s priorities: %(names)s.",
+            count,
+            partnership=self.spec.partnership,
+            period=self.spec.period,
+            count=display.number(count),
+            names=names,
         )
+        self._say(opening)
         whole = [t for t in self.inputs.trends if t.area is None]
         rises = [t for t in whole if t.direction is Direction.ROSE and t.percent_change is not None]
         falls = [t for t in whole if t.direction is Direction.FELL and t.percent_change is not None]
@@ -878,4 +878,7 @@ def _rows_key(rows: Sequence[Sequence[object]]) -> tuple[tuple[str, ...], ...]:
 
 
 def _lower_first(text: str) -> str:
+    """'Of the 61 ...' (and Welsh 'O’r 61 ...') mid-sentence; 'ASB ...' unchanged."""
+    if text[1:2] in ("’", "'"):
+        return text[:1].lower() + text[1:]
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text

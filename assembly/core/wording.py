@@ -75,7 +75,9 @@ def join_words(items: Sequence[str], tr: Words = ENGLISH_WORDS) -> str:
     return joined
 
 
-WELSH_VOWELS = "aeiouwyâêîôûŵŷáéíóú"
+# Before these, Welsh "a" (and) is "ac"; not before "w" and "y", which begin English names
+# ("young people") as often as Welsh words.
+WELSH_VOWELS = "aeiouâêîôûáéíóú"
 
 
 def how_it_ran(results: ConsultationResults, tr: Words = ENGLISH_WORDS) -> str:
