@@ -56,6 +56,16 @@ class Words:
         return str(self._catalogue.ngettext(singular, plural, n)) % values
 
 
+def available() -> tuple[str, ...]:
+    """The languages a document can be built in here: English, and each language whose
+    compiled catalogue is present (`make setup` compiles them)."""
+    return tuple(
+        code
+        for code in LANGUAGES
+        if code == ENGLISH or (CATALOGUES / code / "LC_MESSAGES" / f"{DOMAIN}.mo").is_file()
+    )
+
+
 @cache
 def _catalogue(language: str) -> NullTranslations:
     if language == ENGLISH:

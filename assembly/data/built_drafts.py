@@ -314,8 +314,14 @@ def draft_version(strategy: Strategy, version: int) -> StrategyDraft | None:
 
 
 def filename_of(strategy: Strategy, draft: StrategyDraft) -> str:
-    """'community-safety-strategy-2026-29-draft-3.docx'."""
-    return f"{strategy.slug}-draft-{draft.version}.docx"
+    """'community-safety-strategy-2026-29-draft-3.docx' ('...-draft-3-cy.docx' in Welsh)."""
+    suffix = "" if language_of(draft) == ENGLISH else f"-{language_of(draft)}"
+    return f"{strategy.slug}-draft-{draft.version}{suffix}.docx"
+
+
+def language_of(draft: StrategyDraft) -> str:
+    """The language of a draft's fixed wording: English for those built before Welsh was."""
+    return str((draft.inputs or {}).get("language") or ENGLISH)
 
 
 def current_template() -> HouseTemplate | None:
