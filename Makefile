@@ -58,7 +58,7 @@ catalogue: setup
 documents-catalogue: setup
 	$(DOCUMENTS_EXTRACT) -o translations/documents.pot .
 	$(BIN)/pybabel update -i translations/documents.pot -d translations -D documents \
-		--no-fuzzy-matching --width 100
+		--no-fuzzy-matching --ignore-obsolete --width 100
 	rm translations/documents.pot
 
 $(VENV)/.installed: pyproject.toml
