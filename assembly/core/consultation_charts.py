@@ -20,7 +20,7 @@ from common import display
 from common.statistics import Share
 from survey.core import charts
 from survey.core.charts import NEITHER, Chart
-from survey.core.question_types import QuestionType
+from survey.core.questions import QuestionType
 from survey.core.results import Breakdown, GroupShare, ScaleResult, TextResult
 
 # The fixed words of survey's charts and tables, as they appear in a cell or label.
@@ -142,16 +142,16 @@ def breakdown_chart(result: Breakdown, threshold: int, tr: Words) -> Chart:
     title = tr("Agreement by %(by)s: %(question)s", by=by, question=result.statement or result.text)
     if all(g.agree.percent is None for g in result.groups):
         if all(g.answered == 0 for g in result.groups):
-            words = tr("No one has answered this question yet.")
+            said = tr("No one has answered this question yet.")
         elif any(g.agree.withheld for g in result.groups):
-            words = tr(
+            said = tr(
                 "Agreement by %(by)s is not shown: in each group too few agreed, or showing it "
                 "would let a smaller count be worked out.",
                 by=by,
             )
         else:
-            words = tr("Too few people agreed in any group to show agreement by %(by)s.", by=by)
-        return _said(chart, title, words, tr)
+            said = tr("Too few people agreed in any group to show agreement by %(by)s.", by=by)
+        return _said(chart, title, said, tr)
     bars = [_group_bar(group, threshold, tr) for group in result.groups]
     note = tr("Percentage agreeing in each group, with 95%% intervals")
     shown = sorted(
