@@ -16,6 +16,7 @@ from docx.oxml.ns import qn
 from flask.testing import FlaskCliRunner
 
 from assembly.core.language import Words
+from assembly.core.statutory import DEFAULT_FILE, KEYS, WELSH_FILE, parse_wording
 from assembly.core.strategy_document import build_draft
 from assembly.data import built_drafts, strategies
 from assembly.jobs.draft_builds import start_draft_build
@@ -103,6 +104,19 @@ def test_the_welsh_draft_has_welsh_headings_and_table_headings(demo: FlaskCliRun
     ):
         assert english_only in _text(english) and english_only not in text
     assert "To reduce incidents of anti-social behaviour (ASB)" in text
+    # The statutory passages from the service's Welsh file.
+    assert "Sefydlwyd Partneriaethau Diogelwch Cymunedol gan adrannau 5 i 7" in text
+    assert "Community Safety Partnerships were set up" not in text
+
+
+def test_the_welsh_statutory_wording_has_every_passage_the_english_has() -> None:
+    english = parse_wording(DEFAULT_FILE.read_text(encoding="utf-8"))
+    welsh = parse_wording(WELSH_FILE.read_text(encoding="utf-8"))
+    assert set(welsh) == set(english) == set(KEYS)
+    assert {k: len(v) for k, v in welsh.items()} == {k: len(v) for k, v in english.items()}
+    for key, paragraphs in welsh.items():  # the same acts, sections and years
+        for ours, theirs in zip(paragraphs, english[key], strict=True):
+            assert _numbers(ours) == _numbers(theirs), key
 
 
 def test_the_welsh_draft_says_every_number_the_english_one_does(demo: FlaskCliRunner) -> None:

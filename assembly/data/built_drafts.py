@@ -20,9 +20,9 @@ import sqlalchemy as sa
 from assembly.core import charts as draft_charts
 from assembly.core.audit_files import AuditTable
 from assembly.core.changes import changes_between
-from assembly.core.language import ENGLISH, Words
+from assembly.core.language import ENGLISH, WELSH, Words
 from assembly.core.readiness import readiness
-from assembly.core.statutory import DEFAULT_FILE, parse_wording
+from assembly.core.statutory import DEFAULT_FILE, WELSH_FILE, parse_wording
 from assembly.core.strategy import StrategySpec
 from assembly.core.strategy_document import (
     DraftInputs,
@@ -61,9 +61,12 @@ class Gathered:
     built_from: dict[str, Any]  # kept with the draft: what it was built from
 
 
-def statutory_wording(path: str | None = None) -> dict[str, tuple[str, ...]]:
-    """The statutory passages: from the council's own file if the setting names one."""
-    source = Path(path) if path else DEFAULT_FILE
+def statutory_wording(
+    path: str | None = None, language: str = ENGLISH
+) -> dict[str, tuple[str, ...]]:
+    """The statutory passages: from the council's own file if the setting names one, else the
+    service's, in Welsh for a Welsh draft."""
+    source = Path(path) if path else WELSH_FILE if language == WELSH else DEFAULT_FILE
     try:
         return parse_wording(source.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
@@ -121,7 +124,7 @@ def gather(
         template=template.docx if template is not None else None,
         sources={"Audit file": audit.filename} if audit.filename else {},
         audit_sources=audit_sources(table),
-        wording=statutory_wording(wording_file),
+        wording=statutory_wording(wording_file, language),
         gaps=_comments(spec, results, audit.periods),
         language=language,
     )
