@@ -214,6 +214,7 @@ def test_libreoffice_lays_out_the_welsh_draft(demo: FlaskCliRunner, tmp_path: Pa
         ).stdout
         return " ".join(shown.split())
 
+    assert b"/Lang(cy-GB)" in pdf.read_bytes()  # screen readers read the PDF as Welsh too
     pages = len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes()))
     assert pages > 10
     for number in range(1, pages + 1):
