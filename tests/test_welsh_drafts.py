@@ -15,11 +15,13 @@ import pytest
 from docx.oxml.ns import qn
 from flask.testing import FlaskCliRunner
 
+from assembly.core.changes import changes_between
 from assembly.core.language import Words
 from assembly.core.statutory import DEFAULT_FILE, KEYS, WELSH_FILE, parse_wording
 from assembly.core.strategy_document import build_draft
 from assembly.data import built_drafts, strategies
 from assembly.jobs.draft_builds import start_draft_build
+from tests.test_changes import FOREWORD, changed, record
 from tests.test_drafts import STRATEGY, _headings, _office_or_skip, _text
 
 BUILT_AT = dt.datetime(2027, 1, 20, 14, 5, tzinfo=dt.UTC)
@@ -222,3 +224,28 @@ def test_libreoffice_lays_out_the_welsh_draft(demo: FlaskCliRunner, tmp_path: Pa
     for number, heading, page in entries:
         assert heading[:40] in page_text(int(page)), (number, heading, page)
     assert "Crynodeb gweithredol" in " ".join(page_text(n) for n in range(1, 5))
+
+
+def test_what_changed_since_the_last_draft_is_said_in_welsh() -> None:
+    after = changed(period="2028 to 2031", foreword=FOREWORD + " Diolch.")
+    after["strategy"]["signatories"][0]["role"] = "Co-chair"
+    after["strategy"]["priorities"][1]["objectives"].append("To treat more people")
+    after["figures"] = {
+        "Responses": "70",
+        "Agreement with the priorities": "50 of 61 (82%)",
+        "Agreed: 'Do you agree?'": "fewer than 5 of 61",
+    }
+    assert changes_between(record(), after, Words("cy")) == [
+        "Newidiodd y cyfnod o '2027 to 2030' i '2028 to 2031'",
+        "Ailysgrifennwyd y rhagair",
+        "Newidiodd llofnodwr 'Cllr Jo Bloggs': y rôl o 'Chair' i 'Co-chair'",
+        "Ychwanegwyd blaenoriaeth 'Drug misuse': amcan 'To treat more people'",
+        "Ymatebion: 64 o’r blaen, 70 bellach",
+        "Yn cytuno: 'Do you agree?': llai na 5 o 61 bellach, heb ei ddangos o’r blaen",
+        "Burglary, 2025/26: 1,070 o’r blaen, heb ei ddangos mwyach",
+    ]
+    # The same changes in English, as the English draft has always said them.
+    assert changes_between(record(), after)[:2] == [
+        "The period changed from '2027 to 2030' to '2028 to 2031'",
+        "The foreword was rewritten",
+    ]

@@ -146,7 +146,7 @@ def gather(
     if previous is None:
         previous, since = _adopted_inputs(strategy, tr)
     if previous is not None:
-        changes = changes_between(previous, built_from)
+        changes = changes_between(previous, built_from, tr)
         inputs = replace(inputs, changes=changes, changes_since=since)
     return Gathered(inputs, consultation, built_from)
 
