@@ -15,8 +15,13 @@ CORE := survey/core assembly/core common/text.py common/display.py common/statis
 # The residents' pages in Welsh: the catalogue kept in git (.po), compiled by the build (.mo).
 CATALOGUE := translations/cy/LC_MESSAGES/messages
 BABEL_EXTRACT := $(BIN)/pybabel extract -F babel.cfg -k N_ -k lazy_gettext --no-location
+# The Word documents' fixed wording in Welsh (assembly/core/language.py): a catalogue of its
+# own, the `documents` domain, so it never collides with the residents' one.
+DOCUMENTS := translations/cy/LC_MESSAGES/documents
+DOCUMENTS_EXTRACT := $(BIN)/pybabel extract -F babel-documents.cfg --no-default-keywords \
+	-k tr -k N_ -k ngettext:1,2 --no-location
 
-.PHONY: setup run test lint bench clean office browser fonts catalogue
+.PHONY: setup run test lint bench clean office browser fonts catalogue documents-catalogue
 
 # Debian packages the Word-draft tests use: LibreOffice Writer (no GUI) with its Python API, to
 # open drafts and fill in their contents, and pdftotext to read the PDFs back. Installed when
@@ -33,10 +38,13 @@ BROWSER_PACKAGES := chromium fonts-liberation
 # with matplotlib) and one test skips.
 CHART_FONT_PACKAGES := fonts-liberation
 
-setup: $(VENV)/.installed node_modules/.installed $(CATALOGUE).mo
+setup: $(VENV)/.installed node_modules/.installed $(CATALOGUE).mo $(DOCUMENTS).mo
 
 $(CATALOGUE).mo: $(CATALOGUE).po $(VENV)/.installed
 	$(BIN)/pybabel compile --statistics -d translations -D messages
+
+$(DOCUMENTS).mo: $(DOCUMENTS).po $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -d translations -D documents
 
 # After changing residents' wording: new and changed strings appear in the .po with no Welsh
 # (tests/test_welsh_catalogue.py fails until they have it).
@@ -45,6 +53,14 @@ catalogue: setup
 	$(BIN)/pybabel update -i translations/messages.pot -d translations -D messages \
 		--no-fuzzy-matching --width 100
 	rm translations/messages.pot
+
+# After changing the documents' fixed wording (tests/test_welsh_documents_catalogue.py fails
+# until every new or changed string has Welsh in translations/cy/.../documents.po).
+documents-catalogue: setup
+	$(DOCUMENTS_EXTRACT) -o translations/documents.pot .
+	$(BIN)/pybabel update -i translations/documents.pot -d translations -D documents \
+		--no-fuzzy-matching --ignore-obsolete --width 100
+	rm translations/documents.pot
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

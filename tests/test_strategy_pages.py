@@ -414,6 +414,42 @@ def draft_text(data: bytes) -> str:
     return "\n".join([p.text for p in document.paragraphs] + cells)
 
 
+def test_an_officer_chooses_to_build_the_draft_in_welsh(loaded: FlaskClient) -> None:
+    shown = loaded.get(STRATEGY)
+    form = page(shown).find("form", action=f"{STRATEGY}/drafts")
+    radios = [(r["value"], r.has_attr("checked")) for r in form.select("input[name=language]")]
+    assert radios == [("en", True), ("cy", False)]  # English unless Welsh is chosen
+    assert form.select_one("legend").get_text(strip=True) == "Language of the draft"
+    started = loaded.post(form["action"], data={"csrf_token": csrf_token(shown), "language": "cy"})
+    assert started.status_code == 303
+    built = loaded.get(started.headers["Location"])
+    assert "Welsh Word draft" in page(built).get_text(" ", strip=True)
+    welsh = loaded.get(made(built))
+    assert welsh.headers["Content-Disposition"] == f'attachment; filename="{SLUG}-draft-1-cy.docx"'
+    document = docx.Document(io.BytesIO(welsh.data))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert "Crynodeb gweithredol" in headings and "Executive summary" not in headings
+    row = page(loaded.get(STRATEGY)).select("table")[0].select("tbody tr")[0]
+    assert row.select("td")[0].get_text(" ", strip=True) == "1 (Cymraeg)"
+    refused = loaded.post(form["action"], data={"csrf_token": csrf_token(shown), "language": "fr"})
+    assert refused.status_code == 400
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(StrategyDraft)) == 1
+
+
+def test_no_language_is_offered_without_the_welsh_catalogue(
+    loaded: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assembly.web import strategies as strategy_pages
+
+    monkeypatch.setattr(strategy_pages, "available_languages", lambda: ("en",))
+    shown = loaded.get(STRATEGY)
+    form = page(shown).find("form", action=f"{STRATEGY}/drafts")
+    assert form.select("input[name=language]") == []
+    welsh = loaded.post(form["action"], data={"csrf_token": csrf_token(shown), "language": "cy"})
+    assert welsh.status_code == 400
+
+
 def test_a_built_draft_downloads_and_earlier_versions_stay(loaded: FlaskClient) -> None:
     built = press_build(loaded)
     assert "Built draft 1 of" in page(built).select_one(".govuk-panel").get_text()

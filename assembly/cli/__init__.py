@@ -13,6 +13,7 @@ import click
 from flask.cli import with_appcontext
 
 from assembly.core.comment_consultation import CommentError
+from assembly.core.language import ENGLISH, LANGUAGES
 from assembly.core.strategy import StrategyErrors
 from assembly.core.trends import comparison, trends
 from assembly.data import adoption, built_drafts, comment_rounds, crime_audits, strategies
@@ -199,9 +200,19 @@ def refresh_command(slug: str, year: int) -> None:
     "--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="DOCX file."
 )
 @click.option("--pdf", is_flag=True, help="Also write a PDF beside it, through LibreOffice.")
+@click.option(
+    "--language",
+    type=click.Choice(LANGUAGES),
+    default=ENGLISH,
+    show_default=True,
+    help="The language of the draft's fixed wording: en (English) or cy (Welsh).",
+)
 @with_appcontext
-def build_draft_command(slug: str, out: Path, pdf: bool) -> None:
-    """Build the next draft of strategy SLUG as a Word file; every build is kept."""
+def build_draft_command(slug: str, out: Path, pdf: bool, language: str) -> None:
+    """Build the next draft of strategy SLUG as a Word file; every build is kept.
+
+    With --language cy its headings, standard sentences, tables, charts and dates are in
+    Welsh; what officers wrote (priorities, actions) stays as they wrote it."""
     strategy = _strategy(slug)
     job = start_draft_build(
         strategy,
@@ -209,6 +220,7 @@ def build_draft_command(slug: str, out: Path, pdf: bool) -> None:
         suppression_threshold(),
         wording_file=statutory_wording_file(),
         contents=fill_draft_contents(),
+        language=language,
     )
     db.session.commit()
     done = run_here(job)

@@ -1,4 +1,4 @@
-"""What changed between two builds of a strategy's Word draft, in plain English.
+"""What changed between two builds of a strategy's Word draft, in plain English (or Welsh).
 
 Pure core: no Flask, no database. Every build keeps a record of what it was built from
 (`assembly.data.built_drafts.gather`): the strategy definition, the data it used and, for
@@ -10,78 +10,87 @@ long passages are never quoted.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
+
+from assembly.core.language import ENGLISH, ENGLISH_WORDS, N_, Words
 
 FIGURE_LINES_LIMIT = 40  # figure lines listed before "And N more figures changed"
 QUOTE_LIMIT = 60  # a value longer than this (or of several lines) is not quoted
 
 TARGET_FIELDS = {
-    "value": "value",
-    "baseline": "baseline",
-    "audit_category": "audit category",
-    "by": "date",
-    "frequency": "frequency",
-    "lead_officer": "lead officer",
+    "value": N_("value"),
+    "baseline": N_("baseline"),
+    "audit_category": N_("audit category"),
+    "by": N_("date"),
+    "frequency": N_("frequency"),
+    "lead_officer": N_("lead officer"),
 }
-ACTION_FIELDS = {"who": "owner", "by_when": "timing"}
+ACTION_FIELDS = {"who": N_("owner"), "by_when": N_("timing")}
+PRIORITY_FIELDS = (("kind", N_("kind")), ("aim", N_("aim")), ("why", N_("reason it is a priority")))
+PRIORITY_LEADS = (("lead", N_("lead body")), ("lead_officer", N_("lead officer")))
 
 
-def changes_between(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+def changes_between(
+    before: Mapping[str, Any], after: Mapping[str, Any], tr: Words = ENGLISH_WORDS
+) -> list[str]:
     """Lines saying what changed from the `before` build to the `after` one; [] if nothing."""
     return (
-        _definition(_mapping(before.get("strategy")), _mapping(after.get("strategy")))
-        + _data(before, after)
-        + _figures(before, after)
+        _definition(_mapping(before.get("strategy")), _mapping(after.get("strategy")), tr)
+        + _data(before, after, tr)
+        + _figures(before, after, tr)
     )
 
 
-def _definition(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+def _definition(old: Mapping[str, Any], new: Mapping[str, Any], tr: Words) -> list[str]:
     """The definition's changes, section by section in the order of the draft."""
 
     def value(field: str, label: str) -> list[str]:
-        return _field(label, _text(old, field), _text(new, field))
+        return _field(tr(label), _text(old, field), _text(new, field), tr)
 
     def passage(field: str, label: str) -> list[str]:
-        return _field(label, _text(old, field), _text(new, field), quote=False)
+        return _field(tr(label), _text(old, field), _text(new, field), tr, quote=False)
 
     def records(field: str, label: str, key: str, fields: Mapping[str, str]) -> list[str]:
-        return _records(old.get(field), new.get(field), label, key, fields)
+        return _records(old.get(field), new.get(field), tr(label), key, fields, tr)
 
     def entries(field: str, label: str) -> list[str]:
-        return _entries(old.get(field), new.get(field), label)
+        return _entries(old.get(field), new.get(field), tr(label), tr)
 
     return [
-        *value("title", "The title"),
-        *value("partnership", "The partnership's name"),
-        *value("period", "The period"),
-        *passage("foreword", "The foreword"),
-        *records("signatories", "Signatory", "name", {"role": "role"}),
-        *passage("introduction", "The introduction"),
-        *passage("vision", "The vision"),
-        *passage("area", "The description of the area"),
-        *passage("structure", "The partnership's structure"),
-        *entries("responsible_authorities", "Responsible authority"),
-        *entries("data_caveats", "Data caveat"),
-        *passage("consultation_method", "How the consultation was run"),
+        *value("title", N_("The title")),
+        *value("partnership", N_("The partnership's name")),
+        *value("period", N_("The period")),
+        *passage("foreword", N_("The foreword")),
+        *records("signatories", N_("Signatory"), "name", {"role": N_("role")}),
+        *passage("introduction", N_("The introduction")),
+        *passage("vision", N_("The vision")),
+        *passage("area", N_("The description of the area")),
+        *passage("structure", N_("The partnership's structure")),
+        *entries("responsible_authorities", N_("Responsible authority")),
+        *entries("data_caveats", N_("Data caveat")),
+        *passage("consultation_method", N_("How the consultation was run")),
         *records(
             "other_agencies",
-            "Other agency",
+            N_("Other agency"),
             "theme",
-            {"agency": "agency", "explanation": "explanation"},
+            {"agency": N_("agency"), "explanation": N_("explanation")},
         ),
-        *_priorities(old.get("priorities"), new.get("priorities")),
-        *passage("governance", "Governance, reporting and evaluation"),
-        *passage("resources", "Resources"),
-        *records("funding", "Funding line", "source", {"amount": "amount", "use": "use"}),
-        *passage("equality_impact", "The equality impact statement"),
-        *passage("rural_proofing", "Rural proofing"),
-        *records("other_plans", "Other plan", "plan", {"link": "link"}),
-        *records("glossary", "Glossary entry", "term", {"meaning": "meaning"}),
+        *_priorities(old.get("priorities"), new.get("priorities"), tr),
+        *passage("governance", N_("Governance, reporting and evaluation")),
+        *passage("resources", N_("Resources")),
+        *records(
+            "funding", N_("Funding line"), "source", {"amount": N_("amount"), "use": N_("use")}
+        ),
+        *passage("equality_impact", N_("The equality impact statement")),
+        *passage("rural_proofing", N_("Rural proofing")),
+        *records("other_plans", N_("Other plan"), "plan", {"link": N_("link")}),
+        *records("glossary", N_("Glossary entry"), "term", {"meaning": N_("meaning")}),
     ]
 
 
-def _priorities(old_value: Any, new_value: Any) -> list[str]:
+def _priorities(old_value: Any, new_value: Any, tr: Words) -> list[str]:
     """Priorities removed, reordered, added, renamed (same aim, new name) and changed."""
     old, new = _dicts(old_value), _dicts(new_value)
     old_places = {_key(_text(p, "name")): place for place, p in enumerate(old)}
@@ -95,16 +104,18 @@ def _priorities(old_value: Any, new_value: Any) -> list[str]:
         if place not in matched and same_aim:
             matched[place] = same_aim[0]
             unmatched.remove(same_aim[0])
-    lines = [f"Priority {_quoted(_text(old[place], 'name'))} was removed" for place in unmatched]
+    lines = [
+        _removed(tr("Priority"), _quoted(_text(old[place], "name")), tr) for place in unmatched
+    ]
     kept_order = [matched[place] for place in sorted(matched)]
     if kept_order != sorted(kept_order):
         names = ", ".join(_quoted(_text(p, "name")) for p in new)
-        lines.append(f"The priorities were reordered: now {names}")
+        lines.append(tr("The priorities were reordered: now %(names)s", names=names))
     for place, priority in enumerate(new):
         if place in matched:
-            lines += _priority(old[matched[place]], priority)
+            lines += _priority(old[matched[place]], priority, tr)
         else:
-            lines.append(f"Priority {_quoted(_text(priority, 'name'))} was added")
+            lines.append(_added(tr("Priority"), _quoted(_text(priority, "name")), tr))
     return lines
 
 
@@ -112,30 +123,43 @@ def _same_aim(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
     return bool(_text(old, "aim")) and _key(_text(old, "aim")) == _key(_text(new, "aim"))
 
 
-def _priority(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+def _priority(old: Mapping[str, Any], new: Mapping[str, Any], tr: Words) -> list[str]:
     """What changed within one priority, field by field in the order the draft gives them."""
-    where = f"Priority {_quoted(_text(new, 'name'))}"
+    where = tr("Priority %(name)s", name=_quoted(_text(new, "name")))
     lines = []
     if _text(old, "name") != _text(new, "name"):
         lines.append(
-            f"Priority {_quoted(_text(old, 'name'))} was renamed {_quoted(_text(new, 'name'))}"
+            tr(
+                "Priority %(old)s was renamed %(new)s",
+                old=_quoted(_text(old, "name")),
+                new=_quoted(_text(new, "name")),
+            )
         )
-    for field, label in (("kind", "kind"), ("aim", "aim"), ("why", "reason it is a priority")):
-        lines += _field(f"{where}: the {label}", _text(old, field), _text(new, field))
-    lines += _entries(old.get("objectives"), new.get("objectives"), f"{where}: objective")
+
+    def item(label: str) -> str:
+        return tr("%(named)s: %(item)s", named=where, item=tr(label))
+
+    for field, label in PRIORITY_FIELDS:
+        lines += _field(_the(where, label, tr), _text(old, field), _text(new, field), tr)
+    lines += _entries(old.get("objectives"), new.get("objectives"), item(N_("objective")), tr)
     old_targets, new_targets = _targets(old.get("targets")), _targets(new.get("targets"))
-    lines += _records(old_targets, new_targets, f"{where}: target", "target", TARGET_FIELDS)
-    lines += _entries(old.get("measures"), new.get("measures"), f"{where}: measure")
-    for field, label in (("lead", "lead body"), ("lead_officer", "lead officer")):
-        lines += _field(f"{where}: the {label}", _text(old, field), _text(new, field))
-    lines += _entries(old.get("themes"), new.get("themes"), f"{where}: theme")
+    lines += _records(old_targets, new_targets, item(N_("target")), "target", TARGET_FIELDS, tr)
+    lines += _entries(old.get("measures"), new.get("measures"), item(N_("measure")), tr)
+    for field, label in PRIORITY_LEADS:
+        lines += _field(_the(where, label, tr), _text(old, field), _text(new, field), tr)
+    lines += _entries(old.get("themes"), new.get("themes"), item(N_("theme")), tr)
     lines += _entries(
-        old.get("audit_categories"), new.get("audit_categories"), f"{where}: audit category"
+        old.get("audit_categories"), new.get("audit_categories"), item(N_("audit category")), tr
     )
     lines += _records(
-        old.get("actions"), new.get("actions"), f"{where}: action", "action", ACTION_FIELDS
+        old.get("actions"), new.get("actions"), item(N_("action")), "action", ACTION_FIELDS, tr
     )
     return lines
+
+
+def _the(named: str, field: str, tr: Words) -> str:
+    """ "Priority 'X': the aim": a field of something named."""
+    return tr("%(named)s: the %(field)s", named=named, field=tr(field))
 
 
 def _targets(value: Any) -> list[dict[str, Any]]:
@@ -146,111 +170,218 @@ def _targets(value: Any) -> list[dict[str, Any]]:
     ]
 
 
-def _data(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+def _data(before: Mapping[str, Any], after: Mapping[str, Any], tr: Words) -> list[str]:
     """The consultation, audit, suppression threshold and house template the build used."""
-    lines = _field("The consultation", _text(before, "consultation"), _text(after, "consultation"))
+    lines = _field(
+        tr("The consultation"), _text(before, "consultation"), _text(after, "consultation"), tr
+    )
     audit = _text(after, "audit")
-    lines += _field("The audit", _text(before, "audit"), audit)
+    lines += _field(tr("The audit"), _text(before, "audit"), audit, tr)
     imported = _text(before, "audit_imported_at"), _text(after, "audit_imported_at")
     if audit == _text(before, "audit") and imported[0] != imported[1]:
-        lines.append(f"The audit {_quoted(audit)} was imported again")
+        lines.append(tr("The audit %(audit)s was imported again", audit=_quoted(audit)))
     threshold = _number(before, "suppression_threshold"), _number(after, "suppression_threshold")
     if threshold[0] != threshold[1] and None not in threshold:
-        lines.append(f"The suppression threshold changed from {threshold[0]} to {threshold[1]}")
+        lines.append(
+            tr(
+                "The suppression threshold changed from %(old)s to %(new)s",
+                old=threshold[0],
+                new=threshold[1],
+            )
+        )
     lines += _field(
-        "The house template", _text(before, "house_template"), _text(after, "house_template")
+        tr("The house template"),
+        _text(before, "house_template"),
+        _text(after, "house_template"),
+        tr,
     )
     return lines
 
 
-def _figures(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+def _figures(before: Mapping[str, Any], after: Mapping[str, Any], tr: Words) -> list[str]:
     """Each figure changed, newly shown or no longer shown; the number of responses is one."""
     old, new = before.get("figures"), after.get("figures")
     if not isinstance(old, Mapping) or not isinstance(new, Mapping):
-        return _unrecorded_figures(before, after)
+        return _unrecorded_figures(before, after, tr)
     lines = []
+
+    def label_of(label: str) -> str:
+        return _figure_words(label, tr)
+
+    def value_of(value: Any) -> str:
+        return _figure_words(str(value), tr, value=True)
+
     for label, value in new.items():
         if label not in old:
-            lines.append(f"{label}: {value} now, not shown before")
+            lines.append(
+                tr(
+                    "%(label)s: %(value)s now, not shown before",
+                    label=label_of(label),
+                    value=value_of(value),
+                )
+            )
         elif old[label] != value:
-            lines.append(f"{label}: {old[label]} before, {value} now")
+            lines.append(
+                tr(
+                    "%(label)s: %(old)s before, %(new)s now",
+                    label=label_of(label),
+                    old=value_of(old[label]),
+                    new=value_of(value),
+                )
+            )
     lines += [
-        f"{label}: {value} before, no longer shown"
+        tr(
+            "%(label)s: %(value)s before, no longer shown",
+            label=label_of(label),
+            value=value_of(value),
+        )
         for label, value in old.items()
         if label not in new
     ]
     if len(lines) <= FIGURE_LINES_LIMIT:
         return lines
     more = len(lines) - FIGURE_LINES_LIMIT
-    return [*lines[:FIGURE_LINES_LIMIT], f"And {more} more figure{'s' if more > 1 else ''} changed"]
+    return [
+        *lines[:FIGURE_LINES_LIMIT],
+        tr.ngettext(
+            "And %(count)s more figure changed",
+            "And %(count)s more figures changed",
+            more,
+            count=more,
+        ),
+    ]
 
 
-def _unrecorded_figures(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+def _unrecorded_figures(
+    before: Mapping[str, Any], after: Mapping[str, Any], tr: Words
+) -> list[str]:
     """A build from before figures were recorded: the number of responses and the results'
     fingerprint are all that can be compared."""
-    which = "the earlier build" if not isinstance(before.get("figures"), Mapping) else "this build"
-    lines = [
-        f"Figures from {which} were not recorded, so only the number of responses and "
-        "whether any of the consultation's figures changed can be compared"
-    ]
+    if not isinstance(before.get("figures"), Mapping):
+        lines = [
+            tr(
+                "Figures from the earlier build were not recorded, so only the number of "
+                "responses and whether any of the consultation's figures changed can be compared"
+            )
+        ]
+    else:
+        lines = [
+            tr(
+                "Figures from this build were not recorded, so only the number of responses and "
+                "whether any of the consultation's figures changed can be compared"
+            )
+        ]
     old_responses, new_responses = _number(before, "responses"), _number(after, "responses")
     if old_responses != new_responses and old_responses is not None and new_responses is not None:
-        lines.append(f"The number of responses changed from {old_responses:,} to {new_responses:,}")
+        lines.append(
+            tr(
+                "The number of responses changed from %(old)s to %(new)s",
+                old=f"{old_responses:,}",
+                new=f"{new_responses:,}",
+            )
+        )
     old_digest, new_digest = _text(before, "results_sha256"), _text(after, "results_sha256")
     if old_digest and new_digest:
-        changed = old_digest != new_digest
-        lines.append(f"{'Some' if changed else 'None'} of the consultation's figures changed")
+        if old_digest != new_digest:
+            lines.append(tr("Some of the consultation's figures changed"))
+        else:
+            lines.append(tr("None of the consultation's figures changed"))
     return lines
 
 
-def _field(subject: str, old: str, new: str, *, quote: bool = True) -> list[str]:
+FIGURE_WORDS = {
+    "Responses": N_("Responses"),
+    "not shown": N_("not shown"),
+    "no figure": N_("no figure"),
+    "an undisclosed number": N_("an undisclosed number"),
+}
+_LABEL_PATTERNS = (
+    (re.compile(r"^Agreed: (.*)$"), N_("Agreed: %(what)s")),
+    (re.compile(r"^Concern (.*)$"), N_("Concern %(what)s")),
+)
+_VALUE_PATTERNS = (
+    (re.compile(r"^fewer than (\S+)$"), N_("fewer than %(what)s")),
+    (re.compile(r"^(.*) of (\S+)$"), N_("%(what)s of %(base)s")),
+)
+
+
+def _figure_words(text: str, tr: Words, *, value: bool = False) -> str:
+    """A figure's label (or `value`) as the record keeps it (in English, the words the draft
+    printed when it was built), with its fixed words in the language of `tr`."""
+    if tr.language == ENGLISH:
+        return text
+    if text in FIGURE_WORDS:
+        return tr(FIGURE_WORDS[text])
+    for pattern, message in _VALUE_PATTERNS if value else _LABEL_PATTERNS:
+        if found := pattern.match(text):
+            parts = [_figure_words(part, tr, value=value) for part in found.groups()]
+            return tr(message, what=parts[0], base=parts[1] if len(parts) > 1 else "")
+    return text
+
+
+def _added(subject: str, value: str, tr: Words) -> str:
+    return tr("%(subject)s %(value)s was added", subject=_mid(subject, tr), value=value)
+
+
+def _removed(subject: str, value: str, tr: Words) -> str:
+    return tr("%(subject)s %(value)s was removed", subject=_mid(subject, tr), value=value)
+
+
+def _mid(subject: str, tr: Words) -> str:
+    """A subject as a Welsh sentence has it, after its verb ("Ychwanegwyd y teitl"); in
+    English the subject starts the sentence, as written."""
+    return subject if tr.language == ENGLISH else subject[:1].lower() + subject[1:]
+
+
+def _field(subject: str, old: str, new: str, tr: Words, *, quote: bool = True) -> list[str]:
     """ "The period changed from 'a' to 'b'"; a long or unquoted value was rewritten, added or
     removed."""
     if old == new:
         return []
     if not old:
-        return [
-            f"{subject} {_quoted(new)} was added"
-            if quote and _short(new)
-            else f"{subject} was added"
-        ]
+        if quote and _short(new):
+            return [_added(subject, _quoted(new), tr)]
+        return [tr("%(subject)s was added", subject=_mid(subject, tr))]
     if not new:
-        return [
-            f"{subject} {_quoted(old)} was removed"
-            if quote and _short(old)
-            else f"{subject} was removed"
-        ]
+        if quote and _short(old):
+            return [_removed(subject, _quoted(old), tr)]
+        return [tr("%(subject)s was removed", subject=_mid(subject, tr))]
     if quote and _short(old) and _short(new):
-        return [f"{subject} changed from {_quoted(old)} to {_quoted(new)}"]
-    return [f"{subject} was rewritten"]
+        return [
+            tr(
+                "%(subject)s changed from %(old)s to %(new)s",
+                subject=_mid(subject, tr),
+                old=_quoted(old),
+                new=_quoted(new),
+            )
+        ]
+    return [tr("%(subject)s was rewritten", subject=_mid(subject, tr))]
 
 
-def _entries(old_value: Any, new_value: Any, label: str) -> list[str]:
+def _entries(old_value: Any, new_value: Any, label: str, tr: Words) -> list[str]:
     """Entries of a list of text removed and added, matched ignoring capitals."""
     old = [v for v in old_value if isinstance(v, str)] if isinstance(old_value, list) else []
     new = [v for v in new_value if isinstance(v, str)] if isinstance(new_value, list) else []
     old_keys, new_keys = {_key(v) for v in old}, {_key(v) for v in new}
-    removed = [f"{label} {_quoted(v)} was removed" for v in old if _key(v) not in new_keys]
-    return removed + [f"{label} {_quoted(v)} was added" for v in new if _key(v) not in old_keys]
+    removed = [_removed(label, _quoted(v), tr) for v in old if _key(v) not in new_keys]
+    return removed + [_added(label, _quoted(v), tr) for v in new if _key(v) not in old_keys]
 
 
 def _records(
-    old_value: Any, new_value: Any, label: str, key: str, fields: Mapping[str, str]
+    old_value: Any, new_value: Any, label: str, key: str, fields: Mapping[str, str], tr: Words
 ) -> list[str]:
     """Entries of a list of objects, matched by `key` ignoring capitals: removed, added, and
     each of `fields` ({field: its name in a sentence}) changed."""
     old = {_key(_text(r, key)): r for r in _dicts(old_value)}
     new = {_key(_text(r, key)): r for r in _dicts(new_value)}
-    lines = [
-        f"{label} {_quoted(_text(r, key))} was removed" for k, r in old.items() if k not in new
-    ]
+    lines = [_removed(label, _quoted(_text(r, key)), tr) for k, r in old.items() if k not in new]
     for k, record in new.items():
-        named = f"{label} {_quoted(_text(record, key))}"
+        named = tr("%(label)s %(name)s", label=label, name=_quoted(_text(record, key)))
         if k not in old:
-            lines.append(f"{named} was added")
+            lines.append(tr("%(subject)s was added", subject=_mid(named, tr)))
             continue
         for field, name in fields.items():
-            lines += _field(f"{named}: the {name}", _text(old[k], field), _text(record, field))
+            lines += _field(_the(named, name, tr), _text(old[k], field), _text(record, field), tr)
     return lines
 
 

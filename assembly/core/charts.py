@@ -13,12 +13,15 @@ from collections.abc import Sequence
 
 from matplotlib.figure import Figure
 
+from assembly.core import consultation_charts as consulted
 from assembly.core.audit_files import AuditTable
+from assembly.core.language import ENGLISH_WORDS, N_, Words
 from assembly.core.measures import Measure
 from assembly.core.periods import same_kind
 from assembly.core.strategy import PrioritySpec, StrategySpec
 from assembly.core.strategy_document import DraftCharts, agreement_result, concerns_result
 from assembly.core.trends import (
+    MEASURE_WORDS,
     Direction,
     Trend,
     amount,
@@ -36,7 +39,7 @@ from survey.core.charts import Chart
 from survey.core.results import Breakdown, ConsultationResults
 
 RISE_HATCH, FALL_HATCH = "", "\\\\"  # falls are hatched as well as coloured
-NO_UNIT = "Recorded figures"  # a line chart's axis when the audit gives no unit
+NO_UNIT = N_("Recorded figures")  # a line chart's axis when the audit gives no unit
 
 
 def draft_charts(
@@ -45,30 +48,33 @@ def draft_charts(
     breakdown: Breakdown | None,
     table: AuditTable,
     trends: Sequence[Trend],
+    tr: Words = ENGLISH_WORDS,
 ) -> DraftCharts:
-    """Every chart the draft shows, each drawn once."""
+    """Every chart the draft shows, each drawn once; the audit's in the language of `tr`."""
     agreement = agreement_result(results)
     worries = concerns_result(results)
     threshold = results.threshold
     return DraftCharts(
-        trends=change_chart(trends),
-        agreement=charts.scale_chart(agreement, threshold) if agreement else None,
-        themes=charts.themes_chart(worries, threshold) if worries else None,
-        breakdown=charts.breakdown_chart(breakdown, threshold) if breakdown else None,
-        priorities={p.name: priority_charts(p, table, trends) for p in strategy.priorities},
-        comparators=comparator_chart(table, trends),
+        trends=change_chart(trends, tr),
+        agreement=consulted.scale_chart(agreement, threshold, tr) if agreement else None,
+        themes=consulted.themes_chart(worries, threshold, tr) if worries else None,
+        breakdown=consulted.breakdown_chart(breakdown, threshold, tr) if breakdown else None,
+        priorities={p.name: priority_charts(p, table, trends, tr) for p in strategy.priorities},
+        comparators=comparator_chart(table, trends, tr),
     )
 
 
 COMPARATOR_HATCHES = ("", "//", "..", "xx")  # the partnership plain, each comparator hatched
 
 
-def comparator_chart(table: AuditTable, trends: Sequence[Trend]) -> Chart | None:
+def comparator_chart(
+    table: AuditTable, trends: Sequence[Trend], tr: Words = ENGLISH_WORDS
+) -> Chart | None:
     """The partnership's latest rate (or percentage) beside its comparators' for each category
     the file compares: counts of areas of different sizes say nothing side by side, so only
     one measure that is not a count is drawn, the first the file gives."""
     compared = [t for t in _whole_area(trends) if t.measure is not Measure.COUNT]
-    compared = [t for t in compared if comparison(table, t) is not None]
+    compared = [t for t in compared if comparison(table, t, tr) is not None]
     if not compared or table.area_name is None:
         return None
     measure, unit, period = compared[0].measure, compared[0].unit, compared[0].latest_period
@@ -92,7 +98,7 @@ def comparator_chart(table: AuditTable, trends: Sequence[Trend]) -> Chart | None
     bars: list[tuple[str, list[tuple[str, float | None, str]]]] = []
     for trend in compared:
         values = [trend.latest_value, *(value_of.get((trend.category, a)) for a in areas)]
-        texts = ["no figure" if v is None else shown(v, measure) for v in values]
+        texts = [tr("no figure") if v is None else shown(v, measure) for v in values]
         rows.append((trend.category, *texts))
         bars.append(
             (
@@ -103,15 +109,21 @@ def comparator_chart(table: AuditTable, trends: Sequence[Trend]) -> Chart | None
                 ],
             )
         )
-    what = unit or measure.value
-    title = f"{_capitalised(what)}, {period}: {table.area_name} beside {join_words(areas)}"
-    words = " ".join(sentence for t in compared if (sentence := comparison(table, t)))
+    what = unit or tr(MEASURE_WORDS[measure])
+    title = tr(
+        "%(what)s, %(period)s: %(area)s beside %(others)s",
+        what=_capitalised(what),
+        period=period,
+        area=table.area_name,
+        others=join_words(areas, tr),
+    )
+    words = " ".join(sentence for t in compared if (sentence := comparison(table, t, tr)))
     labels = [category for category, _ in bars]
     return Chart(
         "audit-comparators",
         title,
         words,
-        ("Category", *names),
+        (tr("Category"), *names),
         tuple(rows),
         drawing=draw.Drawing(
             title,
@@ -177,79 +189,101 @@ def _whole_area(trends: Sequence[Trend]) -> list[Trend]:
     return [t for t in trends if t.area is None]
 
 
-def change_chart(trends: Sequence[Trend]) -> Chart | None:
+def change_chart(trends: Sequence[Trend], tr: Words = ENGLISH_WORDS) -> Chart | None:
     """Each category's % change since the period before: rises right, falls left (hatched)."""
     shown = _whole_area(trends)
     if not shown:
         return None
-    rows = trend_table_rows(shown)
+    rows = trend_table_rows(shown, tr)
     latest = shown[0].latest_period
     previous = shown[0].previous_period
     title = (
-        f"Change in recorded figures, {previous} to {latest}"
+        tr(
+            "Change in recorded figures, %(previous)s to %(latest)s",
+            previous=previous,
+            latest=latest,
+        )
         if previous
-        else f"Recorded figures, {latest}"
+        else tr("Recorded figures, %(latest)s", latest=latest)
     )
     bars = [
         (
             t.category,
             None if t.percent_change is None else float(t.percent_change),
-            row[4] if t.percent_change is not None else _no_percent(t),
+            row[4] if t.percent_change is not None else _no_percent(t, tr),
         )
         for t, row in zip(shown, rows, strict=True)
     ]
-    headers = trend_table_headers(shown)
+    headers = trend_table_headers(shown, tr)
+    axis = tr("%% change (rises to the right, falls to the left and hatched)")
     return Chart(
         "audit-change",
         title,
-        change_words(shown),
+        change_words(shown, tr),
         headers,
         tuple(rows),
         # Drawn when asked, like survey's charts: a draft draws only the PNG.
         drawing=draw.Drawing(
             title,
-            lambda figure: _change_bars(figure, bars),
+            lambda figure: _change_bars(figure, bars, axis),
             draw.rows_for([label for label, _, _ in bars]),
         ),
     )
 
 
-def _no_percent(trend: Trend) -> str:
+def _no_percent(trend: Trend, tr: Words = ENGLISH_WORDS) -> str:
     """A bar's label with no percentage: no figure, or the change from zero in its unit."""
     if trend.change is None:
-        return "no figure"
+        return tr("no figure")
     sign = "+" if trend.change > 0 else "-" if trend.change < 0 else ""
-    return f"{sign}{amount(abs(trend.change), trend.unit)} from zero (no %)"
+    return tr(
+        "%(change)s from zero (no %%)", change=f"{sign}{amount(abs(trend.change), trend.unit)}"
+    )
 
 
-def change_words(trends: Sequence[Trend]) -> str:
+def change_words(trends: Sequence[Trend], tr: Words = ENGLISH_WORDS) -> str:
     """The chart's main message: how many rose and fell, and the largest of each."""
     rose = [t for t in trends if t.direction is Direction.ROSE]
     fell = [t for t in trends if t.direction is Direction.FELL]
     latest, previous = trends[0].latest_period, trends[0].previous_period
     if previous is None:
-        return f"The audit has figures for {latest} only, so no change can be shown."
+        return tr(
+            "The audit has figures for %(latest)s only, so no change can be shown.", latest=latest
+        )
     words = [
-        f"Of {display.plural(len(trends), 'category', 'categories')}, "
-        f"{display.number(len(rose))} rose and {display.number(len(fell))} fell "
-        f"between {previous} and {latest}."
+        tr.ngettext(
+            "Of %(count)s category, %(rose)s rose and %(fell)s fell between %(previous)s and "
+            "%(latest)s.",
+            "Of %(count)s categories, %(rose)s rose and %(fell)s fell between %(previous)s and "
+            "%(latest)s.",
+            len(trends),
+            count=display.number(len(trends)),
+            rose=display.number(len(rose)),
+            fell=display.number(len(fell)),
+            previous=previous,
+            latest=latest,
+        )
     ]
     comparable = [t for t in rose + fell if t.percent_change is not None]
     if rose and comparable:
         largest = max(rose, key=lambda t: t.percent_change or 0)
-        words.append(f"The largest rise: {largest.sentence}")
+        words.append(tr("The largest rise: %(sentence)s", sentence=largest.sentence))
     if fell and comparable:
         largest = min(fell, key=lambda t: t.percent_change or 0)
-        words.append(f"The largest fall: {largest.sentence}")
+        words.append(tr("The largest fall: %(sentence)s", sentence=largest.sentence))
     each = [
-        f"{t.category} {row[4] if t.percent_change is not None else _no_percent(t)}"
-        for t, row in zip(trends, trend_table_rows(trends), strict=True)
+        f"{t.category} {row[4] if t.percent_change is not None else _no_percent(t, tr)}"
+        for t, row in zip(trends, trend_table_rows(trends, tr), strict=True)
     ]
-    words.append(f"Each category: {join_words(each)}.")
+    words.append(tr("Each category: %(each)s.", each=join_words(each, tr)))
     return " ".join(words)
 
 
-def _change_bars(figure: Figure, bars: Sequence[tuple[str, float | None, str]]) -> None:
+def _change_bars(
+    figure: Figure,
+    bars: Sequence[tuple[str, float | None, str]],
+    axis: str = "% change (rises to the right, falls to the left and hatched)",
+) -> None:
     ax = figure.add_subplot()
     ax.set_yticks(range(len(bars)), [draw.wrap(label) for label, _, _ in bars])
     ax.set_ylim(len(bars) - 0.5, -0.5)
@@ -279,7 +313,7 @@ def _change_bars(figure: Figure, bars: Sequence[tuple[str, float | None, str]]) 
         )
     ax.axvline(0, color=draw.INK, linewidth=1)
     draw.exact_ticks(ax.xaxis, "%")
-    ax.set_xlabel("% change (rises to the right, falls to the left and hatched)")
+    ax.set_xlabel(axis)
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(axis="y", length=0)
     ax.grid(axis="x", color=draw.GRID, linewidth=0.8)
@@ -290,7 +324,7 @@ SCALE_SPREAD = 10  # lines whose largest figures differ more than this share no 
 
 
 def priority_charts(
-    priority: PrioritySpec, table: AuditTable, trends: Sequence[Trend]
+    priority: PrioritySpec, table: AuditTable, trends: Sequence[Trend], tr: Words = ENGLISH_WORDS
 ) -> tuple[Chart, ...]:
     """Line charts of a priority's linked audit categories over every period, if any.
 
@@ -303,7 +337,7 @@ def priority_charts(
         return ()
     groups = scale_groups(table, linked)
     return tuple(
-        _line_chart(table, group, f"priority-{_slug(priority.name)}-{number}")
+        _line_chart(table, group, f"priority-{_slug(priority.name)}-{number}", tr)
         for number, group in enumerate(groups, start=1)
     )
 
@@ -341,26 +375,33 @@ def _by_size(table: AuditTable, linked: Sequence[Trend]) -> list[list[Trend]]:
     return [sorted(group, key=lambda t: order[t.category]) for group in groups]
 
 
-def _line_chart(table: AuditTable, linked: Sequence[Trend], name: str) -> Chart:
+def _line_chart(
+    table: AuditTable, linked: Sequence[Trend], name: str, tr: Words = ENGLISH_WORDS
+) -> Chart:
     periods = same_kind(table.periods, linked[0].latest_period)  # one kind of period a line
     lines: list[tuple[str, Sequence[float | None]]] = []
     rows = []
     for trend in linked:
         _, values = series(table, trend.category, measure=trend.measure, periods=periods)
         lines.append((trend.category, [None if v is None else float(v) for v in values]))
-        cells = ("no figure" if v is None else shown(v, trend.measure) for v in values)
+        cells = (tr("no figure") if v is None else shown(v, trend.measure) for v in values)
         rows.append((trend.category, *cells))
     unit = linked[0].unit  # `scale_groups` gives each chart one unit
-    named = join_words([t.category for t in linked])
-    title = f"{named}, {periods[0]} to {periods[-1]}"
+    named = join_words([t.category for t in linked], tr)
+    title = tr(
+        "%(categories)s, %(first)s to %(last)s",
+        categories=named,
+        first=periods[0],
+        last=periods[-1],
+    )
     return charts.trend_chart(
         name=name,
         title=title,
         periods=periods,
         series=lines,
-        unit=NO_UNIT if unit is None else unit[:1].upper() + unit[1:],
+        unit=tr(NO_UNIT) if unit is None else unit[:1].upper() + unit[1:],
         alt_text=" ".join(t.sentence for t in linked),
-        headers=("Category", *periods),
+        headers=(tr("Category"), *periods),
         rows=rows,
     )
 

@@ -26,6 +26,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
+from assembly.core.language import ENGLISH_WORDS, Words
 from common.text import clean_text
 
 FONT = "Arial"
@@ -54,7 +55,8 @@ def word_text(value: object) -> str:
 class DraftDocument:
     """A Word document under construction, on python-docx's default template or a house one."""
 
-    def __init__(self, template: bytes | None = None) -> None:
+    def __init__(self, template: bytes | None = None, tr: Words = ENGLISH_WORDS) -> None:
+        self.tr = tr  # the document's language, for its own words (contents, captions, pages)
         self.doc: Document = open_document(io.BytesIO(template) if template else None)
         if template:
             _clear_body(self.doc)
@@ -70,7 +72,7 @@ class DraftDocument:
         self._outline = _add_outline(self.doc)
         if not template:
             _a4(self.doc)
-        _british(self.doc)
+        _british(self.doc, tr.word_language)
 
     # Styles and page furniture.
 
@@ -170,7 +172,7 @@ class DraftDocument:
             footer = section.footer
             paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            paragraph.add_run("Page ")
+            paragraph.add_run(self.tr("Page") + " ")
             _field(paragraph, "PAGE", "1")
 
     def update_fields_on_open(self) -> None:
@@ -197,7 +199,7 @@ class DraftDocument:
     def contents(self) -> None:
         """Where the contents list goes: its entries are written by `finish_contents` once
         every heading is known, and the next heading starts a new page."""
-        self._styled("Contents", "Title").paragraph_format.page_break_before = True
+        self._styled(self.tr("Contents"), "Title").paragraph_format.page_break_before = True
         self._contents = self.doc.add_paragraph()
 
     def finish_contents(self) -> None:
@@ -256,7 +258,7 @@ class DraftDocument:
 
     def source(self, text: str) -> Paragraph:
         """A small 'Source: ...' line under a chart or table."""
-        return self._styled(word_text(f"Source: {text}"), "Source")
+        return self._styled(word_text(self.tr("Source: %(source)s", source=text)), "Source")
 
     def label(self, text: str) -> Paragraph:
         """A bold line introducing what follows (a list), kept on its page."""
@@ -292,7 +294,9 @@ class DraftDocument:
         """A picture with alt text, a numbered caption and its source line, kept on one page;
         returns the caption as written."""
         self.figures += 1
-        written = f"Figure {self.figures}: {word_text(caption)}"
+        written = self.tr(
+            "Figure %(number)s: %(caption)s", number=self.figures, caption=word_text(caption)
+        )
         self._caption(written)
         paragraph = self.doc.add_paragraph()
         paragraph.paragraph_format.keep_with_next = bool(source)
@@ -316,7 +320,9 @@ class DraftDocument:
         split across a page, and its source line under it. A table of up to KEEP_ROWS rows is
         kept on one page with its caption; a longer one may break between rows."""
         self.tables += 1
-        self._caption(f"Table {self.tables}: {word_text(caption)}")
+        self._caption(
+            self.tr("Table %(number)s: %(caption)s", number=self.tables, caption=word_text(caption))
+        )
         width = len(headers)
         table: Table = self.doc.add_table(rows=1 + len(rows), cols=width)
         table._tbl.tblStyle_val = self._style_id("Table Grid", WD_STYLE_TYPE.TABLE)
@@ -518,9 +524,9 @@ def _a4(doc: Document) -> None:
         section.top_margin = section.bottom_margin = MARGIN
 
 
-def _british(doc: Document) -> None:
-    """British English for the spelling checker and hyphenation: document defaults, every
-    style that sets a language, and the file's properties."""
+def _british(doc: Document, language: str = LANGUAGE) -> None:
+    """British English (or Welsh, cy-GB) for the spelling checker, hyphenation and screen
+    readers: document defaults, every style that sets a language, and the file's properties."""
     r_pr = doc.styles.element.find(qn("w:docDefaults"))
     defaults = None if r_pr is None else r_pr.find(qn("w:rPrDefault"))
     if defaults is not None:
@@ -528,20 +534,20 @@ def _british(doc: Document) -> None:
         if rpr is None:
             rpr = OxmlElement("w:rPr")
             defaults.append(rpr)
-        _set_language(rpr)
+        _set_language(rpr, language)
     for style in doc.styles.element.findall(qn("w:style")):
         rpr = style.find(qn("w:rPr"))
         if rpr is not None and rpr.find(qn("w:lang")) is not None:
-            _set_language(rpr)
-    doc.core_properties.language = LANGUAGE
+            _set_language(rpr, language)
+    doc.core_properties.language = language
 
 
-def _set_language(rpr: object) -> None:
+def _set_language(rpr: object, language: str = LANGUAGE) -> None:
     lang = rpr.find(qn("w:lang"))  # type: ignore[attr-defined]
     if lang is None:
         lang = OxmlElement("w:lang")
         rpr.append(lang)  # type: ignore[attr-defined]
-    lang.set(qn("w:val"), LANGUAGE)
+    lang.set(qn("w:val"), language)
 
 
 def _clear_body(doc: Document) -> None:

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "wording" / "statutory.md"
+# The same passages in Welsh, for drafts built in Welsh (reviewed with the English file).
+WELSH_FILE = DEFAULT_FILE.with_name("statutory.cy.md")
 KEYS = ("duties", "section-17", "assessment", "consultation", "governance", "equality")
 
 Wording = Mapping[str, tuple[str, ...]]

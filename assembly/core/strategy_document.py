@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from assembly.core import language
 from assembly.core.document import DraftDocument
+from assembly.core.language import ENGLISH, ENGLISH_WORDS, N_, Words
 from assembly.core.statutory import Wording
 from assembly.core.strategy import PrioritySpec, StrategySpec, TargetSpec
 from assembly.core.trends import Direction, Trend, trend_table_headers, trend_table_rows
@@ -42,7 +44,9 @@ from survey.core.charts import Chart
 from survey.core.results import Breakdown, ConsultationResults, ScaleResult, TextResult
 
 TOP_CONCERNS = 3  # concerns named in the executive summary
-TARGET_HEADERS = ("Baseline", "Target value", "By", "Reported", "Lead officer")
+SOURCE_WORDS = {"Audit file": N_("Audit file")}  # the sources `built_drafts` names
+KIND_WORDS = {"national": N_("National priority"), "local": N_("Local priority")}
+TARGET_HEADERS = (N_("Baseline"), N_("Target value"), N_("By"), N_("Reported"), N_("Lead officer"))
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,11 @@ class DraftInputs:
     # How the consultation on an earlier draft changed this one: its title line, then each
     # point as (section, who said it, what was said, what the partnership did).
     you_said: tuple[str, Sequence[tuple[str, str, str, str]]] | None = None
+    # The language of the draft's fixed wording ("en" or "cy"): officers' text stays as
+    # entered. `welsh` is the consultation's own Welsh, by question key and "title", quoted in
+    # a Welsh draft where the consultation has it.
+    language: str = ENGLISH
+    welsh: Mapping[str, str] = field(default_factory=dict)
 
 
 def agreement_result(results: ConsultationResults) -> ScaleResult | None:
@@ -102,15 +111,20 @@ def build_draft(inputs: DraftInputs) -> bytes:
     return _Builder(inputs).build()
 
 
-def baseline_of(target: TargetSpec, trends: Sequence[Trend]) -> str:
+def baseline_of(target: TargetSpec, trends: Sequence[Trend], tr: Words = ENGLISH_WORDS) -> str:
     """A target's baseline: the audit's latest figure for its category, else the text given."""
     wanted = target.audit_category.casefold()
     for trend in trends:
         if wanted and trend.area is None and trend.category.casefold() == wanted:
             if trend.latest_value is None:
                 break
-            amount = display.figure(trend.latest_value)
-            return f"{amount} {trend.unit} in {trend.latest_period} ({trend.category})"
+            return tr(
+                "%(figure)s %(unit)s in %(period)s (%(category)s)",
+                figure=display.figure(trend.latest_value),
+                unit=trend.unit,
+                period=trend.latest_period,
+                category=trend.category,
+            )
     return target.baseline
 
 
@@ -149,7 +163,8 @@ class _Builder:
     def __init__(self, inputs: DraftInputs) -> None:
         self.inputs = inputs
         self.spec = inputs.strategy
-        self.doc = DraftDocument(inputs.template)
+        self.tr = tr = Words(inputs.language)
+        self.doc = DraftDocument(inputs.template, tr)
         self.shown: list[Chart] = []
         self.figure_of: dict[str, int] = {}  # a chart's title -> its figure number
         self.texts: list[str] = []  # everything written, for the glossary's abbreviations
@@ -160,6 +175,7 @@ class _Builder:
             self.gaps.setdefault(section, []).append(message)
 
     def build(self) -> bytes:
+        tr = self.tr
         self._cover()
         self.doc.contents()
         self._foreword()
@@ -183,7 +199,7 @@ class _Builder:
         self.doc.page_numbers()
         self.doc.update_fields_on_open()
         self.doc.set_properties(
-            f"{self.spec.title} (draft {self.inputs.version})",
+            tr("%(title)s (draft %(version)s)", title=self.spec.title, version=self.inputs.version),
             self.spec.partnership,
             self.inputs.built_at,
         )
@@ -223,7 +239,12 @@ class _Builder:
             return
         title = caption or chart.title
         if title in self.figure_of:  # each figure once: later mentions point back to it
-            self._say(f"Figure {self.figure_of[title]} shows {title[0].lower()}{title[1:]}.")
+            what = f"{title[0].lower()}{title[1:]}"
+            self._say(
+                self.tr(
+                    "Figure %(number)s shows %(what)s.", number=self.figure_of[title], what=what
+                )
+            )
             return
         self.doc.figure(chart.png, chart.alt_text, title, source)
         self.shown.append(chart)
@@ -240,27 +261,53 @@ class _Builder:
         sources = self.inputs.audit_sources
         wanted = sources if categories is None else categories
         named = "; ".join(dict.fromkeys(sources[c] for c in wanted if sources.get(c)))
-        audit = f"audit {quoted(self.inputs.audit_name)}"
-        return f"{named} ({audit})" if named else f"the partnership's {audit}"
+        audit = quoted(self.inputs.audit_name)
+        if named:
+            return self.tr("%(sources)s (audit %(audit)s)", sources=named, audit=audit)
+        return self.tr("the partnership's audit %(audit)s", audit=audit)
 
     @property
     def _consultation_source(self) -> str:
         results = self.inputs.results
-        return (
-            f"{results.title} consultation, {display.long_date(results.opens)} to "
-            f"{display.long_date(results.closes)}"
+        return self.tr(
+            "%(title)s consultation, %(opens)s to %(closes)s",
+            title=self._consultation_title,
+            opens=language.long_date(results.opens, self.tr),
+            closes=language.long_date(results.closes, self.tr),
         )
+
+    @property
+    def _consultation_title(self) -> str:
+        """The consultation's title; its Welsh one in a Welsh draft, where it has one."""
+        if self.tr.language != ENGLISH and self.inputs.welsh.get("title"):
+            return self.inputs.welsh["title"]
+        return self.inputs.results.title
+
+    def _question(self, key: str, english: str) -> str:
+        """A question's text as the draft quotes it: its Welsh in a Welsh draft, if any."""
+        if self.tr.language != ENGLISH and self.inputs.welsh.get(key):
+            return self.inputs.welsh[key]
+        return english
 
     # Sections.
 
     def _cover(self) -> None:
-        built = display.long_date(self.inputs.built_at.astimezone(display.LOCAL_ZONE).date())
+        built = language.long_date(
+            self.inputs.built_at.astimezone(display.LOCAL_ZONE).date(), self.tr
+        )
         self.doc.title_page(
             [
                 ("Normal", self.spec.partnership),
                 ("Title", self.spec.title),
                 ("Subtitle", self.spec.period),
-                ("Normal", f"Draft {self.inputs.version}, built on {built}"),
+                (
+                    "Normal",
+                    self.tr(
+                        "Draft %(version)s, built on %(date)s",
+                        version=self.inputs.version,
+                        date=built,
+                    ),
+                ),
             ]
         )
 
@@ -268,20 +315,29 @@ class _Builder:
         if not self.spec.foreword:
             self._skip("foreword")
             return
-        self._heading("Foreword", 1, "foreword", new_page=True)
+        self._heading(self.tr("Foreword"), 1, "foreword", new_page=True)
         self._say(self.spec.foreword)
         for signatory in self.spec.signatories:
             self.doc.paragraph(signatory.name, bold=True)
             self.doc.paragraph(signatory.role)
 
     def _summary(self) -> None:
-        self._heading("Executive summary", 1, "summary", new_page=not self.spec.foreword)
-        names = [p.name.lower() for p in self.spec.priorities]
-        count = display.plural(len(self.spec.priorities), "priority", "priorities")
-        self._say(
-            f"This strategy sets out how {self.spec.partnership} will make the area safer over "
-            f"{self.spec.period}. It has {count}: {join_words(names)}."
+        tr = self.tr
+        self._heading(tr("Executive summary"), 1, "summary", new_page=not self.spec.foreword)
+        names = join_words([p.name.lower() for p in self.spec.priorities], tr)
+        count = len(self.spec.priorities)
+        opening = tr.ngettext(
+            "This strategy sets out how %(partnership)s will make the area safer over "
+            "%(period)s. It has %(count)s priority: %(names)s.",
+            "This strategy sets out how %(partnership)s will make the area safer over "
+            "%(period)s. It has %(count)s priorities: %(names)s.",
+            count,
+            partnership=self.spec.partnership,
+            period=self.spec.period,
+            count=display.number(count),
+            names=names,
         )
+        self._say(opening)
         whole = [t for t in self.inputs.trends if t.area is None]
         rises = [t for t in whole if t.direction is Direction.ROSE and t.percent_change is not None]
         falls = [t for t in whole if t.direction is Direction.FELL and t.percent_change is not None]
@@ -289,40 +345,62 @@ class _Builder:
             parts = []
             if rises:
                 top = max(rises, key=lambda t: t.percent_change or 0)
-                parts.append(f"The largest rise in the strategic assessment: {top.sentence}")
+                parts.append(
+                    tr(
+                        "The largest rise in the strategic assessment: %(sentence)s",
+                        sentence=top.sentence,
+                    )
+                )
             if falls:
                 top = min(falls, key=lambda t: t.percent_change or 0)
-                parts.append(f"The largest fall: {top.sentence}")
+                parts.append(tr("The largest fall: %(sentence)s", sentence=top.sentence))
             self._say(" ".join(parts))
         agreement = agreement_result(self.inputs.results)
         if agreement is not None:
-            self._say(f"In the consultation, {_lower_first(agreement_sentence(agreement))}")
+            said = _lower_first(self._agreement_sentence(agreement))
+            self._say(tr("In the consultation, %(sentence)s", sentence=said))
         worries = concerns_result(self.inputs.results)
         if worries is not None:
             top_themes = [t for t in mentioned(worries) if t.share.count is not None]
             named = [
-                f"{t.theme.lower()} ({display.share_count(t.share)} of "
-                f"{display.number(t.share.base)})"
+                tr(
+                    "%(theme)s (%(count)s of %(base)s)",
+                    theme=t.theme.lower(),
+                    count=language.share_count(t.share, tr),
+                    base=display.number(t.share.base),
+                )
                 for t in top_themes[:TOP_CONCERNS]
             ]
             if named:
-                self._say(f"The concerns residents raised most were {join_words(named)}.")
+                self._say(
+                    tr(
+                        "The concerns residents raised most were %(themes)s.",
+                        themes=join_words(named, tr),
+                    )
+                )
+
+    def _agreement_sentence(self, agreement: ScaleResult) -> str:
+        question = self._question(agreement.key, agreement.statement or agreement.text)
+        return agreement_sentence(agreement, self.tr, question)
 
     def _area(self) -> None:
         if not self.spec.area:
             self._skip("area")
             return
-        self._heading("The area", 1, "area")
+        self._heading(self.tr("The area"), 1, "area")
         self._say(self.spec.area)
 
     def _partnership(self) -> None:
         if not (self.spec.responsible_authorities or self.spec.structure):
             self._skip("partnership")
             return
-        self._heading("The partnership", 1, "partnership")
+        self._heading(self.tr("The partnership"), 1, "partnership")
         if self.spec.responsible_authorities:
             self._say(
-                f"{self.spec.partnership} brings together these responsible authorities:",
+                self.tr(
+                    "%(partnership)s brings together these responsible authorities:",
+                    partnership=self.spec.partnership,
+                ),
                 leads_in=True,
             )
             self._list(list(self.spec.responsible_authorities))
@@ -330,118 +408,154 @@ class _Builder:
             self._say(self.spec.structure)
 
     def _purpose(self) -> None:
-        self._heading("Purpose, statutory duties and Section 17", 1, "purpose")
+        tr = self.tr
+        self._heading(tr("Purpose, statutory duties and Section 17"), 1, "purpose")
         if self.spec.introduction:
             self._say(self.spec.introduction)
         if self.spec.vision:
-            self._heading("Our vision", 2)
+            self._heading(tr("Our vision"), 2)
             self._say(self.spec.vision)
         if self.inputs.wording.get("duties"):
-            self._heading("Statutory duties", 2)
+            self._heading(tr("Statutory duties"), 2)
             self._passages("duties")
         if self.inputs.wording.get("section-17"):
-            self._heading("Section 17", 2)
+            self._heading(tr("Section 17"), 2)
             self._passages("section-17")
 
     def _assessment(self) -> None:
-        self._heading("Summary of the strategic assessment", 1, "assessment")
+        tr = self.tr
+        self._heading(tr("Summary of the strategic assessment"), 1, "assessment")
         trends = self.inputs.trends
         self._passages("assessment")
+        audit = quoted(self.inputs.audit_name)
         if not trends:
-            self._say(f"The audit {quoted(self.inputs.audit_name)} has no figures to compare.")
+            self._say(tr("The audit %(audit)s has no figures to compare.", audit=audit))
             return
         periods = self.inputs.audit_periods
-        categories = display.plural(len({t.category for t in trends}), "category", "categories")
+        categories = len({t.category for t in trends})
         self._say(
-            f"The audit {quoted(self.inputs.audit_name)} covers {categories} of crime and "
-            f"disorder from {periods[0]} to {periods[-1]}. Each is compared here with the "
-            "period before of the same kind (a quarter or month with the same one a year "
-            "before)."
+            tr.ngettext(
+                "The audit %(audit)s covers %(count)s category of crime and disorder from "
+                "%(first)s to %(last)s. Each is compared here with the period before of the "
+                "same kind (a quarter or month with the same one a year before).",
+                "The audit %(audit)s covers %(count)s categories of crime and disorder from "
+                "%(first)s to %(last)s. Each is compared here with the period before of the "
+                "same kind (a quarter or month with the same one a year before).",
+                categories,
+                audit=audit,
+                count=display.number(categories),
+                first=periods[0],
+                last=periods[-1],
+            )
         )
         self._table(
-            "Crime and disorder trends",
-            trend_table_headers(trends),
-            trend_table_rows(trends),
+            tr("Crime and disorder trends"),
+            trend_table_headers(trends, tr),
+            trend_table_rows(trends, tr),
             self._audit_source(),
         )
         self._chart(self.inputs.charts.trends, self._audit_source())
-        self._heading("What the figures say", 2)
+        self._heading(tr("What the figures say"), 2)
         self._list([t.sentence for t in trends])
         compared = self.inputs.charts.comparators
         if compared is not None:
-            self._heading("How the area compares", 2)
+            self._heading(tr("How the area compares"), 2)
             self._chart(compared, self._audit_source())
         findings = [(c, text) for c, text in self.inputs.findings.items() if text.strip()]
         if findings:
-            self._heading("Key findings", 2)
+            self._heading(tr("Key findings"), 2)
             for category, text in findings:
                 self.texts.append(text)
                 self.doc.labelled(category, text)
         if self.spec.data_caveats:
-            self._heading("Caveats", 2)
+            self._heading(tr("Caveats"), 2)
             self._list(list(self.spec.data_caveats))
 
     def _consultation(self) -> None:
+        tr = self.tr
         results = self.inputs.results
-        self._heading("Consultation: method, reach and results", 1, "consultation")
+        self._heading(tr("Consultation: method, reach and results"), 1, "consultation")
         self._passages("consultation")
         if self.spec.consultation_method:
-            self._heading("How the consultation was run", 2)
+            self._heading(tr("How the consultation was run"), 2)
             self._say(self.spec.consultation_method)
-        self._heading("Who took part", 2)
-        self._say(how_it_ran(results))
+        self._heading(tr("Who took part"), 2)
+        self._say(how_it_ran(replace(results, title=self._consultation_title), tr))
         agreement = agreement_result(results)
         worries = concerns_result(results)
         if agreement is not None or worries is not None:
-            self._heading("What residents said", 2)
+            self._heading(tr("What residents said"), 2)
         if agreement is not None:
-            self._say(agreement_sentence(agreement))
+            self._say(self._agreement_sentence(agreement))
             self._chart(self.inputs.charts.agreement, self._consultation_source)
         if worries is not None:
             self._chart(
                 self.inputs.charts.themes,
                 self._consultation_source,
-                f"Feedback on consultation question {quoted(worries.text)}",
+                tr(
+                    "Feedback on consultation question %(question)s",
+                    question=quoted(self._question(worries.key, worries.text)),
+                ),
             )
         breakdown = self.inputs.breakdown
         if breakdown is not None:
-            self._heading("Agreement by area", 2)
+            self._heading(tr("Agreement by area"), 2)
             shown = [g for g in breakdown.groups if g.answered is not None]
             withheld = any(g.answered is None and g.agree.withheld for g in breakdown.groups)
-            if shown:
-                also = (
-                    ", and any whose results would let a small number be worked out,"
-                    if withheld
-                    else ""
-                )
+            threshold = display.number(results.threshold)
+            if shown and withheld:
                 self._say(
-                    "Agreement in each area where enough people answered to report it "
-                    f"(areas with fewer than {display.number(results.threshold)} respondents"
-                    f"{also} are not shown separately, so no one can be identified)."
+                    tr(
+                        "Agreement in each area where enough people answered to report it "
+                        "(areas with fewer than %(threshold)s respondents, and any whose results "
+                        "would let a small number be worked out, are not shown separately, so no "
+                        "one can be identified).",
+                        threshold=threshold,
+                    )
                 )
-                self._chart(self.inputs.charts.breakdown, self._consultation_source)
+            elif shown:
+                self._say(
+                    tr(
+                        "Agreement in each area where enough people answered to report it "
+                        "(areas with fewer than %(threshold)s respondents are not shown "
+                        "separately, so no one can be identified).",
+                        threshold=threshold,
+                    )
+                )
             else:
                 self._say(
-                    f"Every area had fewer than {display.number(results.threshold)} "
-                    "respondents, so no breakdown is shown."
+                    tr(
+                        "Every area had fewer than %(threshold)s respondents, so no breakdown "
+                        "is shown.",
+                        threshold=threshold,
+                    )
                 )
+            if shown:
+                self._chart(self.inputs.charts.breakdown, self._consultation_source)
 
     def _choosing(self) -> None:
-        self._heading("How the priorities were chosen", 1, "choosing")
+        tr = self.tr
+        self._heading(tr("How the priorities were chosen"), 1, "choosing")
         self._say(
-            "The partnership chose its priorities from the strategic assessment, the "
-            "consultation and the national priorities it is given. Each concern residents "
-            "raised is either answered by a priority or passed to the agency that addresses it."
+            tr(
+                "The partnership chose its priorities from the strategic assessment, the "
+                "consultation and the national priorities it is given. Each concern residents "
+                "raised is either answered by a priority or passed to the agency that addresses "
+                "it."
+            )
         )
         national = [p.name for p in self.spec.priorities if p.kind == "national"]
         local = [p.name for p in self.spec.priorities if p.kind == "local"]
-        for label, names in (("National priorities", national), ("Local priorities", local)):
+        for label, names in (
+            (tr("National priorities"), national),
+            (tr("Local priorities"), local),
+        ):
             if names:
                 self.doc.label(label)
                 self._list(names)
         worries = concerns_result(self.inputs.results)
         if worries is None:
-            self._say("The consultation did not ask residents what concerns them.")
+            self._say(tr("The consultation did not ask residents what concerns them."))
             return
         linked: dict[str, list[str]] = {}
         for priority in self.spec.priorities:
@@ -449,12 +563,12 @@ class _Builder:
                 linked.setdefault(theme, []).append(priority.name)
         agencies = {a.theme: (a.agency, a.explanation) for a in self.spec.other_agencies}
         found = concerns(worries, {k: tuple(v) for k, v in linked.items()}, agencies)
-        self._heading("Residents' concerns and the priorities", 2)
-        self._say(concerns_summary(found))
+        self._heading(tr("Residents' concerns and the priorities"), 2)
+        self._say(concerns_summary(found, tr))
         addressed = [c for c in found if c.priorities]
         if any(c.priorities != (c.theme,) for c in addressed):  # say which, unless by name
-            self._list([f"{c.theme}: {join_words(list(c.priorities))}" for c in addressed])
-        others = others_summary(found)
+            self._list([f"{c.theme}: {join_words(list(c.priorities), tr)}" for c in addressed])
+        others = others_summary(found, tr)
         if others:
             self._say(others)
         for concern in (c for c in found if not c.priorities):
@@ -466,65 +580,74 @@ class _Builder:
             self.texts.append(text)
             self.doc.labelled(concern.theme, text)
             return
-        paragraph = self.doc.labelled(concern.theme, "not yet addressed by this strategy.")
+        paragraph = self.doc.labelled(concern.theme, self.tr("not yet addressed by this strategy."))
         self.doc.comment(
             paragraph,
             f"Residents raised '{concern.theme}' but it is neither linked to a priority nor "
             "listed under other agencies. Link it to a priority or say which agency addresses it.",
-        )
+        )  # a note for the officer, who works in English
 
     def _priorities(self) -> None:
-        self._heading("The strategic priorities", 1)
+        self._heading(self.tr("The strategic priorities"), 1)
         for number, priority in enumerate(self.spec.priorities, start=1):
             self._priority(number, priority)
 
     def _priority(self, number: int, priority: PrioritySpec) -> None:
+        tr = self.tr
         self._heading(priority.name, 2, f"priority:{number}")
         self.texts.append(priority.aim)
         lead = priority.lead
         if priority.lead_officer:
-            lead += f" (lead officer: {priority.lead_officer})"
+            lead = tr(
+                "%(lead)s (lead officer: %(officer)s)", lead=lead, officer=priority.lead_officer
+            )
+        kind = tr(KIND_WORDS[priority.kind]) if priority.kind in KIND_WORDS else priority.kind
         for label, text in (
-            ("Type", f"{priority.kind.capitalize()} priority"),
-            ("Aim", priority.aim),
-            ("Lead", lead),
+            (tr("Type"), kind),
+            (tr("Aim"), priority.aim),
+            (tr("Lead"), lead),
         ):  # the priority's name, type, aim and lead stay on one page
             self.doc.labelled(label, text).paragraph_format.keep_with_next = True
-        self._heading("Why this is a priority", 3)
+        self._heading(tr("Why this is a priority"), 3)
         if priority.why:
             self._say(priority.why)
         evidence = self._evidence(priority)
         if evidence:
-            self.doc.label("The evidence:")
+            self.doc.label(tr("The evidence:"))
             self._list(evidence)
             for chart in self.inputs.charts.priorities.get(priority.name, ()):
                 self._chart(chart, self._audit_source([str(row[0]) for row in chart.rows]))
         elif not priority.why:
-            self._say("No audit category or consultation theme is linked to this priority yet.")
-        self._heading("Objectives", 3)
+            self._say(tr("No audit category or consultation theme is linked to this priority yet."))
+        self._heading(tr("Objectives"), 3)
         self._list(list(priority.objectives))
-        self._heading("Targets", 3)
+        self._heading(tr("Targets"), 3)
         self._targets(priority)
         self.texts.extend(t.target for t in priority.targets)
-        self._heading("Measures", 3)
+        self._heading(tr("Measures"), 3)
         self._list(list(priority.measures))
         if priority.actions:
-            self._heading("Action plan", 3)
+            self._heading(tr("Action plan"), 3)
             rows = [(a.action, a.who, a.by_when) for a in priority.actions]
             self.texts.extend(a.action for a in priority.actions)
-            self._table(f"Action plan: {priority.name}", ("Action", "Who", "By when"), rows)
+            self._table(
+                tr("Action plan: %(priority)s", priority=priority.name),
+                (tr("Action"), tr("Who"), tr("By when")),
+                rows,
+            )
 
     def _targets(self, priority: PrioritySpec) -> None:
         """A table of the targets with the details any of them has (a detail one target lacks
         reads "not set"); a list when none has any. What is missing is the readiness list's,
         asked for in a comment, not a table of blanks."""
         details = [
-            [baseline_of(t, self.inputs.trends) for t in priority.targets],
+            [baseline_of(t, self.inputs.trends, self.tr) for t in priority.targets],
             [t.value for t in priority.targets],
             [t.by for t in priority.targets],
             [t.frequency for t in priority.targets],
             [t.lead_officer or priority.lead_officer for t in priority.targets],
         ]
+        tr = self.tr
         given = [
             (header, column)
             for header, column in zip(TARGET_HEADERS, details, strict=True)
@@ -533,13 +656,17 @@ class _Builder:
         if not given:
             self.doc.bullets([t.target for t in priority.targets])
             return
-        missing = ["not set", "not set", "not set", "not set", "not named"]
+        missing = [tr("not set")] * 4 + [tr("not named")]
         blank = dict(zip(TARGET_HEADERS, missing, strict=True))
         rows = [
             (t.target, *(column[n] or blank[header] for header, column in given))
             for n, t in enumerate(priority.targets)
         ]
-        self._table(f"Targets: {priority.name}", ("Target", *(h for h, _ in given)), rows)
+        self._table(
+            tr("Targets: %(priority)s", priority=priority.name),
+            (tr("Target"), *(tr(h) for h, _ in given)),
+            rows,
+        )
 
     def _evidence(self, priority: PrioritySpec) -> list[str]:
         """A line per linked audit category and theme: the figure, not the whole sentence
@@ -548,22 +675,37 @@ class _Builder:
         whole = [
             t for t in self.inputs.trends if t.area is None and t.category.casefold() in wanted
         ]
+        tr = self.tr
         lines = []
-        for trend, row in zip(whole, trend_table_rows(whole), strict=True):
-            line = f"{trend.category}: {row[2]} {trend.unit} in {trend.latest_period}"
+        for trend, row in zip(whole, trend_table_rows(whole, tr), strict=True):
+            values = {
+                "category": trend.category,
+                "figure": row[2],
+                "unit": trend.unit,
+                "period": trend.latest_period,
+                "change": row[4],
+                "previous_period": trend.previous_period,
+            }
             if trend.previous_period and trend.percent_change is not None:
-                line += f", {row[4]} on {trend.previous_period}"
-            lines.append(line + " (audit).")
+                line = tr(
+                    "%(category)s: %(figure)s %(unit)s in %(period)s, %(change)s on "
+                    "%(previous_period)s (audit).",
+                    **values,
+                )
+            else:
+                line = tr("%(category)s: %(figure)s %(unit)s in %(period)s (audit).", **values)
+            lines.append(line)
         worries = concerns_result(self.inputs.results)
         if worries is not None:
             for theme in priority.themes:
-                said = theme_mentions(worries, theme)
+                said = theme_mentions(worries, theme, tr)
                 if said:
                     lines.append(said)
         return lines
 
     def _governance(self) -> None:
-        self._heading("Governance, reporting and evaluation", 1, "governance")
+        tr = self.tr
+        self._heading(tr("Governance, reporting and evaluation"), 1, "governance")
         if self.spec.governance:
             self._say(self.spec.governance)
         self._passages("governance")
@@ -576,28 +718,32 @@ class _Builder:
             for p in self.spec.priorities
         ]
         self._say(
-            "How progress on each priority will be measured, and who answers for it:",
+            tr("How progress on each priority will be measured, and who answers for it:"),
             leads_in=True,
         )
-        self._table("Measures by priority", ("Priority", "Measures", "Lead"), rows)
+        self._table(tr("Measures by priority"), (tr("Priority"), tr("Measures"), tr("Lead")), rows)
 
     def _resources(self) -> None:
         if not (self.spec.resources or self.spec.funding):
             self._skip("resources")
             return
-        self._heading("Resources and funding", 1, "resources")
+        tr = self.tr
+        self._heading(tr("Resources and funding"), 1, "resources")
         if self.spec.resources:
             self._say(self.spec.resources)
         if self.spec.funding:
             rows = [(f.source, f.amount, f.use) for f in self.spec.funding]
-            self._table("Funding for this strategy", ("From", "Amount", "Used for"), rows)
+            self._table(
+                tr("Funding for this strategy"), (tr("From"), tr("Amount"), tr("Used for")), rows
+            )
 
     def _equality(self) -> None:
-        self._heading("Equality impact and rural proofing", 1, "equality")
+        tr = self.tr
+        self._heading(tr("Equality impact and rural proofing"), 1, "equality")
         self._passages("equality")
         for heading, text in (
-            ("Equality impact", self.spec.equality_impact),
-            ("Rural proofing", self.spec.rural_proofing),
+            (tr("Equality impact"), self.spec.equality_impact),
+            (tr("Rural proofing"), self.spec.rural_proofing),
         ):
             if text:
                 self._heading(heading, 2)
@@ -607,78 +753,124 @@ class _Builder:
         if not self.spec.other_plans:
             self._skip("other_plans")
             return
-        self._heading("Links to other plans", 1, "other_plans")
+        tr = self.tr
+        self._heading(tr("Links to other plans"), 1, "other_plans")
         rows = [(p.plan, p.link) for p in self.spec.other_plans]
-        self._table("Plans this strategy links to", ("Plan", "How this strategy links to it"), rows)
+        self._table(
+            tr("Plans this strategy links to"),
+            (tr("Plan"), tr("How this strategy links to it")),
+            rows,
+        )
 
     def _glossary(self) -> None:
         given = [(g.term, g.meaning) for g in self.spec.glossary]
-        found = abbreviations_in(self.texts, [term for term, _ in given])
+        tr = self.tr
+        found = abbreviations_in(self.texts, [term for term, _ in given], tr)
         entries = sorted(given + found, key=lambda entry: entry[0].casefold())
         if not entries:
             return
-        self._heading("Glossary", 1)
-        self._table("Glossary", ("Term", "Meaning"), entries)
+        self._heading(tr("Glossary"), 1)
+        self._table(tr("Glossary"), (tr("Term"), tr("Meaning")), entries)
 
     def _appendix(self) -> None:
-        self._heading("Appendix: the data behind the charts, and sources", 1, new_page=True)
+        tr = self.tr
+        self._heading(tr("Appendix: the data behind the charts, and sources"), 1, new_page=True)
         if self.shown:
-            self._heading("The charts' data", 2)
+            self._heading(tr("The charts' data"), 2)
         for number, chart in enumerate(self.shown, start=1):
             same = self.table_of.get(_rows_key(chart.rows))
             if same is not None:  # each figure once: the chart drew a table already shown
-                self.doc.paragraph(f"Figure {number} ({chart.title}) draws table {same}.")
+                self.doc.paragraph(
+                    tr(
+                        "Figure %(number)s (%(title)s) draws table %(table)s.",
+                        number=number,
+                        title=chart.title,
+                        table=same,
+                    )
+                )
                 continue
-            self._table(f"Data for figure {number}: {chart.title}", chart.headers, chart.rows)
+            self._table(
+                tr("Data for figure %(number)s: %(title)s", number=number, title=chart.title),
+                chart.headers,
+                chart.rows,
+            )
         results = self.inputs.results
-        self._heading("Small numbers", 2)
-        self._say(
-            f"{display.suppression_note(results.threshold)} A group's results (an area's, an "
-            "age band's) are shown on their own only where, with everyone's and the other "
-            "groups', they would let no small number be worked out."
+        self._heading(tr("Small numbers"), 2)
+        groups = tr(
+            "A group's results (an area's, an age band's) are shown on their own only where, "
+            "with everyone's and the other groups', they would let no small number be worked out."
         )
-        self._heading("Sources", 2)
-        built = display.date_time(self.inputs.built_at)
+        self._say(f"{language.suppression_note(results.threshold, tr)} {groups}")
+        self._heading(tr("Sources"), 2)
+        built = language.date_time(self.inputs.built_at, tr)
+        threshold = display.number(results.threshold)
+        dates = tr(
+            "%(opens)s to %(closes)s",
+            opens=language.long_date(results.opens, tr),
+            closes=language.long_date(results.closes, tr),
+        )
         rows = [
-            ("Consultation", f"{results.title} ({results.slug})"),
+            (tr("Consultation"), f"{self._consultation_title} ({results.slug})"),
+            (tr("Consultation dates"), dates),
             (
-                "Consultation dates",
-                f"{display.long_date(results.opens)} to {display.long_date(results.closes)}",
-            ),
-            (
-                "Responses",
-                "fewer than " + display.number(results.threshold)
+                tr("Responses"),
+                tr("fewer than %(number)s", number=threshold)
                 if results.responses is None
                 else display.number(results.responses),
             ),
-            ("Counts suppressed below", display.number(results.threshold)),
-            ("Audit", self.inputs.audit_name),
-            ("Audit periods", ", ".join(self.inputs.audit_periods)),
-            *([("Audit figures from", self._audit_source())] if self.inputs.audit_sources else []),
-            *self.inputs.sources.items(),
-            ("Draft", f"version {self.inputs.version}, built {built} by {self.inputs.built_by}"),
+            (tr("Counts suppressed below"), threshold),
+            (tr("Audit"), self.inputs.audit_name),
+            (tr("Audit periods"), ", ".join(self.inputs.audit_periods)),
+            *(
+                [(tr("Audit figures from"), self._audit_source())]
+                if self.inputs.audit_sources
+                else []
+            ),
+            *(
+                (tr(SOURCE_WORDS[k]) if k in SOURCE_WORDS else k, v)
+                for k, v in self.inputs.sources.items()
+            ),
+            (
+                tr("Draft"),
+                tr(
+                    "version %(version)s, built %(built)s by %(by)s",
+                    version=self.inputs.version,
+                    built=built,
+                    by=self.inputs.built_by,
+                ),
+            ),
         ]
-        self._table("Sources of this draft", ("Source", "Detail"), rows)
+        self._table(tr("Sources of this draft"), (tr("Source"), tr("Detail")), rows)
 
     def _you_said(self) -> None:
         if self.inputs.you_said is None:
             return
+        tr = self.tr
         about, points = self.inputs.you_said
-        self._heading("Appendix: How the consultation on the draft changed this strategy", 1)
+        self._heading(tr("Appendix: How the consultation on the draft changed this strategy"), 1)
         self._say(about)
         rows = [(section, by, said, did) for section, by, said, did in points]
-        self._table("You said, we did", ("Section", "Who said it", "You said", "We did"), rows)
+        self._table(
+            tr("You said, we did"),
+            (tr("Section"), tr("Who said it"), tr("You said"), tr("We did")),
+            rows,
+        )
 
     def _changes(self) -> None:
         changes = self.inputs.changes
         if changes is None:
             return
-        since = self.inputs.changes_since or f"draft {self.inputs.version - 1}"
-        self._heading(f"Appendix: what changed since {since}", 1)
+        tr = self.tr
+        since = self.inputs.changes_since or tr(
+            "draft %(version)s", version=self.inputs.version - 1
+        )
+        self._heading(tr("Appendix: what changed since %(since)s", since=since), 1)
         if changes:
             self._list(list(changes))
         else:
-            self._say(f"Nothing in the definition or the figures changed since {since}.")
+            self._say(
+                tr("Nothing in the definition or the figures changed since %(since)s.", since=since)
+            )
 
 
 def _rows_key(rows: Sequence[Sequence[object]]) -> tuple[tuple[str, ...], ...]:
@@ -686,4 +878,7 @@ def _rows_key(rows: Sequence[Sequence[object]]) -> tuple[tuple[str, ...], ...]:
 
 
 def _lower_first(text: str) -> str:
+    """'Of the 61 ...' (and Welsh 'O’r 61 ...') mid-sentence; 'ASB ...' unchanged."""
+    if text[1:2] in ("’", "'"):
+        return text[:1].lower() + text[1:]
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text

@@ -16,6 +16,7 @@ from decimal import Context, Decimal
 from enum import StrEnum
 
 from assembly.core.audit_files import AuditFigure, AuditTable
+from assembly.core.language import ENGLISH_WORDS, N_, Words
 from assembly.core.measures import Measure, for_display, measure_of
 from assembly.core.periods import compared_periods, same_kind
 from common import display
@@ -61,7 +62,7 @@ class Trend:
 SeriesKey = tuple[str, str | None, Measure]
 
 
-def trends(table: AuditTable) -> list[Trend]:
+def trends(table: AuditTable, tr: Words = ENGLISH_WORDS) -> list[Trend]:
     """A trend for each category, area and measure, categories in file order.
 
     Each compares the latest two periods of one kind (`compared_periods`): never a financial
@@ -74,7 +75,9 @@ def trends(table: AuditTable) -> list[Trend]:
     order = {category: index for index, category in enumerate(table.categories)}
     keys = sorted(by_series, key=lambda key: order[key[0]])  # stable: areas in file order
     earlier = same_kind(table.periods, pair[1])
-    return [_trend(key, units.get((key[0], key[2])), pair, earlier, by_series[key]) for key in keys]
+    return [
+        _trend(key, units.get((key[0], key[2])), pair, earlier, by_series[key], tr) for key in keys
+    ]
 
 
 def _series_of(
@@ -93,7 +96,7 @@ def _series_of(
     return by_series, units
 
 
-def comparison(table: AuditTable, trend: Trend) -> str | None:
+def comparison(table: AuditTable, trend: Trend, tr: Words = ENGLISH_WORDS) -> str | None:
     """The partnership's latest figure beside its comparators' for the same category, measure
     and period ('... against 80.1 in Avon and Somerset and 79.3 in England and Wales'), or
     None when the file gave no comparator for it."""
@@ -108,11 +111,23 @@ def comparison(table: AuditTable, trend: Trend) -> str | None:
     if not others:
         return None
     own = amount(trend.latest_value, trend.unit, trend.measure)
-    against = [f"{shown(value, trend.measure)} in {area}" for value, area in others]
-    where = f" in {table.area_name}" if table.area_name else ""
-    listed = against[0] if len(against) == 1 else ", ".join(against[:-1]) + " and " + against[-1]
-    return (
-        f"{_capitalised(trend.category)} in {trend.latest_period}: {own}{where}, against {listed}."
+    against = [
+        tr("%(figure)s in %(area)s", figure=shown(value, trend.measure), area=area)
+        for value, area in others
+    ]
+    if table.area_name:
+        own = tr("%(figure)s in %(area)s", figure=own, area=table.area_name)
+    listed = (
+        against[0]
+        if len(against) == 1
+        else tr("%(items)s and %(last)s", items=", ".join(against[:-1]), last=against[-1])
+    )
+    return tr(
+        "%(category)s in %(period)s: %(own)s, against %(others)s.",
+        category=_capitalised(trend.category),
+        period=trend.latest_period,
+        own=own,
+        others=listed,
     )
 
 
@@ -136,19 +151,23 @@ def series(
     return shown_periods, tuple(values.get(period) for period in shown_periods)
 
 
-def trend_table_headers(trends: Sequence[Trend]) -> tuple[str, str, str, str, str]:
+def trend_table_headers(
+    trends: Sequence[Trend], tr: Words = ENGLISH_WORDS
+) -> tuple[str, str, str, str, str]:
     """Headings for `trend_table_rows`: the two periods compared name their columns.
 
     Every trend of an audit compares the same two periods (its last two), so they head the
     columns rather than repeating in every cell.
     """
     first = trends[0] if trends else None
-    previous = first.previous_period if first and first.previous_period else "Previous period"
-    latest = first.latest_period if first else "Latest period"
-    return ("Category", previous, latest, "Change", "% change")
+    previous = first.previous_period if first and first.previous_period else tr("Previous period")
+    latest = first.latest_period if first else tr("Latest period")
+    return (tr("Category"), previous, latest, tr("Change"), tr("%% change"))
 
 
-def trend_table_rows(trends: Iterable[Trend]) -> list[tuple[str, str, str, str, str]]:
+def trend_table_rows(
+    trends: Iterable[Trend], tr: Words = ENGLISH_WORDS
+) -> list[tuple[str, str, str, str, str]]:
     """Rows for a table of trends: category, previous, latest, change and % change, as text.
 
     A category given in two measures (a count and a rate) names the measure in each row.
@@ -159,20 +178,27 @@ def trend_table_rows(trends: Iterable[Trend]) -> list[tuple[str, str, str, str, 
         measures.setdefault((t.category, t.area), set()).add(t.measure)
     return [
         (
-            _row_label(t, len(measures[(t.category, t.area)]) > 1),
-            _figure_cell(t.previous_value, t.previous_period, t.measure),
-            _figure_cell(t.latest_value, t.latest_period, t.measure),
+            _row_label(t, len(measures[(t.category, t.area)]) > 1, tr),
+            _figure_cell(t.previous_value, t.previous_period, t.measure, tr),
+            _figure_cell(t.latest_value, t.latest_period, t.measure, tr),
             NO_FIGURE if t.change is None else _signed(t.change, shown(abs(t.change), t.measure)),
-            _percent_cell(t.percent_change),
+            _percent_cell(t.percent_change, tr),
         )
         for t in trends
     ]
 
 
-def _row_label(t: Trend, with_measure: bool) -> str:
+MEASURE_WORDS = {
+    Measure.COUNT: N_("count"),
+    Measure.RATE: N_("rate"),
+    Measure.PERCENTAGE: N_("percentage"),
+}
+
+
+def _row_label(t: Trend, with_measure: bool, tr: Words = ENGLISH_WORDS) -> str:
     """'Burglary', 'Burglary (Keynsham)', or 'Burglary (rate)' beside its count."""
     label = f"{t.category} ({t.area})" if t.area else t.category
-    return f"{label} ({t.measure.value})" if with_measure else label
+    return f"{label} ({tr(MEASURE_WORDS[t.measure])})" if with_measure else label
 
 
 def _trend(
@@ -181,6 +207,7 @@ def _trend(
     pair: tuple[str | None, str],
     periods: tuple[str, ...],
     values: dict[str, Decimal],
+    tr: Words = ENGLISH_WORDS,
 ) -> Trend:
     """One series' trend between the `pair` of periods; `periods` are those of their kind."""
     category, area, measure = key
@@ -211,90 +238,208 @@ def _trend(
         measure=measure,
     )
     before = periods[: periods.index(previous_period)] if previous_period in periods else ()
-    return replace(trend, sentence=_sentence(trend, _earlier_figure(before, values)))
+    return replace(trend, sentence=_sentence(trend, _earlier_figure(before, values), tr))
 
 
 # Sentences.
 
 
-def _sentence(t: Trend, earlier: tuple[str, Decimal] | None) -> str:
+def _sentence(t: Trend, earlier: tuple[str, Decimal] | None, tr: Words = ENGLISH_WORDS) -> str:
     """What the trend says, in one sentence."""
     if t.previous_period is None:
         if t.latest_value is None:
-            return f"{_label(t)}: no figure for {t.latest_period}."
-        figure = amount(t.latest_value, t.unit, t.measure)
-        return f"{_label(t)}: {figure} in {t.latest_period} (no earlier period to compare)."
+            return tr(
+                "%(label)s: no figure for %(period)s.", label=_label(t, tr), period=t.latest_period
+            )
+        return tr(
+            "%(label)s: %(figure)s in %(period)s (no earlier period to compare).",
+            label=_label(t, tr),
+            figure=amount(t.latest_value, t.unit, t.measure),
+            period=t.latest_period,
+        )
     if t.change is None:
-        return _missing(t, t.previous_period, earlier)
+        return _missing(t, t.previous_period, earlier, tr)
     assert t.previous_value is not None and t.latest_value is not None
-    subject = _subject(t)
-    previous, latest = shown(t.previous_value, t.measure), shown(t.latest_value, t.measure)
-    between = f"from {previous} in {t.previous_period} to {latest} in {t.latest_period}"
+    values = {
+        "subject": _subject(t, tr),
+        "previous": shown(t.previous_value, t.measure),
+        "previous_period": t.previous_period,
+        "latest": shown(t.latest_value, t.measure),
+        "latest_period": t.latest_period,
+    }
     if t.direction is Direction.UNCHANGED:
-        return (
-            f"{subject} was unchanged at {amount(t.latest_value, t.unit, t.measure)} in both "
-            f"{t.previous_period} and {t.latest_period}."
+        return tr(
+            "%(subject)s was unchanged at %(amount)s in both %(previous_period)s and "
+            "%(latest_period)s.",
+            amount=amount(t.latest_value, t.unit, t.measure),
+            **values,
         )
     if t.measure is Measure.PERCENTAGE:
-        return _percentage_sentence(t, subject)
+        return _percentage_sentence(t, values, tr)
     if t.measure is Measure.RATE or is_rate(t.unit):
-        return _rate_sentence(t, subject, between)
-    more = "more" if t.change > 0 else "fewer"
-    changed = " ".join([display.figure(abs(t.change)), more, *_unit_words(t.unit, abs(t.change))])
+        return _rate_sentence(t, values, tr)
+    figure = display.figure(abs(t.change))
+    unit = " ".join(_unit_words(t.unit, abs(t.change)))
+    if t.change > 0:
+        changed = (
+            tr("%(figure)s more %(unit)s", figure=figure, unit=unit)
+            if unit
+            else tr("%(figure)s more", figure=figure)
+        )
+    else:
+        changed = (
+            tr("%(figure)s fewer %(unit)s", figure=figure, unit=unit)
+            if unit
+            else tr("%(figure)s fewer", figure=figure)
+        )
+    rose = t.direction is Direction.ROSE
     if t.percent_change is None:  # from a base of zero
         return (
-            f"{subject} {t.direction} {between} ({changed}); there is no percentage change "
-            "from a base of zero."
+            tr(
+                "%(subject)s rose from %(previous)s in %(previous_period)s to %(latest)s in "
+                "%(latest_period)s (%(change)s); there is no percentage change from a base of "
+                "zero.",
+                change=changed,
+                **values,
+            )
+            if rose
+            else tr(
+                "%(subject)s fell from %(previous)s in %(previous_period)s to %(latest)s in "
+                "%(latest_period)s (%(change)s); there is no percentage change from a base of "
+                "zero.",
+                change=changed,
+                **values,
+            )
         )
-    return f"{subject} {t.direction} by {_percent(t.percent_change)} ({changed}), {between}."
+    return (
+        tr(
+            "%(subject)s rose by %(percent)s (%(change)s), from %(previous)s in "
+            "%(previous_period)s to %(latest)s in %(latest_period)s.",
+            percent=_percent(t.percent_change, tr),
+            change=changed,
+            **values,
+        )
+        if rose
+        else tr(
+            "%(subject)s fell by %(percent)s (%(change)s), from %(previous)s in "
+            "%(previous_period)s to %(latest)s in %(latest_period)s.",
+            percent=_percent(t.percent_change, tr),
+            change=changed,
+            **values,
+        )
+    )
 
 
-def _rate_sentence(t: Trend, subject: str, between: str) -> str:
+def _rate_sentence(t: Trend, values: dict[str, str], tr: Words = ENGLISH_WORDS) -> str:
     """A rate's change, as a rate: 'rose by 0.4 per 1,000 people, from 5.1 ... (a rise of 7.8%)'.
 
     Never "0.4 more offences": a rate is not a count of anything.
     """
     assert t.change is not None
     change = amount(abs(t.change), t.unit, Measure.RATE)
-    kind = "rise" if t.change > 0 else "fall"
+    rose = t.change > 0
     if t.percent_change is None:  # from a base of zero
         return (
-            f"{subject} {t.direction} {between} (a {kind} of {change}); there is no percentage "
-            "change from a base of zero."
+            tr(
+                "%(subject)s rose from %(previous)s in %(previous_period)s to %(latest)s in "
+                "%(latest_period)s (a rise of %(change)s); there is no percentage change from a "
+                "base of zero.",
+                change=change,
+                **values,
+            )
+            if rose
+            else tr(
+                "%(subject)s fell from %(previous)s in %(previous_period)s to %(latest)s in "
+                "%(latest_period)s (a fall of %(change)s); there is no percentage change from a "
+                "base of zero.",
+                change=change,
+                **values,
+            )
         )
     return (
-        f"{subject} {t.direction} by {change}, {between} "
-        f"(a {kind} of {_percent(t.percent_change)})."
+        tr(
+            "%(subject)s rose by %(change)s, from %(previous)s in %(previous_period)s to "
+            "%(latest)s in %(latest_period)s (a rise of %(percent)s).",
+            change=change,
+            percent=_percent(t.percent_change, tr),
+            **values,
+        )
+        if rose
+        else tr(
+            "%(subject)s fell by %(change)s, from %(previous)s in %(previous_period)s to "
+            "%(latest)s in %(latest_period)s (a fall of %(percent)s).",
+            change=change,
+            percent=_percent(t.percent_change, tr),
+            **values,
+        )
     )
 
 
-def _percentage_sentence(t: Trend, subject: str) -> str:
+def _percentage_sentence(t: Trend, values: dict[str, str], tr: Words = ENGLISH_WORDS) -> str:
     """A percentage's change, in percentage points: 'fell from 45.2% in 2022/23 to 43.0% in
     2023/24 (2.2 percentage points)'; a relative change of a percentage would mislead."""
     assert t.change is not None and t.previous_value is not None and t.latest_value is not None
-    previous = amount(t.previous_value, t.unit, Measure.PERCENTAGE)
-    latest = amount(t.latest_value, t.unit, Measure.PERCENTAGE)
-    points = shown(abs(t.change), Measure.PERCENTAGE)
+    values = {
+        **values,
+        "previous": amount(t.previous_value, t.unit, Measure.PERCENTAGE),
+        "latest": amount(t.latest_value, t.unit, Measure.PERCENTAGE),
+    }
     return (
-        f"{subject} {t.direction} from {previous} in {t.previous_period} to {latest} in "
-        f"{t.latest_period} ({points} percentage points)."
+        tr(
+            "%(subject)s rose from %(previous)s in %(previous_period)s to %(latest)s in "
+            "%(latest_period)s (%(points)s percentage points).",
+            points=shown(abs(t.change), Measure.PERCENTAGE),
+            **values,
+        )
+        if t.direction is Direction.ROSE
+        else tr(
+            "%(subject)s fell from %(previous)s in %(previous_period)s to %(latest)s in "
+            "%(latest_period)s (%(points)s percentage points).",
+            points=shown(abs(t.change), Measure.PERCENTAGE),
+            **values,
+        )
     )
 
 
-def _missing(t: Trend, previous_period: str, earlier: tuple[str, Decimal] | None) -> str:
+def _missing(
+    t: Trend, previous_period: str, earlier: tuple[str, Decimal] | None, tr: Words = ENGLISH_WORDS
+) -> str:
     """The sentence for a trend with the previous or the latest figure missing."""
-    no_change = "so no change can be given"
-    if t.latest_value is not None:
-        given = f"{t.latest_period}: {amount(t.latest_value, t.unit, t.measure)}"
-        return f"{_label(t)}: no figure for {previous_period}, {no_change}; {given}."
-    if t.previous_value is not None:
-        given = f"{previous_period}: {amount(t.previous_value, t.unit, t.measure)}"
-        return f"{_label(t)}: no figure for {t.latest_period}, {no_change}; {given}."
-    text = f"{_label(t)}: no figures for {previous_period} or {t.latest_period}, {no_change}"
+    label = _label(t, tr)
+    if t.latest_value is not None or t.previous_value is not None:
+        missing, given_period = (
+            (previous_period, t.latest_period)
+            if t.latest_value is not None
+            else (t.latest_period, previous_period)
+        )
+        value = t.latest_value if t.latest_value is not None else t.previous_value
+        assert value is not None
+        return tr(
+            "%(label)s: no figure for %(missing)s, so no change can be given; %(period)s: "
+            "%(amount)s.",
+            label=label,
+            missing=missing,
+            period=given_period,
+            amount=amount(value, t.unit, t.measure),
+        )
     if earlier is None:
-        return f"{text}."
+        return tr(
+            "%(label)s: no figures for %(previous_period)s or %(latest_period)s, so no change "
+            "can be given.",
+            label=label,
+            previous_period=previous_period,
+            latest_period=t.latest_period,
+        )
     period, value = earlier
-    return f"{text}; the latest figure is {amount(value, t.unit, t.measure)} in {period}."
+    return tr(
+        "%(label)s: no figures for %(previous_period)s or %(latest_period)s, so no change can "
+        "be given; the latest figure is %(amount)s in %(period)s.",
+        label=label,
+        previous_period=previous_period,
+        latest_period=t.latest_period,
+        amount=amount(value, t.unit, t.measure),
+        period=period,
+    )
 
 
 def _earlier_figure(
@@ -304,17 +449,17 @@ def _earlier_figure(
     return next(((p, values[p]) for p in reversed(periods) if p in values), None)
 
 
-def _subject(t: Trend) -> str:
+def _subject(t: Trend, tr: Words = ENGLISH_WORDS) -> str:
     """The start of a sentence about the trend: 'Burglary', or 'In Keynsham, burglary'."""
     if t.area is None:
         return _capitalised(t.category)
-    return f"In {t.area}, {_within_sentence(t.category)}"
+    return tr("In %(area)s, %(category)s", area=t.area, category=_within_sentence(t.category))
 
 
-def _label(t: Trend) -> str:
+def _label(t: Trend, tr: Words = ENGLISH_WORDS) -> str:
     """The trend's name before a colon: 'Arson', or 'Arson in Keynsham'."""
     name = _capitalised(t.category)
-    return f"{name} in {t.area}" if t.area else name
+    return tr("%(category)s in %(area)s", category=name, area=t.area) if t.area else name
 
 
 def _capitalised(text: str) -> str:
@@ -367,18 +512,18 @@ def _unit_words(unit: str | None, value: Decimal) -> list[str]:
     return [unit[:-1] if value == 1 and unit.endswith("s") else unit]
 
 
-def _percent(percent: Decimal) -> str:
+def _percent(percent: Decimal, tr: Words = ENGLISH_WORDS) -> str:
     """A percentage change without its sign, to one decimal place: '22.7%'."""
     if _tiny(percent):
-        return f"less than {display.percent(0.1, 1)}"
+        return tr("less than %(percent)s", percent=display.percent(0.1, 1))
     return display.percent(float(abs(percent)), 1)
 
 
-def _percent_cell(percent: Decimal | None) -> str:
+def _percent_cell(percent: Decimal | None, tr: Words = ENGLISH_WORDS) -> str:
     """A table cell for a percentage change: '+22.7%', '-5.3%', 'less than 0.1%', or a dash."""
     if percent is None:
         return NO_FIGURE
-    text = _percent(percent)
+    text = _percent(percent, tr)
     return text if _tiny(percent) else _signed(percent, text)
 
 
@@ -387,11 +532,13 @@ def _tiny(percent: Decimal) -> bool:
     return 0 < abs(percent) < _SMALLEST_PERCENT
 
 
-def _figure_cell(value: Decimal | None, period: str | None, measure: Measure) -> str:
+def _figure_cell(
+    value: Decimal | None, period: str | None, measure: Measure, tr: Words = ENGLISH_WORDS
+) -> str:
     """A table cell under its period's heading: '872', 'no figure', or a dash with no period."""
     if period is None:
         return NO_FIGURE
-    return "no figure" if value is None else shown(value, measure)
+    return tr("no figure") if value is None else shown(value, measure)
 
 
 def _signed(value: Decimal, text: str) -> str:

@@ -11,39 +11,41 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from assembly.core import language
+from assembly.core.language import ENGLISH_WORDS, N_, WELSH, Words
 from common import display
 from common.statistics import Share
 from survey.core.results import ConsultationResults, ScaleResult, TextResult, ThemeCount
 
 CHANNEL_WORDS = {
-    "online": "online",
-    "paper": "on paper",
-    "email": "by email",
-    "event": "at events",
+    "online": N_("online"),
+    "paper": N_("on paper"),
+    "email": N_("by email"),
+    "event": N_("at events"),
 }
 
 # Abbreviations a strategy often uses, explained in the glossary when they appear in the text.
 KNOWN_ABBREVIATIONS = {
-    "ASB": "Anti-social behaviour",
-    "BCS": "British Crime Survey",
-    "CCTV": "Closed-circuit television",
-    "CSP": "Community Safety Partnership",
-    "CSEW": "Crime Survey for England and Wales",
-    "DA": "Domestic abuse",
-    "DHR": "Domestic Homicide Review",
-    "DTTO": "Drug Treatment and Testing Order",
-    "DV": "Domestic violence",
-    "IDVA": "Independent Domestic Violence Adviser",
-    "IOM": "Integrated Offender Management",
-    "LSP": "Local Strategic Partnership",
-    "MARAC": "Multi-Agency Risk Assessment Conference",
-    "MAPPA": "Multi-Agency Public Protection Arrangements",
-    "NHS": "National Health Service",
-    "PCC": "Police and Crime Commissioner",
-    "PCSO": "Police Community Support Officer",
-    "RAG": "Responsible Authorities Group",
-    "YOS": "Youth Offending Service",
-    "YOT": "Youth Offending Team",
+    "ASB": N_("Anti-social behaviour"),
+    "BCS": N_("British Crime Survey"),
+    "CCTV": N_("Closed-circuit television"),
+    "CSP": N_("Community Safety Partnership"),
+    "CSEW": N_("Crime Survey for England and Wales"),
+    "DA": N_("Domestic abuse"),
+    "DHR": N_("Domestic Homicide Review"),
+    "DTTO": N_("Drug Treatment and Testing Order"),
+    "DV": N_("Domestic violence"),
+    "IDVA": N_("Independent Domestic Violence Adviser"),
+    "IOM": N_("Integrated Offender Management"),
+    "LSP": N_("Local Strategic Partnership"),
+    "MARAC": N_("Multi-Agency Risk Assessment Conference"),
+    "MAPPA": N_("Multi-Agency Public Protection Arrangements"),
+    "NHS": N_("National Health Service"),
+    "PCC": N_("Police and Crime Commissioner"),
+    "PCSO": N_("Police Community Support Officer"),
+    "RAG": N_("Responsible Authorities Group"),
+    "YOS": N_("Youth Offending Service"),
+    "YOT": N_("Youth Offending Team"),
 }
 
 
@@ -63,68 +65,112 @@ def quoted(text: str) -> str:
     return f"'{text.strip()}'"
 
 
-def join_words(items: Sequence[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
+def join_words(items: Sequence[str], tr: Words = ENGLISH_WORDS) -> str:
+    """'a', 'a and b', 'a, b and c' (in Welsh 'a, b a c', and 'ac' before a vowel)."""
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    joined = tr("%(items)s and %(last)s", items=", ".join(items[:-1]), last=items[-1])
+    if tr.language == WELSH and items[-1][:1].casefold() in WELSH_VOWELS:
+        joined = joined.replace(f" a {items[-1]}", f" ac {items[-1]}")
+    return joined
 
 
-def how_it_ran(results: ConsultationResults) -> str:
+# Before these, Welsh "a" (and) is "ac"; not before "w" and "y", which begin English names
+# ("young people") as often as Welsh words.
+WELSH_VOWELS = "aeiouâêîôûáéíóú"
+
+
+def how_it_ran(results: ConsultationResults, tr: Words = ENGLISH_WORDS) -> str:
     """Dates, number of responses and channels, in one or two sentences."""
-    dates = (
-        f"The consultation {quoted(results.title)} ran from {display.long_date(results.opens)} "
-        f"to {display.long_date(results.closes)}."
+    dates = tr(
+        "The consultation %(title)s ran from %(opens)s to %(closes)s.",
+        title=quoted(results.title),
+        opens=language.long_date(results.opens, tr),
+        closes=language.long_date(results.closes, tr),
     )
     if results.responses is None:
-        return f"{dates} Fewer than {display.number(results.threshold)} responses were received."
-    received = (
-        f"In all, {display.plural(results.responses, 'response')} "
-        f"{_were(results.responses)} received"
-    )
+        fewer = tr(
+            "Fewer than %(threshold)s responses were received.",
+            threshold=display.number(results.threshold),
+        )
+        return f"{dates} {fewer}"
     channels = [
-        f"{display.in_words(c.share) if c.share.suppressed else display.share_count(c.share)} "
-        f"{CHANNEL_WORDS.get(c.label, c.label)}"
+        f"{_channel_count(c.share, tr)} "
+        f"{tr(CHANNEL_WORDS[c.label]) if c.label in CHANNEL_WORDS else c.label}"
         for c in results.channels
         if c.share.count != 0
     ]
+    values = {"count": display.number(results.responses), "channels": join_words(channels, tr)}
     if len(channels) > 1:
-        received += f": {join_words(channels)}"
-    return f"{dates} {received}."
+        received = tr.ngettext(
+            "In all, %(count)s response was received: %(channels)s.",
+            "In all, %(count)s responses were received: %(channels)s.",
+            results.responses,
+            **values,
+        )
+    else:
+        received = tr.ngettext(
+            "In all, %(count)s response was received.",
+            "In all, %(count)s responses were received.",
+            results.responses,
+            **values,
+        )
+    return f"{dates} {received}"
 
 
-def _were(count: int) -> str:
-    return "was" if count == 1 else "were"
+def _channel_count(share: Share, tr: Words) -> str:
+    return language.in_words(share, tr) if share.suppressed else language.share_count(share, tr)
 
 
-def agreement_sentence(result: ScaleResult) -> str:
-    """'Of the 61 respondents who answered '...', 50 (82%) agreed (95% interval 72% to 89%).'"""
-    question = quoted(result.statement or result.text)
+def agreement_sentence(
+    result: ScaleResult, tr: Words = ENGLISH_WORDS, question_text: str | None = None
+) -> str:
+    """'Of the 61 respondents who answered '...', 50 (82%) agreed (95% interval 72% to 89%).'
+
+    `question_text` is the question as the document quotes it (its Welsh, in Welsh)."""
+    question = quoted(question_text or result.statement or result.text)
     if result.answered is None:
-        return (
-            f"Fewer than {display.number(result.agree.threshold)} respondents answered "
-            f"{question}, so the result is not shown."
+        return tr(
+            "Fewer than %(threshold)s respondents answered %(question)s, so the result is not "
+            "shown.",
+            threshold=display.number(result.agree.threshold),
+            question=question,
         )
     if result.answered == 0:
-        return f"No one answered {question}."
-    who = "respondent who" if result.answered == 1 else "respondents who"
-    agreed = _count_and_percent(result.agree)
-    sentence = (
-        f"Of the {display.number(result.answered)} {who} answered {question}, {agreed} agreed"
-    )
+        return tr("No one answered %(question)s.", question=question)
+    values = {
+        "answered": display.number(result.answered),
+        "question": question,
+        "agreed": _count_and_percent(result.agree, tr),
+        "interval": language.interval(result.agree, tr),
+    }
     if result.agree.interval is not None:
-        sentence += f" (95% interval {display.interval(result.agree)})"
-    sentence += "."
+        sentence = tr.ngettext(
+            "Of the %(answered)s respondent who answered %(question)s, %(agreed)s agreed "
+            "(95%% interval %(interval)s).",
+            "Of the %(answered)s respondents who answered %(question)s, %(agreed)s agreed "
+            "(95%% interval %(interval)s).",
+            result.answered,
+            **values,
+        )
+    else:
+        sentence = tr.ngettext(
+            "Of the %(answered)s respondent who answered %(question)s, %(agreed)s agreed.",
+            "Of the %(answered)s respondents who answered %(question)s, %(agreed)s agreed.",
+            result.answered,
+            **values,
+        )
     if result.dont_know.count != 0:
-        sentence += f" {_count_and_percent(result.dont_know).capitalize()} did not know."
+        did_not = tr("%(count)s did not know.", count=_count_and_percent(result.dont_know, tr))
+        sentence += f" {did_not[:1].upper()}{did_not[1:]}"
     return sentence
 
 
-def _count_and_percent(share: Share) -> str:
+def _count_and_percent(share: Share, tr: Words = ENGLISH_WORDS) -> str:
     """'50 (82%)', or 'fewer than 5' (or 'an undisclosed number')."""
     if share.count is None:
-        return display.in_words(share)
-    return f"{display.share_count(share)} ({display.share_percent(share)})"
+        return language.in_words(share, tr)
+    return f"{language.share_count(share, tr)} ({language.share_percent(share, tr)})"
 
 
 def mentioned(result: TextResult) -> list[ThemeCount]:
@@ -159,39 +205,49 @@ def concerns(
     return found
 
 
-def concerns_summary(found: Sequence[Concern]) -> str:
+def concerns_summary(found: Sequence[Concern], tr: Words = ENGLISH_WORDS) -> str:
     """'Public consultation highlighted 14 areas of concern. Of these, 8 will be addressed ...'"""
     addressed = [c.theme for c in found if c.priorities]
     total = len(found)
     if total == 0:
-        return "No areas of concern have been coded from the consultation's answers yet."
-    areas = "area of concern" if total == 1 else "areas of concern"
-    opening = f"Public consultation highlighted {display.number(total)} {areas}."
-    if not addressed:
-        return f"{opening} None of these is addressed through the strategic priorities."
-    if len(addressed) == total:
-        which = "this" if total == 1 else "all of these"
-        return f"{opening} The strategic priorities address {which}: {join_words(addressed)}."
-    return (
-        f"{opening} Of these, {display.number(len(addressed))} will be addressed through the "
-        f"strategic priorities: {join_words(addressed)}."
+        return tr("No areas of concern have been coded from the consultation's answers yet.")
+    opening = tr.ngettext(
+        "Public consultation highlighted %(total)s area of concern.",
+        "Public consultation highlighted %(total)s areas of concern.",
+        total,
+        total=display.number(total),
     )
+    if not addressed:
+        return f"{opening} " + tr("None of these is addressed through the strategic priorities.")
+    themes = join_words(addressed, tr)
+    if len(addressed) == total:
+        if total == 1:
+            rest = tr("The strategic priorities address this: %(themes)s.", themes=themes)
+        else:
+            rest = tr("The strategic priorities address all of these: %(themes)s.", themes=themes)
+        return f"{opening} {rest}"
+    rest = tr(
+        "Of these, %(count)s will be addressed through the strategic priorities: %(themes)s.",
+        count=display.number(len(addressed)),
+        themes=themes,
+    )
+    return f"{opening} {rest}"
 
 
-def others_summary(found: Sequence[Concern]) -> str | None:
+def others_summary(found: Sequence[Concern], tr: Words = ENGLISH_WORDS) -> str | None:
     """'The other 6 areas of concern are addressed by other agencies:', or None for none."""
     others = [c for c in found if not c.priorities]
     if not others:
         return None
     if len(others) == 1:
-        return "The other area of concern is not a strategic priority of this strategy:"
-    return (
-        f"The other {display.number(len(others))} areas of concern are not strategic "
-        "priorities of this strategy:"
+        return tr("The other area of concern is not a strategic priority of this strategy:")
+    return tr(
+        "The other %(count)s areas of concern are not strategic priorities of this strategy:",
+        count=display.number(len(others)),
     )
 
 
-def theme_mentions(result: TextResult, theme: str) -> str | None:
+def theme_mentions(result: TextResult, theme: str, tr: Words = ENGLISH_WORDS) -> str | None:
     """'Of the 52 respondents who said what worries them, 18 (35%) mentioned burglary.'"""
     for count in result.themes:
         if count.theme.casefold() == theme.casefold():
@@ -199,27 +255,36 @@ def theme_mentions(result: TextResult, theme: str) -> str | None:
                 return None
             share = count.share
             if share.count is None:
-                return (
-                    f"{display.fewer_than(share).capitalize()} of the "
-                    f"{display.number(share.base)} respondents who said what worries them "
-                    f"mentioned {count.theme.lower()}."
+                fewer = language.fewer_than(share, tr)
+                return tr(
+                    "%(fewer)s of the %(base)s respondents who said what worries them "
+                    "mentioned %(theme)s.",
+                    fewer=fewer[:1].upper() + fewer[1:],
+                    base=display.number(share.base),
+                    theme=count.theme.lower(),
                 )
-            return (
-                f"Of the {display.number(share.base)} respondents who said what worries them, "
-                f"{display.number(share.count)} ({display.share_percent(share)}) mentioned "
-                f"{count.theme.lower()}."
+            return tr(
+                "Of the %(base)s respondents who said what worries them, %(count)s "
+                "(%(percent)s) mentioned %(theme)s.",
+                base=display.number(share.base),
+                count=display.number(share.count),
+                percent=display.share_percent(share),
+                theme=count.theme.lower(),
             )
     return None
 
 
-def abbreviations_in(texts: Iterable[str], defined: Iterable[str] = ()) -> list[tuple[str, str]]:
-    """Known abbreviations that appear (as whole words) in `texts` and are not yet defined."""
+def abbreviations_in(
+    texts: Iterable[str], defined: Iterable[str] = (), tr: Words = ENGLISH_WORDS
+) -> list[tuple[str, str]]:
+    """Known abbreviations that appear (as whole words) in `texts` and are not yet defined,
+    each with its meaning in the document's language."""
     already = {term.casefold() for term in defined}
     words: set[str] = set()
     for text in texts:
         words.update(re.findall(r"\b[A-Z]{2,6}\b", text))
     return [
-        (term, meaning)
+        (term, tr(meaning))
         for term, meaning in sorted(KNOWN_ABBREVIATIONS.items())
         if term in words and term.casefold() not in already
     ]

@@ -20,8 +20,9 @@ import sqlalchemy as sa
 from assembly.core import charts as draft_charts
 from assembly.core.audit_files import AuditTable
 from assembly.core.changes import changes_between
+from assembly.core.language import ENGLISH, WELSH, Words
 from assembly.core.readiness import readiness
-from assembly.core.statutory import DEFAULT_FILE, parse_wording
+from assembly.core.statutory import DEFAULT_FILE, WELSH_FILE, parse_wording
 from assembly.core.strategy import StrategySpec
 from assembly.core.strategy_document import (
     DraftInputs,
@@ -60,9 +61,12 @@ class Gathered:
     built_from: dict[str, Any]  # kept with the draft: what it was built from
 
 
-def statutory_wording(path: str | None = None) -> dict[str, tuple[str, ...]]:
-    """The statutory passages: from the council's own file if the setting names one."""
-    source = Path(path) if path else DEFAULT_FILE
+def statutory_wording(
+    path: str | None = None, language: str = ENGLISH
+) -> dict[str, tuple[str, ...]]:
+    """The statutory passages: from the council's own file if the setting names one, else the
+    service's, in Welsh for a Welsh draft."""
+    source = Path(path) if path else WELSH_FILE if language == WELSH else DEFAULT_FILE
     try:
         return parse_wording(source.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
@@ -87,10 +91,12 @@ def gather(
     *,
     minimum: int,
     wording_file: str | None = None,
+    language: str = ENGLISH,
 ) -> Gathered:
     """Read the next draft's inputs: the strategy, its consultation's results (counts below
-    `minimum` hidden), its audit's trends and the charts. Only reads, so it works against a
-    read-only database."""
+    `minimum` hidden), its audit's trends and the charts, with the fixed wording in `language`
+    ("en" or "cy"). Only reads, so it works against a read-only database."""
+    tr = Words(language)
     spec = spec_of(strategy)
     consultation = interface.consultation(spec.consultation)
     results = interface.results(spec.consultation, minimum=minimum)
@@ -101,7 +107,7 @@ def gather(
         raise DraftError(f"the strategy's audit '{spec.audit}' no longer exists")
     breakdown = _area_breakdown(results, minimum)
     table = audit_table(audit)
-    trends = tuple(audit_trends(table))
+    trends = tuple(audit_trends(table, tr))
     template = current_template()
     inputs = DraftInputs(
         strategy=spec,
@@ -110,7 +116,7 @@ def gather(
         audit_periods=tuple(audit.periods),
         trends=trends,
         findings=findings_of(audit),
-        charts=draft_charts.draft_charts(spec, results, breakdown, table, trends),
+        charts=draft_charts.draft_charts(spec, results, breakdown, table, trends, tr),
         version=_next_version(strategy),
         built_at=built_at,
         built_by=built_by,
@@ -118,8 +124,9 @@ def gather(
         template=template.docx if template is not None else None,
         sources={"Audit file": audit.filename} if audit.filename else {},
         audit_sources=audit_sources(table),
-        wording=statutory_wording(wording_file),
+        wording=statutory_wording(wording_file, language),
         gaps=_comments(spec, results, audit.periods),
+        language=language,
     )
     built_from = {
         "strategy": dict(strategy.definition),
@@ -131,20 +138,21 @@ def gather(
         "audit_imported_at": iso_timestamp(audit.imported_at),
         "house_template": template.filename if template is not None else None,
         "figures": draft_figures(inputs),
+        "language": language,
     }
-    inputs = replace(inputs, you_said=_you_said(strategy, inputs.version, minimum))
+    inputs = replace(inputs, you_said=_you_said(strategy, inputs.version, minimum, tr))
     previous = _latest_draft_inputs(strategy)
     since = ""
     if previous is None:
-        previous, since = _adopted_inputs(strategy)
+        previous, since = _adopted_inputs(strategy, tr)
     if previous is not None:
-        changes = changes_between(previous, built_from)
+        changes = changes_between(previous, built_from, tr)
         inputs = replace(inputs, changes=changes, changes_since=since)
     return Gathered(inputs, consultation, built_from)
 
 
 def _you_said(
-    strategy: Strategy, version: int, minimum: int
+    strategy: Strategy, version: int, minimum: int, tr: Words
 ) -> tuple[str, list[tuple[str, str, str, str]]] | None:
     """The points said about the newest earlier draft out for comment that has responses,
     and what was done about each; None when no draft has had any."""
@@ -156,20 +164,21 @@ def _you_said(
         (
             p.section,
             p.by,
-            ("Recommendation: " if p.recommendation else "") + p.said,
+            tr("Recommendation: %(said)s", said=p.said) if p.recommendation else p.said,
             p.answer.we_did if p.answer else "",
         )
         for p in points
     ]
-    about = (
-        f"Draft {made.draft_version} went out for comment (the consultation "
-        f"'{made.consultation_slug}'). Each point residents, partners and committees made, and "
-        "what the partnership did about it:"
+    about = tr(
+        "Draft %(version)s went out for comment (the consultation '%(slug)s'). Each point "
+        "residents, partners and committees made, and what the partnership did about it:",
+        version=made.draft_version,
+        slug=made.consultation_slug,
     )
     return about, rows
 
 
-def _adopted_inputs(strategy: Strategy) -> tuple[dict[str, Any] | None, str]:
+def _adopted_inputs(strategy: Strategy, tr: Words) -> tuple[dict[str, Any] | None, str]:
     """For a refresh's first draft: what the adopted version it started from was built from,
     and how the appendix names that version; (None, "") for any other strategy."""
     adopted = strategy.refreshed_from
@@ -178,8 +187,13 @@ def _adopted_inputs(strategy: Strategy) -> tuple[dict[str, Any] | None, str]:
     draft = draft_version(adopted, adopted.adopted_version)
     if draft is None:
         return None, ""
-    when = f", adopted on {long_date(adopted.adopted_on)}" if adopted.adopted_on else ""
-    return draft.inputs, f"the adopted strategy (draft {draft.version}{when})"
+    if adopted.adopted_on:
+        return draft.inputs, tr(
+            "the adopted strategy (draft %(version)s, adopted on %(date)s)",
+            version=draft.version,
+            date=long_date(adopted.adopted_on, tr.language),
+        )
+    return draft.inputs, tr("the adopted strategy (draft %(version)s)", version=draft.version)
 
 
 def build(
@@ -189,13 +203,20 @@ def build(
     *,
     minimum: int,
     wording_file: str | None = None,
+    language: str = ENGLISH,
 ) -> StrategyDraft:
-    """Build the next version of a strategy's draft and keep it; the caller commits."""
+    """Build the next version of a strategy's draft, its fixed wording in `language`, and keep
+    it; the caller commits."""
     if strategy.frozen:
         raise DraftError(frozen_reason(strategy))
     built_by = user.email if user is not None else COMMAND_LINE
     gathered = gather(
-        strategy, built_by, now or utcnow(), minimum=minimum, wording_file=wording_file
+        strategy,
+        built_by,
+        now or utcnow(),
+        minimum=minimum,
+        wording_file=wording_file,
+        language=language,
     )
     inputs = gathered.inputs
     draft = StrategyDraft(
@@ -307,8 +328,14 @@ def draft_version(strategy: Strategy, version: int) -> StrategyDraft | None:
 
 
 def filename_of(strategy: Strategy, draft: StrategyDraft) -> str:
-    """'community-safety-strategy-2026-29-draft-3.docx'."""
-    return f"{strategy.slug}-draft-{draft.version}.docx"
+    """'community-safety-strategy-2026-29-draft-3.docx' ('...-draft-3-cy.docx' in Welsh)."""
+    suffix = "" if language_of(draft) == ENGLISH else f"-{language_of(draft)}"
+    return f"{strategy.slug}-draft-{draft.version}{suffix}.docx"
+
+
+def language_of(draft: StrategyDraft) -> str:
+    """The language of a draft's fixed wording: English for those built before Welsh was."""
+    return str((draft.inputs or {}).get("language") or ENGLISH)
 
 
 def current_template() -> HouseTemplate | None:

@@ -6,6 +6,7 @@ number is left for Word to number on opening, and the job says so)."""
 
 from __future__ import annotations
 
+from assembly.core.language import ENGLISH, LANGUAGES, WELSH
 from assembly.core.pdf import PdfError, docx_to_pdf, office_python, with_contents_filled
 from assembly.data import built_drafts
 from assembly.data.models import Strategy, StrategyDraft
@@ -25,12 +26,17 @@ def start_draft_build(
     *,
     wording_file: str | None = None,
     contents: bool = True,
+    language: str = ENGLISH,
 ) -> Job:
     """A queued job to build the strategy's next draft, hiding counts below `minimum` (the
     suppression threshold), with the statutory wording from `wording_file` (None: the
-    service's own) and, with `contents`, its contents numbered by LibreOffice; the caller
-    commits, then enqueues."""
+    service's own), its fixed wording in `language` ("en" or "cy") and, with `contents`, its
+    contents numbered by LibreOffice; the caller commits, then enqueues."""
+    if language not in LANGUAGES:
+        raise ValueError(f"no drafts in {language!r}")
     what = "Word draft and PDF" if pdf else "Word draft"
+    if language == WELSH:
+        what = f"Welsh {what}"
     return jobs.new_job(
         DRAFT_BUILD,
         f"Build the {what} of {strategy.title}",
@@ -41,6 +47,7 @@ def start_draft_build(
             "minimum": minimum,
             "wording_file": wording_file,
             "contents": contents,
+            "language": language,
         },
         started_by_id=started_by_id,
     )
@@ -60,6 +67,7 @@ def run_draft_build(job: Job, progress: Progress) -> Outcome:
             officer,
             minimum=int(job.params["minimum"]),
             wording_file=job.params.get("wording_file"),
+            language=str(job.params.get("language") or ENGLISH),
         )
     except built_drafts.DraftError as exc:
         raise JobFailed(f"The draft could not be built: {exc}") from None

@@ -39,6 +39,8 @@ from wtforms import BooleanField, StringField, SubmitField
 from assembly.core.audit_readers import check_audit_upload, read_audit_bytes
 from assembly.core.comment_consultation import CommentError
 from assembly.core.house_template import UNPACKED_LIMIT, house_template_problem, shortened
+from assembly.core.language import ENGLISH
+from assembly.core.language import available as available_languages
 from assembly.core.strategy import StrategyErrors
 from assembly.core.trends import comparison, trend_table_headers, trend_table_rows, trends
 from assembly.data import board_readiness, built_drafts, comment_rounds, crime_audits, strategies
@@ -305,8 +307,15 @@ def strategy_page(slug: str) -> ResponseReturnValue:
 def build_draft(slug: str) -> ResponseReturnValue:
     """Start building the next draft (and its PDF, if asked); the job's page comes next."""
     strategy = _strategy_or_404(slug)
+    language = request.form.get("language", ENGLISH)
+    if language not in available_languages():
+        abort(400)
     job = start_draft_build(
-        strategy, request.form.get("pdf") == "yes", suppression_threshold(), current_user.id
+        strategy,
+        request.form.get("pdf") == "yes",
+        suppression_threshold(),
+        current_user.id,
+        language=language,
     )
     db.session.commit()
     enqueue(job)
@@ -472,6 +481,8 @@ def _strategy_page(strategy: Strategy, errors: list[dict[str, str]] | None = Non
         gaps=[(gap.message, gap_url(strategy.slug, gap)) for gap in gaps],
         drafts=built_drafts.drafts_of(strategy),
         with_pdf=built_drafts.versions_with_pdf(strategy),
+        draft_language=built_drafts.language_of,
+        languages=available_languages(),
         latest=comment_rounds.latest_draft(strategy),
         status=strategies.status_of(strategy),
         refreshes=strategies.refreshes_of(strategy),
