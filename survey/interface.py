@@ -97,3 +97,13 @@ def theme_names(slug: str) -> list[str]:
     """The names of the themes its free-text answers are coded with; none when it is gone."""
     found = by_slug(slug)
     return themes.theme_names(found) if found is not None else []
+
+
+def welsh_texts(slug: str) -> dict[str, str]:
+    """The consultation's own Welsh: its title ("title") and each question's text by key,
+    where officers gave it; empty when it has none or is gone."""
+    found = by_slug(slug)
+    if found is None:
+        return {}
+    texts = {question.key: question.text_cy for question in found.questions if question.text_cy}
+    return {"title": found.title_cy, **texts} if found.title_cy else texts

@@ -249,3 +249,11 @@ def test_what_changed_since_the_last_draft_is_said_in_welsh() -> None:
         "The period changed from '2027 to 2030' to '2028 to 2031'",
         "The foreword was rewritten",
     ]
+
+
+def test_the_welsh_draft_quotes_the_consultations_own_welsh(demo: FlaskCliRunner) -> None:
+    english, welsh = _drafts()
+    asked = "Ydych chi’n cytuno â’r blaenoriaethau strategol arfaethedig?"
+    assert asked in _text(welsh)
+    assert asked not in _text(english)
+    assert "Do you agree with the proposed strategic priorities?" in _text(english)

@@ -127,6 +127,7 @@ def gather(
         wording=statutory_wording(wording_file, language),
         gaps=_comments(spec, results, audit.periods),
         language=language,
+        welsh=interface.welsh_texts(spec.consultation) if language != ENGLISH else {},
     )
     built_from = {
         "strategy": dict(strategy.definition),
