@@ -140,3 +140,9 @@ def test_you_said_we_did_reads_in_welsh(
     # The same points with the same counts: only the fixed words differ.
     assert [re.findall(r"\d+", s) for s in said] == [re.findall(r"\d+", s) for s in said_in_english]
     assert any("(mentioned by 6 residents)" in s for s in said_in_english)
+    # What residents said and what was done, in Welsh around the officers' own words.
+    assert any("(soniodd 6 o drigolion amdano)" in s for s in said)
+    did = [td.get_text(" ", strip=True) for td in welsh.select("tbody td:last-child")]
+    assert did and all(d == "Newidiwyd: Added a target" for d in did)
+    did_in_english = [td.get_text(" ", strip=True) for td in english.select("tbody td:last-child")]
+    assert did_in_english and all(d == "Changed: Added a target" for d in did_in_english)

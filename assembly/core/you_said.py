@@ -13,18 +13,21 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from assembly.core import language
 from assembly.core.comment_consultation import section_of, sections
+from assembly.core.language import ENGLISH_WORDS, N_, Words
 from assembly.core.strategy import NAME_LIMIT, StrategySpec
 from common import display
 from survey.core.results import ConsultationResults, TextResult
 
 KINDS = ("partner agency", "parish council", "scrutiny committee", "other committee")
 OUTCOMES = {
-    "changed": "Changed",
-    "not changed": "Not changed",
-    "passed on": "Passed to another body",
+    "changed": N_("Changed"),
+    "not changed": N_("Not changed"),
+    "passed on": N_("Passed to another body"),
 }
 WHOLE = "The whole strategy"
+RESIDENTS = N_("Residents")  # who made a point from residents' coded comments
 TEXT_LIMIT = 5000
 DETAIL_LIMIT = 2000
 
@@ -54,9 +57,13 @@ class Answer:
     @property
     def we_did(self) -> str:
         """'Changed: ...', 'Not changed: ...', 'Passed to Public Health: ...'."""
+        return self.worded(ENGLISH_WORDS)
+
+    def worded(self, tr: Words) -> str:
+        """`we_did` in the language of `tr` (the officer's own words as written)."""
         if self.outcome == "passed on":
-            return f"Passed to {self.passed_to}: {self.detail}"
-        return f"{OUTCOMES[self.outcome]}: {self.detail}"
+            return tr("Passed to %(body)s: %(detail)s", body=self.passed_to, detail=self.detail)
+        return tr("%(outcome)s: %(detail)s", outcome=tr(OUTCOMES[self.outcome]), detail=self.detail)
 
 
 @dataclass(frozen=True)
@@ -76,9 +83,12 @@ def section_choices(spec: StrategySpec) -> list[str]:
     return [section.heading for section in sections(spec)] + [WHOLE]
 
 
-def resident_points(spec: StrategySpec, results: ConsultationResults) -> list[Point]:
+def resident_points(
+    spec: StrategySpec, results: ConsultationResults, tr: Words = ENGLISH_WORDS
+) -> list[Point]:
     """Each theme residents' comments on a section were coded with; those no one mentioned
-    are left out. Counts are survey's, suppressed there, written by `common.display`."""
+    are left out. Counts are survey's, suppressed there, written by `common.display`; the
+    words around them in the language of `tr`."""
     points = []
     for question in results.questions:
         if not isinstance(question, TextResult):
@@ -89,13 +99,15 @@ def resident_points(spec: StrategySpec, results: ConsultationResults) -> list[Po
         if question.answered is None and question.themes:
             # Too few answered to show any theme's count, so every theme would be listed,
             # those no one mentioned too: one point for the section says so instead.
-            few = display.fewer_than(question.themes[0].share)
+            few = language.fewer_than(question.themes[0].share, tr)
             points.append(
                 Point(
                     subject=f"theme:{question.key}:*",
                     section=section,
-                    said=f"Comments from {few} residents (too few to show their themes)",
-                    by="Residents",
+                    said=tr(
+                        "Comments from %(few)s residents (too few to show their themes)", few=few
+                    ),
+                    by=RESIDENTS,
                 )
             )
             continue
@@ -104,29 +116,36 @@ def resident_points(spec: StrategySpec, results: ConsultationResults) -> list[Po
             if share.count == 0:
                 continue
             people = (
-                f"{display.in_words(share)} residents"
+                tr("%(few)s residents", few=language.in_words(share, tr))
                 if share.count is None
-                else display.plural(share.count, "resident")
+                else tr.ngettext(
+                    "%(count)s resident",
+                    "%(count)s residents",
+                    share.count,
+                    count=display.number(share.count),
+                )
             )
             points.append(
                 Point(
                     subject=f"theme:{question.key}:{theme.theme}",
                     section=section,
-                    said=f"{theme.theme} (mentioned by {people})",
-                    by="Residents",
+                    said=tr(
+                        "%(theme)s (mentioned by %(people)s)", theme=theme.theme, people=people
+                    ),
+                    by=RESIDENTS,
                 )
             )
     return points
 
 
-def comment_points(comments: Sequence[Comment]) -> list[Point]:
+def comment_points(comments: Sequence[Comment], tr: Words = ENGLISH_WORDS) -> list[Point]:
     """Each recorded comment, naming who made it, when, and whether it is a recommendation."""
     return [
         Point(
             subject=f"comment:{c.id}",
             section=c.section,
             said=c.text,
-            by=f"{c.organisation} ({c.made_by}), {display.long_date(c.made_on)}",
+            by=f"{c.organisation} ({c.made_by}), {language.long_date(c.made_on, tr)}",
             recommendation=c.recommendation,
         )
         for c in comments
@@ -138,13 +157,15 @@ def all_points(
     results: ConsultationResults | None,
     comments: Sequence[Comment],
     answers: Mapping[str, Answer],
+    tr: Words = ENGLISH_WORDS,
 ) -> list[Point]:
-    """Every point, in the draft's order of sections, each with its response if given."""
-    points = resident_points(spec, results) if results is not None else []
-    points += comment_points(comments)
+    """Every point, in the draft's order of sections, each with its response if given; the
+    fixed wording in the language of `tr`."""
+    points = resident_points(spec, results, tr) if results is not None else []
+    points += comment_points(comments, tr)
     order = {name: n for n, name in enumerate(section_choices(spec))}
     order.setdefault("Anything missing from the strategy", len(order))
-    points.sort(key=lambda p: (order.get(p.section, len(order) + 1), p.by != "Residents"))
+    points.sort(key=lambda p: (order.get(p.section, len(order) + 1), p.by != RESIDENTS))
     return [
         Point(p.subject, p.section, p.said, p.by, p.recommendation, answers.get(p.subject))
         for p in points

@@ -33,6 +33,7 @@ from assembly.core.strategy_document import (
 )
 from assembly.core.trends import trends as audit_trends
 from assembly.core.wording import mentioned
+from assembly.core.you_said import RESIDENTS
 from assembly.data import you_said
 from assembly.data.crime_audits import audit_by_name, audit_table, findings_of
 from assembly.data.models import HouseTemplate, Strategy, StrategyDraft, StrategyStatus
@@ -160,13 +161,13 @@ def _you_said(
     made = you_said.newest_answered_round(strategy.id, version)
     if made is None:
         return None
-    points = [p for p in you_said.points_of(made, minimum=minimum) if p.answer is not None]
+    points = [p for p in you_said.points_of(made, minimum=minimum, tr=tr) if p.answer]
     rows = [
         (
             p.section,
-            p.by,
+            tr(p.by) if p.by == RESIDENTS else p.by,
             tr("Recommendation: %(said)s", said=p.said) if p.recommendation else p.said,
-            p.answer.we_did if p.answer else "",
+            p.answer.worded(tr) if p.answer else "",
         )
         for p in points
     ]

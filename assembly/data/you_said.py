@@ -11,6 +11,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 from assembly.core.comment_consultation import CommentError
+from assembly.core.language import ENGLISH_WORDS, Words
 from assembly.core.strategy import StrategySpec, parse_strategy
 from assembly.core.you_said import (
     Answer,
@@ -73,11 +74,13 @@ def answers_of(made: StrategyConsultation) -> dict[str, Answer]:
     return {r.subject: Answer(r.outcome, r.detail, r.passed_to) for r in rows}
 
 
-def points_of(made: StrategyConsultation, *, minimum: int) -> list[Point]:
+def points_of(
+    made: StrategyConsultation, *, minimum: int, tr: Words = ENGLISH_WORDS
+) -> list[Point]:
     """Every point said about the draft, with its response if given; counts below `minimum`
-    hidden as survey's results hide them."""
+    hidden as survey's results hide them; the fixed wording in the language of `tr`."""
     results = interface.results(made.consultation_slug, minimum=minimum)
-    return all_points(spec_of_round(made), results, comments_of(made), answers_of(made))
+    return all_points(spec_of_round(made), results, comments_of(made), answers_of(made), tr)
 
 
 def record_comment(

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 
+from assembly.core.language import ENGLISH, ENGLISH_WORDS, Words, available
 from assembly.core.strategy import parse_strategy
-from assembly.core.you_said import Point
+from assembly.core.you_said import RESIDENTS, Point
 from assembly.data import built_drafts, comment_rounds, strategies, you_said
 from assembly.data.models import Strategy, StrategyDraft
 from common.settings import suppression_threshold
@@ -118,8 +120,12 @@ def you_said_page(consultation_slug: str) -> ResponseReturnValue:
     if made is None or not made.you_said_published:
         abort(404)
     strategy = made.strategy
+    page_language = str(get_locale() or ENGLISH)
+    tr = Words(page_language) if page_language in available() else ENGLISH_WORDS
     points = [
-        p for p in you_said.points_of(made, minimum=suppression_threshold()) if p.answer is not None
+        p
+        for p in you_said.points_of(made, minimum=suppression_threshold(), tr=tr)
+        if p.answer is not None
     ]
     by_section: dict[str, list[Point]] = {}
     for point in points:
@@ -131,4 +137,6 @@ def you_said_page(consultation_slug: str) -> ResponseReturnValue:
         consultation=interface.consultation(consultation_slug),
         by_section=by_section,
         threshold=suppression_threshold(),
+        tr=tr,
+        residents=RESIDENTS,
     )
