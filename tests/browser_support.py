@@ -68,7 +68,8 @@ import csv, json, sys
 from pathlib import Path
 from flask.cli import cli
 
-work, slug, copy = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+work, slug, copy, strategy = Path(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+out_for_comment = sys.argv[5] == "yes"
 
 def flask(*args):
     print("flask", *args, flush=True)
@@ -100,12 +101,54 @@ with create_app().app_context():
     store.set_status(consultation, Status.CLOSED)
     store.set_results_published(consultation, True)
     db.session.commit()
+
+if not out_for_comment:
+    sys.exit(0)
+
+# The demo's strategy: draft 1 out for comment, 8 residents' comments coded, a response to each
+# point, published: the public draft's page and "You said, we did" have something to show.
+import os
+os.environ["FILL_DRAFT_CONTENTS"] = "0"  # the contents are Word's to number: no LibreOffice
+flask("draft", "build", "--strategy", strategy, "--out", str(work / "draft.docx"))
+with create_app().app_context():
+    from assembly.data import built_drafts, strategies
+
+    # Residents are offered the PDF too; its bytes are not what these tests look at.
+    draft = built_drafts.drafts_of(strategies.by_strategy_slug(strategy))[0]
+    draft.pdf = b"%PDF-1.4 a draft for comment"
+    db.session.commit()
+flask("strategy", "consult", strategy, "--opens", "2027-03-01", "--closes", "2027-04-30")
+with create_app().app_context():
+    from assembly.data import comment_rounds, strategies, you_said
+    from survey.core.question_types import check_response
+    from survey.data import themes
+    from survey.data.models import Channel
+    from survey.data.recording import record_response
+
+    made = comment_rounds.round_of(strategies.by_strategy_slug(strategy), 1)
+    comments = store.by_slug(made.consultation_slug)
+    specs = [question.spec() for question in comments.questions]
+    for count, words in ((6, "More drug treatment please"), (2, "Alcohol in the park")):
+        for _ in range(count):
+            values, _ = check_response(
+                specs, {"priority_6_comments": words}, enforce_required=False
+            )
+            record_response(comments, values, Channel.PAPER)
+    db.session.commit()
+    themes.autocode(comments)
+    for point in you_said.points_of(made, minimum=5):
+        you_said.respond(
+            made, point.subject, "changed", "Added a target", "", minimum=5, user=None
+        )
+    made.you_said_published = True
+    db.session.commit()
 """
 
 
-def _load_demo(env: dict[str, str], work: Path) -> None:
+def _load_demo(env: dict[str, str], work: Path, out_for_comment: bool) -> None:
+    flag = "yes" if out_for_comment else "no"
     done = subprocess.run(
-        [sys.executable, "-c", SETUP, str(work), SLUG, PUBLISHED_SLUG],
+        [sys.executable, "-c", SETUP, str(work), SLUG, PUBLISHED_SLUG, STRATEGY, flag],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -126,8 +169,9 @@ class Server:
 
 
 @contextmanager
-def demo_server(work: Path) -> Iterator[Server]:
-    """gunicorn (production mode, 2 workers) on a fresh SQLite database holding the demo."""
+def demo_server(work: Path, *, out_for_comment: bool = False) -> Iterator[Server]:
+    """gunicorn (production mode, 2 workers) on a fresh SQLite database holding the demo;
+    `out_for_comment`: with its strategy's draft 1 out for comment and "You said, we did"."""
     database = work / "browser.sqlite3"
     env = {k: v for k, v in os.environ.items() if k != "FLASK_DEBUG"}
     env.update(
@@ -135,7 +179,7 @@ def demo_server(work: Path) -> Iterator[Server]:
         SECRET_KEY="browser-test-secret-key-long-enough",
         INSECURE_COOKIES="1",  # plain http on loopback
     )
-    _load_demo(env, work)
+    _load_demo(env, work, out_for_comment)
     with running_gunicorn(env, work / "gunicorn.log", workers=2) as (base, _):
         yield Server(base, database)
 

@@ -8,8 +8,9 @@ against a real gunicorn server holding the demo (whose consultation is in Welsh 
   JavaScript to run, so each page's HTML (its scripts removed) is opened again in a second
   browser where it can, with the server's own styles.
 - Switching language mid-journey with the language link keeps every earlier answer.
-- axe-core on the published results ('You said') and the public page of the demo's earlier
-  strategy in Welsh, at 320 px and at 1280 px.
+- axe-core on the published results ('You said'), the public page of the demo's earlier
+  strategy, its new strategy's draft out for comment and "You said, we did" about it, in Welsh
+  (and the last in English too), at 320 px and at 1280 px.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from tests.browser_support import (
     DELIVERED,
     PUBLISHED_SLUG,
     SLUG,
+    STRATEGY,
     Server,
     demo_server,
     focused,
@@ -52,7 +54,7 @@ SCRIPT = re.compile(r"<script\b.*?</script>", re.IGNORECASE | re.DOTALL)
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """gunicorn on a fresh SQLite database with the demo loaded."""
     tools_or_skip()
-    with demo_server(tmp_path_factory.mktemp("browser-welsh")) as running:
+    with demo_server(tmp_path_factory.mktemp("browser-welsh"), out_for_comment=True) as running:
         yield running
 
 
@@ -288,6 +290,16 @@ def test_welsh_results_and_strategy_pages_meet_wcag_22_aa(
         status = page.locator("#status").inner_text()
         assert status.startswith(("Mabwysiadwyd gan ", "Nid yw’r strategaeth hon")), status
         assert page.locator("h1").get_attribute("lang") == "en"  # its title, in English only
+        run.check("draft", f"/strategies/{STRATEGY}/drafts/1")
+        assert page.locator("html").get_attribute("lang") == "cy"
+        run.check("you said, we did", f"/consultations/{STRATEGY}-draft-1/you-said-we-did")
+        assert page.locator("h1").inner_text() == "Dywedoch chi, gwnaethom ni"
+        assert "Newidiwyd: Added a target" in page.locator("main").inner_text()
+        run.check(
+            "you said, we did in English",
+            f"/consultations/{STRATEGY}-draft-1/you-said-we-did?lang=en",
+        )
+        assert "Changed: Added a target" in page.locator("main").inner_text()
     finally:
         context.close()
     run.assert_none()
