@@ -10,7 +10,8 @@ against a real gunicorn server holding the demo (whose consultation is in Welsh 
 - Switching language mid-journey with the language link keeps every earlier answer.
 - axe-core on the published results ('You said'), the public page of the demo's earlier
   strategy, its new strategy's draft out for comment and "You said, we did" about it, in Welsh
-  (and the last in English too), at 320 px and at 1280 px.
+  (and the last three in English too), the privacy notice and the accessibility statement, at
+  320 px and at 1280 px.
 """
 
 from __future__ import annotations
@@ -295,11 +296,17 @@ def test_welsh_results_and_strategy_pages_meet_wcag_22_aa(
         run.check("you said, we did", f"/consultations/{STRATEGY}-draft-1/you-said-we-did")
         assert page.locator("h1").inner_text() == "Dywedoch chi, gwnaethom ni"
         assert "Newidiwyd: Added a target" in page.locator("main").inner_text()
+        run.check("privacy", "/privacy?lang=cy")
+        assert page.locator("html").get_attribute("lang") == "cy"
+        run.check("accessibility", "/accessibility")
         run.check(
             "you said, we did in English",
             f"/consultations/{STRATEGY}-draft-1/you-said-we-did?lang=en",
         )
         assert "Changed: Added a target" in page.locator("main").inner_text()
+        run.check("draft in English", f"/strategies/{STRATEGY}/drafts/1")
+        run.check("strategy in English", f"/strategies/{DELIVERED}")
+        assert page.locator("html").get_attribute("lang") == "en"
     finally:
         context.close()
     run.assert_none()
