@@ -10,8 +10,8 @@ against a real gunicorn server holding the demo (whose consultation is in Welsh 
 - Switching language mid-journey with the language link keeps every earlier answer.
 - axe-core on the published results ('You said'), the public page of the demo's earlier
   strategy, its new strategy's draft out for comment and "You said, we did" about it, in Welsh
-  (and the last three in English too), the privacy notice and the accessibility statement, at
-  320 px and at 1280 px.
+  (and the last three in English too), the privacy notice, the accessibility statement and
+  the page of results still to come (in both), at 320 px and at 1280 px.
 """
 
 from __future__ import annotations
@@ -299,12 +299,16 @@ def test_welsh_results_and_strategy_pages_meet_wcag_22_aa(
         run.check("privacy", "/privacy?lang=cy")
         assert page.locator("html").get_attribute("lang") == "cy"
         run.check("accessibility", "/accessibility")
+        # Results not yet published: a 404 that says when they will come.
+        run.check("results to come", f"/consultations/{SLUG}/results", status=404)
+        assert page.locator("html").get_attribute("lang") == "cy"
         run.check(
             "you said, we did in English",
             f"/consultations/{STRATEGY}-draft-1/you-said-we-did?lang=en",
         )
         assert "Changed: Added a target" in page.locator("main").inner_text()
         run.check("draft in English", f"/strategies/{STRATEGY}/drafts/1")
+        run.check("results to come in English", f"/consultations/{SLUG}/results", status=404)
         run.check("strategy in English", f"/strategies/{DELIVERED}")
         assert page.locator("html").get_attribute("lang") == "en"
     finally:
