@@ -13,7 +13,6 @@ from collections.abc import Sequence
 
 from matplotlib.figure import Figure
 
-from assembly.core import consultation_charts as consulted
 from assembly.core.audit_files import AuditTable
 from assembly.core.language import ENGLISH_WORDS, N_, Words
 from assembly.core.measures import Measure
@@ -56,9 +55,9 @@ def draft_charts(
     threshold = results.threshold
     return DraftCharts(
         trends=change_chart(trends, tr),
-        agreement=consulted.scale_chart(agreement, threshold, tr) if agreement else None,
-        themes=consulted.themes_chart(worries, threshold, tr) if worries else None,
-        breakdown=consulted.breakdown_chart(breakdown, threshold, tr) if breakdown else None,
+        agreement=charts.scale_chart(agreement, threshold, tr.say) if agreement else None,
+        themes=charts.themes_chart(worries, threshold, tr.say) if worries else None,
+        breakdown=charts.breakdown_chart(breakdown, threshold, tr.say) if breakdown else None,
         priorities={p.name: priority_charts(p, table, trends, tr) for p in strategy.priorities},
         comparators=comparator_chart(table, trends, tr),
     )

@@ -24,6 +24,7 @@ from common.statistics import Share
 ENGLISH, WELSH = "en", "cy"
 LANGUAGES = (ENGLISH, WELSH)
 DOMAIN = "documents"
+RESIDENTS_DOMAIN = "messages"  # the residents' pages' catalogue: survey's wording
 CATALOGUES = Path(__file__).resolve().parents[2] / "translations"
 # The language Word, LibreOffice and screen readers are told the text is in.
 WORD_LANGUAGES = {ENGLISH: "en-GB", WELSH: "cy-GB"}
@@ -51,6 +52,12 @@ class Words:
     def __call__(self, message: str, /, **values: Any) -> str:
         return str(self._catalogue.gettext(message)) % values
 
+    def say(self, message: str) -> str:
+        """`message` in this language, as it is (a `common.translation.Say`): what survey's
+        results and charts say in a document, from the residents' catalogue where the
+        documents' own has no such message."""
+        return str(self._catalogue.gettext(message))
+
     def ngettext(self, singular: str, plural: str, n: int, /, **values: Any) -> str:
         """`singular` or `plural` by `n` (Welsh has six forms), filled with `values`."""
         return str(self._catalogue.ngettext(singular, plural, n)) % values
@@ -73,7 +80,10 @@ def _catalogue(language: str) -> NullTranslations:
     compiled = CATALOGUES / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
     if not compiled.is_file():
         raise MissingCatalogue(f"{compiled} is missing: run make setup to compile it")
-    return Translations.load(str(CATALOGUES), [language], DOMAIN)
+    words = Translations.load(str(CATALOGUES), [language], DOMAIN)
+    # survey's own wording (its charts and tables, hidden counts) is in the residents' catalogue
+    words.add_fallback(Translations.load(str(CATALOGUES), [language], RESIDENTS_DOMAIN))
+    return words
 
 
 ENGLISH_WORDS = Words(ENGLISH)

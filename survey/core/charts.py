@@ -580,63 +580,106 @@ def breakdown_name(result: Breakdown) -> str:
     return f"{result.key}-by-{result.by_key}"
 
 
-def breakdown_chart(result: Breakdown, threshold: int) -> Chart:
+# The groupings of the demo's and most councils' breakdown questions, by key, in words; any
+# other key is said as it is written.
+GROUPINGS = {"area": N_("area"), "age band": N_("age band")}
+
+
+def breakdown_chart(result: Breakdown, threshold: int, say: Say = english) -> Chart:
     """Agreement in each group (area, age band) with its 95% interval."""
-    table = tables.breakdown_table(result, threshold)
-    by = result.by_key.replace("_", " ")  # the key names the grouping: "area", "age band"
-    title = f"Agreement by {by}: {result.statement or result.text}"
+    table = tables.breakdown_table(result, threshold, say)
+    key = result.by_key.replace("_", " ")  # the key names the grouping: "area", "age band"
+    by = say(GROUPINGS[key]) if key in GROUPINGS else key
+    question = result.statement or result.text
+    title = worded(say, N_("Agreement by %(by)s: %(question)s"), by=by, question=question)
     if all(g.agree.percent is None for g in result.groups):
-        words = (
-            "No one has answered this question yet."
-            if all(g.answered == 0 for g in result.groups)
-            else f"Agreement by {by} is not shown: in each group too few agreed, or showing it "
-            "would let a smaller count be worked out."
-            if any(g.agree.withheld for g in result.groups)
-            else f"Too few people agreed in any group to show agreement by {by}."
-        )
+        if all(g.answered == 0 for g in result.groups):
+            words = say(N_("No one has answered this question yet."))
+        elif any(g.agree.withheld for g in result.groups):
+            words = worded(
+                say,
+                N_(
+                    "Agreement by %(by)s is not shown: in each group too few agreed, or showing "
+                    "it would let a smaller count be worked out."
+                ),
+                by=by,
+            )
+        else:
+            words = worded(
+                say, N_("Too few people agreed in any group to show agreement by %(by)s."), by=by
+            )
         return _said(breakdown_name(result), title, words, table)
-    shown = [_group_bar(group, threshold) for group in result.groups]
-    note = "Percentage agreeing in each group, with 95% intervals"
-    words = _breakdown_words(result, by, threshold)
+    shown = [_group_bar(group, threshold, say) for group in result.groups]
+    note = worded(say, N_("Percentage agreeing in each group, with 95%% intervals"))
+    words = _breakdown_words(result, by, threshold, say)
     return _bars_chart(breakdown_name(result), title, words, table, shown, note)
 
 
-def _group_bar(group: GroupShare, threshold: int) -> draw.Bar:
+def _group_bar(group: GroupShare, threshold: int, say: Say) -> draw.Bar:
     """A group's agreement with whiskers; when hidden or too few, no bar, only words."""
     agree = group.agree
     if agree.withheld:
-        return draw.Bar(group.label, None, "not shown")
+        return draw.Bar(group.label, None, say(N_("not shown")))
     if not group.answered:
-        few = f"fewer than {display.number(threshold)} answered"
-        return draw.Bar(group.label, None, "no answers" if group.answered == 0 else few)
+        if group.answered == 0:
+            return draw.Bar(group.label, None, say(N_("no answers")))
+        few = worded(say, N_("fewer than %(count)s answered"), count=display.number(threshold))
+        return draw.Bar(group.label, None, few)
     if agree.percent is None:
-        return draw.Bar(group.label, None, f"{display.share_count(agree)} agreed")
-    return draw.Bar(group.label, agree.percent, display.share_of(agree), interval=agree.interval)
+        agreed = worded(say, N_("%(count)s agreed"), count=display.share_count(agree, say))
+        return draw.Bar(group.label, None, agreed)
+    return draw.Bar(
+        group.label, agree.percent, display.share_of(agree, say), interval=agree.interval
+    )
 
 
-def _breakdown_words(result: Breakdown, by: str, threshold: int) -> str:
+def _breakdown_words(result: Breakdown, by: str, threshold: int, say: Say) -> str:
     shown = sorted(
         (g for g in result.groups if g.agree.percent is not None),
         key=lambda g: -(g.agree.percent or 0),
     )
     high, low = shown[0], shown[-1]
-    sentences = [f"Agreement by {by} was highest in {high.label}: {display.share_of(high.agree)}."]
+    sentences = [
+        worded(
+            say,
+            N_("Agreement by %(by)s was highest in %(group)s: %(share)s."),
+            by=by,
+            group=high.label,
+            share=display.share_of(high.agree, say),
+        )
+    ]
     if low is not high:
-        sentences.append(f"Lowest in {low.label}: {display.share_of(low.agree)}.")
+        sentences.append(
+            worded(
+                say,
+                N_("Lowest in %(group)s: %(share)s."),
+                group=low.label,
+                share=display.share_of(low.agree, say),
+            )
+        )
     if len(shown) > 2:
-        between = [f"{g.label} {display.share_of(g.agree)}" for g in shown[1:-1]]
-        sentences.append(f"Between them: {_listing(between, english)}.")
+        between = [f"{g.label} {display.share_of(g.agree, say)}" for g in shown[1:-1]]
+        sentences.append(
+            worded(say, N_("Between them: %(groups)s."), groups=_listing(between, say))
+        )
     few = [g.label for g in result.groups if g.agree.percent is None and not g.agree.withheld]
     withheld = [g.label for g in result.groups if g.agree.withheld]
     if few:
         sentences.append(
-            f"Fewer than {display.number(threshold)} agreed or answered in "
-            f"{_listing(few, english)}."
+            worded(
+                say,
+                N_("Fewer than %(threshold)s agreed or answered in %(groups)s."),
+                threshold=display.number(threshold),
+                groups=_listing(few, say),
+            )
         )
     if withheld:
         sentences.append(
-            "Not shown, so that a smaller count cannot be worked out: "
-            f"{_listing(withheld, english)}."
+            worded(
+                say,
+                N_("Not shown, so that a smaller count cannot be worked out: %(groups)s."),
+                groups=_listing(withheld, say),
+            )
         )
     return " ".join(sentences)
 
