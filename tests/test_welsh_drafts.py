@@ -257,3 +257,28 @@ def test_the_welsh_draft_quotes_the_consultations_own_welsh(demo: FlaskCliRunner
     assert asked in _text(welsh)
     assert asked not in _text(english)
     assert "Do you agree with the proposed strategic priorities?" in _text(english)
+
+
+def test_the_welsh_drafts_charts_name_the_questions_in_welsh(demo: FlaskCliRunner) -> None:
+    strategy = strategies.by_strategy_slug(STRATEGY)
+    assert strategy is not None
+    charts = {}
+    for language in ("en", "cy"):
+        gathered = built_drafts.gather(
+            strategy, "officer@example.org", BUILT_AT, minimum=5, language=language
+        )
+        charts[language] = gathered.inputs.charts
+    asked = "Ydych chi’n cytuno â’r blaenoriaethau strategol arfaethedig?"
+    welsh, english = charts["cy"], charts["en"]
+    assert welsh.agreement is not None and english.agreement is not None
+    assert welsh.agreement.title == asked
+    assert english.agreement.title == "Do you agree with the proposed strategic priorities?"
+    assert welsh.breakdown is not None and welsh.breakdown.title.endswith(asked)
+    assert welsh.themes is not None and "Beth sy’n eich poeni fwyaf?" in welsh.themes.title
+
+    # The same figures, row by row, under the Welsh headings.
+    def figures(rows: tuple[tuple[str, ...], ...]) -> list[list[str]]:
+        return [_numbers(" ".join(row[1:])) for row in rows]
+
+    assert figures(welsh.agreement.rows) == figures(english.agreement.rows)
+    assert figures(welsh.agreement.rows)[0] == ["50", "82%"]

@@ -9,7 +9,9 @@ per 1,000 people", never a unit the audit did not give, and no chart mixes two u
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Mapping, Sequence
+from typing import TypeVar
 
 from matplotlib.figure import Figure
 
@@ -35,7 +37,7 @@ from common import chart_drawing as draw
 from common import display
 from survey.core import charts
 from survey.core.charts import Chart
-from survey.core.results import Breakdown, ConsultationResults
+from survey.core.results import Breakdown, ConsultationResults, ScaleResult, TextResult
 
 RISE_HATCH, FALL_HATCH = "", "\\\\"  # falls are hatched as well as coloured
 NO_UNIT = N_("Recorded figures")  # a line chart's axis when the audit gives no unit
@@ -48,10 +50,19 @@ def draft_charts(
     table: AuditTable,
     trends: Sequence[Trend],
     tr: Words = ENGLISH_WORDS,
+    welsh: Mapping[str, str] | None = None,
 ) -> DraftCharts:
-    """Every chart the draft shows, each drawn once; the audit's in the language of `tr`."""
-    agreement = agreement_result(results)
-    worries = concerns_result(results)
+    """Every chart the draft shows, each drawn once, in the language of `tr`; the questions
+    in the consultation's own `welsh` (by question key) where it is given."""
+    own = welsh or {}
+    agreement = _in_own_words(agreement_result(results), own)
+    worries = _in_own_words(concerns_result(results), own)
+    if breakdown is not None:
+        breakdown = dataclasses.replace(
+            breakdown,
+            text=own.get(breakdown.key, breakdown.text),
+            by_text=own.get(breakdown.by_key, breakdown.by_text),
+        )
     threshold = results.threshold
     return DraftCharts(
         trends=change_chart(trends, tr),
@@ -61,6 +72,16 @@ def draft_charts(
         priorities={p.name: priority_charts(p, table, trends, tr) for p in strategy.priorities},
         comparators=comparator_chart(table, trends, tr),
     )
+
+
+Quoted = TypeVar("Quoted", ScaleResult, TextResult)
+
+
+def _in_own_words(result: Quoted | None, own: Mapping[str, str]) -> Quoted | None:
+    """A result with its question's text as the consultation gives it in `own`, if at all."""
+    if result is None or result.key not in own:
+        return result
+    return dataclasses.replace(result, text=own[result.key])
 
 
 COMPARATOR_HATCHES = ("", "//", "..", "xx")  # the partnership plain, each comparator hatched

@@ -110,6 +110,7 @@ def gather(
     table = audit_table(audit)
     trends = tuple(audit_trends(table, tr))
     template = current_template()
+    welsh = interface.welsh_texts(spec.consultation) if language != ENGLISH else {}
     inputs = DraftInputs(
         strategy=spec,
         results=results,
@@ -117,7 +118,7 @@ def gather(
         audit_periods=tuple(audit.periods),
         trends=trends,
         findings=findings_of(audit),
-        charts=draft_charts.draft_charts(spec, results, breakdown, table, trends, tr),
+        charts=draft_charts.draft_charts(spec, results, breakdown, table, trends, tr, welsh),
         version=_next_version(strategy),
         built_at=built_at,
         built_by=built_by,
@@ -128,7 +129,7 @@ def gather(
         wording=statutory_wording(wording_file, language),
         gaps=_comments(spec, results, audit.periods),
         language=language,
-        welsh=interface.welsh_texts(spec.consultation) if language != ENGLISH else {},
+        welsh=welsh,
     )
     built_from = {
         "strategy": dict(strategy.definition),
