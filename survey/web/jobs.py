@@ -56,20 +56,7 @@ def job_page(job_id: int) -> ResponseReturnValue:
 def job_output(job_id: int) -> ResponseReturnValue:
     """The file a job made (for example a draft's PDF)."""
     job: Job = jobs.job_by_id(job_id) or abort(404)
-    if job.output is None or not job.output_name:
-        abort(404)
-    pdf = job.output_name.endswith(".pdf")
-    action_log.record_read(
-        "file downloaded", None, job.output_name, f"made by job {job.id}", by=current_user
-    )
-    return Response(
-        job.output,
-        content_type="application/pdf" if pdf else "application/octet-stream",
-        headers={
-            "Content-Disposition": f'attachment; filename="{job.output_name}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return _download(job, job.output, job.output_name)
 
 
 @bp.get("/jobs/<int:job_id>/pdf")
@@ -77,16 +64,20 @@ def job_output(job_id: int) -> ResponseReturnValue:
 def job_pdf(job_id: int) -> ResponseReturnValue:
     """The PDF of the file a job made (for example a report's)."""
     job: Job = jobs.job_by_id(job_id) or abort(404)
-    if job.pdf is None or not job.pdf_name:
+    return _download(job, job.pdf, job.pdf_name)
+
+
+def _download(job: Job, data: bytes | None, name: str | None) -> ResponseReturnValue:
+    """One of the files a job made, as a download, logged; 404 when it made none."""
+    if data is None or not name:
         abort(404)
-    action_log.record_read(
-        "file downloaded", None, job.pdf_name, f"made by job {job.id}", by=current_user
-    )
+    action_log.record_read("file downloaded", None, name, f"made by job {job.id}", by=current_user)
+    pdf = name.endswith(".pdf")
     return Response(
-        job.pdf,
-        content_type="application/pdf",
+        data,
+        content_type="application/pdf" if pdf else "application/octet-stream",
         headers={
-            "Content-Disposition": f'attachment; filename="{job.pdf_name}"',
+            "Content-Disposition": f'attachment; filename="{name}"',
             "Cache-Control": "no-store",
         },
     )
