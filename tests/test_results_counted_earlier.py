@@ -2,9 +2,10 @@
 waits: pages read the last count, say when it was made, and move to the new one once the job
 has counted it (db: SQLite and PostgreSQL).
 
-"Large" is a count that took at least `result_cache.SLOW_SECONDS`; here that is set to 0, so
-every consultation counts as large. Each step below that stands for a new request starts a
-new database session, as a request does."""
+"Large" is a count that took at least `result_cache.SLOW_SECONDS`: the `large` fixture sets it
+to 0, so every consultation counts as large; without it (tests/conftest.py) none does, as the
+time a small count takes depends on how busy the machine is. Each step below that stands for a
+new request starts a new database session, as a request does."""
 
 from __future__ import annotations
 
@@ -81,7 +82,7 @@ def test_a_quick_count_is_always_of_the_latest_answers(app: Flask) -> None:
     cid = consultation.id
     assert _responses(_fresh(cid)) == 6
     _respond(_fresh(cid), 2, seed=5)
-    assert _responses(_fresh(cid)) == 8  # a few responses count in milliseconds
+    assert _responses(_fresh(cid)) == 8  # counted afresh while the reader waits
     assert tallies.counted_earlier(_fresh(cid)) is None
     assert recount_changed(minimum=1) == 0  # the job leaves quick consultations alone
 
