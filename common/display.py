@@ -59,12 +59,14 @@ def long_date(value: dt.date, language: str = "en") -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-def date_time(value: dt.datetime) -> str:
-    """A moment in UK time, GOV.UK style: 5 January 2026 at 2:05pm."""
+def date_time(value: dt.datetime, language: str = "en") -> str:
+    """A moment in UK time, GOV.UK style: 5 January 2026 at 2:05pm, or in Welsh 5 Ionawr 2026
+    am 2:05pm."""
     local = value.astimezone(LOCAL_ZONE)
     hour = local.hour % 12 or 12
     suffix = "am" if local.hour < 12 else "pm"
-    return f"{long_date(local.date())} at {hour}:{local:%M}{suffix}"
+    at = "am" if language == "cy" else "at"
+    return f"{long_date(local.date(), language)} {at} {hour}:{local:%M}{suffix}"
 
 
 def iso_timestamp(value: dt.datetime) -> str:

@@ -111,3 +111,15 @@ def test_the_check_finds_a_marked_string_with_no_welsh(
     found = _extract(tmp_path, tmp_path / "new.pot")
     assert set(found) == {"A new label", "A new heading", ("%(n)s new thing", "%(n)s new things")}
     assert not any(message in welsh for message in found)
+
+
+def test_wording_both_catalogues_hold_is_the_same_welsh_in_both(
+    welsh: dict[object, tuple[object, set[str]]],
+) -> None:
+    """A document says what the residents' pages also say (a heading, a hidden count's words)
+    exactly as the Welsh pages say it, so that a page and the document beside it agree."""
+    with (ROOT / "translations" / "cy" / "LC_MESSAGES" / "messages.po").open("rb") as file:
+        residents = {m.id: m.string for m in read_po(file) if m.id}
+    shared = [message for message in welsh if message in residents]
+    differ = [m for m in shared if welsh[m][0] != residents[m]]
+    assert not differ, f"Welsh in documents.po differs from messages.po for: {differ}"

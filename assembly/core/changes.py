@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from assembly.core.language import ENGLISH, ENGLISH_WORDS, N_, Words
+from common.translation import worded
 
 FIGURE_LINES_LIMIT = 40  # figure lines listed before "And N more figures changed"
 QUOTE_LIMIT = 60  # a value longer than this (or of several lines) is not quoted
@@ -291,18 +292,17 @@ def _unrecorded_figures(
 
 FIGURE_WORDS = {
     "Responses": N_("Responses"),
-    "not shown": N_("not shown"),
     "no figure": N_("no figure"),
-    "an undisclosed number": N_("an undisclosed number"),
 }
+# A hidden count is said in the words common.display says it in everywhere (the residents'
+# catalogue), so that the change record and the document beside it agree.
+HIDDEN_WORDS = ("not shown", "an undisclosed number")
 _LABEL_PATTERNS = (
     (re.compile(r"^Agreed: (.*)$"), N_("Agreed: %(what)s")),
     (re.compile(r"^Concern (.*)$"), N_("Concern %(what)s")),
 )
-_VALUE_PATTERNS = (
-    (re.compile(r"^fewer than (\S+)$"), N_("fewer than %(what)s")),
-    (re.compile(r"^(.*) of (\S+)$"), N_("%(what)s of %(base)s")),
-)
+_VALUE_PATTERNS = ((re.compile(r"^(.*) of (\S+)$"), N_("%(what)s of %(base)s")),)
+_FEWER_THAN = re.compile(r"^fewer than (\S+)$")
 
 
 def _figure_words(text: str, tr: Words, *, value: bool = False) -> str:
@@ -312,6 +312,10 @@ def _figure_words(text: str, tr: Words, *, value: bool = False) -> str:
         return text
     if text in FIGURE_WORDS:
         return tr(FIGURE_WORDS[text])
+    if text in HIDDEN_WORDS:
+        return tr.say(text)
+    if value and (fewer := _FEWER_THAN.match(text)):
+        return worded(tr.say, "fewer than %(count)s", count=fewer.group(1))
     for pattern, message in _VALUE_PATTERNS if value else _LABEL_PATTERNS:
         if found := pattern.match(text):
             parts = [_figure_words(part, tr, value=value) for part in found.groups()]

@@ -19,7 +19,6 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from assembly.core import language
 from assembly.core.document import DraftDocument
 from assembly.core.language import ENGLISH, ENGLISH_WORDS, N_, Words
 from assembly.core.statutory import Wording
@@ -272,8 +271,8 @@ class _Builder:
         return self.tr(
             "%(title)s consultation, %(opens)s to %(closes)s",
             title=self._consultation_title,
-            opens=language.long_date(results.opens, self.tr),
-            closes=language.long_date(results.closes, self.tr),
+            opens=display.long_date(results.opens, self.tr.language),
+            closes=display.long_date(results.closes, self.tr.language),
         )
 
     @property
@@ -292,8 +291,8 @@ class _Builder:
     # Sections.
 
     def _cover(self) -> None:
-        built = language.long_date(
-            self.inputs.built_at.astimezone(display.LOCAL_ZONE).date(), self.tr
+        built = display.long_date(
+            self.inputs.built_at.astimezone(display.LOCAL_ZONE).date(), self.tr.language
         )
         self.doc.title_page(
             [
@@ -366,7 +365,7 @@ class _Builder:
                 tr(
                     "%(theme)s (%(count)s of %(base)s)",
                     theme=t.theme.lower(),
-                    count=language.share_count(t.share, tr),
+                    count=display.share_count(t.share, tr.say),
                     base=display.number(t.share.base),
                 )
                 for t in top_themes[:TOP_CONCERNS]
@@ -800,21 +799,21 @@ class _Builder:
             "A group's results (an area's, an age band's) are shown on their own only where, "
             "with everyone's and the other groups', they would let no small number be worked out."
         )
-        self._say(f"{language.suppression_note(results.threshold, tr)} {groups}")
+        self._say(f"{display.suppression_note(results.threshold, say=tr.say)} {groups}")
         self._heading(tr("Sources"), 2)
-        built = language.date_time(self.inputs.built_at, tr)
+        built = display.date_time(self.inputs.built_at, tr.language)
         threshold = display.number(results.threshold)
         dates = tr(
             "%(opens)s to %(closes)s",
-            opens=language.long_date(results.opens, tr),
-            closes=language.long_date(results.closes, tr),
+            opens=display.long_date(results.opens, tr.language),
+            closes=display.long_date(results.closes, tr.language),
         )
         rows = [
             (tr("Consultation"), f"{self._consultation_title} ({results.slug})"),
             (tr("Consultation dates"), dates),
             (
                 tr("Responses"),
-                tr("fewer than %(number)s", number=threshold)
+                display.below(results.threshold, tr.say)
                 if results.responses is None
                 else display.number(results.responses),
             ),

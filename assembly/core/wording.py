@@ -11,7 +11,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from assembly.core import language
 from assembly.core.language import ENGLISH_WORDS, N_, WELSH, Words
 from common import display
 from common.statistics import Share
@@ -85,8 +84,8 @@ def how_it_ran(results: ConsultationResults, tr: Words = ENGLISH_WORDS) -> str:
     dates = tr(
         "The consultation %(title)s ran from %(opens)s to %(closes)s.",
         title=quoted(results.title),
-        opens=language.long_date(results.opens, tr),
-        closes=language.long_date(results.closes, tr),
+        opens=display.long_date(results.opens, tr.language),
+        closes=display.long_date(results.closes, tr.language),
     )
     if results.responses is None:
         fewer = tr(
@@ -119,7 +118,9 @@ def how_it_ran(results: ConsultationResults, tr: Words = ENGLISH_WORDS) -> str:
 
 
 def _channel_count(share: Share, tr: Words) -> str:
-    return language.in_words(share, tr) if share.suppressed else language.share_count(share, tr)
+    if share.suppressed:
+        return display.in_words(share, tr.say)
+    return display.share_count(share, tr.say)
 
 
 def agreement_sentence(
@@ -142,7 +143,7 @@ def agreement_sentence(
         "answered": display.number(result.answered),
         "question": question,
         "agreed": _count_and_percent(result.agree, tr),
-        "interval": language.interval(result.agree, tr),
+        "interval": display.interval(result.agree, tr.say),
     }
     if result.agree.interval is not None:
         sentence = tr.ngettext(
@@ -169,8 +170,8 @@ def agreement_sentence(
 def _count_and_percent(share: Share, tr: Words = ENGLISH_WORDS) -> str:
     """'50 (82%)', or 'fewer than 5' (or 'an undisclosed number')."""
     if share.count is None:
-        return language.in_words(share, tr)
-    return f"{language.share_count(share, tr)} ({language.share_percent(share, tr)})"
+        return display.in_words(share, tr.say)
+    return f"{display.share_count(share, tr.say)} ({display.share_percent(share, tr.say)})"
 
 
 def mentioned(result: TextResult) -> list[ThemeCount]:
@@ -255,7 +256,7 @@ def theme_mentions(result: TextResult, theme: str, tr: Words = ENGLISH_WORDS) ->
                 return None
             share = count.share
             if share.count is None:
-                fewer = language.fewer_than(share, tr)
+                fewer = display.fewer_than(share, tr.say)
                 return tr(
                     "%(fewer)s of the %(base)s respondents who said what worries them "
                     "mentioned %(theme)s.",

@@ -13,7 +13,6 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from assembly.core import language
 from assembly.core.comment_consultation import section_of, sections
 from assembly.core.language import ENGLISH_WORDS, N_, Words
 from assembly.core.strategy import NAME_LIMIT, StrategySpec
@@ -99,7 +98,7 @@ def resident_points(
         if question.answered is None and question.themes:
             # Too few answered to show any theme's count, so every theme would be listed,
             # those no one mentioned too: one point for the section says so instead.
-            few = language.fewer_than(question.themes[0].share, tr)
+            few = display.fewer_than(question.themes[0].share, tr.say)
             points.append(
                 Point(
                     subject=f"theme:{question.key}:*",
@@ -116,7 +115,7 @@ def resident_points(
             if share.count == 0:
                 continue
             people = (
-                tr("%(few)s residents", few=language.in_words(share, tr))
+                tr("%(few)s residents", few=display.in_words(share, tr.say))
                 if share.count is None
                 else tr.ngettext(
                     "%(count)s resident",
@@ -145,7 +144,7 @@ def comment_points(comments: Sequence[Comment], tr: Words = ENGLISH_WORDS) -> li
             subject=f"comment:{c.id}",
             section=c.section,
             said=c.text,
-            by=f"{c.organisation} ({c.made_by}), {language.long_date(c.made_on, tr)}",
+            by=f"{c.organisation} ({c.made_by}), {display.long_date(c.made_on, tr.language)}",
             recommendation=c.recommendation,
         )
         for c in comments
