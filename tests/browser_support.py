@@ -191,6 +191,50 @@ def launch(playwright: Any) -> Any:
     )
 
 
+@contextmanager
+def chromium(screenshots: Path, *, empty: bool = True) -> Iterator[Any]:
+    """Chromium for a module's tests (`launch`), its screenshots folder emptied first unless
+    it is another module's (`empty=False`), so that it holds only this run's pictures."""
+    from playwright.sync_api import sync_playwright
+
+    screenshots.mkdir(exist_ok=True)
+    for old in screenshots.glob("*.png") if empty else ():
+        old.unlink()
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+class Checked:
+    """axe-core (and, at 320 px, sideways scrolling) on each page a test checks, with a
+    screenshot of it in `screenshots`; and no error from the page's own scripts, ever."""
+
+    def __init__(
+        self, page: Any, label: str, width: int, javascript: bool, screenshots: Path
+    ) -> None:
+        self.page, self.label, self.width, self.javascript = page, label, width, javascript
+        self.screenshots = screenshots
+        self.problems: list[str] = []
+        page.on("pageerror", lambda error: self.problems.append(f"script error: {error}"))
+
+    def check(self, name: str) -> None:
+        where = f"{name} ({self.page.url})"
+        if self.javascript:  # axe-core runs in the page: not without JavaScript
+            violations = axe_violations(self.page)
+            if violations:
+                self.problems.append(describe_violations(where, violations))
+        if self.width <= 320:
+            wide, elements = sideways_scroll(self.page)
+            if wide > self.width:
+                self.problems.append(f"{where}: {wide}px wide: " + "; ".join(elements))
+        path = self.screenshots / f"{self.label}-{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+
+    def assert_none(self) -> None:
+        assert not self.problems, "\n\n".join(self.problems)
+
+
 def sign_in(page: Any, server: Server, account: tuple[str, str]) -> None:
     """Sign a staff member in through the sign-in form."""
     page.goto(server.url("/sign-in"))

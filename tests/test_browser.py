@@ -35,10 +35,10 @@ from tests.browser_support import (
     STRATEGY,
     Server,
     axe_violations,
+    chromium,
     demo_server,
     describe_violations,
     focused,
-    launch,
     sideways_scroll,
     sign_in,
     tab_until,
@@ -74,15 +74,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 @pytest.fixture(scope="module")
 def browser(server: Server) -> Iterator[Any]:
     """One headless Chromium for this module (the server fixture has checked the tools)."""
-    from playwright.sync_api import sync_playwright
-
-    SCREENSHOTS.mkdir(exist_ok=True)
-    for old in SCREENSHOTS.glob("*.png"):  # only this run's pictures
-        old.unlink()
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
+    with chromium(SCREENSHOTS) as running:
+        yield running
 
 
 def _shoot(page: Any, name: str) -> None:

@@ -24,13 +24,11 @@ from tests.browser_support import (
     OFFICER,
     ROOT,
     SLUG,
+    Checked,
     Server,
-    axe_violations,
+    chromium,
     demo_server,
-    describe_violations,
     focused,
-    launch,
-    sideways_scroll,
     sign_in,
     tab_until,
     tools_or_skip,
@@ -95,38 +93,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def browser(server: Server) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    SCREENSHOTS.mkdir(exist_ok=True)
-    for old in SCREENSHOTS.glob("*.png"):
-        old.unlink()
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
-
-
-class Checked:
-    """axe-core (and, at 320 px, sideways scrolling) on each page, with a screenshot of it."""
-
-    def __init__(self, page: Any, label: str, width: int, javascript: bool) -> None:
-        self.page, self.label, self.width, self.javascript = page, label, width, javascript
-        self.problems: list[str] = []
-
-    def check(self, name: str) -> None:
-        where = f"{name} ({self.page.url})"
-        if self.javascript:  # axe-core runs in the page: not without JavaScript
-            violations = axe_violations(self.page)
-            if violations:
-                self.problems.append(describe_violations(where, violations))
-        if self.width <= 320:
-            wide, elements = sideways_scroll(self.page)
-            if wide > self.width:
-                self.problems.append(f"{where}: {wide}px wide: " + "; ".join(elements))
-        self.page.screenshot(path=str(SCREENSHOTS / f"{self.label}-{name}.png"), full_page=True)
-
-    def assert_none(self) -> None:
-        assert not self.problems, "\n\n".join(self.problems)
+    with chromium(SCREENSHOTS) as running:
+        yield running
 
 
 def _coded(database: Path, references: list[str]) -> dict[str, tuple[str | None, list[str]]]:
@@ -167,7 +135,7 @@ def test_officer_applies_a_theme_to_three_answers_and_undoes_it(
         base_url=server.base,
     )
     page = context.new_page()
-    run = Checked(page, f"{width}-{'js' if javascript else 'nojs'}", width, javascript)
+    run = Checked(page, f"{width}-{'js' if javascript else 'nojs'}", width, javascript, SCREENSHOTS)
     sign_in(page, server, OFFICER)
     page.goto(REVIEW)
     page.select_option("#show", label="Not yet coded")

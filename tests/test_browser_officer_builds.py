@@ -28,12 +28,10 @@ from tests.browser_support import (
     ROOT,
     SLUG,
     STRATEGY,
+    Checked,
     Server,
-    axe_violations,
+    chromium,
     demo_server,
-    describe_violations,
-    launch,
-    sideways_scroll,
     sign_in,
     tools_or_skip,
 )
@@ -80,40 +78,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def browser(server: Server) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    SCREENSHOTS.mkdir(exist_ok=True)
-    for old in SCREENSHOTS.glob("*.png"):
-        old.unlink()
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
-
-
-class Checked:
-    """axe-core (and, at 320 px, sideways scrolling) on each page, with a screenshot of it."""
-
-    def __init__(self, page: Any, label: str, width: int, javascript: bool) -> None:
-        self.page, self.label, self.width, self.javascript = page, label, width, javascript
-        self.problems: list[str] = []
-        # The builder's and the job page's own scripts must not fail.
-        page.on("pageerror", lambda error: self.problems.append(f"script error: {error}"))
-
-    def check(self, name: str) -> None:
-        where = f"{name} ({self.page.url})"
-        if self.javascript:  # axe-core runs in the page: not without JavaScript
-            violations = axe_violations(self.page)
-            if violations:
-                self.problems.append(describe_violations(where, violations))
-        if self.width <= 320:
-            wide, elements = sideways_scroll(self.page)
-            if wide > self.width:
-                self.problems.append(f"{where}: {wide}px wide: " + "; ".join(elements))
-        self.page.screenshot(path=str(SCREENSHOTS / f"{self.label}-{name}.png"), full_page=True)
-
-    def assert_none(self) -> None:
-        assert not self.problems, "\n\n".join(self.problems)
+    with chromium(SCREENSHOTS) as running:
+        yield running
 
 
 def _context(browser: Any, server: Server, width: int, javascript: bool = True) -> Any:
@@ -152,7 +118,7 @@ def test_the_builder_shows_only_the_chosen_types_fields(
 ) -> None:
     context = _context(browser, server, width)
     page = context.new_page()
-    run = Checked(page, f"builder-{width}", width, True)
+    run = Checked(page, f"builder-{width}", width, True, SCREENSHOTS)
     sign_in(page, server, OFFICER)
     page.goto(BUILDER)
     assert _shown_fields(page) == set(), "with no type chosen, no type's fields should show"
@@ -191,7 +157,7 @@ def test_without_javascript_the_builder_shows_every_field_and_saves(
 ) -> None:
     context = _context(browser, server, 320, javascript=False)
     page = context.new_page()
-    run = Checked(page, "builder-320-nojs", 320, False)
+    run = Checked(page, "builder-320-nojs", 320, False, SCREENSHOTS)
     sign_in(page, server, OFFICER)
     page.goto(BUILDER)
     assert _shown_fields(page) == EVERY_OWN_FIELD
@@ -238,7 +204,7 @@ def test_a_draft_and_a_report_build_as_jobs_then_their_pages_list_both_files(
     context = _context(browser, server, width)
     context.set_default_timeout(60_000)
     page = context.new_page()
-    run = Checked(page, f"jobs-{width}", width, True)
+    run = Checked(page, f"jobs-{width}", width, True, SCREENSHOTS)
     sign_in(page, server, OFFICER)
 
     page.goto(f"/officers/strategies/{STRATEGY}")

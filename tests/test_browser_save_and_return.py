@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser_support import launch, tools_or_skip
+from tests.browser_support import chromium, tools_or_skip
 from tests.servers import listening_socket, running_gunicorn
 from tests.test_browser import NARROW, SCREENSHOTS, AxeRun
 from tests.test_follow_ups import follow_up_definition
@@ -103,13 +103,8 @@ def server(tmp_path_factory: pytest.TempPathFactory, smtp: tuple[Inbox, int]) ->
 
 @pytest.fixture(scope="module")
 def browser(server: Any) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    SCREENSHOTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
+    with chromium(SCREENSHOTS, empty=False) as running:  # tests/test_browser.py's folder
+        yield running
 
 
 def _context(browser: Any, base: str) -> Any:

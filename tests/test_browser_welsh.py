@@ -30,9 +30,9 @@ from tests.browser_support import (
     SLUG,
     STRATEGY,
     Server,
+    chromium,
     demo_server,
     focused,
-    launch,
     tools_or_skip,
 )
 from tests.test_browser import (
@@ -61,13 +61,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def browser(server: Server) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    SCREENSHOTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
+    with chromium(SCREENSHOTS, empty=False) as running:  # tests/test_browser.py's folder
+        yield running
 
 
 class AsSeen:
