@@ -64,7 +64,8 @@ class Job(db.Model):  # type: ignore[name-defined,misc]
     summary: Mapped[str] = mapped_column(sa.Text, default="")
     # Every problem found: [{"row": 2, "column": "agree", "message": "...", "text": "..."}].
     problems: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
-    # What was made: {"endpoint": ..., "args": {...}, "text": ...} for the page to link to.
+    # What was made: {"endpoint": ..., "args": {...}, "text": ...} for the page to link to,
+    # with under "back" the same for the page the job was asked for from, if it says.
     link: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     output: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)  # e.g. a PDF
     output_name: Mapped[str | None] = mapped_column(sa.String(255))
@@ -103,6 +104,7 @@ class Outcome:
     output_name: str | None = None
     pdf: bytes | None = None  # the output as a PDF too
     pdf_name: str | None = None
+    back: dict[str, Any] | None = None  # the page the job was asked for from (`link_to`)
 
 
 class JobFailed(Exception):
@@ -267,6 +269,8 @@ def _done(job: Job, outcome: Outcome) -> None:
     job.state = JobState.DONE.value
     job.summary = outcome.summary
     job.link = outcome.link
+    if outcome.back is not None:  # kept in the link's JSON: the page shows it beside
+        job.link = {**(outcome.link or {}), "back": outcome.back}
     job.output = outcome.output
     job.output_name = outcome.output_name
     job.pdf = outcome.pdf

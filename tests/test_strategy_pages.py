@@ -454,6 +454,9 @@ def test_a_built_draft_downloads_and_earlier_versions_stay(loaded: FlaskClient) 
     built = press_build(loaded)
     assert "Built draft 1 of" in page(built).select_one(".govuk-panel").get_text()
     assert made(built) == f"{STRATEGY}/drafts/1.docx"
+    back = page(built).select_one("a#back")  # the job page leads back to the strategy
+    assert back is not None and back["href"] == STRATEGY
+    assert back.get_text(strip=True) == "Back to 'Community Safety Strategy 2027-30' and its drafts"
     first = loaded.get(made(built))
     assert first.status_code == 200
     assert first.headers["Content-Type"] == DOCX

@@ -97,6 +97,11 @@ def run_draft_build(job: Job, progress: Progress) -> Outcome:
         ),
         output=pdf,
         output_name=word.removesuffix(".docx") + ".pdf" if pdf else None,
+        back=link_to(
+            "strategies.strategy_page",
+            f"Back to '{strategy.title}' and its drafts",
+            slug=strategy.slug,
+        ),
     )
 
 

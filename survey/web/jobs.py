@@ -7,6 +7,8 @@ so by the next worker (`common.jobs.fail_stale_jobs`).
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, abort, current_app, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -41,7 +43,8 @@ def job_page(job_id: int) -> ResponseReturnValue:
         state=state,
         summary_text=jobs.STALE if stale else job.summary,
         refresh=REFRESH_SECONDS if state in (JobState.QUEUED, JobState.RUNNING) else None,
-        link=_link(job) if job.finished else None,
+        link=_link(job.link) if job.finished else None,
+        back=_link((job.link or {}).get("back")) if job.state == JobState.DONE.value else None,
         problems=problems[:SHOWN_PROBLEMS],
         problem_count=len(problems),
         summary=problems[:SUMMARY_PROBLEMS],
@@ -83,12 +86,13 @@ def _download(job: Job, data: bytes | None, name: str | None) -> ResponseReturnV
     )
 
 
-def _link(job: Job) -> dict[str, str] | None:
-    """Where what the job made is, as an address and the words of a link to it."""
-    if not job.link:
+def _link(link: dict[str, Any] | None) -> dict[str, str] | None:
+    """A link a job left (`jobs.link_to`: to what it made, or back to where it was asked
+    for) as an address and its words; None when there is none or it no longer leads anywhere."""
+    if not link or "endpoint" not in link:
         return None
     try:
-        href = url_for(job.link["endpoint"], **job.link.get("args", {}))
+        href = url_for(link["endpoint"], **link.get("args", {}))
     except BuildError:
         return None
-    return {"href": href, "text": job.link.get("text", "See what was made")}
+    return {"href": href, "text": link.get("text", "See what was made")}
