@@ -52,7 +52,7 @@ OFFICERS = (
     + [example(text) for text in NEITHER]
     + [
         example("Graffiti on the bus shelter", "Graffiti"),
-        example("Speeding cars and graffiti tags on walls", "Speeding", "Graffiti"),
+        example("Speeding cars and graffiti tags on walls", "Speeding"),
     ]
 )
 
@@ -78,7 +78,7 @@ def test_a_theme_with_too_few_examples_is_never_suggested_and_says_why(
 ) -> None:
     assert suggester.themes == ("Speeding", "Dog fouling")
     assert suggester.skipped == {
-        "Graffiti": "officers gave it to 2 of the reviewed answers: suggestions need at least 3"
+        "Graffiti": "officers gave it to 1 of the reviewed answers: suggestions need at least 2"
     }
     (found,) = suggester.confidences(["Graffiti on the bus shelter"])
     assert "Graffiti" not in found
@@ -147,8 +147,8 @@ def test_cross_validation_scores_each_answer_by_a_model_that_did_not_learn_it() 
 def test_cross_validation_lists_unlearnt_themes_unscored_with_the_reason() -> None:
     agreement = cross_validate(OFFICERS, THEMES)
     graffiti = agreement.themes[2]
-    assert graffiti.score is None and graffiti.examples == 2
-    assert graffiti.reason is not None and "at least 3" in graffiti.reason
+    assert graffiti.score is None and graffiti.examples == 1
+    assert graffiti.reason is not None and "at least 2" in graffiti.reason
     assert [t.name for t in agreement.themes if t.score] == ["Speeding", "Dog fouling"]
 
 

@@ -221,7 +221,7 @@ def test_the_agreement_page_explains_each_theme_to_officers(client: FlaskClient)
     assert rows["Parking"][0] == "6" and all(cell.endswith("%") for cell in rows["Parking"][1:])
     assert rows["Road safety"] == [
         "0",
-        "Not suggested: officers gave it to 0 of the reviewed answers: suggestions need at least 3",
+        "Not suggested: officers gave it to 0 of the reviewed answers: suggestions need at least 2",
     ]
     text = page(response).get_text(" ", strip=True)
     assert "Low recall means many answers with the theme will not have it suggested" in text
