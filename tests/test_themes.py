@@ -116,6 +116,33 @@ def test_running_autocode_again_replaces_only_auto_codes(app: Flask) -> None:
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AnswerCoding)) == 1
 
 
+def test_an_autocode_run_that_fails_part_way_leaves_the_codes_as_they_were(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On PostgreSQL the inserts are pipelined: their error comes later than the statement,
+    # and must still undo the whole run.
+    consultation = make_consultation()
+    graffiti, burglary = answered(consultation, "Graffiti on the walls", "Burglary")
+    themes.autocode(consultation)
+    db.session.commit()
+    before = names_of(graffiti), names_of(burglary)
+    assert before == (["Anti-social behaviour"], ["Volume crime"])
+    real_add = themes._Codes.add
+
+    def add_a_theme_that_is_not_there(
+        codes: themes._Codes, answer_id: int, theme_ids: list[int]
+    ) -> None:
+        real_add(codes, answer_id, [*theme_ids, 999_999])
+
+    monkeypatch.setattr(themes._Codes, "add", add_a_theme_that_is_not_there)
+    with pytest.raises(Exception, match="(?i)foreign key"):
+        themes.autocode(consultation)
+        db.session.commit()
+    db.session.rollback()
+    assert (names_of(graffiti), names_of(burglary)) == before
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AnswerCoding)) == 2
+
+
 def test_record_coding_refuses_a_theme_of_another_consultation(app: Flask) -> None:
     consultation = make_consultation()
     other = make_consultation(slug="other")
