@@ -2,8 +2,9 @@
 
 Not a test: it prints figures. For each backend it builds a fresh database (migrations), one
 consultation, and --answers responses to its free-text question (bulk inserts, texts from
-bench/data/worries.csv), then times auto-coding them all (a first run, then a second run
-after officers have reviewed 10% of the answers, which it must keep).
+bench/data/worries.csv), then times auto-coding them all: a first run; a second after officers
+have reviewed 10% of the answers, which it must keep (no code changes); a third after an officer
+adds two phrases to a theme (only the answers now coded differently are written).
 
     .venv/bin/python bench/autocode_db.py [--answers 100000] [--backend sqlite|postgresql|both]
     BENCH_THEMES_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_themes
@@ -41,6 +42,7 @@ from survey.data.models import Answer, AnswerCoding, Coding, Response  # noqa: E
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_themes"
 CHUNK = 10_000
+CODEBOOK_EDIT = ("parking", "bins")  # an officer's edit before the third run
 
 
 def fresh_postgres(url: str) -> str:
@@ -141,8 +143,19 @@ def run(backend: str, url: str, count: int) -> None:
         (second,) = themes.autocode(consultation)
         took = time.perf_counter() - started
         print(
-            f"{backend}: second run coded {second.coded:,}, kept {second.kept:,} officer codes, "
-            f"in {took:.2f} s: {second.coded / took:,.0f} answers/s"
+            f"{backend}: second run coded {second.coded:,} ({second.changed:,} changed), kept "
+            f"{second.kept:,} officer codes, in {took:.2f} s: {second.coded / took:,.0f} answers/s"
+        )
+        theme = themes.question_themes(question)[1]
+        themes.describe_theme(theme, theme.description, [*theme.phrases, *CODEBOOK_EDIT])
+        db.session.commit()
+        started = time.perf_counter()
+        (third,) = themes.autocode(consultation)
+        took = time.perf_counter() - started
+        print(
+            f"{backend}: after {theme.name} gained {', '.join(CODEBOOK_EDIT)}: coded "
+            f"{third.coded:,} ({third.changed:,} changed) in {took:.2f} s: "
+            f"{third.coded / took:,.0f} answers/s"
         )
         db.session.remove()
         db.engine.dispose()

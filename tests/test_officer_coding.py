@@ -87,9 +87,14 @@ def test_the_autocode_button_codes_answers_and_says_how_many(client: FlaskClient
     assert response.status_code == 302
     assert names_of(multi) == ["Alcohol misuse", "Young people", "Road safety"]
     banner = page(client.get(OVERVIEW)).select_one(".govuk-notification-banner").get_text(" ")
-    assert "2 answers auto-coded, 1 with at least one theme." in " ".join(banner.split())
+    said = " ".join(banner.split())
+    assert "2 answers auto-coded, 1 with at least one theme." in said
+    assert "All were coded for the first time or differently from before." in said
     assert ticked(client, multi) == ["Alcohol misuse", "Young people", "Road safety"]
     assert ticked(client, nothing) == []
+    press_autocode(client)  # the codebook is as it was: nothing moves
+    banner = page(client.get(OVERVIEW)).select_one(".govuk-notification-banner").get_text(" ")
+    assert "None is coded differently from before." in " ".join(banner.split())
 
 
 def test_an_officer_codes_a_multi_theme_answer_and_the_queue_moves_on(

@@ -116,23 +116,53 @@ def test_running_autocode_again_replaces_only_auto_codes(app: Flask) -> None:
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AnswerCoding)) == 1
 
 
+def test_a_rerun_rewrites_only_the_answers_it_codes_differently(app: Flask) -> None:
+    consultation = make_consultation()
+    graffiti, burglary, nothing = answered(
+        consultation, "Graffiti on the walls", "Burglary", "Nothing"
+    )
+    themes.autocode(consultation)
+    db.session.commit()
+    was = {a.id: db.session.get(AnswerCoding, a.id).coded_at for a in (graffiti, burglary)}
+    asb = theme_named(consultation, "Anti-social behaviour")
+    themes.describe_theme(asb, asb.description, ["vandalism"])
+    (stray,) = answered(consultation, "Dog mess")  # themes with no coding: not kept
+    db.session.add(AnswerTheme(answer_id=stray.id, theme_id=asb.id))
+    db.session.commit()
+    (result,) = themes.autocode(consultation)
+    db.session.commit()
+    db.session.expire_all()
+    assert (result.coded, result.themed, result.kept, result.changed) == (4, 1, 0, 2)
+    assert [names_of(a) for a in (graffiti, burglary, nothing, stray)] == [
+        [],
+        ["Volume crime"],
+        [],
+        [],
+    ]
+    assert db.session.get(AnswerCoding, burglary.id).coded_at == was[burglary.id]  # untouched
+    assert db.session.get(AnswerCoding, graffiti.id).coded_at > was[graffiti.id]
+    assert db.session.get(AnswerCoding, stray.id).source == "auto"
+
+
 def test_an_autocode_run_that_fails_part_way_leaves_the_codes_as_they_were(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # On PostgreSQL the inserts are pipelined: their error comes later than the statement,
-    # and must still undo the whole run.
+    # On PostgreSQL the deletes and inserts are pipelined: their error comes later than the
+    # statement, and must still undo the whole run.
     consultation = make_consultation()
     graffiti, burglary = answered(consultation, "Graffiti on the walls", "Burglary")
     themes.autocode(consultation)
+    asb = theme_named(consultation, "Anti-social behaviour")
+    themes.describe_theme(asb, asb.description, ["vandalism"])  # the run has graffiti to change
     db.session.commit()
     before = names_of(graffiti), names_of(burglary)
     assert before == (["Anti-social behaviour"], ["Volume crime"])
     real_add = themes._Codes.add
 
     def add_a_theme_that_is_not_there(
-        codes: themes._Codes, answer_id: int, theme_ids: list[int]
+        codes: themes._Codes, answer_id: int, theme_ids: set[int], *, replacing: bool = False
     ) -> None:
-        real_add(codes, answer_id, [*theme_ids, 999_999])
+        real_add(codes, answer_id, [*theme_ids, 999_999], replacing=replacing)
 
     monkeypatch.setattr(themes._Codes, "add", add_a_theme_that_is_not_there)
     with pytest.raises(Exception, match="(?i)foreign key"):
@@ -236,9 +266,10 @@ def test_cli_autocode_prints_how_many_answers_were_coded(runner: FlaskCliRunner)
     answered(consultation, "Burglary", "Nothing much")
     result = runner.invoke(args=["themes", "autocode", "safer-streets", "--question", "worries"])
     assert result.exit_code == 0, result.output
-    assert "worries: auto-coded 2 answers, 1 with a theme; kept 0 coded by officers" in (
-        result.output
-    )
+    assert (
+        "worries: auto-coded 2 answers, 1 with a theme; kept 0 coded by officers; "
+        "2 coded for the first time or differently from before"
+    ) in " ".join(result.output.split())
 
 
 @pytest.mark.parametrize(

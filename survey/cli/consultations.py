@@ -219,7 +219,8 @@ def autocode_command(slug: str, key: str | None) -> None:
     for result in results:
         click.echo(
             f"{result.question_key}: auto-coded {plural(result.coded, 'answer')}, "
-            f"{number(result.themed)} with a theme; kept {number(result.kept)} coded by officers"
+            f"{number(result.themed)} with a theme; kept {number(result.kept)} coded by officers; "
+            f"{number(result.changed)} coded for the first time or differently from before"
         )
 
 

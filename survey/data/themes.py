@@ -74,6 +74,7 @@ class AutocodeResult:
     coded: int  # answers coded now (replacing any earlier auto codes)
     themed: int  # of those, answers given at least one theme
     kept: int  # answers left alone because an officer decided their themes
+    changed: int = 0  # of those coded, answers not coded before or now coded differently
 
 
 @dataclass(frozen=True)
@@ -236,45 +237,56 @@ def autocode(consultation: Consultation, question: Question | None = None) -> li
 
 
 def _autocode_question(question: Question) -> AutocodeResult:
+    """Code every answer no officer has decided; only answers whose themes change are written.
+
+    A re-run after a codebook change rewrites just the answers it codes differently: the others
+    keep their rows, and when they were coded (bench/autocode_db.py times both runs).
+    """
     themes = question_themes(question)
     matcher = matcher_of(themes)
     theme_ids = [theme.id for theme in themes]
     decided = sa.select(AnswerCoding.answer_id).where(AnswerCoding.source == Coding.OFFICER.value)
     answers = _answers_with_text(question.id)
-    open_answers = answers.where(Answer.id.not_in(decided))
-    # Plain deletes: the ORM would otherwise read back every deleted row's key to update the
-    # session, which holds none of them (a fifth of a re-run's time at 100,000 answers).
-    plain = {"synchronize_session": False}
-    db.session.execute(
-        sa.delete(AnswerTheme).where(
-            AnswerTheme.answer_id.in_(open_answers.with_only_columns(Answer.id))
-        ),
-        execution_options=plain,
+    open_ids = answers.where(Answer.id.not_in(decided)).with_only_columns(Answer.id)
+    # Read on the session's connection: plain rows, without the ORM's per-row work.
+    read = db.session.connection().execute
+    auto = set(
+        read(
+            sa.select(AnswerCoding.answer_id).where(
+                AnswerCoding.answer_id.in_(open_ids), AnswerCoding.source == Coding.AUTO.value
+            )
+        ).scalars()
     )
-    db.session.execute(
-        sa.delete(AnswerCoding).where(
-            AnswerCoding.answer_id.in_(answers.with_only_columns(Answer.id)),
-            AnswerCoding.source == Coding.AUTO.value,
-        ),
-        execution_options=plain,
-    )
-    coded = themed = 0
-    rows = db.session.execute(open_answers.with_only_columns(Answer.id, Answer.text)).all()
+    stored: dict[int, set[int]] = {}
+    for answer_id, theme_id in read(
+        sa.select(AnswerTheme.answer_id, AnswerTheme.theme_id).where(
+            AnswerTheme.answer_id.in_(open_ids)
+        )
+    ).all():
+        stored.setdefault(answer_id, set()).add(theme_id)
+    coded = themed = changed = 0
+    rows = read(
+        answers.where(Answer.id.not_in(decided)).with_only_columns(Answer.id, Answer.text)
+    ).all()
     with _pipelined():
         for start in range(0, len(rows), CHUNK):
             batch = _Codes(Coding.AUTO, None)
             for answer_id, text in rows[start : start + CHUNK]:
-                found = matcher.theme_indexes(text or "")
+                found = {theme_ids[i] for i in matcher.theme_indexes(text or "")}
                 coded += 1
                 themed += bool(found)
-                batch.add(answer_id, [theme_ids[i] for i in found])
+                before = stored.get(answer_id, set())
+                if answer_id in auto and before == found:
+                    continue  # coded as it was
+                changed += 1
+                batch.add(answer_id, found, replacing=answer_id in auto or bool(before))
             batch.insert()
     kept = db.session.scalar(
         sa.select(sa.func.count()).select_from(
             answers.where(Answer.id.in_(decided)).with_only_columns(Answer.id).subquery()
         )
     )
-    return AutocodeResult(question.key, coded, themed, kept or 0)
+    return AutocodeResult(question.key, coded, themed, kept or 0, changed)
 
 
 def _driver_connection() -> Any:
@@ -305,15 +317,22 @@ class _Codes:
         self.coded_at = utcnow()
         self.answers: list[int] = []
         self.pairs: list[tuple[int, int]] = []  # (answer id, theme id)
+        self.replaced: list[int] = []  # answers whose auto codes and themes go first
 
-    def add(self, answer_id: int, theme_ids: Iterable[int]) -> None:
-        """Code one answer with these themes (none is a decision too)."""
+    def add(self, answer_id: int, theme_ids: Iterable[int], *, replacing: bool = False) -> None:
+        """Code one answer with these themes (none is a decision too); `replacing`: its auto
+        code (or stray themes) stored now are deleted first."""
         self.answers.append(answer_id)
         self.pairs.extend((answer_id, theme_id) for theme_id in theme_ids)
+        if replacing:
+            self.replaced.append(answer_id)
 
     def insert(self) -> None:
-        """Insert every coding and theme row gathered, CHUNK rows per statement."""
+        """Delete what the added codes replace, then insert every coding and theme row
+        gathered, CHUNK rows per statement."""
         postgresql = on_postgresql()
+        for start in range(0, len(self.replaced), CHUNK):
+            self._delete(self.replaced[start : start + CHUNK], postgresql)
         for start in range(0, max(len(self.answers), len(self.pairs)), CHUNK):
             answers = self.answers[start : start + CHUNK]
             pairs = self.pairs[start : start + CHUNK]
@@ -321,6 +340,30 @@ class _Codes:
                 self._insert_arrays(answers, pairs)
             else:
                 self._insert_many(answers, pairs)
+
+    def _delete(self, answers: list[int], postgresql: bool) -> None:
+        """Remove these answers' themes and auto codes; an officer's code is never removed
+        (one saved since the run began makes its insert fail, and the run with it)."""
+        if postgresql:  # by the driver, like the inserts, so that it too is pipelined
+            cursor = _driver_connection().cursor()
+            ids = {"ids": answers, "auto": Coding.AUTO.value}
+            cursor.execute("DELETE FROM answer_theme WHERE answer_id = ANY(%(ids)s)", ids)
+            cursor.execute(
+                "DELETE FROM answer_coding WHERE answer_id = ANY(%(ids)s) AND source = %(auto)s",
+                ids,
+            )
+            return
+        plain = {"synchronize_session": False}  # the session holds none of these rows
+        db.session.execute(
+            sa.delete(AnswerTheme).where(AnswerTheme.answer_id.in_(answers)),
+            execution_options=plain,
+        )
+        db.session.execute(
+            sa.delete(AnswerCoding).where(
+                AnswerCoding.answer_id.in_(answers), AnswerCoding.source == Coding.AUTO.value
+            ),
+            execution_options=plain,
+        )
 
     def _insert_arrays(self, answers: list[int], pairs: list[tuple[int, int]]) -> None:
         """PostgreSQL: one INSERT ... SELECT FROM unnest(arrays) per table, far faster than

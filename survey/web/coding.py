@@ -88,15 +88,31 @@ def autocode(slug: str) -> ResponseReturnValue:
     coded = sum(r.coded for r in results)
     themed = sum(r.themed for r in results)
     kept = sum(r.kept for r in results)
+    changed = sum(r.changed for r in results)
     action_log.record(
-        "answers auto-coded", consultation, detail=f"{coded} answers, {kept} kept", by=current_user
+        "answers auto-coded",
+        consultation,
+        detail=f"{coded} answers, {changed} changed, {kept} kept",
+        by=current_user,
     )
     db.session.commit()
-    message = f"{plural(coded, 'answer')} auto-coded, {number(themed)} with at least one theme."
+    message = (
+        f"{plural(coded, 'answer')} auto-coded, {number(themed)} with at least one theme."
+        f" {_changed(changed, coded)}"
+    )
     if kept:
         message += f" {plural(kept, 'answer')} reviewed by officers kept as they were."
     flash(message, "success")
     return redirect(url_for(".overview", slug=slug))
+
+
+def _changed(changed: int, coded: int) -> str:
+    """What a run changed: after a codebook edit, the officer sees how many answers it moved."""
+    if changed == coded:
+        return "All were coded for the first time or differently from before." if coded else ""
+    if not changed:
+        return "None is coded differently from before."
+    return f"{plural(changed, 'answer')} coded for the first time or differently from before."
 
 
 @bp.get("/consultations/<slug>/themes/<key>/review")
