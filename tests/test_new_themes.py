@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from survey.core.new_themes import MIN_ANSWERS, find_clusters
+from survey.core.word_vectors import installed
 
 PARKING = [
     "Parking permits cost too much for residents",
@@ -47,3 +48,26 @@ def test_the_same_answers_give_the_same_groups() -> None:
 def test_too_few_answers_or_no_shared_words_give_no_groups() -> None:
     assert find_clusters(PARKING[: MIN_ANSWERS - 1]) == []
     assert find_clusters(["alpha", "bravo", "charlie", "delta", "echo", "foxtrot"]) == []
+
+
+THEFT = [
+    "Burglaries on our street",
+    "Muggings near the station at night",
+    "Thieves took my bike from the shed",
+    "Shoplifting at the corner shop",
+    "My car was stolen last week",
+    "Someone robbed the post office",
+]
+
+
+def test_answers_alike_in_meaning_but_not_in_words_land_in_one_group() -> None:
+    vectors = installed()
+    assert vectors is not None, "no instance/word-vectors.npz: run make setup"
+    clusters = find_clusters(THEFT + BINS, vectors=vectors)
+    assert sorted(sorted(c.members) for c in clusters) == [
+        list(range(len(THEFT))),
+        list(range(len(THEFT), len(THEFT) + len(BINS))),
+    ]
+    (theft,) = [c for c in clusters if 0 in c.members]
+    # No word is used twice among them: their words come from what they mean.
+    assert {"burglaries", "muggings", "robbed"} <= set(theft.words)

@@ -1,15 +1,18 @@
 """Finding new themes: groups of similar answers among those no theme of the codebook matches.
 
-Pure core: no Flask, no database, nothing downloaded. Answers are TF-IDF vectors of their words
-and word pairs (less English stop words) joined with their character 3- to 5-grams, so "bin",
-"bins" and "binmen" share evidence. Agglomerative clustering (average linkage, cosine) groups
-them for each k from 2 up to a limit, and the k whose groups are best separated (silhouette,
-cosine) is kept; over SAMPLE answers, a fixed sample is grouped and every other answer joins
-the group whose centre it is nearest. On bench/new_themes.py this beat k-means over words alone
-on both the share of a hidden theme in one group and that group's purity.
+Pure core: no Flask, no database, nothing downloaded. An answer is described by its words twice
+over: what it says (TF-IDF of its words and word pairs, less English stop words, joined with its
+character 3- to 5-grams, so "bin", "bins" and "binmen" share evidence) and what its words mean
+(`survey.core.word_vectors`, given in half again the weight, so that "burglary", "muggings" and
+"thieves" are near though they share no letters). Ward's agglomerative clustering makes a group
+per GROUP_SIZE answers, between 2 and a limit: Ward keeps groups of like size, where average
+linkage gathered half of a large question's answers into one group. Over SAMPLE answers, a fixed
+sample is grouped and every other answer joins the group whose centre it is nearest.
+bench/new_themes.py measures this; without the word vectors it groups by words alone.
 Each group is shown to officers with its most typical answers (nearest its centre) and its
-distinctive words (heaviest in its centre compared with all the answers), which become the new
-theme's phrases if an officer names it. Deterministic: the same answers give the same groups.
+distinctive words (heaviest in its centre compared with all the answers; for a group its words'
+meaning made, also its words nearest in meaning to the group's), which become the new theme's
+phrases if an officer names it. Deterministic: the same answers give the same groups.
 """
 
 from __future__ import annotations
@@ -19,8 +22,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from survey.core.coding import normalise
+from survey.core.word_vectors import WordVectors
 
 MAX_CLUSTERS = 10  # more groups: purer, but a theme's answers more often split
+GROUP_SIZE = 6  # answers per group, until MAX_CLUSTERS (chosen on bench/new_themes.py --half dev)
+MEANING_WEIGHT = 1.5  # of what the words mean, against which words are used (likewise)
 MIN_ANSWERS = 6  # fewer unmatched answers than this are not worth grouping
 MIN_SIZE = 2  # a group of fewer answers is not shown
 RANDOM_STATE = 0
@@ -46,13 +52,23 @@ class Cluster:
 
 
 def find_clusters(
-    texts: Sequence[str], *, max_clusters: int = MAX_CLUSTERS, words: int = 6
+    texts: Sequence[str],
+    *,
+    max_clusters: int = MAX_CLUSTERS,
+    words: int = 6,
+    vectors: WordVectors | None = None,
 ) -> list[Cluster]:
-    """Groups of similar answers among `texts`, largest first; [] when there are too few."""
+    """Groups of similar answers among `texts`, largest first; [] when there are too few.
+
+    `vectors`: what words mean (`word_vectors.installed()`); None groups by words alone.
+    """
     if len(texts) < MIN_ANSWERS:
         return []
-    from scipy.sparse import hstack
-    from sklearn.feature_extraction.text import TfidfVectorizer  # see learning._vectoriser
+    from scipy.sparse import csr_matrix, hstack
+    from sklearn.feature_extraction.text import (  # see learning._vectoriser
+        ENGLISH_STOP_WORDS,
+        TfidfVectorizer,
+    )
     from sklearn.preprocessing import normalize
 
     cleaned = [normalise(text) for text in texts]
@@ -67,7 +83,11 @@ def find_clusters(
         analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2, max_features=50000
     ).fit_transform(cleaned)
     features = normalize(hstack([word_features, char_features]).tocsr())
-    labels = _best_grouping(features, max_clusters)
+    stop = frozenset(ENGLISH_STOP_WORDS)
+    if vectors is not None:
+        meaning = vectors.of_texts(cleaned, stop)
+        features = normalize(hstack([features, csr_matrix(MEANING_WEIGHT * meaning)]).tocsr())
+    labels = _grouping(features, max(2, min(max_clusters, len(texts) // GROUP_SIZE)))
     vocabulary = word_vectoriser.get_feature_names_out()
     overall = word_features.mean(axis=0).A1
     clusters = []
@@ -80,15 +100,18 @@ def find_clusters(
         order = sorted(range(len(rows)), key=lambda i: (-nearness[i], rows[i]))
         weights = word_features[rows].mean(axis=0).A1 - overall
         top = [vocabulary[i] for i in weights.argsort()[::-1][:words] if weights[i] > 0]
+        if vectors is not None and len(top) < words:  # a group its words' meaning made
+            known = vectors.words_of([cleaned[i] for i in rows], stop)
+            nearest = vectors.ranked(known, meaning[rows].mean(axis=0), meaning.mean(axis=0))
+            top += [w for w in nearest if w not in top][: words - len(top)]
         clusters.append(Cluster(tuple(rows[i] for i in order), tuple(top)))
     return sorted(clusters, key=lambda c: (-c.size, c.members[0]))
 
 
-def _best_grouping(features: Any, max_clusters: int) -> list[int]:
-    """A group number per row: average-linkage groups for the k with the best silhouette."""
+def _grouping(features: Any, groups: int) -> list[int]:
+    """A group number per row: Ward's agglomerative clustering into `groups` groups."""
     import numpy as np
     from sklearn.cluster import AgglomerativeClustering
-    from sklearn.metrics import silhouette_score
 
     rows = features.shape[0]
     sample = (
@@ -96,37 +119,28 @@ def _best_grouping(features: Any, max_clusters: int) -> list[int]:
         if rows <= SAMPLE
         else np.sort(np.random.default_rng(RANDOM_STATE).choice(rows, SAMPLE, replace=False))
     )
-    dense = _reduced(features[sample])
-    best: tuple[float, Any] | None = None
-    for k in range(2, min(max_clusters, len(sample) - 1) + 1):
-        labels = (
-            AgglomerativeClustering(n_clusters=k, metric="cosine", linkage="average")
-            .fit(dense)
-            .labels_
-        )
-        if len(set(labels)) < 2:
-            continue
-        score = float(silhouette_score(dense, labels, metric="cosine"))
-        if best is None or score > best[0]:
-            best = (score, labels)
-    if best is None:
-        return [0] * rows
+    grouped = (
+        AgglomerativeClustering(n_clusters=min(groups, len(sample)), linkage="ward")
+        .fit(_reduced(features[sample]))
+        .labels_
+    )
     if rows <= SAMPLE:
-        return [int(x) for x in best[1]]
-    groups = sorted(set(best[1]))
-    centres = np.vstack([features[sample[best[1] == g]].mean(axis=0).A1 for g in groups])
+        return [int(x) for x in grouped]
+    numbers = sorted(set(grouped))
+    centres = np.vstack([features[sample[grouped == g]].mean(axis=0).A1 for g in numbers])
     nearest = np.asarray((features @ centres.T).argmax(axis=1)).ravel()
-    assigned = [groups[int(i)] for i in nearest]
+    assigned = [numbers[int(i)] for i in nearest]
     for position, row in enumerate(sample):
-        assigned[int(row)] = int(best[1][position])
+        assigned[int(row)] = int(grouped[position])
     return assigned
 
 
 def _reduced(features: Any) -> Any:
     """Dense rows for agglomerative clustering: at most DIMENSIONS latent components (LSA).
 
-    Thousands of n-gram columns made dense would need gigabytes; cosine distance is undefined
-    for an answer with no shared n-gram, so every row is nudged off zero.
+    Thousands of n-gram columns made dense would need gigabytes. Rows are of length 1, so
+    Ward's Euclidean distances rank pairs as cosine distance does; a row with no shared n-gram
+    is nudged off zero.
     """
     from sklearn.decomposition import TruncatedSVD
     from sklearn.preprocessing import normalize

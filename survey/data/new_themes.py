@@ -10,13 +10,14 @@ are kept, and the answers of a dismissed group are not grouped again. The job
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from common.database import db, utcnow
-from survey.core import new_themes
+from survey.core import new_themes, word_vectors
 from survey.data import themes
 from survey.data.models import (
     Answer,
@@ -30,6 +31,7 @@ from survey.data.models import (
 from survey.data.themes import ThemeError
 
 TYPICAL = 3  # typical answers shown for each group
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,13 @@ def _find_for(question: Question) -> FindResult:
         )
     )
     answers = unmatched_answers(question)
-    clusters = new_themes.find_clusters([text for _, text in answers])
+    vectors = word_vectors.installed()
+    if vectors is None:
+        _log.warning(
+            "no word vectors at %s (make setup keeps them): answers grouped by words alone",
+            word_vectors.INSTALLED,
+        )
+    clusters = new_themes.find_clusters([text for _, text in answers], vectors=vectors)
     db.session.add_all(
         ThemeCandidate(
             question_id=question.id,
