@@ -90,6 +90,12 @@ WORRIES = (
     "Drugs being sold outside the school gates.",
     "Bikes stolen from the station.",
     "Fear of walking home after dark.",
+    # And two concerns no area of concern covers, in different words, for finding new themes.
+    "The lamp posts on our lane have been broken for months.",
+    "No lamps working under the railway bridge, it is pitch dark.",
+    "Street lamps out along the canal path for weeks.",
+    "A dangerous dog on our estate has bitten two people.",
+    "An out of control dog bit my son in the park.",
 )
 CHANNEL_PLAN = ("online",) * 40 + ("email",) * 5 + ("event",) * 4 + ("paper",) * 15
 
