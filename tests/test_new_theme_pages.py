@@ -72,6 +72,21 @@ def test_answers_no_theme_matches_are_grouped_by_subject(app: Flask) -> None:
     assert not any("Drug" in text for c in found for text in c.typical)
 
 
+def test_a_group_shows_different_answers_as_its_typical_ones(app: Flask) -> None:
+    consultation = make_consultation()
+    themes.ensure_themes(consultation)
+    db.session.commit()
+    same = [PERMITS[0]] * 4 + [PERMITS[0].upper() + "  "]  # one answer, written five times
+    answered(consultation, *same, *PERMITS[1:], *BINS)
+    question = themes.coded_question(consultation, "worries")
+    new_themes.find_new_themes(consultation, question)
+    db.session.commit()
+    permits = next(c for c in new_themes.open_candidates(question) if c.typical[0] in same)
+    assert permits.size == 9
+    assert len(permits.typical) == 3
+    assert len({" ".join(t.casefold().split()) for t in permits.typical}) == 3
+
+
 def test_finding_again_replaces_open_groups_and_dismissed_answers_stay_out(app: Flask) -> None:
     consultation = make_consultation()
     with_answers(consultation)

@@ -135,7 +135,10 @@ def open_candidates(question: Question, typical: int = TYPICAL) -> list[Candidat
             .order_by(ThemeCandidate.id)
         )
     )
-    wanted = [answer_id for row in rows for answer_id in row.answer_ids[:typical]]
+    # Many residents write the same words ("No lighting"): the typical answers shown are
+    # different ones, looked for among the group's most typical few dozen.
+    window = typical * 10
+    wanted = [answer_id for row in rows for answer_id in row.answer_ids[:window]]
     texts = dict(
         db.session.execute(sa.select(Answer.id, Answer.text).where(Answer.id.in_(wanted))).all()
     )
@@ -143,12 +146,24 @@ def open_candidates(question: Question, typical: int = TYPICAL) -> list[Candidat
         Candidate(
             row.id,
             len(row.answer_ids),
-            tuple(texts[i] for i in row.answer_ids[:typical] if i in texts),
+            _different([texts[i] for i in row.answer_ids[:window] if i in texts], typical),
             tuple(row.words),
         )
         for row in rows
     ]
     return sorted(found, key=lambda c: (-c.size, c.id))
+
+
+def _different(texts: Sequence[str], count: int) -> tuple[str, ...]:
+    """The first `count` of `texts` that differ by more than case and spacing."""
+    seen: set[str] = set()
+    kept: list[str] = []
+    for text in texts:
+        key = " ".join(text.casefold().split())
+        if key not in seen and len(kept) < count:
+            seen.add(key)
+            kept.append(text)
+    return tuple(kept)
 
 
 def decided_count(question: Question, state: CandidateState) -> int:
