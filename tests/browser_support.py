@@ -120,22 +120,10 @@ with create_app().app_context():
 flask("strategy", "consult", strategy, "--opens", "2027-03-01", "--closes", "2027-04-30")
 with create_app().app_context():
     from assembly.data import comment_rounds, strategies, you_said
-    from survey.core.question_types import check_response
-    from survey.data import themes
-    from survey.data.models import Channel
-    from survey.data.recording import record_response
+    from tests.support import comment_on_priority_6
 
     made = comment_rounds.round_of(strategies.by_strategy_slug(strategy), 1)
-    comments = store.by_slug(made.consultation_slug)
-    specs = [question.spec() for question in comments.questions]
-    for count, words in ((6, "More drug treatment please"), (2, "Alcohol in the park")):
-        for _ in range(count):
-            values, _ = check_response(
-                specs, {"priority_6_comments": words}, enforce_required=False
-            )
-            record_response(comments, values, Channel.PAPER)
-    db.session.commit()
-    themes.autocode(comments)
+    comment_on_priority_6(store.by_slug(made.consultation_slug))
     for point in you_said.points_of(made, minimum=5):
         you_said.respond(
             made, point.subject, "changed", "Added a target", "", minimum=5, user=None

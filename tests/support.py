@@ -116,3 +116,23 @@ def sign_in(client: FlaskClient, role: str, email: str | None = None) -> str:
     response = post_form(client, "/sign-in", {"email": address, "password": PASSWORD})
     assert response.status_code == 302, "sign-in failed"
     return address
+
+
+def comment_on_priority_6(consultation: Consultation) -> None:
+    """Residents' paper comments on a draft's priority 6, auto-coded: 6 mention drugs (enough
+    to be a point), 2 alcohol (too few); the "You said" tests and browser demo both use them."""
+    from survey.core.question_types import check_response
+    from survey.data import themes
+    from survey.data.models import Channel
+    from survey.data.recording import record_response
+
+    specs = store.spec_of(consultation).questions
+    for count, words in ((6, "More drug treatment please"), (2, "Alcohol in the park")):
+        for _ in range(count):
+            values, _ = check_response(
+                specs, {"priority_6_comments": words}, enforce_required=False
+            )
+            record_response(consultation, values, Channel.PAPER)
+    db.session.commit()
+    themes.autocode(consultation)
+    db.session.commit()

@@ -24,6 +24,7 @@ from survey.core.results import (
     scale_result,
     text_result,
 )
+from tests.catalogue_support import lost_placeholders
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "translations" / "cy" / "LC_MESSAGES" / "messages.po"
@@ -43,7 +44,6 @@ RESIDENTS_TEMPLATES = sorted(
         ROOT / "templates" / "councillors" / "_table.html",
     ]
 )
-PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%\{(\w+)\}")
 JINJA = re.compile(r"{{.*?}}|{%.*?%}|{#.*?#}", re.DOTALL)
 TAG = re.compile(r"<[^>]*>", re.DOTALL)
 # A GOV.UK macro parameter given as a bare English literal, not through _().
@@ -87,16 +87,7 @@ def test_every_string_in_the_catalogue_has_welsh(welsh: dict[object, object]) ->
 
 
 def test_welsh_keeps_every_placeholder(welsh: dict[object, object]) -> None:
-    def names(text: str) -> set[str]:
-        return {a or b for a, b in PLACEHOLDER.findall(text)}
-
-    wrong = []
-    for message, string in welsh.items():
-        english = message[-1] if isinstance(message, tuple) else message
-        for form in string if isinstance(string, tuple) else (string,):
-            if names(str(english)) != names(str(form)):
-                wrong.append((message, form))
-    assert not wrong
+    assert not lost_placeholders(welsh.items())
 
 
 def test_the_catalogue_holds_nothing_no_longer_used(

@@ -12,9 +12,10 @@ import pytest
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 
+from tests.catalogue_support import lost_placeholders
+
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "translations" / "cy" / "LC_MESSAGES" / "documents.po"
-PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
 
 def _extract_arguments() -> list[str]:
@@ -76,16 +77,7 @@ def test_every_string_in_the_catalogue_has_welsh(
 def test_welsh_keeps_every_placeholder_and_percent_sign(
     welsh: dict[object, tuple[object, set[str]]],
 ) -> None:
-    def names(text: str) -> tuple[set[str], int]:
-        return set(PLACEHOLDER.findall(text)), text.count("%%")
-
-    wrong = []
-    for message, (string, _) in welsh.items():
-        english = message[-1] if isinstance(message, tuple) else message
-        for form in string if isinstance(string, tuple) else (string,):
-            if names(str(english)) != names(str(form)):
-                wrong.append((message, form))
-    assert not wrong
+    assert not lost_placeholders((m, string) for m, (string, _) in welsh.items())
 
 
 def test_the_catalogue_holds_nothing_no_longer_used(
@@ -123,3 +115,12 @@ def test_wording_both_catalogues_hold_is_the_same_welsh_in_both(
     shared = [message for message in welsh if message in residents]
     differ = [m for m in shared if welsh[m][0] != residents[m]]
     assert not differ, f"Welsh in documents.po differs from messages.po for: {differ}"
+
+
+def test_the_placeholder_check_finds_a_lost_or_renamed_one() -> None:
+    kept = [("%(n)s answers", "%(n)s ateb"), (("%(n)s thing", "%(n)s things"), ("%(n)s peth",))]
+    assert lost_placeholders(kept) == []
+    assert lost_placeholders([("%(n)s answers", "atebion")]) == [("%(n)s answers", "atebion")]
+    assert lost_placeholders([("%(count)s%%", "%(n)s%%")])  # renamed
+    assert lost_placeholders([("%(count)s%%", "%(count)s%")])  # a percent sign lost
+    assert lost_placeholders([(("one", "%(n)s more"), ("un", "mwy"))])  # a plural form's

@@ -16,7 +16,7 @@ from survey.data import themes
 from survey.data.consultations import by_slug, spec_of
 from survey.data.models import Channel
 from survey.data.recording import record_response
-from tests.support import csrf_token, error_summary, page, sign_in
+from tests.support import comment_on_priority_6, csrf_token, error_summary, page, sign_in
 from tests.test_strategy_consultation import CONSULTATION, STRATEGY, build, consult
 
 pytestmark = pytest.mark.db
@@ -33,16 +33,7 @@ def out_for_comment(runner: FlaskCliRunner, client: FlaskClient, tmp_path: Path)
     assert consult(runner).exit_code == 0
     consultation = by_slug(CONSULTATION)
     assert consultation is not None
-    specs = spec_of(consultation).questions
-    for count, words in ((6, "More drug treatment please"), (2, "Alcohol in the park")):
-        for _ in range(count):
-            values, _ = check_response(
-                specs, {"priority_6_comments": words}, enforce_required=False
-            )
-            record_response(consultation, values, Channel.PAPER)
-    db.session.commit()
-    themes.autocode(consultation)
-    db.session.commit()
+    comment_on_priority_6(consultation)
     sign_in(client, "officer", "strategy.officer@example.org")
     return client
 
