@@ -38,7 +38,13 @@ from common.database import db  # noqa: E402
 from survey.core.definitions import parse_definition  # noqa: E402
 from survey.data import themes  # noqa: E402
 from survey.data.consultations import save_definition  # noqa: E402
-from survey.data.models import Answer, AnswerCoding, Coding, Response  # noqa: E402
+from survey.data.models import (  # noqa: E402
+    Answer,
+    AnswerCoding,
+    Coding,
+    Consultation,
+    Response,
+)
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_themes"
 CHUNK = 10_000
@@ -125,13 +131,7 @@ def run(backend: str, url: str, count: int) -> None:
         db.session.commit()
         print(f"{backend}: {count:,} answers inserted in {time.perf_counter() - started:.1f} s")
 
-        started = time.perf_counter()
-        (first,) = themes.autocode(consultation)
-        took = time.perf_counter() - started
-        print(
-            f"{backend}: first run coded {first.coded:,} ({first.themed:,} with a theme) in "
-            f"{took:.2f} s: {first.coded / took:,.0f} answers/s"
-        )
+        timed_run(consultation, f"{backend}: first run")
         reviewed = db.session.scalars(sa.select(AnswerCoding.answer_id).limit(count // 10)).all()
         db.session.execute(
             sa.update(AnswerCoding)
@@ -139,26 +139,25 @@ def run(backend: str, url: str, count: int) -> None:
             .values(source=Coding.OFFICER.value)
         )
         db.session.commit()
-        started = time.perf_counter()
-        (second,) = themes.autocode(consultation)
-        took = time.perf_counter() - started
-        print(
-            f"{backend}: second run coded {second.coded:,} ({second.changed:,} changed), kept "
-            f"{second.kept:,} officer codes, in {took:.2f} s: {second.coded / took:,.0f} answers/s"
-        )
+        timed_run(consultation, f"{backend}: second run, after officers reviewed 10%")
         theme = themes.question_themes(question)[1]
         themes.describe_theme(theme, theme.description, [*theme.phrases, *CODEBOOK_EDIT])
         db.session.commit()
-        started = time.perf_counter()
-        (third,) = themes.autocode(consultation)
-        took = time.perf_counter() - started
-        print(
-            f"{backend}: after {theme.name} gained {', '.join(CODEBOOK_EDIT)}: coded "
-            f"{third.coded:,} ({third.changed:,} changed) in {took:.2f} s: "
-            f"{third.coded / took:,.0f} answers/s"
-        )
+        timed_run(consultation, f"{backend}: after {theme.name} gained {', '.join(CODEBOOK_EDIT)}")
         db.session.remove()
         db.engine.dispose()
+
+
+def timed_run(consultation: Consultation, label: str) -> None:
+    """Auto-code the consultation once and print what the run did and how fast."""
+    started = time.perf_counter()
+    (result,) = themes.autocode(consultation)
+    took = time.perf_counter() - started
+    print(
+        f"{label}: coded {result.coded:,} ({result.themed:,} with a theme, {result.changed:,} "
+        f"changed), kept {result.kept:,} officer codes, in {took:.2f} s: "
+        f"{result.coded / took:,.0f} answers/s"
+    )
 
 
 def main() -> None:
