@@ -152,10 +152,13 @@ def test_cross_validation_lists_unlearnt_themes_unscored_with_the_reason() -> No
     assert [t.name for t in agreement.themes if t.score] == ["Speeding", "Dog fouling"]
 
 
-def test_uncertainty_is_highest_for_a_theme_at_even_odds() -> None:
-    assert uncertainty({"Speeding": 0.5, "Graffiti": 0.99}) == 1.0
+def test_uncertainty_adds_up_the_themes_shown_each_highest_at_even_odds() -> None:
+    assert uncertainty({"Speeding": 0.5}) == 1.0
+    assert uncertainty({"Speeding": 0.5, "Graffiti": 0.99}) == pytest.approx(1.02)
+    assert uncertainty({"Speeding": 0.75, "Graffiti": 0.4}) == pytest.approx(0.5 + 0.8)
     assert uncertainty({"Speeding": 0.0, "Graffiti": 1.0}) == 0.0
-    assert uncertainty({"Speeding": 0.75}) == pytest.approx(0.5)
+    # under 20% a suggestion is neither shown nor stored, so it counts for nothing
+    assert uncertainty({"Speeding": 0.19, "Graffiti": 0.2}) == pytest.approx(0.4)
     assert uncertainty({}) == 0.0
 
 

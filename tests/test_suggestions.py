@@ -13,6 +13,7 @@ from werkzeug.test import TestResponse
 import survey.cli.suggestions  # noqa: F401  (adds `flask themes suggest`, as app.py does)
 from common.database import db
 from common.display import percent
+from survey.core import learning
 from survey.data import suggestions, themes
 from survey.data.models import (
     Answer,
@@ -318,8 +319,34 @@ def test_least_sure_first_puts_unsuggested_answers_after_unsure_ones(app: Flask)
     db.session.add(ThemeSuggestion(answer_id=parked.id, theme_id=bins.id, confidence=0.99))
     db.session.commit()
     ordered = themes.review_page(question, themes.Show.UNCODED, least_sure_first=True)
-    # weather: 45% (unsure); rubbish: none stored, so every theme under 20%; parked: 99%
-    assert [i.answer_id for i in ordered.items] == [weather.id, rubbish.id, parked.id]
+    # weather: 45% (unsure); parked: 99% (all but sure); rubbish: none stored (under 20%)
+    assert [i.answer_id for i in ordered.items] == [weather.id, parked.id, rubbish.id]
+
+
+def test_an_answer_unsure_of_two_themes_comes_before_one_unsure_of_one(app: Flask) -> None:
+    consultation = make_consultation()
+    _, (parked, rubbish, weather) = coded_by_officers(consultation)
+    question = themes.coded_question(consultation, "worries")
+    by_name = {t.name: t for t in themes.question_themes(question)}
+    for answer, theme, confidence in (
+        (parked, "Parking", 0.5),  # one theme at even odds: 1
+        (weather, "Parking", 0.6),  # two themes fairly unsure: 0.8 + 0.6
+        (weather, "Bins", 0.7),
+        (rubbish, "Bins", 0.9),  # 0.2
+    ):
+        db.session.add(
+            ThemeSuggestion(answer_id=answer.id, theme_id=by_name[theme].id, confidence=confidence)
+        )
+    db.session.commit()
+    ordered = themes.review_page(question, themes.Show.UNCODED, least_sure_first=True)
+    assert [i.answer_id for i in ordered.items] == [weather.id, parked.id, rubbish.id]
+    found = {
+        answer.id: learning.uncertainty(item.suggested)
+        for answer in (parked, rubbish, weather)
+        for item in ordered.items
+        if item.answer_id == answer.id
+    }
+    assert found == pytest.approx({weather.id: 1.4, parked.id: 1.0, rubbish.id: 0.2})
 
 
 def test_the_review_queue_orders_least_sure_first_and_shows_each_themes_agreement(
@@ -334,7 +361,8 @@ def test_the_review_queue_orders_least_sure_first_and_shows_each_themes_agreemen
     queue = page(client.get(f"{THEMES}/review?show=uncoded"))
     chosen = queue.find("select", id="order").find("option", selected=True)
     assert chosen.get_text(strip=True) == "Least sure suggestions first"
-    assert "least sure (nearest 50%) come first" in queue.find(id="order-note").get_text()
+    note = queue.find(id="order-note").get_text()
+    assert "least sure come first (themes nearest 50%, and more of them)" in note
     rows = {
         row.find("th").get_text(strip=True): [td.get_text(strip=True) for td in row("td")]
         for row in queue.find(id="trust").select("tbody tr")

@@ -35,6 +35,7 @@ MIN_EXAMPLES = 10  # reviewed answers before anything is suggested
 # macro-F1 0.854 -> 0.864); the agreement page shows how far so few examples can be trusted.
 MIN_POSITIVES = 2
 THRESHOLD = 0.5  # a suggestion at least this confident counts as "suggested"
+SHOWN = 0.2  # a suggestion below this confidence is not worth showing an officer (nor storing)
 FOLDS = 5
 RANDOM_STATE = 0
 # Regularisation. Smaller C scores higher on bench/learning_f1.py (seed 1: 0.80 micro-F1 at
@@ -297,9 +298,17 @@ def _vectoriser() -> Any:
     )
 
 
-def uncertainty(found: Mapping[str, float]) -> float:
-    """How unsure one answer's suggestions are: 1 when a theme is at 50%, 0 when all are 0 or 1."""
-    return max((1 - abs(2 * value - 1) for value in found.values()), default=0.0)
+def uncertainty(found: Mapping[Any, float]) -> float:
+    """How unsure one answer's suggestions are, all its themes together: each theme shown to
+    officers (at least SHOWN) adds 1 at 50% and 0 at 100%; themes under SHOWN add nothing.
+
+    Summed, not the least sure theme alone: an answer unsure of two themes teaches more than one
+    unsure of one. On bench/learning_f1.py --active (seeds 1-6, 20% coded) the sum raised
+    macro-F1 from 0.855 to 0.863 on average and from 0.838 to 0.850 in the worst seed. Themes
+    under SHOWN are left out because the database keeps only those (the review queue's order,
+    survey.data.themes.review_page, must be this one).
+    """
+    return sum(1 - abs(2 * value - 1) for value in found.values() if value >= SHOWN)
 
 
 def least_sure_first(suggester: Suggester, texts: Sequence[str]) -> list[int]:

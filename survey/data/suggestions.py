@@ -33,8 +33,6 @@ from survey.data.models import (
 )
 from survey.data.themes import CHUNK, coded_questions, ensure_themes, question_themes
 
-STORED = 0.2  # suggestions below this confidence are not worth showing an officer
-
 
 @dataclass(frozen=True)
 class SuggestResult:
@@ -120,7 +118,7 @@ def _plan(question: Question, given: ThemeSuggester | None) -> _Planned:
                     "confidence": None if value is None else round(value, 4),
                 }
                 for name, value in suggestion.themes.items()
-                if value is None or value >= STORED
+                if value is None or value >= learning.SHOWN
             )
     reason = None if offered else "no theme has enough examples yet"
     result = SuggestResult(

@@ -46,9 +46,6 @@ from survey.data.models import (
 NAME_LIMIT = 120
 DESCRIPTION_LIMIT = 2000
 CHUNK = 5000  # rows per insert statement, and responses per look-up while importing
-# survey.data.suggestions stores no suggestion under 20%: an answer without one is at least
-# this sure of every theme (|confidence - 50%|, doubled), for ordering least sure first.
-UNSUGGESTED_SURENESS = 0.6
 NAME_SEPARATOR = "\x1f"  # between theme names aggregated in SQL (names are one line of text)
 
 
@@ -703,9 +700,9 @@ def review_page(
     The filters combine: `show` (how far coded), `theme_id` (coded with that theme) or
     `no_theme` (coded with none, or not coded), and `suggested` (with a learnt suggestion).
 
-    With `least_sure_first`, answers whose learnt suggestions are nearest 50% come first
-    (active learning: an officer's code for such an answer teaches the suggestions most), then
-    answers with no suggestion, oldest first.
+    With `least_sure_first`, answers whose learnt suggestions are least sure come first, by
+    `survey.core.learning.uncertainty` (active learning: an officer's code for such an answer
+    teaches the suggestions most); equally unsure ones, and those with no suggestion, oldest first.
     """
     query = (
         sa.select(
@@ -728,7 +725,7 @@ def review_page(
     page = min(max(1, page), pages)
     order: list[Any] = [Response.submitted_at, Answer.id]
     if least_sure_first:
-        order.insert(0, sa.func.coalesce(_sureness(), UNSUGGESTED_SURENESS))
+        order.insert(0, sa.func.coalesce(_uncertainty(), 0).desc())
     rows = db.session.execute(
         query.order_by(*order).limit(per_page).offset((page - 1) * per_page)
     ).all()
@@ -765,11 +762,11 @@ def review_page(
     return ReviewPage(items, total, page, pages)
 
 
-def _sureness() -> sa.ScalarSelect[float]:
-    """A correlated subquery: how far an `Answer` row's least sure learnt suggestion is from 50%,
-    doubled (0: a theme at exactly 50%; NULL: no suggestion)."""
+def _uncertainty() -> sa.ScalarSelect[float]:
+    """A correlated subquery: `survey.core.learning.uncertainty` of an `Answer` row's stored
+    learnt suggestions (each at least SHOWN: 1 at 50%, 0 at 100%; NULL: no suggestion)."""
     return (
-        sa.select(sa.func.min(2 * sa.func.abs(ThemeSuggestion.confidence - 0.5)))
+        sa.select(sa.func.sum(1 - sa.func.abs(2 * ThemeSuggestion.confidence - 1)))
         .where(ThemeSuggestion.answer_id == Answer.id, ThemeSuggestion.source == LEARNT)
         .scalar_subquery()
     )
