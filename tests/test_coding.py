@@ -20,6 +20,7 @@ from survey.core.coding import (
     phrase_problem,
     phrase_variants,
     unique_phrases,
+    words_of,
 )
 
 AREAS_OF_CONCERN = [
@@ -141,6 +142,23 @@ def test_a_multi_word_phrase_needs_its_words_in_order() -> None:
 
 def test_normalise_lowercases_and_drops_apostrophes_and_punctuation() -> None:
     assert normalise("  Kids' BIKES -- stolen!! ") == "kids bikes stolen"
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("  Kids' BIKES -- stolen!! ", ["kids", "bikes", "stolen"]),
+        ("Don\u2019t ask", ["dont", "ask"]),
+        ("goryrru\u2019n i\u2019r ysgol", ["goryrru", "n", "i", "r", "ysgol"]),  # Welsh: 2 words
+        ("\uff21\uff22\uff23 \ufb01ne", ["abc", "fine"]),  # full-width letters, a ligature
+        ("snake_case\u00a0and\u2014dashes", ["snake", "case", "and", "dashes"]),
+        ("\u0149", ["n"]),  # casefolds to an apostrophe and n
+        ("", []),
+    ],
+)
+def test_words_of_are_the_normalised_words(text: str, words: list[str]) -> None:
+    assert words_of(text) == words
+    assert normalise(text) == " ".join(words)
 
 
 def test_phrase_variants_join_hyphenated_words_or_keep_them_apart() -> None:

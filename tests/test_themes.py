@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -142,6 +144,29 @@ def test_a_rerun_rewrites_only_the_answers_it_codes_differently(app: Flask) -> N
     assert db.session.get(AnswerCoding, burglary.id).coded_at == was[burglary.id]  # untouched
     assert db.session.get(AnswerCoding, graffiti.id).coded_at > was[graffiti.id]
     assert db.session.get(AnswerCoding, stray.id).source == "auto"
+
+
+def test_auto_codes_are_stored_with_their_time_as_every_other_timestamp(app: Flask) -> None:
+    # Written by the driver, not the ORM (see themes._Codes): the time must still compare in
+    # SQL with times the ORM writes (on SQLite, text in the ORM's form) and read back in UTC.
+    consultation = make_consultation()
+    (answer,) = answered(consultation, "Burglary")
+    before = dt.datetime.now(dt.UTC)
+    themes.autocode(consultation)
+    db.session.commit()
+    after = dt.datetime.now(dt.UTC)
+    db.session.expire_all()
+    coded_at = db.session.get(AnswerCoding, answer.id).coded_at
+    assert before <= coded_at <= after and coded_at.utcoffset() == dt.timedelta(0)
+    between = sa.select(AnswerCoding.answer_id).where(
+        AnswerCoding.coded_at >= before, AnswerCoding.coded_at <= after
+    )
+    assert db.session.scalars(between).all() == [answer.id]
+    raw = db.session.execute(sa.text("SELECT coded_at FROM answer_coding")).scalar_one()
+    dialect = db.session.get_bind().dialect
+    column = AnswerCoding.__table__.c.coded_at
+    as_orm = column.type.dialect_impl(dialect).bind_processor(dialect)
+    assert raw == (as_orm(coded_at) if as_orm else coded_at)
 
 
 def test_an_autocode_run_that_fails_part_way_leaves_the_codes_as_they_were(
