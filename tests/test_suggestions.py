@@ -340,12 +340,7 @@ def test_an_answer_unsure_of_two_themes_comes_before_one_unsure_of_one(app: Flas
     db.session.commit()
     ordered = themes.review_page(question, themes.Show.UNCODED, least_sure_first=True)
     assert [i.answer_id for i in ordered.items] == [weather.id, parked.id, rubbish.id]
-    found = {
-        answer.id: learning.uncertainty(item.suggested)
-        for answer in (parked, rubbish, weather)
-        for item in ordered.items
-        if item.answer_id == answer.id
-    }
+    found = {item.answer_id: learning.uncertainty(item.suggested) for item in ordered.items}
     assert found == pytest.approx({weather.id: 1.4, parked.id: 1.0, rubbish.id: 0.2})
 
 

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from common.database import db, utcnow
 from survey.core import new_themes, word_vectors
+from survey.core.coding import normalise
 from survey.data import themes
 from survey.data.models import (
     Answer,
@@ -155,15 +156,14 @@ def open_candidates(question: Question, typical: int = TYPICAL) -> list[Candidat
 
 
 def _different(texts: Sequence[str], count: int) -> tuple[str, ...]:
-    """The first `count` of `texts` that differ by more than case and spacing."""
-    seen: set[str] = set()
-    kept: list[str] = []
+    """The first `count` of `texts` whose words differ, as auto-coding reads them (case,
+    spacing and punctuation aside)."""
+    kept: dict[str, str] = {}
     for text in texts:
-        key = " ".join(text.casefold().split())
-        if key not in seen and len(kept) < count:
-            seen.add(key)
-            kept.append(text)
-    return tuple(kept)
+        kept.setdefault(normalise(text), text)
+        if len(kept) == count:
+            break
+    return tuple(kept.values())
 
 
 def decided_count(question: Question, state: CandidateState) -> int:
