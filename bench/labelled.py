@@ -3,6 +3,10 @@
 Shared by the benchmarks. The answers were written for the purpose, in residents' own words
 (misspellings, several themes, no theme), separately from the codebook's phrase lists, and
 labelled with the 14 themes of the community-safety codebook as an officer would code them.
+The last 498 rows were added later by a writer who saw only the themes' names and descriptions
+and 30 development answers, never the phrase lists; two of their conventions were brought in
+line with the first rows (drink driving is alcohol too; graffiti that is a hate crime is not
+also anti-social behaviour).
 The split is by a hash of each answer's text, so it never changes: the development half may be
 read while improving the codebook; the held-out half is only ever scored.
 """
