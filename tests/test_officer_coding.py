@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from common.database import db
+from common.models import AuditEvent
 from survey.data import themes
 from survey.data.models import Answer, AnswerCoding, Theme
 from tests.support import (
@@ -247,3 +249,55 @@ def test_a_phrase_rule_with_no_words_after_it_is_refused(client: FlaskClient) ->
     ]
     db.session.expire_all()
     assert theme_named(consultation, "Victims").phrases == before
+
+
+def test_officers_see_where_a_themes_words_disagree_with_their_codes(
+    client: FlaskClient,
+) -> None:
+    consultation = make_consultation()
+    agreeing = answered(consultation, *[f"Burglary on street {n}" for n in range(8)])
+    kicked_in, support = answered(
+        consultation,
+        "Someone kicked our door in while we were away",
+        "Victim support never rang after the burglary",
+    )
+    sign_in(client, "officer")
+    themes.autocode(consultation)
+    volume = theme_named(consultation, "Volume crime")
+    victims = theme_named(consultation, "Victims")
+    assert "officers have reviewed 0 answers" in " ".join(page(client.get(MANAGE)).text.split())
+    for answer in agreeing:
+        save(client, answer, volume)
+    save(client, kicked_in, volume)
+    save(client, support, victims)
+
+    listing = page(client.get(MANAGE))
+    table = listing.find(
+        attrs={"aria-label": "Per theme, how often its words agree with officers' codes"}
+    ).table
+    rows = {
+        row.a.contents[0]: [td.get_text(strip=True) for td in row("td")]
+        for row in table.tbody("tr")
+    }
+    assert rows == {"Volume crime": ["9", "8 (89%)", "1"], "Victims": ["1", "1 (100%)", "0"]}
+    (link,) = [a for a in table("a") if a.contents[0] == "Volume crime"]
+    assert link["href"] == f"{MANAGE}/{volume.id}#disagreements"
+
+    edit = page(client.get(f"{MANAGE}/{volume.id}"))
+    missed = edit.find(id="missed").find_next("ul")
+    extra = edit.find(id="extra").find_next("ul")
+    assert [" ".join(li.p.get_text().split()) for li in missed("li")] == [kicked_in.text]
+    assert [" ".join(li.p.get_text().split()) for li in extra("li")] == [support.text]
+    assert extra.li.find(class_="app-codebook-words").get_text() == (
+        "Codebook words found (highlighted): ‘Victim support’ (Victims), ‘burglary’ (Volume crime)"
+    )
+    assert [(m.get_text(), m["title"]) for m in extra.select("mark")] == [
+        ("Victim support", "Victims"),
+        ("burglary", "Volume crime"),
+    ]
+    logged = db.session.scalars(
+        sa.select(AuditEvent.detail).where(AuditEvent.action == "residents' words viewed")
+    ).all()
+    assert f"answers {kicked_in.id}, {support.id}" in logged
+    victims_page = page(client.get(f"{MANAGE}/{victims.id}"))
+    assert "exactly the answers officers gave it" in " ".join(victims_page.text.split())

@@ -312,3 +312,41 @@ def test_cli_autocode_refuses_an_unknown_slug_or_key_in_one_line(
     result = runner.invoke(args=["themes", "autocode", *args])
     assert result.exit_code == 1
     assert message in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_each_themes_words_are_tried_on_the_answers_officers_reviewed(app: Flask) -> None:
+    consultation = make_consultation()
+    coder = officer()
+    question = themes.coded_question(consultation, "worries")
+    agreeing = answered(consultation, *[f"Burglary on street {n}" for n in range(8)])
+    kicked_in, support, unreviewed = answered(
+        consultation,
+        "Someone kicked our door in while we were away",
+        "Victim support never rang after the burglary",
+        "Burglary",
+    )
+    themes.autocode(consultation)
+    volume = theme_named(consultation, "Volume crime")
+    victims = theme_named(consultation, "Victims")
+    for answer in agreeing[:-1]:
+        themes.record_coding(answer, [volume.id], coder.id)
+    db.session.commit()
+    assert not themes.words_agreement(question).measured  # 7 reviewed: too few to measure
+    assert themes.words_agreement(question).reviewed == themes.MIN_REVIEWED - 3
+    themes.record_coding(agreeing[-1], [volume.id], coder.id)
+    themes.record_coding(kicked_in, [volume.id], coder.id)  # its words miss this one
+    themes.record_coding(support, [victims.id], coder.id)  # and wrongly find this one
+    db.session.commit()
+
+    agreement = themes.words_agreement(question)
+    scores = {score.name: score for score in agreement.scores}
+    assert agreement.measured and agreement.reviewed == 10  # the unreviewed one not counted
+    assert (
+        scores["Volume crime"].true_positives,
+        scores["Volume crime"].false_negatives,
+        scores["Volume crime"].false_positives,
+    ) == (8, 1, 1)
+    assert [a.answer_id for a in agreement.missed["Volume crime"]] == [kicked_in.id]
+    assert [a.answer_id for a in agreement.extra["Volume crime"]] == [support.id]
+    assert scores["Victims"].true_positives == 1 and agreement.missed["Victims"] == ()
+    assert unreviewed.id not in {a.answer_id for a in themes.reviewed_answers(question)}

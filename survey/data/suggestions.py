@@ -24,14 +24,18 @@ from survey.core.suggesting import LEARNT, ThemeBrief, ThemeSuggester
 from survey.data.models import (
     Answer,
     AnswerCoding,
-    AnswerTheme,
     Coding,
     Consultation,
     Question,
-    Theme,
     ThemeSuggestion,
 )
-from survey.data.themes import CHUNK, coded_questions, ensure_themes, question_themes
+from survey.data.themes import (
+    CHUNK,
+    coded_questions,
+    ensure_themes,
+    question_themes,
+    reviewed_answers,
+)
 
 
 @dataclass(frozen=True)
@@ -186,22 +190,7 @@ def _cross_validated(examples: tuple[Example, ...], names: tuple[str, ...]) -> A
 
 def reviewed_examples(question: Question) -> list[Example]:
     """The question's answers with text that officers reviewed, with their themes, by id."""
-    rows = db.session.execute(
-        sa.select(Answer.id, Answer.text)
-        .join(AnswerCoding, AnswerCoding.answer_id == Answer.id)
-        .where(*_has_text(question), AnswerCoding.source == Coding.OFFICER.value)
-        .order_by(Answer.id)
-    ).all()
-    names: dict[int, set[str]] = {}
-    for answer_id, name in db.session.execute(
-        sa.select(AnswerTheme.answer_id, Theme.name)
-        .join(Theme, Theme.id == AnswerTheme.theme_id)
-        .join(Answer, Answer.id == AnswerTheme.answer_id)
-        .join(AnswerCoding, AnswerCoding.answer_id == Answer.id)
-        .where(*_has_text(question), AnswerCoding.source == Coding.OFFICER.value)
-    ):
-        names.setdefault(answer_id, set()).add(name)
-    return [Example(text, frozenset(names.get(answer_id, ()))) for answer_id, text in rows]
+    return [Example(answer.text, answer.themes) for answer in reviewed_answers(question)]
 
 
 def suggestion_count(question: Question, source: str | None = None) -> int:

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from common.database import db, on_postgresql, utcnow
 from common.models import User
 from common.text import clean_line, clean_text
+from survey.core.agreement import ThemeScore, score_coding
 from survey.core.coding import (
     CodebookError,
     Matcher,
@@ -47,6 +48,7 @@ NAME_LIMIT = 120
 DESCRIPTION_LIMIT = 2000
 CHUNK = 5000  # rows per insert statement, and responses per look-up while importing
 NAME_SEPARATOR = "\x1f"  # between theme names aggregated in SQL (names are one line of text)
+MIN_REVIEWED = 10  # answers officers reviewed before the themes' words are measured against them
 
 
 class ThemeError(ValueError):
@@ -93,6 +95,34 @@ class ThemeSummary:
     description: str
     phrases: tuple[str, ...]
     answers: int
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    """One answer an officer reviewed: its text and the names of the themes they gave it."""
+
+    answer_id: int
+    text: str
+    themes: frozenset[str]
+
+
+@dataclass(frozen=True)
+class WordsAgreement:
+    """How each theme's words (auto-coding) agree with officers on the answers they reviewed.
+
+    `missed`: answers officers gave a theme that its words did not find; `extra`: answers its
+    words found that officers did not give it; both by theme name, in answer order.
+    """
+
+    reviewed: int
+    scores: tuple[ThemeScore, ...] = ()
+    missed: dict[str, tuple[Reviewed, ...]] = field(default_factory=dict)
+    extra: dict[str, tuple[Reviewed, ...]] = field(default_factory=dict)
+
+    @property
+    def measured(self) -> bool:
+        """Whether enough answers are reviewed for the figures to mean anything."""
+        return self.reviewed >= MIN_REVIEWED
 
 
 @dataclass(frozen=True)
@@ -420,6 +450,52 @@ def _answers_with_text(question_id: int) -> sa.Select[tuple[int]]:
 def _has_text(question_id: int) -> tuple[sa.ColumnElement[bool], ...]:
     """Conditions for a question's answers that have text to code."""
     return (Answer.question_id == question_id, Answer.text.is_not(None), Answer.text != "")
+
+
+def reviewed_answers(question: Question) -> list[Reviewed]:
+    """The question's answers with text that officers reviewed, with their themes, by id."""
+    officer = (*_has_text(question.id), AnswerCoding.source == Coding.OFFICER.value)
+    rows = db.session.execute(
+        sa.select(Answer.id, Answer.text)
+        .join(AnswerCoding, AnswerCoding.answer_id == Answer.id)
+        .where(*officer)
+        .order_by(Answer.id)
+    ).all()
+    names: dict[int, set[str]] = {}
+    for answer_id, name in db.session.execute(
+        sa.select(AnswerTheme.answer_id, Theme.name)
+        .join(Theme, Theme.id == AnswerTheme.theme_id)
+        .join(Answer, Answer.id == AnswerTheme.answer_id)
+        .join(AnswerCoding, AnswerCoding.answer_id == Answer.id)
+        .where(*officer)
+    ):
+        names.setdefault(answer_id, set()).add(name)
+    return [Reviewed(i, text, frozenset(names.get(i, ()))) for i, text in rows]
+
+
+def words_agreement(question: Question) -> WordsAgreement:
+    """Each theme's words against officers' codes on the answers they reviewed: what
+    auto-coding would give each of them now, compared with what the officer decided; not
+    `measured` (no figures) while fewer than MIN_REVIEWED are reviewed. Only reads."""
+    reviewed = reviewed_answers(question)
+    if len(reviewed) < MIN_REVIEWED:
+        return WordsAgreement(len(reviewed))
+    matcher = matcher_of(question_themes(question))
+    found = [frozenset(matcher.themes(answer.text)) for answer in reviewed]
+    scores = score_coding(matcher.names, [answer.themes for answer in reviewed], found)
+    missed: dict[str, list[Reviewed]] = {name: [] for name in matcher.names}
+    extra: dict[str, list[Reviewed]] = {name: [] for name in matcher.names}
+    for answer, words in zip(reviewed, found, strict=True):
+        for name in answer.themes - words:
+            missed.setdefault(name, []).append(answer)
+        for name in words - answer.themes:
+            extra[name].append(answer)
+    return WordsAgreement(
+        len(reviewed),
+        tuple(scores),
+        {name: tuple(answers) for name, answers in missed.items()},
+        {name: tuple(answers) for name, answers in extra.items()},
+    )
 
 
 def coding_counts(question: Question) -> CodingCounts:

@@ -35,6 +35,7 @@ SUGGESTED = 0.5  # a learnt suggestion at least this confident is ticked in the 
 LEAST_SURE, OLDEST = "least-sure", "oldest"
 ORDER_LABELS = {LEAST_SURE: "Least sure suggestions first", OLDEST: "Oldest response first"}
 NO_THEME = "none"  # the theme filter's value for answers with no theme
+DISAGREEING = 10  # answers shown of each way a theme's words and officers disagree
 APPLY, REMOVE = "apply", "remove"
 SELECTION = "#selection"  # an error about the selected answers: shown at the first answer's box
 JUST_DONE = "coding-change"  # session key: the change whose Undo button the queue shows next
@@ -402,6 +403,8 @@ def manage(slug: str, key: str) -> ResponseReturnValue:
         consultation=consultation,
         question=question,
         summaries=themes.theme_summaries(question),
+        agreement=themes.words_agreement(question),
+        min_reviewed=themes.MIN_REVIEWED,
         errors=errors,
         name=name,
         description=description,
@@ -484,7 +487,22 @@ def _theme_page(
     values: dict[str, str],
     errors: list[dict[str, str]],
 ) -> ResponseReturnValue:
-    others = [t for t in themes.question_themes(question) if t.id != theme.id]
+    theme_list = themes.question_themes(question)
+    others = [t for t in theme_list if t.id != theme.id]
+    agreement = themes.words_agreement(question)
+    missed = agreement.missed.get(theme.name, ())
+    extra = agreement.extra.get(theme.name, ())
+    shown = [*missed[:DISAGREEING], *extra[:DISAGREEING]]
+    if shown:  # Audit log (issue 27): residents' words shown, named by answer id.
+        action_log.record_read(
+            "residents' words viewed",
+            consultation,
+            f"theme's words against officers: {question.key}, {theme.name}",
+            f"answers {_ids([answer.answer_id for answer in shown])}",
+            by=current_user,
+        )
+    matcher = themes.matcher_of(theme_list)
+    matched = {answer.answer_id: matcher.matches(answer.text) for answer in shown}
     return render_template(  # errors are shown on the page, as the other forms do
         "officers/coding/theme.html",
         consultation=consultation,
@@ -493,4 +511,11 @@ def _theme_page(
         values=values,
         others=others,
         errors=errors,
+        agreement=agreement,
+        min_reviewed=themes.MIN_REVIEWED,
+        missed=missed,
+        extra=extra,
+        shown_at_most=DISAGREEING,
+        matched=matched,
+        pieces={a.answer_id: highlighted(a.text, matched[a.answer_id]) for a in shown},
     )
