@@ -350,3 +350,30 @@ def test_each_themes_words_are_tried_on_the_answers_officers_reviewed(app: Flask
     assert [a.answer_id for a in agreement.extra["Volume crime"]] == [support.id]
     assert scores["Victims"].true_positives == 1 and agreement.missed["Victims"] == ()
     assert unreviewed.id not in {a.answer_id for a in themes.reviewed_answers(question)}
+
+
+def test_cli_autocode_prints_each_themes_words_against_officers_codes(
+    runner: FlaskCliRunner,
+) -> None:
+    consultation = make_consultation()
+    coder = officer()
+    *agreeing, support = answered(
+        consultation, *[f"Burglary on street {n}" for n in range(9)], "Victim support, burglary"
+    )
+    args = ["themes", "autocode", "safer-streets"]
+    said = " ".join(runner.invoke(args=args).output.split())
+    assert "once they have reviewed 10 answers (0 so far)" in said
+    themes.autocode(consultation)
+    volume = theme_named(consultation, "Volume crime")
+    for answer in agreeing:
+        themes.record_coding(answer, [volume.id], coder.id)
+    themes.record_coding(support, [theme_named(consultation, "Victims").id], coder.id)
+    db.session.commit()
+    said = runner.invoke(args=args).output
+    assert [line.strip() for line in said.splitlines()[1:]] == [
+        "each theme's words against officers' codes on the 10 answers they reviewed:",
+        "Volume crime: officers gave it 9 answers, its words find 9 of them (100%); its words "
+        "also give it 1 answer officers did not",
+        "Victims: officers gave it 1 answer, its words find 1 of them (100%); its words also "
+        "give it 0 answers officers did not",
+    ]

@@ -17,7 +17,7 @@ from common.accounts import AccountError, create_user, find_user, set_password
 from common.clock import today
 from common.command_line import read_json, read_upload
 from common.database import db, utcnow
-from common.display import number, plural
+from common.display import number, percent, plural
 from common.jobs_cli import report, run_here
 from common.models import Role
 from common.spreadsheets import ImportRefused, UnreadableFile, file_format
@@ -31,7 +31,7 @@ from survey.data import consultations as store
 from survey.data import quotes, themes
 from survey.data.checked_imports import proposed_mapping
 from survey.data.consultations import ConsultationError
-from survey.data.models import Channel, Consultation, Status
+from survey.data.models import Channel, Consultation, Question, Status
 from survey.data.recording import record_response
 from survey.data.transfers import export_responses
 from survey.jobs.imports import start_import
@@ -206,6 +206,8 @@ def autocode_command(slug: str, key: str | None) -> None:
     """Code consultation SLUG's free-text answers by its codebooks' phrases.
 
     Earlier auto codes are replaced; answers an officer has coded are left as they are.
+    Prints, per theme, how its words agree with the codes officers gave the answers they
+    reviewed.
     """
     consultation = _consultation(slug)
     try:
@@ -216,11 +218,42 @@ def autocode_command(slug: str, key: str | None) -> None:
         raise click.ClickException(f"'{slug}' has no free-text questions with a codebook")
     results = themes.autocode(consultation, question)
     db.session.commit()
+    by_key = {q.key: q for q in themes.coded_questions(consultation)}
     for result in results:
         click.echo(
             f"{result.question_key}: auto-coded {plural(result.coded, 'answer')}, "
             f"{number(result.themed)} with a theme; kept {number(result.kept)} coded by officers; "
             f"{number(result.changed)} coded for the first time or differently from before"
+        )
+        _echo_words_agreement(by_key[result.question_key])
+
+
+def _echo_words_agreement(question: Question) -> None:
+    """Per theme, its words against officers' codes (the themes page's table, as text)."""
+    agreement = themes.words_agreement(question)
+    if not agreement.measured:
+        click.echo(
+            f"  each theme's words are measured against officers' codes once they have reviewed "
+            f"{number(themes.MIN_REVIEWED)} answers ({number(agreement.reviewed)} so far)"
+        )
+        return
+    click.echo(
+        f"  each theme's words against officers' codes on the {number(agreement.reviewed)}"
+        " answers they reviewed:"
+    )
+    for score in agreement.scores:
+        given = score.true_positives + score.false_negatives
+        if not (given or score.false_positives):
+            continue
+        found = (
+            f", its words find {number(score.true_positives)} of them "
+            f"({percent(score.recall * 100)})"
+            if given
+            else ""
+        )
+        click.echo(
+            f"  {score.name}: officers gave it {plural(given, 'answer')}{found}; its words also "
+            f"give it {plural(score.false_positives, 'answer')} officers did not"
         )
 
 
