@@ -301,3 +301,73 @@ def test_officers_see_where_a_themes_words_disagree_with_their_codes(
     assert f"answers {kicked_in.id}, {support.id}" in logged
     victims_page = page(client.get(f"{MANAGE}/{victims.id}"))
     assert "exactly the answers officers gave it" in " ".join(victims_page.text.split())
+
+
+def test_trying_a_themes_words_shows_what_they_would_do_and_saves_nothing(
+    client: FlaskClient,
+) -> None:
+    consultation = make_consultation()
+    agreeing = answered(consultation, *[f"Burglary on street {n}" for n in range(9)])
+    kicked_in, unreviewed, support = answered(
+        consultation,
+        "Someone kicked our door in while we were away",
+        "Came home to find someone had kicked our door in",
+        "Victim support never rang after the burglary",
+    )
+    sign_in(client, "officer")
+    themes.autocode(consultation)
+    volume = theme_named(consultation, "Volume crime")
+    for answer in [*agreeing, kicked_in]:
+        save(client, answer, volume)
+    saved = list(volume.phrases)
+    url = f"{MANAGE}/{volume.id}"
+    edit = client.get(url)
+    form = page(edit).find("form", action=url)
+    button = form.find("button", attrs={"value": "check"})
+    assert (
+        button.get_text(strip=True) == "Try these words" and button["formaction"] == url + "#trial"
+    )
+    typed = "\n".join([*(p for p in saved if p != "burglary"), "kicked our door in"])
+    response = client.post(
+        url,
+        data={
+            "csrf_token": csrf_token(edit),
+            "name": "Volume crime",
+            "description": volume.description,
+            "phrases": typed,
+            "action": "check",
+        },
+    )
+    assert response.status_code == 200
+    trial = page(response).find(id="trial")
+    rows = [[c.get_text(" ", strip=True) for c in row(["th", "td"])] for row in trial.tbody("tr")]
+    assert rows == [["Saved words", "9 (90%)", "0"], ["These words", "1 (10%)", "0"]]
+    gained = trial.find(id="gained")
+    assert " ".join(gained.get_text().split()) == (
+        "These words would give it 2 answers its saved words do not"
+    )
+    changed = gained.find_next("ul")
+    assert [(m.get_text(), m["title"]) for m in changed.select("mark")] == [
+        ("kicked our door in", "Volume crime")
+    ] * 2
+    assert [p.get_text() for p in changed.select("p.govuk-hint")] == [
+        "Officers gave it: Volume crime",
+        "Not reviewed by an officer",
+    ]
+    assert [" ".join(p.get_text().split()) for p in changed.select("p.app-answer-text")] == [
+        kicked_in.text,
+        unreviewed.text,
+    ]
+    lost = trial.find(id="lost")
+    assert "no longer give it 10 answers" in " ".join(lost.get_text().split())
+    hints = [p.get_text() for p in lost.find_next("ul").select("p.govuk-hint")]
+    assert hints[0] == "Officers gave it: Volume crime" and len(hints) == 10
+    db.session.refresh(volume)
+    assert volume.phrases == saved  # nothing saved
+
+    bad = {"csrf_token": csrf_token(edit), "name": "Volume crime", "description": ""}
+    response = client.post(url, data={**bad, "phrases": "theft when:", "action": "check"})
+    assert error_summary(response) == [
+        "Phrase 'theft when:': list the words after 'when:', split by commas"
+    ]
+    assert page(response).find(id="trial") is None

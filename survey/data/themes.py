@@ -98,12 +98,14 @@ class ThemeSummary:
 
 
 @dataclass(frozen=True)
-class Reviewed:
-    """One answer an officer reviewed: its text and the names of the themes they gave it."""
+class AnswerWords:
+    """One answer: its text, and the names of the themes officers gave it (none when no
+    officer has reviewed it)."""
 
     answer_id: int
     text: str
     themes: frozenset[str]
+    reviewed: bool = True
 
 
 @dataclass(frozen=True)
@@ -116,8 +118,8 @@ class WordsAgreement:
 
     reviewed: int
     scores: tuple[ThemeScore, ...] = ()
-    missed: dict[str, tuple[Reviewed, ...]] = field(default_factory=dict)
-    extra: dict[str, tuple[Reviewed, ...]] = field(default_factory=dict)
+    missed: dict[str, tuple[AnswerWords, ...]] = field(default_factory=dict)
+    extra: dict[str, tuple[AnswerWords, ...]] = field(default_factory=dict)
 
     @property
     def measured(self) -> bool:
@@ -452,7 +454,7 @@ def _has_text(question_id: int) -> tuple[sa.ColumnElement[bool], ...]:
     return (Answer.question_id == question_id, Answer.text.is_not(None), Answer.text != "")
 
 
-def reviewed_answers(question: Question) -> list[Reviewed]:
+def reviewed_answers(question: Question) -> list[AnswerWords]:
     """The question's answers with text that officers reviewed, with their themes, by id."""
     officer = (*_has_text(question.id), AnswerCoding.source == Coding.OFFICER.value)
     rows = db.session.execute(
@@ -470,7 +472,7 @@ def reviewed_answers(question: Question) -> list[Reviewed]:
         .where(*officer)
     ):
         names.setdefault(answer_id, set()).add(name)
-    return [Reviewed(i, text, frozenset(names.get(i, ()))) for i, text in rows]
+    return [AnswerWords(i, text, frozenset(names.get(i, ()))) for i, text in rows]
 
 
 def words_agreement(question: Question) -> WordsAgreement:
@@ -483,8 +485,8 @@ def words_agreement(question: Question) -> WordsAgreement:
     matcher = matcher_of(question_themes(question))
     found = [frozenset(matcher.themes(answer.text)) for answer in reviewed]
     scores = score_coding(matcher.names, [answer.themes for answer in reviewed], found)
-    missed: dict[str, list[Reviewed]] = {name: [] for name in matcher.names}
-    extra: dict[str, list[Reviewed]] = {name: [] for name in matcher.names}
+    missed: dict[str, list[AnswerWords]] = {name: [] for name in matcher.names}
+    extra: dict[str, list[AnswerWords]] = {name: [] for name in matcher.names}
     for answer, words in zip(reviewed, found, strict=True):
         for name in answer.themes - words:
             missed.setdefault(name, []).append(answer)
@@ -693,12 +695,72 @@ def describe_theme(theme: Theme, description: str, phrases: Iterable[str] | None
     """Change what a theme covers and, when given, the phrases auto-coding finds it by."""
     theme.description = _checked_description(description)
     if phrases is not None:
-        kept = unique_phrases(phrases)
-        problems = [problem for phrase in kept if (problem := phrase_problem(phrase))]
-        if problems:
-            raise ThemeError(f"Phrase {problems[0]}")
-        theme.phrases = list(kept)
+        theme.phrases = list(_checked_phrases(phrases))
     db.session.flush()
+
+
+def _checked_phrases(phrases: Iterable[str]) -> tuple[str, ...]:
+    """Phrases as kept (trimmed, each once); ThemeError naming the first that cannot be used."""
+    kept = unique_phrases(phrases)
+    problems = [problem for phrase in kept if (problem := phrase_problem(phrase))]
+    if problems:
+        raise ThemeError(f"Phrase {problems[0]}")
+    return kept
+
+
+@dataclass(frozen=True)
+class WordsTrial:
+    """What a theme's words as typed would do, against its saved words, before they are saved.
+
+    On the answers officers reviewed: how each set of words agrees with the officers' codes.
+    On every answer with text: those the typed words would give the theme and the saved ones
+    do not (`gained`), and the other way round (`lost`), the first `shown` of each kept.
+    """
+
+    reviewed: int
+    saved: ThemeScore
+    typed: ThemeScore
+    gained: int
+    lost: int
+    gained_answers: tuple[AnswerWords, ...]
+    lost_answers: tuple[AnswerWords, ...]
+
+
+def try_words(question: Question, theme: Theme, phrases: Iterable[str], shown: int) -> WordsTrial:
+    """Try `phrases` as `theme`'s words on the question's answers, saving nothing (see
+    WordsTrial); ThemeError naming a phrase that cannot be used. A theme's matches depend on
+    its own phrases only, so each set is tried alone."""
+    saved = Matcher({theme.name: theme.phrases or ()})
+    typed = Matcher({theme.name: _checked_phrases(phrases)})
+    reviewed = reviewed_answers(question)
+    given = [answer.themes for answer in reviewed]
+    scores = {
+        key: score_coding((theme.name,), given, [m.themes(a.text) for a in reviewed])[0]
+        for key, m in (("saved", saved), ("typed", typed))
+    }
+    officers = {answer.answer_id: answer.themes for answer in reviewed}
+    changed: dict[bool, list[AnswerWords]] = {True: [], False: []}  # gained: True
+    counts = {True: 0, False: 0}
+    rows = db.session.execute(
+        sa.select(Answer.id, Answer.text).where(*_has_text(question.id)).order_by(Answer.id)
+    )
+    for answer_id, text in rows:
+        after = bool(typed.theme_indexes(text))
+        if after != bool(saved.theme_indexes(text)):
+            counts[after] += 1
+            if len(changed[after]) < shown:
+                decided = officers.get(answer_id)
+                answer = AnswerWords(answer_id, text, decided or frozenset(), decided is not None)
+                changed[after].append(answer)
+    return WordsTrial(
+        len(reviewed),
+        scores["saved"],
+        scores["typed"],
+        counts[True],
+        counts[False],
+        tuple(changed[True]),
+        tuple(changed[False]),
+    )
 
 
 def merge_themes(source: Theme, into: Theme) -> int:

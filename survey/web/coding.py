@@ -18,7 +18,7 @@ from common.access import role_required
 from common.database import db
 from common.display import number, plural
 from common.models import Role
-from survey.core.coding import highlighted
+from survey.core.coding import Matcher, highlighted, unique_phrases
 from survey.core.learning import Agreement, TooFewExamples
 from survey.core.suggesting import LEARNT
 from survey.data import coding_changes, suggestions, themes
@@ -35,6 +35,7 @@ SUGGESTED = 0.5  # a learnt suggestion at least this confident is ticked in the 
 LEAST_SURE, OLDEST = "least-sure", "oldest"
 ORDER_LABELS = {LEAST_SURE: "Least sure suggestions first", OLDEST: "Oldest response first"}
 NO_THEME = "none"  # the theme filter's value for answers with no theme
+CHECK = "check"  # the theme form's button that tries its words without saving them
 DISAGREEING = 10  # answers shown of each way a theme's words and officers disagree
 APPLY, REMOVE = "apply", "remove"
 SELECTION = "#selection"  # an error about the selected answers: shown at the first answer's box
@@ -426,6 +427,8 @@ def edit_theme(slug: str, key: str, theme_id: int) -> ResponseReturnValue:
     }
     if request.method == "POST":
         values = {field: request.form.get(field, "") for field in values}
+        if request.form.get("action") == CHECK:
+            return _check_words(consultation, question, theme, values)
         try:
             themes.rename_theme(theme, values["name"])
         except ThemeError as exc:
@@ -442,6 +445,34 @@ def edit_theme(slug: str, key: str, theme_id: int) -> ResponseReturnValue:
             flash(f"Theme '{theme.name}' saved", "success")
             return redirect(url_for(".manage", slug=slug, key=key))
     return _theme_page(consultation, question, theme, values, errors)
+
+
+def _check_words(
+    consultation: Consultation, question: Question, theme: Theme, values: dict[str, str]
+) -> ResponseReturnValue:
+    """The theme's page with what its words as typed would do: nothing is saved."""
+    lines = values["phrases"].splitlines()
+    try:
+        trial = themes.try_words(question, theme, lines, DISAGREEING)
+    except ThemeError as exc:
+        error = {"text": str(exc), "href": "#phrases"}
+        return _theme_page(consultation, question, theme, values, [error])
+    shown = [*trial.gained_answers, *trial.lost_answers]
+    if shown:  # Audit log (issue 27): residents' words shown, named by answer id.
+        action_log.record_read(
+            "residents' words viewed",
+            consultation,
+            f"theme's words tried: {question.key}, {theme.name}",
+            f"answers {_ids([answer.answer_id for answer in shown])}",
+            by=current_user,
+        )
+    typed = Matcher({theme.name: unique_phrases(lines)})
+    saved = themes.matcher_of([theme])
+    marks = {a.answer_id: typed.matches(a.text) for a in trial.gained_answers} | {
+        a.answer_id: saved.matches(a.text) for a in trial.lost_answers
+    }
+    pieces = {a.answer_id: highlighted(a.text, marks[a.answer_id]) for a in shown}
+    return _theme_page(consultation, question, theme, values, [], trial=trial, trial_pieces=pieces)
 
 
 @bp.post("/consultations/<slug>/themes/<key>/themes/<int:theme_id>/merge")
@@ -486,6 +517,9 @@ def _theme_page(
     theme: Theme,
     values: dict[str, str],
     errors: list[dict[str, str]],
+    *,
+    trial: themes.WordsTrial | None = None,
+    trial_pieces: dict[int, list[tuple[str, tuple[str, ...]]]] | None = None,
 ) -> ResponseReturnValue:
     theme_list = themes.question_themes(question)
     others = [t for t in theme_list if t.id != theme.id]
@@ -516,6 +550,8 @@ def _theme_page(
         missed=missed,
         extra=extra,
         shown_at_most=DISAGREEING,
+        trial=trial,
+        trial_pieces=trial_pieces or {},
         matched=matched,
         pieces={a.answer_id: highlighted(a.text, matched[a.answer_id]) for a in shown},
     )
