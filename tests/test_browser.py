@@ -617,6 +617,16 @@ def test_staff_pages_meet_wcag_22_aa(
         with page.expect_navigation():
             page.click("button:has-text('Save the quote')")
         run.check("themes-quote-change-errors")
+        # A theme's page, then what its words as typed would do (nothing is saved).
+        page.goto(f"/officers/consultations/{SLUG}/themes/worries/themes")
+        with page.expect_navigation():
+            page.click("text=Change or merge >> nth=0")
+        run.check("themes-theme")
+        page.fill("textarea#phrases", "drunk\nstreet drinking")
+        with page.expect_navigation():
+            page.click("button:has-text('Try these words')")
+        assert page.locator("#trial").count() == 1
+        run.check("themes-theme-try")
     if role == "admin":  # the create form sent blank: its error summary and messages
         page.goto("/admin/users/new")
         with page.expect_navigation():
