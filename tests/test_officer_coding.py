@@ -256,9 +256,10 @@ def test_officers_see_where_a_themes_words_disagree_with_their_codes(
 ) -> None:
     consultation = make_consultation()
     agreeing = answered(consultation, *[f"Burglary on street {n}" for n in range(8)])
-    kicked_in, support = answered(
+    kicked_in, back_door, support = answered(
         consultation,
         "Someone kicked our door in while we were away",
+        "They kicked the back door in",
         "Victim support never rang after the burglary",
     )
     sign_in(client, "officer")
@@ -269,6 +270,7 @@ def test_officers_see_where_a_themes_words_disagree_with_their_codes(
     for answer in agreeing:
         save(client, answer, volume)
     save(client, kicked_in, volume)
+    save(client, back_door, volume)
     save(client, support, victims)
 
     listing = page(client.get(MANAGE))
@@ -279,14 +281,22 @@ def test_officers_see_where_a_themes_words_disagree_with_their_codes(
         row.a.contents[0]: [td.get_text(strip=True) for td in row("td")]
         for row in table.tbody("tr")
     }
-    assert rows == {"Volume crime": ["9", "8 (89%)", "1"], "Victims": ["1", "1 (100%)", "0"]}
+    assert rows == {"Volume crime": ["10", "8 (80%)", "1"], "Victims": ["1", "1 (100%)", "0"]}
     (link,) = [a for a in table("a") if a.contents[0] == "Volume crime"]
     assert link["href"] == f"{MANAGE}/{volume.id}#disagreements"
 
     edit = page(client.get(f"{MANAGE}/{volume.id}"))
     missed = edit.find(id="missed").find_next("ul")
     extra = edit.find(id="extra").find_next("ul")
-    assert [" ".join(li.p.get_text().split()) for li in missed("li")] == [kicked_in.text]
+    assert [" ".join(li.p.get_text().split()) for li in missed("li")] == [
+        kicked_in.text,
+        back_door.text,
+    ]
+    offered = edit.find(id="words-to-add").find_next("ul")
+    assert [" ".join(li.get_text().split()) for li in offered("li")] == [
+        "‘door’: in 2 of these answers, and 0 answers officers did not give it",
+        "‘kicked’: in 2 of these answers, and 0 answers officers did not give it",
+    ]
     assert [" ".join(li.p.get_text().split()) for li in extra("li")] == [support.text]
     assert extra.li.find(class_="app-codebook-words").get_text() == (
         "Codebook words found (highlighted): ‘Victim support’ (Victims), ‘burglary’ (Volume crime)"
@@ -298,7 +308,7 @@ def test_officers_see_where_a_themes_words_disagree_with_their_codes(
     logged = db.session.scalars(
         sa.select(AuditEvent.detail).where(AuditEvent.action == "residents' words viewed")
     ).all()
-    assert f"answers {kicked_in.id}, {support.id}" in logged
+    assert f"answers {kicked_in.id}, {back_door.id}, {support.id}" in logged
     victims_page = page(client.get(f"{MANAGE}/{victims.id}"))
     assert "exactly the answers officers gave it" in " ".join(victims_page.text.split())
 

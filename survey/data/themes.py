@@ -22,6 +22,7 @@ from common.database import db, on_postgresql, utcnow
 from common.models import User
 from common.text import clean_line, clean_text
 from survey.core.agreement import ThemeScore, score_coding
+from survey.core.codebook_words import WordSuggestion, suggested_words
 from survey.core.coding import (
     CodebookError,
     Matcher,
@@ -120,6 +121,7 @@ class WordsAgreement:
     scores: tuple[ThemeScore, ...] = ()
     missed: dict[str, tuple[AnswerWords, ...]] = field(default_factory=dict)
     extra: dict[str, tuple[AnswerWords, ...]] = field(default_factory=dict)
+    answers: tuple[AnswerWords, ...] = ()  # every answer reviewed
 
     @property
     def measured(self) -> bool:
@@ -497,7 +499,20 @@ def words_agreement(question: Question) -> WordsAgreement:
         tuple(scores),
         {name: tuple(answers) for name, answers in missed.items()},
         {name: tuple(answers) for name, answers in extra.items()},
+        tuple(reviewed),
     )
+
+
+def words_to_add(theme: Theme, agreement: WordsAgreement) -> list[WordSuggestion]:
+    """Words and word pairs officers' codes suggest adding to `theme`'s words: used by several
+    answers officers gave it that its words miss, rarely by reviewed answers without it
+    (`survey.core.codebook_words`); none while the agreement is not measured. Only reads."""
+    if not agreement.measured:
+        return []
+    own = Matcher({theme.name: theme.phrases or ()})
+    missed = [answer.text for answer in agreement.missed.get(theme.name, ())]
+    without = [answer.text for answer in agreement.answers if theme.name not in answer.themes]
+    return suggested_words(missed, without, lambda phrase: bool(own.theme_indexes(phrase)))
 
 
 def coding_counts(question: Question) -> CodingCounts:

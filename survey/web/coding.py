@@ -549,6 +549,7 @@ def _theme_page(
         min_reviewed=themes.MIN_REVIEWED,
         missed=missed,
         extra=extra,
+        words_to_add=themes.words_to_add(theme, agreement),
         shown_at_most=DISAGREEING,
         trial=trial,
         trial_pieces=trial_pieces or {},
