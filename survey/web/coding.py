@@ -399,11 +399,13 @@ def manage(slug: str, key: str) -> ResponseReturnValue:
             flash(f"Theme '{theme.name}' added", "success")
             return redirect(url_for(".manage", slug=slug, key=key))
     db.session.commit()
+    summaries = themes.theme_summaries(question)
     return render_template(
         "officers/coding/themes.html",
         consultation=consultation,
         question=question,
-        summaries=themes.theme_summaries(question),
+        summaries=summaries,
+        theme_ids={summary.name: summary.id for summary in summaries},
         agreement=themes.words_agreement(question),
         min_reviewed=themes.MIN_REVIEWED,
         errors=errors,
