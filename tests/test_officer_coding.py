@@ -293,10 +293,20 @@ def test_officers_see_where_a_themes_words_disagree_with_their_codes(
         back_door.text,
     ]
     offered = edit.find(id="words-to-add").find_next("ul")
-    assert [" ".join(li.get_text().split()) for li in offered("li")] == [
+    assert [" ".join(li.find(string=True).split()) for li in offered("li")] == [
         "‘door’: in 2 of these answers, and 0 answers officers did not give it",
         "‘kicked’: in 2 of these answers, and 0 answers officers did not give it",
     ]
+    try_kicked = offered("li")[1].form
+    assert try_kicked.button.get_text(strip=True) == "Try with ‘kicked’ added"
+    fields = {field["name"]: field["value"] for field in try_kicked("input")}
+    assert fields["phrases"].splitlines() == [*volume.phrases, "kicked"]
+    tried = client.post(try_kicked["action"], data={**fields, try_kicked.button["name"]: "check"})
+    assert page(tried).find(id="gained").get_text(" ", strip=True) == (
+        "These words would give it 2 answers its saved words do not"
+    )
+    db.session.refresh(volume)
+    assert "kicked" not in volume.phrases  # tried, not saved
     assert [" ".join(li.p.get_text().split()) for li in extra("li")] == [support.text]
     assert extra.li.find(class_="app-codebook-words").get_text() == (
         "Codebook words found (highlighted): ‘Victim support’ (Victims), ‘burglary’ (Volume crime)"
