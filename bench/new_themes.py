@@ -3,7 +3,7 @@
 Not a test: it prints figures. For each theme of the community-safety codebook in turn, the
 theme is taken out of the codebook (planted as unseen); the labelled answers of
 bench/data/worries.csv that the rest of the codebook does not match are grouped by
-survey.core.new_themes (with the word vectors `make setup` keeps), and it prints the share of
+survey.core.new_themes (with the sentence model `make setup` keeps), and it prints the share of
 the planted theme's unmatched answers that land in the one group holding most of them (target
 0.8) and that group's purity (fewer, bigger groups raise the share and lower the purity, so both
 are printed).
@@ -37,7 +37,7 @@ from learning_f1 import load_question  # noqa: E402
 
 from survey.core.coding import DEFAULT_CODEBOOK, Matcher, load_codebook  # noqa: E402
 from survey.core.new_themes import find_clusters  # noqa: E402
-from survey.core.word_vectors import installed  # noqa: E402
+from survey.core.sentence_vectors import installed  # noqa: E402
 
 
 def planted_share(planted: str, half: str | None = None) -> tuple[int, float, float, int]:
@@ -50,7 +50,7 @@ def planted_share(planted: str, half: str | None = None) -> tuple[int, float, fl
         for a in labelled_answers()
         if (half is None or a.half == half) and not matcher.theme_indexes(a.text)
     ]
-    clusters = find_clusters([a.text for a in unmatched], vectors=installed())
+    clusters = find_clusters([a.text for a in unmatched], model=installed())
     wanted = {i for i, a in enumerate(unmatched) if planted in a.themes}
     if not wanted:
         return 0, 0.0, 0.0, len(clusters)
@@ -73,7 +73,7 @@ def larger_consultation() -> None:
         question = load_question(folder)
         if question is None:
             continue
-        clusters = find_clusters([a.text for a in question.answers], vectors=installed())
+        clusters = find_clusters([a.text for a in question.answers], model=installed())
         group_of = {i: n for n, c in enumerate(clusters) for i in c.members}
         biggest.append(max(c.size for c in clusters) / len(question.answers))
         for letter in question.letters:
@@ -100,7 +100,7 @@ def main() -> None:
     parser.add_argument("--half", choices=[DEV, HELD_OUT], help="only this half's answers")
     args = parser.parse_args()
     names = [t.name for t in load_codebook(DEFAULT_CODEBOOK).themes]
-    print(f"answers: {args.half or 'all'}; word vectors: {'yes' if installed() else 'NONE'}")
+    print(f"answers: {args.half or 'all'}; sentence model: {'yes' if installed() else 'NONE'}")
     print(f"{'planted theme':<24}{'unmatched':>10}{'in one group':>14}{'purity':>8}{'groups':>8}")
     shares, purities = [], []
     for name in names:
@@ -116,7 +116,7 @@ def main() -> None:
     larger_consultation()
     texts = list(islice(cycle(a.text for a in labelled_answers()), args.answers))
     start = time.perf_counter()
-    clusters = find_clusters(texts, vectors=installed())
+    clusters = find_clusters(texts, model=installed())
     seconds = time.perf_counter() - start
     print(f"{len(texts):,} answers grouped into {len(clusters)} groups in {seconds:.2f} s")
 

