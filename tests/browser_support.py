@@ -78,6 +78,7 @@ def flask(*args):
 flask("db", "upgrade")
 flask("demo")
 flask("demo-delivery")
+flask("themes", "find-new", slug, "--question", "worries")  # groups for the new-themes page
 definition, answers = work / "definition.json", work / "responses.csv"
 flask("consultations", "export", slug, "--out", str(definition))
 data = json.loads(definition.read_text())

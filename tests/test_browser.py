@@ -627,6 +627,13 @@ def test_staff_pages_meet_wcag_22_aa(
             page.click("button:has-text('Try these words')")
         assert page.locator("#trial").count() == 1
         run.check("themes-theme-try")
+        # A group of answers no theme matches, added to a theme with none chosen: the error.
+        page.goto(f"/officers/consultations/{SLUG}/themes/worries/new-themes")
+        assert page.locator(".govuk-summary-card").count() >= 1
+        with page.expect_navigation():
+            page.click("button:has-text('Add the words to this theme') >> nth=0")
+        assert page.locator(".govuk-error-summary").count() == 1
+        run.check("themes-new-add-errors")
     if role == "admin":  # the create form sent blank: its error summary and messages
         page.goto("/admin/users/new")
         with page.expect_navigation():

@@ -141,6 +141,61 @@ def test_naming_without_words_or_with_a_taken_name_saves_nothing(app: Flask) -> 
     assert db.session.get(ThemeCandidate, permits.id).state == "open"
 
 
+def test_a_group_that_is_a_theme_already_adds_its_words_to_it(app: Flask) -> None:
+    consultation = make_consultation()
+    with_answers(consultation)
+    question = themes.coded_question(consultation, "worries")
+    new_themes.find_new_themes(consultation, question)
+    permits = group_holding(PERMITS[0])
+    named = new_themes.name_candidate(
+        consultation, question, permits, "Parking", "", ["parking permits"], None
+    )
+    db.session.commit()
+    # Another group (bins, say) turns out to be the same concern as the one named.
+    bins = group_holding(BINS[0])
+    count = len(themes.question_themes(question))
+    theme, gained = new_themes.add_to_theme(
+        question, bins, named.id, ["bin collections", "Parking permits", "bins"], None
+    )
+    db.session.commit()
+    assert theme.id == named.id
+    assert gained == ("bin collections", "bins")  # a word it had is not added twice
+    assert theme.phrases == ["parking permits", "bin collections", "bins"]
+    assert (bins.state, bins.theme_id) == ("named", named.id)
+    assert len(themes.question_themes(question)) == count  # no theme added
+    themes.autocode(consultation, question)
+    db.session.commit()
+    (again,) = new_themes.find_new_themes(consultation, question)
+    assert again.unmatched == 0  # every permit and bin answer now has the theme
+
+
+def test_adding_to_no_theme_or_no_new_words_saves_nothing(app: Flask) -> None:
+    consultation = make_consultation()
+    with_answers(consultation)
+    question = themes.coded_question(consultation, "worries")
+    new_themes.find_new_themes(consultation, question)
+    db.session.commit()
+    permits = group_holding(PERMITS[0])
+    drugs = next(t for t in themes.question_themes(question) if t.name == "Drug misuse")
+    other = make_consultation(slug="elsewhere")
+    themes.ensure_themes(other)
+    db.session.commit()
+    foreign = themes.themes_of(other.id, question.codebook or "")[0]
+    for theme_id in (None, 0, foreign.id):  # none chosen, none such, another consultation's
+        with pytest.raises(themes.ThemeError, match="Choose the theme to add the words to"):
+            new_themes.add_to_theme(question, permits, theme_id, ["permits"], None)
+        db.session.rollback()
+    with pytest.raises(themes.ThemeError, match="at least one word or phrase"):
+        new_themes.add_to_theme(question, permits, drugs.id, [" "], None)
+    db.session.rollback()
+    had = list(drugs.phrases)
+    with pytest.raises(themes.ThemeError, match="'Drug misuse' has these words already"):
+        new_themes.add_to_theme(question, permits, drugs.id, [had[0].upper()], None)
+    db.session.rollback()
+    assert db.session.get(Theme, drugs.id).phrases == had
+    assert db.session.get(ThemeCandidate, permits.id).state == "open"
+
+
 def press_find(client: FlaskClient) -> TestResponse:
     """Press "Find new themes" on the page, as an officer would."""
     shown = client.get(NEW)
@@ -225,6 +280,47 @@ def test_naming_with_no_words_says_so_and_dismissing_keeps_it_away(client: Flask
     assert len(group_cards(dismissed)) == len(cards) - 1
     again = client.post(dismiss_form["action"], data={"csrf_token": csrf_token(shown)})
     assert again.status_code == 404  # decided already
+
+
+def test_an_officer_adds_a_groups_words_to_a_theme_the_codebook_has(client: FlaskClient) -> None:
+    consultation = make_consultation()
+    with_answers(consultation)
+    sign_in(client, "officer")
+    press_find(client)
+    shown = client.get(NEW)
+    card = next(
+        c for c in page(shown).select(".govuk-summary-card") if any(b in c.text for b in BINS)
+    )
+    form = card.find("form")
+    select = form.find("select", attrs={"name": "theme"})
+    label = page(shown).find("label", attrs={"for": select["id"]}).get_text(strip=True)
+    assert label == "Or add the ticked words to a theme you have"
+    options = {o.get_text(strip=True): o["value"] for o in select("option")}
+    assert options["Choose a theme"] == "" and "Anti-social behaviour" in options
+    button = form.find("button", attrs={"formaction": True})
+    assert button.get_text(strip=True) == "Add the words to this theme"
+    data = {"csrf_token": csrf_token(shown), "word": ["bins"], "phrases": "bin collections"}
+    refused = client.post(button["formaction"], data=data)  # no theme chosen
+    assert refused.status_code == 400
+    summary = page(refused).select_one(".govuk-error-summary a")
+    assert summary.get_text(strip=True) == "Choose the theme to add the words to"
+    assert page(refused).select_one(summary["href"]).name == "select"
+    added = client.post(
+        button["formaction"],
+        data={**data, "theme": options["Anti-social behaviour"]},
+        follow_redirects=True,
+    )
+    assert added.status_code == 200
+    text = page(added).get_text(" ", strip=True)
+    assert "2 words or phrases added to 'Anti-social behaviour'" in text
+    theme = db.session.scalar(sa.select(Theme).where(Theme.name == "Anti-social behaviour"))
+    assert theme.phrases[-2:] == ["bins", "bin collections"]
+    cards = page(added).select(".govuk-summary-card")
+    assert not any(any(b in c.text for b in BINS) for c in cards)  # the group is decided
+    event = db.session.scalar(
+        sa.select(AuditEvent).where(AuditEvent.action == "group of answers added to a theme")
+    )
+    assert event is not None and "phrases added: bins, bin collections" in event.detail
 
 
 def test_the_themes_overview_links_to_finding_new_themes(client: FlaskClient) -> None:

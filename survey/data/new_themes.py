@@ -207,6 +207,34 @@ def name_candidate(
     return theme
 
 
+def add_to_theme(
+    question: Question,
+    candidate: ThemeCandidate,
+    theme_id: int | None,
+    phrases: Sequence[str],
+    officer_id: int | None,
+) -> tuple[Theme, tuple[str, ...]]:
+    """Add the group's chosen words to one of the question's themes: the group was a theme
+    the codebook has, or one an officer named from another group, in words it did not know.
+    Returns the theme and the words it gained (those it had already are not added twice);
+    ThemeError names what is wrong."""
+    theme = next((t for t in themes.question_themes(question) if t.id == theme_id), None)
+    if theme is None:
+        raise ThemeError("Choose the theme to add the words to")
+    chosen = [phrase.strip() for phrase in phrases if phrase.strip()]
+    if not chosen:
+        raise ThemeError("Choose or type at least one word or phrase that finds the theme")
+    before = list(theme.phrases or ())
+    themes.describe_theme(theme, theme.description or "", [*before, *chosen])
+    gained = tuple(p for p in theme.phrases or () if p not in before)
+    if not gained:
+        raise ThemeError(f"'{theme.name}' has these words already: choose or type others")
+    _decide(candidate, CandidateState.NAMED, officer_id)
+    candidate.theme_id = theme.id
+    db.session.flush()
+    return theme, gained
+
+
 def dismiss_candidate(candidate: ThemeCandidate, officer_id: int | None) -> None:
     """Keep the group as not a theme, so its answers are not offered again."""
     _decide(candidate, CandidateState.DISMISSED, officer_id)

@@ -59,6 +59,7 @@ def _page(
             candidates=new_themes.open_candidates(question),
             named=new_themes.decided_count(question, CandidateState.NAMED),
             dismissed=new_themes.decided_count(question, CandidateState.DISMISSED),
+            themes=themes.question_themes(question),
             min_answers=MIN_ANSWERS,
             errors=errors or {},
             values=values or {},
@@ -129,11 +130,64 @@ def name(slug: str, key: str, candidate_id: int) -> ResponseReturnValue:
     return redirect(url_for(".candidates", slug=slug, key=key), code=303)
 
 
+@bp.post("/consultations/<slug>/themes/<key>/new-themes/<int:candidate_id>/add")
+@role_required(Role.OFFICER)
+def add(slug: str, key: str, candidate_id: int) -> ResponseReturnValue:
+    """Add a group's chosen words to a theme the question has (the naming form's other
+    button)."""
+    consultation = consultation_or_404(slug)
+    question = question_or_404(consultation, key)
+    candidate = new_themes.candidate_of(question, candidate_id)
+    if candidate is None:
+        abort(404)
+    themes.ensure_themes(consultation)
+    values = {
+        "candidate": candidate_id,
+        "name": request.form.get("name", ""),
+        "description": request.form.get("description", ""),
+        "words": request.form.getlist("word"),
+        "phrases": request.form.get("phrases", ""),
+        "theme": request.form.get("theme", ""),
+    }
+    phrases = new_themes.phrases_from(request.form.getlist("word"), str(values["phrases"]))
+    chosen = str(values["theme"])
+    try:
+        theme, gained = new_themes.add_to_theme(
+            question,
+            candidate,
+            int(chosen) if chosen.isdigit() else None,
+            phrases,
+            current_user.id,
+        )
+    except ThemeError as exc:
+        db.session.rollback()
+        message = str(exc)
+        field = "theme" if message.startswith("Choose the theme") else _field_of(message)
+        error = {"text": message, "href": f"#{field}-{candidate_id}"}
+        page = _page(consultation, question, {candidate_id: [error]}, values)
+        page.status_code = 400
+        return page
+    action_log.record(
+        "group of answers added to a theme",
+        consultation,
+        theme.name,
+        f"from {len(candidate.answer_ids)} answers; phrases added: {', '.join(gained)}",
+        by=current_user,
+    )
+    db.session.commit()
+    flash(
+        f"{plural(len(gained), 'word or phrase', 'words or phrases')} added to "
+        f"'{theme.name}'. Auto-code answers to give it to the answers that use them.",
+        "success",
+    )
+    return redirect(url_for(".candidates", slug=slug, key=key), code=303)
+
+
 def _field_of(message: str) -> str:
     """The naming form's field a refusal is about, for the error summary's link."""
     if message.startswith("Description"):
         return "description"
-    if message.startswith(("Phrase", "Choose")):
+    if message.startswith(("Phrase", "Choose")) or "has these words already" in message:
         return "phrases"
     return "name"
 
