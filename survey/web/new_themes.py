@@ -8,6 +8,8 @@ every page here is sent with `Cache-Control: no-store`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -20,7 +22,7 @@ from common.job_queue import enqueue
 from common.models import Role
 from survey.core.new_themes import MIN_ANSWERS
 from survey.data import new_themes, themes
-from survey.data.models import CandidateState, Consultation, Question
+from survey.data.models import CandidateState, Consultation, Question, ThemeCandidate
 from survey.data.themes import ThemeError
 from survey.jobs.new_themes import start_finding
 from survey.web.coding import question_or_404
@@ -79,46 +81,69 @@ def find(slug: str, key: str) -> ResponseReturnValue:
     return redirect(url_for("jobs.job_page", job_id=job.id), code=303)
 
 
-@bp.post("/consultations/<slug>/themes/<key>/new-themes/<int:candidate_id>/name")
-@role_required(Role.OFFICER)
-def name(slug: str, key: str, candidate_id: int) -> ResponseReturnValue:
-    """Add a group as a new theme, found by the words the officer chose."""
+@dataclass(frozen=True)
+class _GroupForm:
+    """A group's naming form as sent: where it is, what was typed and ticked."""
+
+    consultation: Consultation
+    question: Question
+    candidate: ThemeCandidate
+    values: dict[str, object]  # shown again when the form is refused
+    phrases: list[str]  # ticked words, then typed phrases
+
+    def refused(self, exc: ThemeError) -> Response:
+        """The page again, with the refusal at the field it is about (nothing saved)."""
+        db.session.rollback()
+        message = str(exc)
+        number = self.candidate.id
+        error = {"text": message, "href": f"#{_field_of(message)}-{number}"}
+        page = _page(self.consultation, self.question, {number: [error]}, self.values)
+        page.status_code = 400
+        return page
+
+
+def _group_form(slug: str, key: str, candidate_id: int) -> _GroupForm:
+    """The form sent for an open group of the question (404 for any other)."""
     consultation = consultation_or_404(slug)
     question = question_or_404(consultation, key)
     candidate = new_themes.candidate_of(question, candidate_id)
     if candidate is None:
         abort(404)
     themes.ensure_themes(consultation)
-    values = {
+    values: dict[str, object] = {
         "candidate": candidate_id,
         "name": request.form.get("name", ""),
         "description": request.form.get("description", ""),
         "words": request.form.getlist("word"),
         "phrases": request.form.get("phrases", ""),
+        "theme": request.form.get("theme", ""),
     }
     phrases = new_themes.phrases_from(request.form.getlist("word"), str(values["phrases"]))
+    return _GroupForm(consultation, question, candidate, values, phrases)
+
+
+@bp.post("/consultations/<slug>/themes/<key>/new-themes/<int:candidate_id>/name")
+@role_required(Role.OFFICER)
+def name(slug: str, key: str, candidate_id: int) -> ResponseReturnValue:
+    """Add a group as a new theme, found by the words the officer chose."""
+    form = _group_form(slug, key, candidate_id)
     try:
         theme = new_themes.name_candidate(
-            consultation,
-            question,
-            candidate,
-            str(values["name"]),
-            str(values["description"]),
-            phrases,
+            form.consultation,
+            form.question,
+            form.candidate,
+            str(form.values["name"]),
+            str(form.values["description"]),
+            form.phrases,
             current_user.id,
         )
     except ThemeError as exc:
-        db.session.rollback()
-        message = str(exc)
-        error = {"text": message, "href": f"#{_field_of(message)}-{candidate_id}"}
-        page = _page(consultation, question, {candidate_id: [error]}, values)
-        page.status_code = 400
-        return page
+        return form.refused(exc)
     action_log.record(
         "theme added from a group of answers",
-        consultation,
+        form.consultation,
         theme.name,
-        f"from {len(candidate.answer_ids)} answers; phrases: {', '.join(theme.phrases or ())}",
+        f"from {len(form.candidate.answer_ids)} answers; phrases: {', '.join(theme.phrases or ())}",
         by=current_user,
     )
     db.session.commit()
@@ -135,43 +160,23 @@ def name(slug: str, key: str, candidate_id: int) -> ResponseReturnValue:
 def add(slug: str, key: str, candidate_id: int) -> ResponseReturnValue:
     """Add a group's chosen words to a theme the question has (the naming form's other
     button)."""
-    consultation = consultation_or_404(slug)
-    question = question_or_404(consultation, key)
-    candidate = new_themes.candidate_of(question, candidate_id)
-    if candidate is None:
-        abort(404)
-    themes.ensure_themes(consultation)
-    values = {
-        "candidate": candidate_id,
-        "name": request.form.get("name", ""),
-        "description": request.form.get("description", ""),
-        "words": request.form.getlist("word"),
-        "phrases": request.form.get("phrases", ""),
-        "theme": request.form.get("theme", ""),
-    }
-    phrases = new_themes.phrases_from(request.form.getlist("word"), str(values["phrases"]))
-    chosen = str(values["theme"])
+    form = _group_form(slug, key, candidate_id)
+    chosen = str(form.values["theme"])
     try:
         theme, gained = new_themes.add_to_theme(
-            question,
-            candidate,
+            form.question,
+            form.candidate,
             int(chosen) if chosen.isdigit() else None,
-            phrases,
+            form.phrases,
             current_user.id,
         )
     except ThemeError as exc:
-        db.session.rollback()
-        message = str(exc)
-        field = "theme" if message.startswith("Choose the theme") else _field_of(message)
-        error = {"text": message, "href": f"#{field}-{candidate_id}"}
-        page = _page(consultation, question, {candidate_id: [error]}, values)
-        page.status_code = 400
-        return page
+        return form.refused(exc)
     action_log.record(
         "group of answers added to a theme",
-        consultation,
+        form.consultation,
         theme.name,
-        f"from {len(candidate.answer_ids)} answers; phrases added: {', '.join(gained)}",
+        f"from {len(form.candidate.answer_ids)} answers; phrases added: {', '.join(gained)}",
         by=current_user,
     )
     db.session.commit()
@@ -187,6 +192,8 @@ def _field_of(message: str) -> str:
     """The naming form's field a refusal is about, for the error summary's link."""
     if message.startswith("Description"):
         return "description"
+    if message.startswith("Choose the theme"):
+        return "theme"
     if message.startswith(("Phrase", "Choose")) or "has these words already" in message:
         return "phrases"
     return "name"
