@@ -3,8 +3,9 @@
 Not a test: it prints per-theme precision, recall and F1, and the macro-F1 over the 14 themes,
 for the development half and the held-out half of bench/data/worries.csv (see bench/labelled.py).
 Report the held-out figure; the development half is the one looked at to improve phrases.
+`--welsh` scores the Welsh answers of bench/data/worries-cy.csv instead, split the same way.
 
-    .venv/bin/python bench/codebook_f1.py [--errors dev]
+    .venv/bin/python bench/codebook_f1.py [--welsh] [--errors dev]
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from labelled import DEV, HELD_OUT, Labelled, labelled_answers  # noqa: E402
+from labelled import DEV, HELD_OUT, WELSH, Labelled, labelled_answers  # noqa: E402
 
 from survey.core.agreement import macro_f1, score_coding  # noqa: E402
 from survey.core.coding import DEFAULT_CODEBOOK, Matcher, load_codebook, matcher_for  # noqa: E402
@@ -41,9 +42,10 @@ def report(matcher: Matcher, answers: list[Labelled], title: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--errors", choices=[DEV], help="list the development half's mistakes")
+    parser.add_argument("--welsh", action="store_true", help="the answers written in Welsh")
     args = parser.parse_args()
     matcher = matcher_for(load_codebook(DEFAULT_CODEBOOK))
-    answers = labelled_answers()
+    answers = labelled_answers(WELSH) if args.welsh else labelled_answers()
     halves = {half: [a for a in answers if a.half == half] for half in (DEV, HELD_OUT)}
     results = {half: report(matcher, halves[half], half) for half in (DEV, HELD_OUT)}
     print(

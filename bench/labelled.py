@@ -7,6 +7,9 @@ The last 498 rows were added later by a writer who saw only the themes' names an
 and 30 development answers, never the phrase lists; two of their conventions were brought in
 line with the first rows (drink driving is alcohol too; graffiti that is a hate crime is not
 also anti-social behaviour).
+bench/data/worries-cy.csv holds 170 answers written in Welsh (colloquial and formal, mutated,
+some English mixed in, accents left out) by a writer who saw only the themes' names and
+descriptions and the conventions above, never the phrase lists; made up, like the rest.
 The split is by a hash of each answer's text, so it never changes: the development half may be
 read while improving the codebook; the held-out half is only ever scored.
 """
@@ -19,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data" / "worries.csv"
+WELSH = DATA.with_name("worries-cy.csv")  # answers written in Welsh, labelled the same way
 DEV, HELD_OUT = "dev", "held-out"
 
 

@@ -4,15 +4,19 @@ Pure core: no Flask, no database. A codebook is a list of themes, each with the 
 phrases residents use for it. `Matcher` compiles the phrases of every theme into one tree of words
 and finds every theme an answer mentions (an answer may have several, or none).
 
-Matching ignores capitals, punctuation and apostrophes (don't = dont), and is by whole words
-("pub" is not found in "public"). A hyphen in a phrase also matches a space or nothing, so
-"anti-social" finds "anti-social", "anti social" and "antisocial"; a space in a phrase
-matches any run of spaces, hyphens or punctuation between the words.
+Matching ignores capitals, accents, punctuation and apostrophes (don't = dont, tŷ = ty), and is
+by whole words ("pub" is not found in "public"). A hyphen in a phrase also matches a space or
+nothing, so "anti-social" finds "anti-social", "anti social" and "antisocial"; a space in a
+phrase matches any run of spaces, hyphens or punctuation between the words.
 
 Some words mean a theme only in some sentences. A phrase may say so: "not: unsafe driving"
 (these words do not mean the theme, though "unsafe" does), "confidence when: police, council"
 (only in a sentence that names one of them) or "unsafe unless: traffic, roads". Negations
 ("not worried about burglary", "burglary isn't a problem here") cancel what they cover.
+
+Welsh changes a word's first letter after some words (its mutations: "cyffuriau", "ei
+gyffuriau", "fy nghyffuriau", "a chyffuriau"). A phrase written "cy: cyffuriau" is Welsh: its
+first word is also found in each of its mutated forms.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
 
@@ -36,6 +40,7 @@ _APOSTROPHES = re.compile("['\u2019\u2018`\u02bc]")
 # (don't, they're, I'm) have no such ending and stay one word, as before.
 _WELSH_JOINED = re.compile("['\u2019\u2018`\u02bc](?=(?:n|r|i|w|th|ch|u)\\b)", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+")
+_ACCENTS = re.compile("[\u0300-\u036f]")  # combining accents, as NFKD leaves them
 
 
 class CodebookError(ValueError):
@@ -67,19 +72,21 @@ def normalise(text: str) -> str:
 
 def words_of(text: str) -> list[str]:
     """The words of a text as matched: `normalise(text).split()`, in fewer passes over it."""
-    if not text.isascii():  # NFKC leaves ASCII as it is
-        text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():  # NFKD leaves ASCII as it is
+        # Letters apart from their accents, which go: many type "ty" for "tŷ", "cafe" for "café".
+        text = _ACCENTS.sub("", unicodedata.normalize("NFKD", text))
     text = text.casefold()
     if _APOSTROPHES.search(text):
         text = _APOSTROPHES.sub("", _WELSH_JOINED.sub(" ", text))
     return _WORD.findall(text)
 
 
-def phrase_variants(phrase: str) -> set[tuple[str, ...]]:
+def phrase_variants(phrase: str, *, welsh: bool = False) -> set[tuple[str, ...]]:
     """The word sequences (over normalised text) one codebook phrase matches; empty for none.
 
     A hyphen means "a space or nothing": anti-social gives (anti, social) and (antisocial,).
-    Other punctuation and apostrophes are dropped, as they are from answers.
+    Other punctuation and apostrophes are dropped, as they are from answers. `welsh`: also
+    each sequence with its first word in a mutated form (`welsh_mutations`).
     """
     parts = [normalise(part).split() for part in phrase.split("-")]
     parts = [words for words in parts if words]
@@ -91,7 +98,41 @@ def phrase_variants(phrase: str) -> set[tuple[str, ...]]:
             if index and done:  # joined to the previous part, with no space
                 grown.add(done[:-1] + (done[-1] + words[0],) + tuple(words[1:]))
         variants = grown
-    return {variant for variant in variants if variant}
+    variants.discard(())
+    if welsh:
+        variants |= {(w,) + v[1:] for v in variants for w in welsh_mutations(v[0])}
+    return variants
+
+
+# A Welsh word's first letters and what they become after the words that mutate them (soft,
+# nasal, aspirate): "cath" is "ei gath", "fy nghath", "ei chath". A vowel takes an h ("ei hofn").
+_MUTATIONS = {
+    "p": ("b", "mh", "ph"),
+    "t": ("d", "nh", "th"),
+    "c": ("g", "ngh", "ch"),
+    "b": ("f", "m"),
+    "d": ("dd", "n"),
+    "g": ("", "ng"),
+    "m": ("f",),
+    "ll": ("l",),
+    "rh": ("r",),
+}
+_UNMUTATED = ("ch", "dd", "ff", "ng", "ph", "th")  # letters of their own, which never mutate
+_VOWELS = frozenset("aeiouwy")
+
+
+def welsh_mutations(word: str) -> set[str]:
+    """The other forms a Welsh word (normalised) takes when its first letter mutates:
+    cyffuriau gives gyffuriau, nghyffuriau and chyffuriau; gwerthu gives werthu and ngwerthu."""
+    start = word[:2] if word[:2] in ("ll", "rh") else word[:1]
+    if word[:2] in _UNMUTATED or not word[len(start) :]:
+        return set()
+    rest = word[len(start) :]
+    forms = {first + rest for first in _MUTATIONS.get(start, ())}
+    if start in _VOWELS:
+        forms.add("h" + word)
+    forms.discard(word)
+    return forms
 
 
 _END = ""  # key, in a node of the phrase tree, of the themes a phrase ending there means
@@ -99,6 +140,7 @@ _MORE = "?"  # key of the rarer marks: "not:" phrases, phrases with rules, negat
 _NOT, _RULE, _CUE = "not", "rule", "cue"
 _AHEAD, _BEHIND = "ahead", "behind"
 NOT_PREFIX = "not:"
+WELSH_PREFIX = "cy:"
 WHEN, UNLESS = " when:", " unless:"
 
 # Words that make what follows them, to the end of the clause, not a worry the answer raises:
@@ -163,9 +205,14 @@ _TOKEN = re.compile("(?:[^\\W_]|['\u2019\u2018`\u02bc])+")
 
 def exclusion(phrase: str) -> str | None:
     """The words of a "not: ..." phrase (one that does not mean its theme); None otherwise."""
+    return _after(NOT_PREFIX, phrase)
+
+
+def _after(prefix: str, phrase: str) -> str | None:
+    """What follows `prefix` at the start of a phrase (any capitals); None without it."""
     stripped = phrase.strip()
-    if stripped[: len(NOT_PREFIX)].casefold() == NOT_PREFIX:
-        return stripped[len(NOT_PREFIX) :].strip()
+    if stripped[: len(prefix)].casefold() == prefix:
+        return stripped[len(prefix) :].strip()
     return None
 
 
@@ -175,23 +222,30 @@ class PhraseRule:
 
     "confidence when: police, council" counts only in a sentence that also mentions the police
     or the council (not "crisis of confidence in the party"); "fear unless: traffic, speeding"
-    counts except in a sentence about traffic; "not: unsafe driving" is an exclusion.
+    counts except in a sentence about traffic; "not: unsafe driving" is an exclusion. A phrase
+    begun "cy:" (before or after "not:") is Welsh, its words and context found mutated too.
     """
 
     words: str
     excluded: bool = False
     context: tuple[str, ...] = ()
     needs_context: bool = True  # when: True; unless: False (ignored without a context)
+    welsh: bool = False
 
 
 _RULE_MARKER = re.compile(r"\s+(when|unless):", re.IGNORECASE)
 
 
 def parse_phrase(phrase: str) -> PhraseRule:
-    """A phrase as the matcher reads it: plain, "not: ...", "... when: a, b", "... unless: a, b"."""
+    """A phrase as the matcher reads it: plain, "not: ...", "... when: a, b", "... unless: a, b",
+    any of them begun "cy:" for Welsh."""
+    welsh = _after(WELSH_PREFIX, phrase)
+    if welsh is not None:
+        return replace(parse_phrase(welsh), welsh=True)
     excluded = exclusion(phrase)
     if excluded is not None:
-        return PhraseRule(excluded, excluded=True)
+        welsh = _after(WELSH_PREFIX, excluded)
+        return PhraseRule(excluded if welsh is None else welsh, True, welsh=welsh is not None)
     parts = _RULE_MARKER.split(" " + phrase.strip(), maxsplit=1)
     if len(parts) == 1:
         return PhraseRule(phrase.strip())
@@ -275,8 +329,9 @@ class Matcher:
         return node
 
     def _add(self, index: int, rule: PhraseRule) -> None:
-        context = frozenset(v for c in rule.context for v in phrase_variants(c))
-        for words in phrase_variants(rule.words):
+        welsh = rule.welsh
+        context = frozenset(v for c in rule.context for v in phrase_variants(c, welsh=welsh))
+        for words in phrase_variants(rule.words, welsh=welsh):
             node = self._node(words)
             if rule.excluded:
                 node.setdefault(_MORE, []).append((_NOT, index))
