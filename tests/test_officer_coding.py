@@ -292,6 +292,7 @@ def test_officers_see_where_a_themes_words_disagree_with_their_codes(
         kicked_in.text,
         back_door.text,
     ]
+    assert "cy:" not in edit.find(id="words-to-add").get_text()  # said only for Welsh words
     offered = edit.find(id="words-to-add").find_next("ul")
     assert [" ".join(li.find(string=True).split()) for li in offered("li")] == [
         "‘door’: in 2 of these answers, and 0 answers officers did not give it",
@@ -391,3 +392,33 @@ def test_trying_a_themes_words_shows_what_they_would_do_and_saves_nothing(
         "Phrase 'theft when:': list the words after 'when:', split by commas"
     ]
     assert page(response).find(id="trial") is None
+
+
+def test_words_offered_from_answers_in_welsh_find_every_mutated_form(client: FlaskClient) -> None:
+    consultation = make_consultation()
+    agreeing = answered(consultation, *[f"Burglary on street {n}" for n in range(8)])
+    welsh = answered(
+        consultation,
+        "Mae rhywun wedi mynd â’n tractor ni o’r fferm",
+        "Cafodd ei dractor ei gymryd o’r buarth neithiwr",
+        "Dw i’n poeni am fy nhractor i yn y cae",
+    )
+    sign_in(client, "officer")
+    themes.autocode(consultation)
+    volume = theme_named(consultation, "Volume crime")
+    for answer in [*agreeing, *welsh]:
+        save(client, answer, volume)
+
+    edit = page(client.get(f"{MANAGE}/{volume.id}"))
+    said = " ".join(edit.find(id="words-to-add").get_text().split())
+    assert "given unmutated, after “cy:”, so that every mutated form is found too" in said
+    offered = edit.find(id="words-to-add").find_next("ul")
+    assert [" ".join(li.find(string=True).split()) for li in offered("li")] == [
+        "‘cy: tractor’: in 3 of these answers, and 0 answers officers did not give it",
+    ]
+    trial = offered.li.form
+    fields = {field["name"]: field["value"] for field in trial("input")}
+    tried = client.post(trial["action"], data={**fields, trial.button["name"]: "check"})
+    assert page(tried).find(id="gained").get_text(" ", strip=True) == (
+        "These words would give it 3 answers its saved words do not"
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from survey.core.codebook_words import suggested_words
 from survey.core.coding import (
     DEFAULT_CODEBOOK,
     Matcher,
@@ -13,8 +14,9 @@ from survey.core.coding import (
     matcher_for,
     normalise,
     parse_phrase,
-    welsh_mutations,
+    words_of,
 )
+from survey.core.welsh import looks_welsh, mutations, radicals
 
 ENGLISH_ANSWERS = Path(__file__).resolve().parent.parent / "bench" / "data" / "worries.csv"
 
@@ -48,15 +50,15 @@ def test_a_welsh_phrase_finds_its_first_word_in_every_mutated_form() -> None:
 
 
 def test_welsh_mutations_follow_the_letters_that_mutate() -> None:
-    assert welsh_mutations("cyffuriau") == {"gyffuriau", "nghyffuriau", "chyffuriau"}
-    assert welsh_mutations("plismon") == {"blismon", "mhlismon", "phlismon"}
-    assert welsh_mutations("gwerthu") == {"werthu", "ngwerthu"}  # soft g goes
-    assert welsh_mutations("llanast") == {"lanast"}
-    assert welsh_mutations("rhegi") == {"regi"}
-    assert welsh_mutations("meddw") == {"feddw"}
-    assert welsh_mutations("ofn") == {"hofn"}  # ei hofn
+    assert mutations("cyffuriau") == {"gyffuriau", "nghyffuriau", "chyffuriau"}
+    assert mutations("plismon") == {"blismon", "mhlismon", "phlismon"}
+    assert mutations("gwerthu") == {"werthu", "ngwerthu"}  # soft g goes
+    assert mutations("llanast") == {"lanast"}
+    assert mutations("rhegi") == {"regi"}
+    assert mutations("meddw") == {"feddw"}
+    assert mutations("ofn") == {"hofn"}  # ei hofn
     for word in ("heddlu", "chwarae", "ffordd", "theatr", "ddoe", "ngwas", "sbwriel"):
-        assert welsh_mutations(word) == set(), word
+        assert mutations(word) == set(), word
 
 
 def test_a_welsh_rule_or_exclusion_is_welsh_throughout() -> None:
@@ -116,3 +118,46 @@ def test_the_default_codebooks_welsh_phrases_code_no_english_answer_differently(
         texts = [row["text"] for row in csv.DictReader(handle)]
     assert len(texts) > 800
     assert [t for t in texts if full.themes(t) != english.themes(t)] == []
+
+
+def test_radicals_undo_a_mutation_reading_welsh_letters_whole() -> None:
+    assert radicals("gyffuriau") == {"gyffuriau", "cyffuriau"}  # g is a word's own start too
+    assert radicals("nghyffuriau") == {"cyffuriau"}  # no word starts ngh
+    assert radicals("ddiogel") == {"diogel"}  # dd is one letter, not a mutated d
+    assert radicals("feddw") == {"feddw", "beddw", "meddw"}
+    assert radicals("werthu") == {"werthu", "gwerthu"}
+    assert radicals("hofn") == {"hofn", "ofn"}
+    assert radicals("rhegi") == {"rhegi"}
+    for word in ("cyffuriau", "pobl", "trais", "gwerthu", "llanast", "meddw", "ofn"):
+        for form in mutations(word):
+            assert word in radicals(form), form
+
+
+def test_an_answer_is_taken_as_welsh_by_its_short_welsh_words() -> None:
+    for text in (
+        "Ma’ ’na ormod o bobl ifanc yn yfed yn y parc",
+        "meddwon yn gweiddi tu allan i'r dafarn tan 2 y bore",
+        "Dim digon o blismyn ar y strydoedd",
+    ):
+        assert looks_welsh(words_of(text)), text
+    for text in (
+        "Kids in the park drinking every night",
+        "N/A",
+        "Drugs and drink driving in the town, y'know",
+        "",
+    ):
+        assert not looks_welsh(words_of(text)), text
+
+
+def test_words_suggested_from_welsh_answers_are_welsh_phrases_of_the_unmutated_word() -> None:
+    own = Matcher({"Drug misuse": ["drugs"]})
+    missed = [
+        "Ma’ pobl yn gwerthu cyffuriau yn y parc bob nos",
+        "Dw i’n poeni am fy mab a’i gyffuriau",
+        "Gormod o gyffuriau ar y stad, a does neb yn gwneud dim",
+    ]
+    without = ["Ma’ pobl yn gyrru’n rhy gyflym drwy’r pentref", "Sbwriel ar y stryd bob dydd"]
+    found = suggested_words(missed, without, lambda words: bool(own.theme_indexes(words)))
+    assert [(s.phrase, s.finds, s.wrongly) for s in found] == [("cy: cyffuriau", 3, 0)]
+    # The phrase offered finds every form the answers use.
+    assert all(Matcher({"Drug misuse": ["cy: cyffuriau"]}).themes(text) for text in missed)

@@ -31,6 +31,7 @@ from importlib import resources
 from typing import Any
 
 from common.text import clean_line
+from survey.core.welsh import mutations
 
 DEFAULT_CODEBOOK = "community-safety"
 CODEBOOK_PACKAGE = "survey.core.codebooks"
@@ -86,7 +87,7 @@ def phrase_variants(phrase: str, *, welsh: bool = False) -> set[tuple[str, ...]]
 
     A hyphen means "a space or nothing": anti-social gives (anti, social) and (antisocial,).
     Other punctuation and apostrophes are dropped, as they are from answers. `welsh`: also
-    each sequence with its first word in a mutated form (`welsh_mutations`).
+    each sequence with its first word in a mutated form (`survey.core.welsh.mutations`).
     """
     parts = [normalise(part).split() for part in phrase.split("-")]
     parts = [words for words in parts if words]
@@ -100,39 +101,8 @@ def phrase_variants(phrase: str, *, welsh: bool = False) -> set[tuple[str, ...]]
         variants = grown
     variants.discard(())
     if welsh:
-        variants |= {(w,) + v[1:] for v in variants for w in welsh_mutations(v[0])}
+        variants |= {(w,) + v[1:] for v in variants for w in mutations(v[0])}
     return variants
-
-
-# A Welsh word's first letters and what they become after the words that mutate them (soft,
-# nasal, aspirate): "cath" is "ei gath", "fy nghath", "ei chath". A vowel takes an h ("ei hofn").
-_MUTATIONS = {
-    "p": ("b", "mh", "ph"),
-    "t": ("d", "nh", "th"),
-    "c": ("g", "ngh", "ch"),
-    "b": ("f", "m"),
-    "d": ("dd", "n"),
-    "g": ("", "ng"),
-    "m": ("f",),
-    "ll": ("l",),
-    "rh": ("r",),
-}
-_UNMUTATED = ("ch", "dd", "ff", "ng", "ph", "th")  # letters of their own, which never mutate
-_VOWELS = frozenset("aeiouwy")
-
-
-def welsh_mutations(word: str) -> set[str]:
-    """The other forms a Welsh word (normalised) takes when its first letter mutates:
-    cyffuriau gives gyffuriau, nghyffuriau and chyffuriau; gwerthu gives werthu and ngwerthu."""
-    start = word[:2] if word[:2] in ("ll", "rh") else word[:1]
-    if word[:2] in _UNMUTATED or not word[len(start) :]:
-        return set()
-    rest = word[len(start) :]
-    forms = {first + rest for first in _MUTATIONS.get(start, ())}
-    if start in _VOWELS:
-        forms.add("h" + word)
-    forms.discard(word)
-    return forms
 
 
 _END = ""  # key, in a node of the phrase tree, of the themes a phrase ending there means
