@@ -14,6 +14,7 @@ from survey.core.coding import (
     matcher_for,
     normalise,
     parse_phrase,
+    phrase_problem,
     words_of,
 )
 from survey.core.welsh import looks_welsh, mutations, radicals
@@ -161,3 +162,13 @@ def test_words_suggested_from_welsh_answers_are_welsh_phrases_of_the_unmutated_w
     assert [(s.phrase, s.finds, s.wrongly) for s in found] == [("cy: cyffuriau", 3, 0)]
     # The phrase offered finds every form the answers use.
     assert all(Matcher({"Drug misuse": ["cy: cyffuriau"]}).themes(text) for text in missed)
+
+
+def test_a_welsh_mark_with_no_words_is_a_problem_named_to_the_officer() -> None:
+    assert phrase_problem("cy:") == "'cy:' has no words to find"
+    assert phrase_problem("not: cy: ") == "'not: cy:' has no words to find"
+    assert (
+        phrase_problem("cy: when: heddlu")
+        == "'cy: when: heddlu' has no words to find before its rule"
+    )
+    assert phrase_problem("cy: cyffuriau") is None

@@ -227,9 +227,9 @@ def parse_phrase(phrase: str) -> PhraseRule:
 def phrase_problem(phrase: str) -> str | None:
     """Why a phrase cannot be matched, for a person; None when it can."""
     rule = parse_phrase(phrase)
-    if not normalise(rule.words):
-        return f"'{phrase.strip()}' has no words to find before its rule"
     marker = _RULE_MARKER.search(" " + phrase.strip())
+    if not normalise(rule.words):
+        return f"'{phrase.strip()}' has no words to find" + (" before its rule" if marker else "")
     if marker and not rule.context:
         return f"'{phrase.strip()}': list the words after '{marker.group(1)}:', split by commas"
     return None
