@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from survey.core.agreement import macro_f1, score_coding
+from survey.core.agreement import macro_f1, pooled, score_coding
 from survey.core.coding import (
     DEFAULT_CODEBOOK,
     CodebookError,
@@ -276,3 +276,14 @@ def test_a_rule_with_nothing_after_it_is_refused_with_the_reason() -> None:
     raw = {"name": "x", "themes": [{"name": "A", "phrases": ["trust unless: ,"]}]}
     with pytest.raises(CodebookError, match="list the words after 'unless:'"):
         parse_codebook(raw)
+
+
+def test_pooled_agreement_counts_every_themes_codes_together() -> None:
+    expected = [{"Drugs", "Alcohol"}, {"Drugs"}, set(), {"Noise"}]
+    found = [{"Drugs"}, {"Drugs", "Noise"}, {"Alcohol"}, {"Noise"}]
+    result = pooled(expected, found)
+    assert (result.answers, result.given, result.found, result.extra) == (4, 4, 3, 2)
+    assert result.recall == 0.75
+    assert pooled([], []).recall == 1.0
+    with pytest.raises(ValueError):
+        pooled([set()], [])

@@ -282,6 +282,7 @@ def test_officers_see_where_a_themes_words_disagree_with_their_codes(
         for row in table.tbody("tr")
     }
     assert rows == {"Volume crime": ["10", "8 (80%)", "1"], "Victims": ["1", "1 (100%)", "0"]}
+    assert listing.find(id="words-agreement-welsh") is None  # no answer is in Welsh
     (link,) = [a for a in table("a") if a.contents[0] == "Volume crime"]
     assert link["href"] == f"{MANAGE}/{volume.id}#disagreements"
 
@@ -409,6 +410,12 @@ def test_words_offered_from_answers_in_welsh_find_every_mutated_form(client: Fla
     for answer in [*agreeing, *welsh]:
         save(client, answer, volume)
 
+    listing = page(client.get(MANAGE))
+    assert " ".join(listing.find(id="words-agreement-welsh").get_text().split()).startswith(
+        "In the 3 reviewed answers written in Welsh, the words found 0 of the 3 themes officers "
+        "gave (0%), and gave 0 themes officers did not. In the 8 answers in English: 8 of 8 "
+        "(100%), and 0."
+    )
     edit = page(client.get(f"{MANAGE}/{volume.id}"))
     said = " ".join(edit.find(id="words-to-add").get_text().split())
     assert "given unmutated, after “cy:”, so that every mutated form is found too" in said

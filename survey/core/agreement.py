@@ -59,3 +59,31 @@ def score_coding(
 def macro_f1(scores: Sequence[ThemeScore]) -> float:
     """The mean of the themes' F1 scores, each theme counting equally."""
     return sum(score.f1 for score in scores) / len(scores) if scores else 0.0
+
+
+@dataclass(frozen=True)
+class Pooled:
+    """How codes found agree with reference codes over some answers, every theme together."""
+
+    answers: int
+    given: int  # codes the reference gives
+    found: int  # of those, the codes also found
+    extra: int  # codes found that the reference does not give
+
+    @property
+    def recall(self) -> float:
+        """Of the codes the reference gives, the share found (1 when none)."""
+        return self.found / self.given if self.given else 1.0
+
+
+def pooled(expected: Sequence[Iterable[str]], found: Sequence[Iterable[str]]) -> Pooled:
+    """Codes `found` against `expected`, answer by answer, counted over all the answers."""
+    if len(expected) != len(found):
+        raise ValueError("expected and found codes must be for the same answers")
+    given = hit = extra = 0
+    for wanted, got in zip(expected, found, strict=True):
+        wanted_set, got_set = set(wanted), set(got)
+        given += len(wanted_set)
+        hit += len(wanted_set & got_set)
+        extra += len(got_set - wanted_set)
+    return Pooled(len(expected), given, hit, extra)

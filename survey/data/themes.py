@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from common.database import db, on_postgresql, utcnow
 from common.models import User
 from common.text import clean_line, clean_text
-from survey.core.agreement import ThemeScore, score_coding
+from survey.core.agreement import Pooled, ThemeScore, pooled, score_coding
 from survey.core.codebook_words import WordSuggestion, suggested_words
 from survey.core.coding import (
     CodebookError,
@@ -29,9 +29,11 @@ from survey.core.coding import (
     load_codebook,
     phrase_problem,
     unique_phrases,
+    words_of,
 )
 from survey.core.question_types import kind_of
 from survey.core.suggesting import LANGUAGE_MODEL, LEARNT
+from survey.core.welsh import looks_welsh
 from survey.data import result_cache
 from survey.data.models import (
     Answer,
@@ -122,6 +124,9 @@ class WordsAgreement:
     missed: dict[str, tuple[AnswerWords, ...]] = field(default_factory=dict)
     extra: dict[str, tuple[AnswerWords, ...]] = field(default_factory=dict)
     answers: tuple[AnswerWords, ...] = ()  # every answer reviewed
+    # The same over the answers written in Welsh and the others, when some are in Welsh.
+    in_welsh: Pooled | None = None
+    in_english: Pooled | None = None
 
     @property
     def measured(self) -> bool:
@@ -494,12 +499,23 @@ def words_agreement(question: Question) -> WordsAgreement:
             missed.setdefault(name, []).append(answer)
         for name in words - answer.themes:
             extra[name].append(answer)
+    welsh = [looks_welsh(words_of(answer.text)) for answer in reviewed]
+    by_language: list[Pooled | None] = [None, None]
+    if any(welsh):
+        by_language = [
+            pooled(
+                [a.themes for a, w in zip(reviewed, welsh, strict=True) if w == wanted],
+                [f for f, w in zip(found, welsh, strict=True) if w == wanted],
+            )
+            for wanted in (True, False)
+        ]
     return WordsAgreement(
         len(reviewed),
         tuple(scores),
         {name: tuple(answers) for name, answers in missed.items()},
         {name: tuple(answers) for name, answers in extra.items()},
         tuple(reviewed),
+        *by_language,
     )
 
 
