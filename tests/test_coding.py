@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from survey.core.agreement import macro_f1, pooled, score_coding
+from survey.core.agreement import macro_f1, pooled, pooled_apart, score_coding
 from survey.core.coding import (
     DEFAULT_CODEBOOK,
     CodebookError,
@@ -287,3 +287,13 @@ def test_pooled_agreement_counts_every_themes_codes_together() -> None:
     assert pooled([], []).recall == 1.0
     with pytest.raises(ValueError):
         pooled([set()], [])
+
+
+def test_pooled_apart_counts_the_marked_answers_and_the_rest_each_on_their_own() -> None:
+    expected = [{"Drugs"}, {"Drugs"}, {"Noise"}]
+    found = [set(), {"Drugs"}, {"Noise", "Drugs"}]
+    marked, rest = pooled_apart([True, False, False], expected, found)
+    assert (marked.answers, marked.given, marked.found, marked.extra) == (1, 1, 0, 0)
+    assert (rest.answers, rest.given, rest.found, rest.extra) == (2, 2, 2, 1)
+    with pytest.raises(ValueError):
+        pooled_apart([True], expected, found)

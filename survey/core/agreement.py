@@ -87,3 +87,17 @@ def pooled(expected: Sequence[Iterable[str]], found: Sequence[Iterable[str]]) ->
         hit += len(wanted_set & got_set)
         extra += len(got_set - wanted_set)
     return Pooled(len(expected), given, hit, extra)
+
+
+def pooled_apart(
+    marked: Sequence[bool], expected: Sequence[Iterable[str]], found: Sequence[Iterable[str]]
+) -> tuple[Pooled, Pooled]:
+    """`pooled` over the answers `marked` True (answers written in Welsh, say), then the rest."""
+    if not len(marked) == len(expected) == len(found):
+        raise ValueError("marks, expected and found codes must be for the same answers")
+
+    def side(wanted: bool) -> Pooled:
+        pairs = [(e, f) for e, f, m in zip(expected, found, marked, strict=True) if m == wanted]
+        return pooled([e for e, _ in pairs], [f for _, f in pairs])
+
+    return side(True), side(False)

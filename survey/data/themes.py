@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from common.database import db, on_postgresql, utcnow
 from common.models import User
 from common.text import clean_line, clean_text
-from survey.core.agreement import Pooled, ThemeScore, pooled, score_coding
+from survey.core.agreement import Pooled, ThemeScore, pooled_apart, score_coding
 from survey.core.codebook_words import WordSuggestion, suggested_words
 from survey.core.coding import (
     CodebookError,
@@ -491,7 +491,8 @@ def words_agreement(question: Question) -> WordsAgreement:
         return WordsAgreement(len(reviewed))
     matcher = matcher_of(question_themes(question))
     found = [frozenset(matcher.themes(answer.text)) for answer in reviewed]
-    scores = score_coding(matcher.names, [answer.themes for answer in reviewed], found)
+    expected = [answer.themes for answer in reviewed]
+    scores = score_coding(matcher.names, expected, found)
     missed: dict[str, list[AnswerWords]] = {name: [] for name in matcher.names}
     extra: dict[str, list[AnswerWords]] = {name: [] for name in matcher.names}
     for answer, words in zip(reviewed, found, strict=True):
@@ -500,15 +501,7 @@ def words_agreement(question: Question) -> WordsAgreement:
         for name in words - answer.themes:
             extra[name].append(answer)
     welsh = [looks_welsh(words_of(answer.text)) for answer in reviewed]
-    by_language: list[Pooled | None] = [None, None]
-    if any(welsh):
-        by_language = [
-            pooled(
-                [a.themes for a, w in zip(reviewed, welsh, strict=True) if w == wanted],
-                [f for f, w in zip(found, welsh, strict=True) if w == wanted],
-            )
-            for wanted in (True, False)
-        ]
+    by_language = pooled_apart(welsh, expected, found) if any(welsh) else (None, None)
     return WordsAgreement(
         len(reviewed),
         tuple(scores),
