@@ -48,11 +48,15 @@ FUNCTION_WORDS = _listed(
     rhywbeth rhywle neb un dau dwy tri tair pedwar pedair pump chwech saith wyth naw deg"""
 )
 # Words that are Welsh and common in what residents write about where they live: with the
-# short words above, they tell an answer written in Welsh.
-_MARKERS = FUNCTION_WORDS | _listed(
-    """pobl bobl plant blant pethau pethe stryd strydoedd dre dref tref pentre pentref ardal
-    ty tai cyngor heddlu ysgol hogia bois wythnos blynyddoedd blynydde"""
-)
+# short words above, less those that are English words too ("does", "bore", "hen"), they tell
+# an answer written in Welsh.
+_MARKERS = (
+    FUNCTION_WORDS
+    | _listed(
+        """pobl bobl blant pethau pethe stryd strydoedd dre dref tref pentre pentref ardal
+        cyngor heddlu ysgol hogia bois wythnos blynyddoedd blynydde"""
+    )
+) - _listed("does bore hen math dim pump bob beth pam bach gen chi allan nos un mas am")
 WELSH_SHARE = 0.15  # an answer is taken as Welsh when this share of its words are the above
 
 
