@@ -72,3 +72,22 @@ def test_answers_alike_in_meaning_but_not_in_words_land_in_one_group() -> None:
     # No word is used twice among them: their words come from what they mean.
     assert {"burglaries", "thieves", "stolen", "robbed"} <= set(theft.words)
     assert not {"bins", "collected"} & set(theft.words)
+
+
+def test_a_group_written_in_welsh_offers_welsh_phrases_of_its_words_unmutated() -> None:
+    lights = [
+        "Mae’r goleuadau stryd wedi torri ers misoedd",
+        "Does dim goleuadau ar y llwybr i’r orsaf",
+        "Dim golau yn y stryd gefn, mae’n dywyll iawn",
+        "Mae angen trwsio’r goleuadau ar y stad",
+        "Y goleuadau stryd ddim yn gweithio eto",
+        "Pam does neb yn trwsio’r goleuadau?",
+    ]
+    clusters = find_clusters(lights + BINS, max_clusters=2)
+    (group,) = [c for c in clusters if set(c.members) & set(range(len(lights)))]
+    assert set(group.members) == set(range(len(lights)))
+    assert "cy: goleuadau" in group.words
+    assert all(word.startswith("cy: ") for word in group.words)
+    assert not {"cy: mae", "cy: ddim", "cy: dim", "cy: does"} & set(group.words)
+    (bins,) = [c for c in clusters if c is not group]
+    assert not any(word.startswith("cy:") for word in bins.words)  # English stays plain

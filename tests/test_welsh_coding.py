@@ -4,6 +4,7 @@ and Welsh's joined short words (goryrru’n, i’r) do not hide them."""
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from pathlib import Path
 
 from survey.core.codebook_words import suggested_words
@@ -17,7 +18,7 @@ from survey.core.coding import (
     phrase_problem,
     words_of,
 )
-from survey.core.welsh import looks_welsh, mutations, radicals
+from survey.core.welsh import looks_welsh, mutations, radicals, unmutated
 
 ENGLISH_ANSWERS = Path(__file__).resolve().parent.parent / "bench" / "data" / "worries.csv"
 
@@ -174,3 +175,11 @@ def test_a_welsh_mark_with_no_words_is_a_problem_named_to_the_officer() -> None:
         == "'cy: when: heddlu' has no words to find before its rule"
     )
     assert phrase_problem("cy: cyffuriau") is None
+
+
+def test_a_form_is_unmutated_to_the_word_whose_forms_the_answers_use_most() -> None:
+    uses = Counter({"gyffuriau": 2, "cyffuriau": 1, "feddw": 1, "meddw": 3})
+    assert unmutated("gyffuriau", uses) == "cyffuriau"  # 3 uses of cyffuriau's forms, 2 of its own
+    assert unmutated("feddw", uses) == "meddw"  # not beddw, which no answer uses
+    assert unmutated("ddiogel", uses) == "diogel"  # dd only ever mutated
+    assert unmutated("gwaith", Counter()) == "gwaith"  # nothing to tell: the form itself

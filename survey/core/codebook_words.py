@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from survey.core.coding import WELSH_PREFIX, words_of
-from survey.core.welsh import FUNCTION_WORDS, looks_welsh, mutations, radicals
+from survey.core.welsh import FUNCTION_WORDS, looks_welsh, unmutated
 
 MIN_FINDS = 2  # a word used by fewer of the missed answers than this is not offered
 MOST_WRONG = 0.2  # nor one this share or more of whose uses are in answers without the theme
@@ -55,13 +55,7 @@ def suggested_words(
     stop = ENGLISH_STOP_WORDS | FUNCTION_WORDS
 
     def radical(word: str) -> str:
-        """The word a Welsh form is most likely a form of: the one whose forms the answers use
-        most (gyffuriau twice and cyffuriau once are three uses of cyffuriau)."""
-
-        def uses(candidate: str) -> int:
-            return welsh[candidate] + sum(welsh[form] for form in mutations(candidate))
-
-        return max(sorted(radicals(word)), key=lambda r: (uses(r), r == word))
+        return unmutated(word, welsh)
 
     def terms(words: list[str], is_welsh: bool) -> set[str]:
         """Its words (no stop words, numbers or two-letter words) and its pairs of them; in

@@ -13,17 +13,20 @@ this; without the model (`make setup` keeps it) answers are grouped by their wor
 Each group is shown to officers with its most typical answers (nearest its centre) and its
 distinctive words (heaviest in its centre compared with all the answers; for a group its
 meaning made, also its words nearest in meaning to the group's), which become the new theme's
-phrases if an officer names it. Deterministic: the same answers give the same groups.
+phrases if an officer names it (for a group mostly in Welsh, as Welsh phrases, "cy: ...", that
+find every mutated form). Deterministic: the same answers give the same groups.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from survey.core.coding import normalise
+from survey.core.coding import WELSH_PREFIX, normalise
 from survey.core.sentence_vectors import SentenceModel
+from survey.core.welsh import FUNCTION_WORDS, looks_welsh, unmutated
 
 MAX_CLUSTERS = 10  # more groups: purer, but a theme's answers more often split
 GROUP_SIZE = 12  # answers per group, until MAX_CLUSTERS (chosen on bench/new_themes.py --half dev)
@@ -70,6 +73,7 @@ def find_clusters(
     )
 
     cleaned = [normalise(text) for text in texts]
+    welsh = [looks_welsh(text.split()) for text in cleaned]
     word_vectoriser = TfidfVectorizer(
         ngram_range=(1, 2), stop_words="english", sublinear_tf=True, min_df=2, max_features=20000
     )
@@ -101,8 +105,26 @@ def find_clusters(
             known = sorted({w for i in rows for w in cleaned[i].split() if w.isalpha()} - stop)
             nearest = _ranked(model, known, meaning[rows].mean(axis=0), meaning.mean(axis=0))
             top += [w for w in nearest if w not in top][: words - len(top)]
+        if sum(welsh[i] for i in rows) * 2 > len(rows):
+            top = _in_welsh(top, [cleaned[i] for i in rows if welsh[i]])
         clusters.append(Cluster(tuple(rows[i] for i in order), tuple(top)))
     return sorted(clusters, key=lambda c: (-c.size, c.members[0]))
+
+
+def _in_welsh(words: Sequence[str], texts: Sequence[str]) -> list[str]:
+    """A group mostly of answers written in Welsh offers its words as Welsh phrases of the
+    word unmutated ("cy: cyffuriau" for gyffuriau), found in every mutated form; Welsh short
+    words ("mae", "wedi") are not offered, as English ones are not."""
+    uses = Counter(word for text in texts for word in text.split())
+    phrases: list[str] = []
+    for phrase in words:
+        first, *rest = phrase.split()
+        if first in FUNCTION_WORDS or (rest and rest[-1] in FUNCTION_WORDS):
+            continue
+        welsh = " ".join([WELSH_PREFIX, unmutated(first, uses), *rest])
+        if welsh not in phrases:
+            phrases.append(welsh)
+    return phrases
 
 
 def _joined(by_words: Any, meaning: Any) -> Any:

@@ -9,6 +9,7 @@ nghath", "ei chath"; a vowel takes an h: "ei hofn"), so one word is written seve
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 # A first letter and what it becomes: soft, nasal and aspirate mutation.
@@ -45,7 +46,8 @@ FUNCTION_WORDS = _listed(
     tua yng ym ol drwy trwy rhwng arall eraill unrhyw ambell llawer gormod digon mwy mwyaf tu
     allan mas yno lle math bach mawr byth angen isio eisiau moyn plis cael gael mynd dod ddod
     neud gwneud ers eleni llynedd diwetha dydd awr sa pobman pawb popeth unman rhywun
-    rhywbeth rhywle neb un dau dwy tri tair pedwar pedair pump chwech saith wyth naw deg"""
+    rhywbeth rhywle neb byd gwybod meddwl siwr un dau dwy tri tair pedwar pedair pump chwech
+    saith wyth naw deg"""
 )
 # Words that are Welsh and common in what residents write about where they live: with the
 # short words above, less those that are English words too ("does", "bore", "hen"), they tell
@@ -96,6 +98,18 @@ def radicals(word: str) -> set[str]:
     elif form == "h" and word[1:2] in _VOWELS:
         found.add(word[1:])  # ei hofn
     return {r for r in found if r == word or word in mutations(r)} or {word}
+
+
+def unmutated(word: str, uses: Counter[str]) -> str:
+    """The word a Welsh form is most likely a form of: of its `radicals`, the one whose forms
+    are used most in `uses` (words counted in Welsh answers): gyffuriau twice and cyffuriau
+    once are three uses of cyffuriau; between as many, one the answers use as it is (meddw,
+    not beddw, whose nasal form it also is); with nothing to tell them apart, the form itself."""
+
+    def family(candidate: str) -> int:
+        return uses[candidate] + sum(uses[form] for form in mutations(candidate))
+
+    return max(sorted(radicals(word)), key=lambda r: (family(r), uses[r] > 0, r == word))
 
 
 def looks_welsh(words: Sequence[str]) -> bool:
