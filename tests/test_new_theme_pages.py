@@ -255,6 +255,57 @@ def test_an_officer_finds_groups_and_names_one_as_a_theme(client: FlaskClient) -
     assert "new themes looked for" in actions and "theme added from a group of answers" in actions
 
 
+LIGHTS_CY = [
+    "Mae’r goleuadau stryd wedi torri ers misoedd",
+    "Does dim goleuadau ar y llwybr i’r orsaf",
+    "Mae angen trwsio’r goleuadau ar y stad",
+    "Y goleuadau stryd ddim yn gweithio eto",
+    "Pam does neb yn trwsio’r goleuadau?",
+    "Dim goleuadau yn y stryd gefn gyda’r nos",
+]
+
+
+def test_a_group_in_welsh_is_named_as_a_theme_found_in_every_mutated_form(
+    client: FlaskClient,
+) -> None:
+    consultation = make_consultation()
+    themes.ensure_themes(consultation)
+    db.session.commit()
+    answered(consultation, *LIGHTS_CY, *BINS)
+    sign_in(client, "officer")
+    press_find(client)
+    listed = client.get(NEW)
+    shown = page(listed)
+    card = next(
+        c for c in shown.select(".govuk-summary-card") if any(t in c.text for t in LIGHTS_CY)
+    )
+    assert "goleuadau" in card.find("h3").get_text()
+    assert "cy:" not in card.find("h3").get_text()  # the heading names the words plainly
+    hint = " ".join(card.select_one(".govuk-hint").get_text().split())
+    assert hint.endswith(
+        "Most of these answers are in Welsh: their words are given unmutated "
+        "after “cy:”, so that every mutated form is found too."
+    )
+    words = [box["value"] for box in card.select("input[name=word]")]
+    assert "cy: goleuadau" in words
+    client.post(
+        card.find("form")["action"],
+        data={
+            "csrf_token": csrf_token(listed),
+            "name": "Goleuadau stryd",
+            "word": ["cy: goleuadau"],
+        },
+    )
+    theme = db.session.scalar(sa.select(Theme).where(Theme.name == "Goleuadau stryd"))
+    assert theme is not None and theme.phrases == ["cy: goleuadau"]
+    lights = themes.matcher_of([theme])
+    for mutated in ("Mae ei oleuadau o wedi torri", "Mae fy ngoleuadau i wedi torri"):
+        assert lights.themes(mutated) == ["Goleuadau stryd"], mutated
+    # A group of English answers says nothing of Welsh.
+    bins = next(c for c in shown.select(".govuk-summary-card") if any(t in c.text for t in BINS))
+    assert "Welsh" not in bins.select_one(".govuk-hint").get_text()
+
+
 def test_naming_with_no_words_says_so_and_dismissing_keeps_it_away(client: FlaskClient) -> None:
     consultation = make_consultation()
     with_answers(consultation)

@@ -91,3 +91,20 @@ def test_a_group_written_in_welsh_offers_welsh_phrases_of_its_words_unmutated() 
     assert not {"cy: mae", "cy: ddim", "cy: dim", "cy: does"} & set(group.words)
     (bins,) = [c for c in clusters if c is not group]
     assert not any(word.startswith("cy:") for word in bins.words)  # English stays plain
+
+
+def test_a_group_partly_in_welsh_offers_its_words_without_welsh_short_words() -> None:
+    lights = [
+        "The street lights have been out for months",
+        "Street lights broken on the path to the station",
+        "No street lights working on the estate",
+        "Street lights out again by the school",
+        "Mae’r street lights wedi torri ers misoedd",
+        "Mae’r street lights ddim yn gweithio ers wythnosau",
+    ]
+    clusters = find_clusters(lights + BINS, max_clusters=2)
+    (group,) = [c for c in clusters if set(c.members) & set(range(len(lights)))]
+    assert set(group.members) == set(range(len(lights)))
+    assert "street lights" in group.words
+    assert not {"mae", "wedi", "ers", "ddim", "yn"} & {w for p in group.words for w in p.split()}
+    assert not any(word.startswith("cy:") for word in group.words)  # mostly English: plain

@@ -26,7 +26,7 @@ from typing import Any
 
 from survey.core.coding import WELSH_PREFIX, normalise
 from survey.core.sentence_vectors import SentenceModel
-from survey.core.welsh import FUNCTION_WORDS, looks_welsh, unmutated
+from survey.core.welsh import ALSO_ENGLISH, FUNCTION_WORDS, looks_welsh, unmutated
 
 MAX_CLUSTERS = 10  # more groups: purer, but a theme's answers more often split
 GROUP_SIZE = 12  # answers per group, until MAX_CLUSTERS (chosen on bench/new_themes.py --half dev)
@@ -99,31 +99,36 @@ def find_clusters(
         if word_features is not None:
             vocabulary = word_vectoriser.get_feature_names_out()
             weights = _mean(word_features[rows]) - _mean(word_features)
-            top = [vocabulary[i] for i in weights.argsort()[::-1][:words] if weights[i] > 0]
+            ranked = weights.argsort()[::-1][: 2 * words]  # more: Welsh short words may go
+            top = [vocabulary[i] for i in ranked if weights[i] > 0]
         if model is not None and meaning is not None and len(top) < words:  # meaning made it
             stop = frozenset(ENGLISH_STOP_WORDS)
             known = sorted({w for i in rows for w in cleaned[i].split() if w.isalpha()} - stop)
             nearest = _ranked(model, known, meaning[rows].mean(axis=0), meaning.mean(axis=0))
             top += [w for w in nearest if w not in top][: words - len(top)]
-        if sum(welsh[i] for i in rows) * 2 > len(rows):
-            top = _in_welsh(top, [cleaned[i] for i in rows if welsh[i]])
+        welsh_texts = [cleaned[i] for i in rows if welsh[i]]
+        top = _in_welsh(top, welsh_texts, len(welsh_texts) * 2 > len(rows))[:words]
         clusters.append(Cluster(tuple(rows[i] for i in order), tuple(top)))
     return sorted(clusters, key=lambda c: (-c.size, c.members[0]))
 
 
-def _in_welsh(words: Sequence[str], texts: Sequence[str]) -> list[str]:
-    """A group mostly of answers written in Welsh offers its words as Welsh phrases of the
-    word unmutated ("cy: cyffuriau" for gyffuriau), found in every mutated form; Welsh short
-    words ("mae", "wedi") are not offered, as English ones are not."""
+def _in_welsh(words: Sequence[str], texts: Sequence[str], mostly: bool) -> list[str]:
+    """A group's words less Welsh short words ("mae", "wedi": `texts` are its answers written
+    in Welsh), as English stop words are left out. For a group `mostly` in Welsh, its words as
+    Welsh phrases of the word unmutated ("cy: cyffuriau" for gyffuriau), found in every form."""
+    if not texts:
+        return list(words)
+    short = FUNCTION_WORDS if mostly else FUNCTION_WORDS - ALSO_ENGLISH
     uses = Counter(word for text in texts for word in text.split())
     phrases: list[str] = []
     for phrase in words:
         first, *rest = phrase.split()
-        if first in FUNCTION_WORDS or (rest and rest[-1] in FUNCTION_WORDS):
+        if first in short or (rest and rest[-1] in short):
             continue
-        welsh = " ".join([WELSH_PREFIX, unmutated(first, uses), *rest])
-        if welsh not in phrases:
-            phrases.append(welsh)
+        if mostly:
+            phrase = " ".join([WELSH_PREFIX, unmutated(first, uses), *rest])
+        if phrase not in phrases:
+            phrases.append(phrase)
     return phrases
 
 

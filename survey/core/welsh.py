@@ -49,16 +49,17 @@ FUNCTION_WORDS = _listed(
     rhywbeth rhywle neb byd gwybod meddwl siwr un dau dwy tri tair pedwar pedair pump chwech
     saith wyth naw deg"""
 )
+# Of those, the ones that are English words too.
+ALSO_ENGLISH = _listed("does bore hen math dim pump bob beth pam bach gen chi allan nos un mas am")
 # Words that are Welsh and common in what residents write about where they live: with the
-# short words above, less those that are English words too ("does", "bore", "hen"), they tell
-# an answer written in Welsh.
+# short words above, less those that are English too, they tell an answer written in Welsh.
 _MARKERS = (
     FUNCTION_WORDS
     | _listed(
         """pobl bobl blant pethau pethe stryd strydoedd dre dref tref pentre pentref ardal
         cyngor heddlu ysgol hogia bois wythnos blynyddoedd blynydde"""
     )
-) - _listed("does bore hen math dim pump bob beth pam bach gen chi allan nos un mas am")
+) - ALSO_ENGLISH
 WELSH_SHARE = 0.15  # an answer is taken as Welsh when this share of its words are the above
 
 
