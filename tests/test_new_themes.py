@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from survey.core.new_themes import MIN_ANSWERS, find_clusters
+from survey.core.new_themes import MIN_ANSWERS, Cluster, find_clusters
 from survey.core.sentence_vectors import installed
 
 PARKING = [
@@ -74,6 +74,15 @@ def test_answers_alike_in_meaning_but_not_in_words_land_in_one_group() -> None:
     assert not {"bins", "collected"} & set(theft.words)
 
 
+def apart_from_bins(texts: list[str]) -> tuple[Cluster, Cluster]:
+    """Two groups of `texts` and BINS: the one holding exactly `texts`, then BINS's."""
+    clusters = find_clusters(texts + BINS, max_clusters=2)
+    (group,) = [c for c in clusters if set(c.members) & set(range(len(texts)))]
+    assert set(group.members) == set(range(len(texts)))
+    (bins,) = [c for c in clusters if c is not group]
+    return group, bins
+
+
 def test_a_group_written_in_welsh_offers_welsh_phrases_of_its_words_unmutated() -> None:
     lights = [
         "Mae’r goleuadau stryd wedi torri ers misoedd",
@@ -83,13 +92,10 @@ def test_a_group_written_in_welsh_offers_welsh_phrases_of_its_words_unmutated() 
         "Y goleuadau stryd ddim yn gweithio eto",
         "Pam does neb yn trwsio’r goleuadau?",
     ]
-    clusters = find_clusters(lights + BINS, max_clusters=2)
-    (group,) = [c for c in clusters if set(c.members) & set(range(len(lights)))]
-    assert set(group.members) == set(range(len(lights)))
+    group, bins = apart_from_bins(lights)
     assert "cy: goleuadau" in group.words
     assert all(word.startswith("cy: ") for word in group.words)
     assert not {"cy: mae", "cy: ddim", "cy: dim", "cy: does"} & set(group.words)
-    (bins,) = [c for c in clusters if c is not group]
     assert not any(word.startswith("cy:") for word in bins.words)  # English stays plain
 
 
@@ -102,9 +108,7 @@ def test_a_group_partly_in_welsh_offers_its_words_without_welsh_short_words() ->
         "Mae’r street lights wedi torri ers misoedd",
         "Mae’r street lights ddim yn gweithio ers wythnosau",
     ]
-    clusters = find_clusters(lights + BINS, max_clusters=2)
-    (group,) = [c for c in clusters if set(c.members) & set(range(len(lights)))]
-    assert set(group.members) == set(range(len(lights)))
+    group, _ = apart_from_bins(lights)
     assert "street lights" in group.words
     assert not {"mae", "wedi", "ers", "ddim", "yn"} & {w for p in group.words for w in p.split()}
     assert not any(word.startswith("cy:") for word in group.words)  # mostly English: plain
